@@ -1,0 +1,221 @@
+// Package knowledge loads a council's corpus, indexes it with bleve and
+// answers practitioners' questions from it.
+//
+// A question goes through the same analysis as the documents (Unicode words,
+// lower case, a stop list that keeps "out", "off", "before" and "after", and
+// the English Snowball stemmer), after its typing errors are corrected
+// against the corpus's own words. The built-in safeguarding lexicon, merged
+// with the corpus's synonyms, maps acronyms, long forms and chat words to
+// concepts in our own code, so "front door" finds a document that only says
+// "MASH" and "child in need" finds "CIN". Documents are ranked by BM25 over
+// their title, summary, tags, contact details, body and concepts, each with
+// a boost. A result is returned only when the best document covers enough of
+// what the question asks about (see confidence in search.go).
+//
+// Every question is also screened for immediate risk and personal data.
+package knowledge
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+
+	"github.com/waymarkhq/waymark/bot"
+)
+
+// Defaults for Options.
+const (
+	DefaultLimit         = 5
+	DefaultMinConfidence = 0.5
+	MaxLimit             = 50
+)
+
+// Options tune a Base. The zero value is usable.
+type Options struct {
+	Limit         int     // hits per search when a request names none; default 5
+	MinConfidence float64 // 0..1; below it a search returns no hits; default 0.5
+	Clock         bot.Clock
+	Lexicon       *LexiconData // nil: the built-in lexicon
+}
+
+// Base is a searchable, indexed corpus. It is safe for concurrent use.
+type Base struct {
+	corpus   *Corpus
+	opts     Options
+	index    bleve.Index
+	an       analyser
+	lex      *lexicon
+	byID     map[string]*bot.Document
+	df       map[string]int // index term -> documents using it
+	cdf      map[string]int // concept -> documents having it
+	n        int
+	spell    *speller
+	screener *screener
+}
+
+var _ bot.Knowledge = (*Base)(nil)
+
+// New indexes c. Close releases the index.
+func New(c *Corpus, opts Options) (*Base, error) {
+	if opts.Limit <= 0 {
+		opts.Limit = DefaultLimit
+	}
+	if opts.Limit > MaxLimit {
+		opts.Limit = MaxLimit
+	}
+	if opts.MinConfidence == 0 {
+		opts.MinConfidence = DefaultMinConfidence
+	}
+	if opts.Clock == nil {
+		opts.Clock = bot.SystemClock{}
+	}
+	if opts.Lexicon == nil {
+		lx, err := BuiltinLexicon()
+		if err != nil {
+			return nil, err
+		}
+		opts.Lexicon = lx
+	}
+	m, err := newMapping()
+	if err != nil {
+		return nil, fmt.Errorf("index mapping: %w", err)
+	}
+	idx, err := newIndex(m)
+	if err != nil {
+		return nil, fmt.Errorf("open index: %w", err)
+	}
+	b := &Base{
+		corpus:   c,
+		opts:     opts,
+		index:    idx,
+		an:       analyser{m.AnalyzerNamed(analyzerName)},
+		byID:     make(map[string]*bot.Document, len(c.Docs)),
+		df:       map[string]int{},
+		cdf:      map[string]int{},
+		n:        len(c.Docs),
+		spell:    newSpeller(),
+		screener: newScreener(c.Docs, opts.Clock.Now),
+	}
+	b.lex = compileLexicon(opts.Lexicon, c.Synonyms, b.an.terms)
+	if err := b.build(); err != nil {
+		idx.Close()
+		return nil, err
+	}
+	return b, nil
+}
+
+func (b *Base) build() error {
+	// The lexicon's words are correctable targets too.
+	lexWords := map[string]struct{}{}
+	for _, g := range append(append([][]string{}, b.opts.Lexicon.Synonyms...), b.corpus.Synonyms...) {
+		for _, e := range g {
+			for _, w := range surfaceWords(e) {
+				lexWords[w] = struct{}{}
+			}
+		}
+	}
+	b.spell.add(lexWords)
+
+	batch := b.index.NewBatch()
+	for _, d := range b.corpus.Docs {
+		b.byID[d.ID] = d
+		tags := strings.Join(d.Tags, " . ")
+		// Tags are often hyphenated compounds ("police-prevent").
+		tags = strings.ReplaceAll(tags, "-", " ")
+		contact := contactText(d.Contact)
+		full := strings.Join([]string{d.Title, d.Summary, tags, contact, d.Body}, "\n")
+
+		terms := b.an.terms(full)
+		seen := map[string]bool{}
+		for _, t := range terms {
+			if !seen[t] {
+				seen[t] = true
+				b.df[t]++
+			}
+		}
+		doc := indexDoc{fieldArea: strings.ToLower(d.Area), fieldKind: d.Kind}
+		seenC := map[string]bool{}
+		for i, text := range []string{d.Title, d.Summary, tags, contact, d.Body} {
+			name := fieldBoosts[i].name
+			doc[name] = text
+			var concepts []string
+			for _, m := range b.lex.match(b.an.terms(text)) {
+				concepts = append(concepts, m.concept)
+				if !seenC[m.concept] {
+					seenC[m.concept] = true
+					b.cdf[m.concept]++
+				}
+			}
+			doc[name+conceptSuffix] = concepts
+		}
+		words := map[string]struct{}{}
+		for _, w := range surfaceWords(full) {
+			words[w] = struct{}{}
+		}
+		b.spell.add(words)
+
+		if err := batch.Index(d.ID, doc); err != nil {
+			return fmt.Errorf("index %s: %w", d.Path, err)
+		}
+		if batch.Size() >= 500 {
+			if err := b.index.Batch(batch); err != nil {
+				return fmt.Errorf("index batch: %w", err)
+			}
+			batch.Reset()
+		}
+	}
+	if err := b.index.Batch(batch); err != nil {
+		return fmt.Errorf("index batch: %w", err)
+	}
+	return nil
+}
+
+// Close releases the index.
+func (b *Base) Close() error { return b.index.Close() }
+
+// Corpus returns the corpus the base was built from.
+func (b *Base) Corpus() *Corpus { return b.corpus }
+
+// LexiconSize is the number of concepts in the merged lexicon.
+func (b *Base) LexiconSize() int { return b.lex.size }
+
+// Screen checks text for immediate risk and identifying details.
+func (b *Base) Screen(text string) bot.Screening {
+	s := bot.Screening{Risks: risks(text), PersonalKinds: b.screener.personal(text)}
+	s.Escalate = len(s.Risks) > 0
+	s.PersonalData = len(s.PersonalKinds) > 0
+	return s
+}
+
+// Document returns the document with the given id.
+func (b *Base) Document(id string) (*bot.Document, error) {
+	if d, ok := b.byID[id]; ok {
+		return d, nil
+	}
+	return nil, bot.Errorf(bot.ENotFound, "No document has the id %q.", id)
+}
+
+// Contacts lists the contact documents of area (and national ones; every
+// area when area is empty), only those of specialism when it is not empty.
+func (b *Base) Contacts(area, specialism string) []*bot.Document {
+	var out []*bot.Document
+	for _, d := range b.corpus.Docs {
+		if d.Contact == nil || !inArea(d, area) {
+			continue
+		}
+		if specialism != "" && !strings.EqualFold(d.Contact.Specialism, specialism) {
+			continue
+		}
+		out = append(out, d)
+	}
+	return out
+}
+
+func inArea(d *bot.Document, area string) bool {
+	return area == "" || strings.EqualFold(d.Area, area) || strings.EqualFold(d.Area, bot.AreaNational)
+}
+
+// Now is the base's clock, for callers that judge staleness.
+func (b *Base) Now() time.Time { return b.opts.Clock.Now() }

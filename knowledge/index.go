@@ -1,0 +1,144 @@
+package knowledge
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
+	"github.com/blevesearch/bleve/v2/analysis/lang/en"
+	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
+	"github.com/blevesearch/bleve/v2/analysis/token/stop"
+	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
+	"github.com/blevesearch/bleve/v2/analysis/tokenmap"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/mapping"
+	index "github.com/blevesearch/bleve_index_api"
+
+	"github.com/waymarkhq/waymark/bot"
+)
+
+// Index field names and the boosts a match in each earns.
+const (
+	fieldTitle    = "title"
+	fieldSummary  = "summary"
+	fieldTags     = "tags"
+	fieldContact  = "contact" // name, role, team, organisation, specialism
+	fieldBody     = "body"
+	conceptSuffix = "_c" // title_c, body_c, ...: lexicon concepts found in that field
+	fieldArea     = "area"
+	fieldKind     = "kind"
+
+	analyzerName = "waymark"
+)
+
+var fieldBoosts = []struct {
+	name  string
+	boost float64
+}{
+	{fieldTitle, 3}, {fieldSummary, 2}, {fieldTags, 2}, {fieldContact, 2}, {fieldBody, 1},
+}
+
+// stopWords is English's usual list less the words that carry meaning in
+// safeguarding phrases: "out of hours", "stepped down", "under 18", "before
+// telling parents".
+const stopWords = `i me my myself we our ours ourselves you your yours yourself yourselves he him his
+himself she her hers herself it its itself they them their theirs themselves what which who whom
+this that these those am is are was were be been being have has had having do does did doing would
+should could ought i'm you're he's she's it's we're they're i've you've we've they've i'd you'd
+he'd she'd we'd they'd i'll you'll he'll she'll we'll they'll isn't aren't wasn't weren't hasn't
+haven't hadn't doesn't don't didn't won't wouldn't shan't shouldn't can't cannot couldn't mustn't
+let's that's who's what's here's there's when's where's why's how's a an the and but if or because
+as until while of at by for with about between into through during to from in on again further
+then once here there when where why how all any both each few more most other some such no nor not
+only own same so than too very s t can will just`
+
+// indexDoc is what bleve indexes for one document: each text field, the
+// lexicon concepts found in it (field name + conceptSuffix), area and kind.
+type indexDoc map[string]any
+
+func newMapping() (*mapping.IndexMappingImpl, error) {
+	m := bleve.NewIndexMapping()
+	m.ScoringModel = index.BM25Scoring
+	if err := m.AddCustomTokenMap("stop_waymark", map[string]any{
+		"type":   tokenmap.Name,
+		"tokens": toAny(strings.Fields(stopWords)),
+	}); err != nil {
+		return nil, fmt.Errorf("stop words: %w", err)
+	}
+	if err := m.AddCustomTokenFilter("stop_waymark", map[string]any{
+		"type":           stop.Name,
+		"stop_token_map": "stop_waymark",
+	}); err != nil {
+		return nil, fmt.Errorf("stop filter: %w", err)
+	}
+	if err := m.AddCustomAnalyzer(analyzerName, map[string]any{
+		"type":          custom.Name,
+		"tokenizer":     unicode.Name,
+		"token_filters": []string{en.PossessiveName, lowercase.Name, "stop_waymark", en.SnowballStemmerName},
+	}); err != nil {
+		return nil, fmt.Errorf("analyzer: %w", err)
+	}
+	m.DefaultAnalyzer = analyzerName
+
+	text := func() *mapping.FieldMapping {
+		f := bleve.NewTextFieldMapping()
+		f.Analyzer = analyzerName
+		f.Store = false
+		f.IncludeTermVectors = true // locations say which query terms a hit covers
+		f.DocValues = false
+		return f
+	}
+	kw := func(vectors bool) *mapping.FieldMapping {
+		f := bleve.NewKeywordFieldMapping()
+		f.Analyzer = keyword.Name
+		f.Store = false
+		f.IncludeTermVectors = vectors
+		f.DocValues = false
+		return f
+	}
+	dm := bleve.NewDocumentStaticMapping()
+	for _, fb := range fieldBoosts {
+		dm.AddFieldMappingsAt(fb.name, text())
+		dm.AddFieldMappingsAt(fb.name+conceptSuffix, kw(true))
+	}
+	dm.AddFieldMappingsAt(fieldArea, kw(false))
+	dm.AddFieldMappingsAt(fieldKind, kw(false))
+	m.DefaultMapping = dm
+	return m, nil
+}
+
+// analyser wraps the index's analyzer.
+type analyser struct{ a analysis.Analyzer }
+
+// terms returns the index terms of text, in order.
+func (a analyser) terms(text string) []string {
+	ts := a.a.Analyze([]byte(text))
+	out := make([]string, len(ts))
+	for i, t := range ts {
+		out[i] = string(t.Term)
+	}
+	return out
+}
+
+func newIndex(m mapping.IndexMapping) (bleve.Index, error) {
+	// NewMemOnly would use the upsidedown engine, which ignores BM25.
+	return bleve.NewUsing("", m, scorch.Name, scorch.Name, nil)
+}
+
+func contactText(c *bot.Contact) string {
+	if c == nil {
+		return ""
+	}
+	return strings.Join([]string{c.Name, c.Role, c.Team, c.Organisation, c.Specialism}, " . ")
+}
+
+func toAny(ss []string) []any {
+	out := make([]any, len(ss))
+	for i, s := range ss {
+		out[i] = s
+	}
+	return out
+}

@@ -1,0 +1,74 @@
+package knowledge
+
+import (
+	"regexp"
+	"strings"
+)
+
+// Risk screening looks for the situations the duty manager must hear about at
+// once: travel to join a group or a conflict, a weapon or explosives at hand,
+// a stated plan to attack, a missing child with another risk, a child in
+// danger now. Each is a combination of general signals, not a list of
+// questions: a weapon mentioned in passing ("is knife crime a CCE thing?") is
+// not a weapon at hand, and a trip abroad is not travel to join a group.
+
+const w = `[a-z'’]+` // one word
+
+var (
+	weaponWords = `(?:knife|knives|blade|blades|machete|machetes|sword|gun|guns|shotgun|rifle|pistol|handgun|firearm|firearms|ammo|ammunition|bullets|crossbow|acid|explosive|explosives|bomb|bombs|grenade|ied|detonator|weapon|weapons)`
+	// A weapon at hand: someone has, carries, found, bought, showed or is
+	// making one.
+	weaponAtHandRE = regexp.MustCompile(`\b(?:has|have|had|got|gotten|carrying|carries|carry|carried|found|finding|bought|buying|ordered|showed|shown|showing|holding|hiding|hidden|stashed|keeps|brought|bringing|armed with|making|made|build|building|built)\b(?:\s+` + w + `){0,5}?\s+` + weaponWords + `\b|\b(?:bomb|explosive|weapon)[\s-]?making\b|\b(?:how to|instructions (?:for|to)) (?:make|build) (?:a |an )?` + weaponWords + `\b|\b` + weaponWords + `\b(?:\s+` + w + `){0,3}?\s+in (?:his|her|their|the) (?:bag|room|pocket|locker|car|bedroom|coat|house)\b`)
+	// A stated intention to attack: "going to attack", "wants to kill",
+	// "shoot up the school", "make them pay", "race war".
+	attackVerbs    = `(?:attack|kill|murder|stab|shoot|bomb|blow up|hurt|harm|massacre|burn down|set fire to|run over|behead)`
+	attackIntentRE = regexp.MustCompile(`\b(?:going to|gonna|goin to|about to|plans? to|planning to|plotting to|wants? to|wanting to|intends? to|threaten(?:s|ed|ing)? to|will|he'?ll|she'?ll|they'?ll|i'?ll|ready to|told (?:me|us|them|a friend|friends) (?:he|she|they) would)\b(?:\s+` + w + `){0,3}?\s+` + attackVerbs + `\b|\bshoot(?:ing)? up\b|\bmake (?:them|em|people|everyone) pay\b|\brace war\b|\bkill list\b|\bhit list\b|\b(?:planning|plotting|preparing) (?:an? |the )?(?:attack|bombing|shooting|massacre)\b|\bsuicide (?:vest|bomb|attack)\b`)
+	// Travel to join a group or a conflict: a travel signal and a joining
+	// signal in the same sentence.
+	travelRE  = regexp.MustCompile(`\b(?:fly|flying|flies|flight|flights|airport|plane|ferry|passports?|packed (?:his |her |their )?bags?|bags packed|leaving|leave|travel|travelling|traveling|heading|go(?:ing)? (?:abroad|overseas)|gone (?:abroad|overseas)|sent (?:to|abroad)|taking (?:him|her|them) (?:to|abroad)|taken (?:to|abroad)|border|abroad|overseas)\b`)
+	joiningRE = regexp.MustCompile(`\b(?:join(?:ing)? (?:isis|is|isil|daesh|al[- ]?qaeda|al[- ]?shabaab|the brothers|the brotherhood|the fight|the jihad|the caliphate|the mujahideen|them (?:out )?there|a militia|an? (?:armed|terrorist|extremist) group)\b|fighters?\b|fight(?:ing)? (?:abroad|overseas|for (?:isis|is|daesh|them|the cause|allah|god)|in (?:syria|iraq|the war))\b|jihad|mujahid|caliphate|martyr(?:dom)?|syria|iraq|afghanistan|somalia|yemen|libya|conflict zone|war zone|warzone|marry (?:a|an|one of)|be married to a|brides?\b)`)
+	// Missing, with exploitation or another risk close by.
+	missingRE    = regexp.MustCompile(`\b(?:missing|run away|ran away|runaway|absconded|not come home|hasn'?t come home|whereabouts unknown)\b`)
+	withOthersRE = regexp.MustCompile(`\b(?:with (?:the line|a man|an older|older|the group|them|a gang)|meet(?:ing)? (?:a|an|some) (?:man|men|older)|groom(?:ed|ing)|county lines|exploit(?:ed|ation)|trafficked)\b`)
+	// A child in danger now.
+	dangerNowRE = regexp.MustCompile(`\b(?:in (?:immediate |serious )?danger|not safe (?:right )?now|being (?:hurt|beaten|attacked) (?:right )?now|at immediate risk)\b`)
+)
+
+var sentenceRE = regexp.MustCompile(`[.!?;\n]+`)
+
+func normaliseForRisk(text string) string {
+	r := strings.NewReplacer("’", "'", "‘", "'", "“", `"`, "”", `"`)
+	return strings.ToLower(r.Replace(text))
+}
+
+// risks returns the kinds of immediate or serious risk described in text.
+func risks(text string) []string {
+	var out []string
+	add := func(k string) {
+		for _, x := range out {
+			if x == k {
+				return
+			}
+		}
+		out = append(out, k)
+	}
+	t := normaliseForRisk(text)
+	if weaponAtHandRE.MatchString(t) {
+		add(RiskWeapon)
+	}
+	if attackIntentRE.MatchString(t) {
+		add(RiskAttack)
+	}
+	if dangerNowRE.MatchString(t) {
+		add(RiskDanger)
+	}
+	for _, s := range sentenceRE.Split(t, -1) {
+		if travelRE.MatchString(s) && joiningRE.MatchString(s) {
+			add(RiskTravel)
+		}
+	}
+	if missingRE.MatchString(t) && (withOthersRE.MatchString(t) || len(out) > 0 || joiningRE.MatchString(t)) {
+		add(RiskMissing)
+	}
+	return out
+}

@@ -1,0 +1,294 @@
+package knowledge
+
+import (
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/waymarkhq/waymark/bot"
+)
+
+// Risk kinds a Screening can name.
+const (
+	RiskTravel  = "travel"  // planned travel to join a group or a conflict
+	RiskWeapon  = "weapon"  // a weapon or explosives at hand
+	RiskAttack  = "attack"  // a stated intention to attack or kill
+	RiskMissing = "missing" // a missing child with another risk
+	RiskDanger  = "danger"  // a child in danger now
+)
+
+// Personal-data kinds a Screening can name.
+const (
+	PDNameWithDOB = "name_with_dob"
+	PDDateOfBirth = "date_of_birth"
+	PDAddress     = "address"
+	PDPostcode    = "postcode"
+	PDNHSNumber   = "nhs_number"
+	PDPhone       = "phone"
+	PDEmail       = "email"
+)
+
+// screener checks questions for risk and for identifying details. It knows
+// the corpus's published service details (phone numbers, emails, postcodes,
+// names of teams and places), so a practitioner quoting the MASH's number is
+// not told off for posting personal data.
+type screener struct {
+	publicPhones    map[string]bool
+	publicEmails    map[string]bool
+	publicPostcodes map[string]bool
+	publicNames     map[string]bool // capitalised word pairs the corpus uses
+	now             func() time.Time
+}
+
+func newScreener(docs []*bot.Document, now func() time.Time) *screener {
+	s := &screener{
+		publicPhones:    map[string]bool{},
+		publicEmails:    map[string]bool{},
+		publicPostcodes: map[string]bool{},
+		publicNames:     map[string]bool{},
+		now:             now,
+	}
+	for _, d := range docs {
+		text := d.Title + "\n" + d.Summary + "\n" + d.Body
+		if c := d.Contact; c != nil {
+			text += "\n" + strings.Join([]string{c.Name, c.Role, c.Team, c.Organisation, c.Phone, c.Email, c.Hours, c.OutOfHours}, "\n")
+		}
+		for _, m := range phoneRE.FindAllString(text, -1) {
+			s.publicPhones[digits(m)] = true
+		}
+		for _, m := range emailRE.FindAllString(text, -1) {
+			s.publicEmails[strings.ToLower(m)] = true
+		}
+		for _, m := range postcodeRE.FindAllString(text, -1) {
+			s.publicPostcodes[normalisePostcode(m)] = true
+		}
+		for _, p := range capitalisedPairs(text) {
+			s.publicNames[p] = true
+		}
+	}
+	return s
+}
+
+func digits(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= '0' && r <= '9' {
+			return r
+		}
+		return -1
+	}, s)
+}
+
+var (
+	phoneRE    = regexp.MustCompile(`(?:\+44\s?\(?0?\)?\s?|\b0)\d(?:[\s-]?\d){8,9}\b`)
+	emailRE    = regexp.MustCompile(`[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}`)
+	postcodeRE = regexp.MustCompile(`(?i)\b[A-Z]{1,2}[0-9][A-Z0-9]?\s?[0-9][ABD-HJLNP-UW-Z]{2}\b`)
+	nhsRE      = regexp.MustCompile(`\b\d{3}[\s-]?\d{3}[\s-]?\d{4}\b`)
+	streetRE   = regexp.MustCompile(`(?i)\b\d{1,4}[a-z]?,?\s+(?:[a-z'-]+\s+){1,3}(?:road|rd|street|st|avenue|ave|lane|ln|close|drive|dr|way|court|ct|crescent|cres|place|pl|terrace|grove|gardens|gdns|walk|row|mews|square|sq|rise|view|parade|hill|green|estate)\b`)
+	flatRE     = regexp.MustCompile(`(?i)\b(?:flat|apartment|apt)\s+\d+[a-z]?\b`)
+	dateRE     = regexp.MustCompile(`(?i)\b(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})\b|\b(\d{1,2})(?:st|nd|rd|th)?\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?,?\s+(\d{4})\b|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b`)
+	dobCueRE   = regexp.MustCompile(`(?i)\b(?:dob|d\.o\.b\.?|date of birth|born(?: on)?|birthday)\b[\s:\-(]*$`)
+)
+
+func normalisePostcode(s string) string { return strings.ToUpper(strings.ReplaceAll(s, " ", "")) }
+
+// nhsValid checks an NHS number's modulus 11 check digit.
+func nhsValid(d string) bool {
+	if len(d) != 10 {
+		return false
+	}
+	sum := 0
+	for i := 0; i < 9; i++ {
+		sum += int(d[i]-'0') * (10 - i)
+	}
+	check := 11 - sum%11
+	if check == 11 {
+		check = 0
+	}
+	return check != 10 && check == int(d[9]-'0')
+}
+
+// personal returns the kinds of identifying detail in text.
+func (s *screener) personal(text string) []string {
+	var kinds []string
+	add := func(k string) {
+		if !slices.Contains(kinds, k) {
+			kinds = append(kinds, k)
+		}
+	}
+	nhsSpans := nhsRE.FindAllStringIndex(text, -1)
+	for _, sp := range nhsSpans {
+		if nhsValid(digits(text[sp[0]:sp[1]])) {
+			add(PDNHSNumber)
+		}
+	}
+	for _, m := range phoneRE.FindAllString(text, -1) {
+		d := digits(m)
+		if strings.HasPrefix(d, "44") {
+			d = "0" + strings.TrimPrefix(strings.TrimPrefix(d, "44"), "0")
+		}
+		if !s.publicPhones[d] && !nhsValid(d) {
+			add(PDPhone)
+		}
+	}
+	for _, m := range emailRE.FindAllString(text, -1) {
+		if !s.publicEmails[strings.ToLower(m)] {
+			add(PDEmail)
+		}
+	}
+	for _, m := range postcodeRE.FindAllString(text, -1) {
+		if !s.publicPostcodes[normalisePostcode(m)] {
+			add(PDPostcode)
+		}
+	}
+	for _, m := range streetRE.FindAllString(text, -1) {
+		if !s.publicText(m) {
+			add(PDAddress)
+		}
+	}
+	if flatRE.MatchString(text) {
+		add(PDAddress)
+	}
+	names := s.personNames(text)
+	for _, loc := range dateRE.FindAllStringSubmatchIndex(text, -1) {
+		t, ok := parseDate(text, loc)
+		if !ok {
+			continue
+		}
+		if dobCueRE.MatchString(text[max(0, loc[0]-24):loc[0]]) {
+			add(PDDateOfBirth)
+			if len(names) > 0 {
+				add(PDNameWithDOB)
+			}
+			continue
+		}
+		// A past date near a full name reads as a date of birth.
+		now := s.now()
+		if t.Before(now) && t.After(now.AddDate(-30, 0, 0)) {
+			for _, n := range names {
+				if abs(n-loc[0]) <= 60 {
+					add(PDNameWithDOB)
+				}
+			}
+		}
+	}
+	return kinds
+}
+
+// publicText reports whether the corpus itself contains text (an address a
+// service publishes).
+func (s *screener) publicText(text string) bool {
+	for _, p := range capitalisedPairs(text) {
+		if s.publicNames[p] {
+			return true
+		}
+	}
+	return false
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+var months = map[string]time.Month{"jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9, "oct": 10, "nov": 11, "dec": 12}
+
+func parseDate(text string, loc []int) (time.Time, bool) {
+	group := func(i int) string {
+		if loc[2*i] < 0 {
+			return ""
+		}
+		return strings.ToLower(text[loc[2*i]:loc[2*i+1]])
+	}
+	var day, year int
+	var month time.Month
+	switch {
+	case group(1) != "":
+		day, _ = strconv.Atoi(group(1))
+		m, _ := strconv.Atoi(group(2))
+		month = time.Month(m)
+		year, _ = strconv.Atoi(group(3))
+		if year < 100 {
+			year += 2000
+			if year > time.Now().Year() {
+				year -= 100
+			}
+		}
+	case group(4) != "":
+		day, _ = strconv.Atoi(group(4))
+		month = months[group(5)]
+		year, _ = strconv.Atoi(group(6))
+	default:
+		month = months[group(7)]
+		day, _ = strconv.Atoi(group(8))
+		year, _ = strconv.Atoi(group(9))
+	}
+	if month < 1 || month > 12 || day < 1 || day > 31 || year < 1900 {
+		return time.Time{}, false
+	}
+	return time.Date(year, month, day, 0, 0, 0, 0, time.UTC), true
+}
+
+// personNames returns the offsets of capitalised word pairs that look like a
+// person's full name: two capitalised words that the corpus does not use
+// together (so not "Channel Panel" or "Safer Futures").
+func (s *screener) personNames(text string) []int {
+	var out []int
+	words := wordSpans(text)
+	for i := 0; i+1 < len(words); i++ {
+		a, b := text[words[i][0]:words[i][1]], text[words[i+1][0]:words[i+1][1]]
+		if !isCapitalisedName(a) || !isCapitalisedName(b) {
+			continue
+		}
+		if between := text[words[i][1]:words[i+1][0]]; strings.TrimSpace(between) != "" {
+			continue
+		}
+		if s.publicNames[a+" "+b] || commonCapitalised[strings.ToLower(a)] || commonCapitalised[strings.ToLower(b)] {
+			continue
+		}
+		out = append(out, words[i][0])
+	}
+	return out
+}
+
+// commonCapitalised are words often capitalised in chat that are not names.
+var commonCapitalised = map[string]bool{
+	"i": true, "mum": true, "dad": true, "mr": true, "mrs": true, "ms": true, "miss": true, "dr": true,
+	"year": true, "monday": true, "tuesday": true, "wednesday": true, "thursday": true, "friday": true,
+	"saturday": true, "sunday": true, "the": true, "hi": true, "hello": true, "please": true, "is": true,
+	"can": true, "what": true, "who": true, "how": true, "does": true, "do": true, "my": true, "our": true,
+	"nhs": true, "dob": true, "police": true, "school": true, "council": true, "prevent": true, "channel": true,
+}
+
+func isCapitalisedName(w string) bool {
+	r := []rune(w)
+	if len(r) < 2 || !unicode.IsUpper(r[0]) {
+		return false
+	}
+	for _, c := range r[1:] {
+		if !unicode.IsLower(c) && c != '\'' && c != '-' {
+			return false
+		}
+	}
+	return true
+}
+
+var wordRE = regexp.MustCompile(`[\p{L}][\p{L}'’-]*`)
+
+func wordSpans(text string) [][]int { return wordRE.FindAllStringIndex(text, -1) }
+
+func capitalisedPairs(text string) []string {
+	var out []string
+	ws := wordSpans(text)
+	for i := 0; i+1 < len(ws); i++ {
+		a, b := text[ws[i][0]:ws[i][1]], text[ws[i+1][0]:ws[i+1][1]]
+		if isCapitalisedName(a) && isCapitalisedName(b) && strings.TrimSpace(text[ws[i][1]:ws[i+1][0]]) == "" {
+			out = append(out, a+" "+b)
+		}
+	}
+	return out
+}

@@ -1,0 +1,347 @@
+package knowledge
+
+import (
+	"context"
+	"math"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/waymarkhq/waymark/bot"
+)
+
+// Ranking constants. Each is a general mechanism, tuned on evaluation sets
+// and documented in README.md.
+const (
+	relatedWeight   = 0.5 // a concept the question implies, and its credit in confidence
+	contextBoost    = 0.3 // earlier conversation, for follow-ups
+	nationalFactor  = 0.9 // with an area, national material ranks a little below local
+	contactIntent   = 1.3 // "who do I ring", "number for": contact documents first
+	kindIntent      = 1.3 // "any training", "an example": that kind first
+	candidates      = 30  // documents fetched from bleve before reranking
+	confidenceDepth = 5   // candidates whose coverage decides confidence
+	snippetMaxRunes = 240
+)
+
+// kindCues are question words that say what kind of document is wanted:
+// "who do I ring" wants a contact, "is there any training" a training offer,
+// "an example where" a practice example. A cue multiplies the score of
+// documents of that kind.
+var kindCues = map[string]struct {
+	kind   string
+	factor float64
+}{
+	"number": {bot.KindContact, contactIntent}, "phone": {bot.KindContact, contactIntent},
+	"ring": {bot.KindContact, contactIntent}, "call": {bot.KindContact, contactIntent},
+	"email": {bot.KindContact, contactIntent}, "mailbox": {bot.KindContact, contactIntent},
+	"contact": {bot.KindContact, contactIntent}, "tel": {bot.KindContact, contactIntent},
+	"telephone": {bot.KindContact, contactIntent}, "mobile": {bot.KindContact, contactIntent},
+	"who": {bot.KindContact, contactIntent}, "whos": {bot.KindContact, contactIntent},
+	"details": {bot.KindContact, contactIntent}, "line": {bot.KindContact, contactIntent},
+	"training": {bot.KindTraining, kindIntent}, "trained": {bot.KindTraining, kindIntent},
+	"course": {bot.KindTraining, kindIntent}, "e-learning": {bot.KindTraining, kindIntent},
+	"elearning": {bot.KindTraining, kindIntent}, "learning": {bot.KindTraining, kindIntent},
+	"workshop": {bot.KindTraining, kindIntent}, "induction": {bot.KindTraining, kindIntent},
+	"example": {bot.KindPractice, kindIntent}, "examples": {bot.KindPractice, kindIntent},
+	"worked": {bot.KindPractice, kindIntent},
+}
+
+// riskVocabulary is what a question screened as risky also looks for, so
+// the council's immediate-risk procedure is found for "he has a shotgun".
+var riskVocabulary = map[string]string{
+	RiskWeapon:  "weapon immediate risk danger",
+	RiskAttack:  "attack immediate risk danger",
+	RiskTravel:  "travel abroad immediate risk",
+	RiskMissing: "missing immediate risk",
+	RiskDanger:  "immediate danger risk",
+}
+
+// prepared is a question after correction and analysis.
+type prepared struct {
+	terms    []string           // distinct index terms, filler removed
+	units    []unit             // what the question asks about, for confidence
+	concepts []string           // lexicon concepts in the question
+	related  []string           // concepts the question implies
+	kinds    map[string]float64 // document kinds the question asks for
+}
+
+// unit is one thing a question asks about: a lexicon concept or a plain term.
+type unit struct {
+	concept string   // set for a concept
+	terms   []string // the index terms it spans
+	weight  float64
+}
+
+var surfaceRE = regexp.MustCompile(`[\p{L}\p{N}]+(?:['’][\p{L}]+)?`)
+
+// surfaceWords returns the lower-case words of text.
+func surfaceWords(text string) []string {
+	return surfaceRE.FindAllString(strings.ToLower(text), -1)
+}
+
+// correct replaces misspelt words of text with the corpus's spelling.
+func (b *Base) correct(text string) string {
+	lower := strings.ToLower(text)
+	var sb strings.Builder
+	last := 0
+	for _, sp := range surfaceRE.FindAllStringIndex(lower, -1) {
+		w := lower[sp[0]:sp[1]]
+		if strings.ContainsAny(w, "0123456789'’") || b.lex.filler[w] {
+			continue
+		}
+		// A word whose stem the index knows ("radicalising") is no typo.
+		if ts := b.an.terms(w); len(ts) == 1 && b.df[ts[0]] > 0 {
+			continue
+		}
+		if c, ok := b.spell.correct(w); ok {
+			sb.WriteString(lower[last:sp[0]])
+			sb.WriteString(c)
+			last = sp[1]
+		}
+	}
+	sb.WriteString(lower[last:])
+	return sb.String()
+}
+
+func (b *Base) idf(df int) float64 {
+	n := float64(b.n)
+	return math.Log(1 + (n-float64(df)+0.5)/(float64(df)+0.5))
+}
+
+func (b *Base) prepare(text string) prepared {
+	text = b.correct(text)
+	p := prepared{kinds: map[string]float64{}}
+	for _, w := range surfaceWords(text) {
+		if c, ok := kindCues[strings.NewReplacer("'", "", "’", "").Replace(w)]; ok {
+			p.kinds[c.kind] = c.factor
+		}
+	}
+	all := b.an.terms(text)
+	terms := all[:0:0]
+	for _, t := range all {
+		if !b.lex.filler[t] {
+			terms = append(terms, t)
+		}
+	}
+	inConcept := make([]bool, len(terms))
+	for _, m := range b.lex.match(terms) {
+		for i := m.start; i < m.end; i++ {
+			inConcept[i] = true
+		}
+		if slices.Contains(p.concepts, m.concept) {
+			continue
+		}
+		p.concepts = append(p.concepts, m.concept)
+		p.units = append(p.units, unit{concept: m.concept, terms: terms[m.start:m.end], weight: b.idf(b.cdf[m.concept])})
+		for _, r := range b.lex.related[m.concept] {
+			if !slices.Contains(p.related, r) {
+				p.related = append(p.related, r)
+			}
+		}
+	}
+	seen := map[string]bool{}
+	for i, t := range terms {
+		if seen[t] {
+			continue
+		}
+		seen[t] = true
+		p.terms = append(p.terms, t)
+		if !inConcept[i] {
+			p.units = append(p.units, unit{terms: []string{t}, weight: b.idf(b.df[t])})
+		}
+	}
+	return p
+}
+
+// clauses are the bleve queries that score documents against p: one per
+// field, each a disjunction over what the question asks about. A concept is
+// looked up in the field's concepts and a plain term in its text, so a
+// document that says "EDT" scores for "emergency duty team" as one that
+// spells it out does. bleve's coordination factor then rewards documents
+// that cover more of the question, and more of their fields.
+func (b *Base) clauses(p prepared, boost float64) []query.Query {
+	var out []query.Query
+	for _, fb := range fieldBoosts {
+		var qs []query.Query
+		for _, u := range p.units {
+			if u.concept != "" {
+				tq := query.NewTermQuery(u.concept)
+				tq.SetField(fb.name + conceptSuffix)
+				qs = append(qs, tq)
+				continue
+			}
+			tq := query.NewTermQuery(u.terms[0])
+			tq.SetField(fb.name)
+			qs = append(qs, tq)
+		}
+		for _, c := range p.related {
+			tq := query.NewTermQuery(c)
+			tq.SetField(fb.name + conceptSuffix)
+			tq.SetBoost(relatedWeight)
+			qs = append(qs, tq)
+		}
+		if len(qs) == 0 {
+			continue
+		}
+		dq := query.NewDisjunctionQuery(qs)
+		dq.SetBoost(fb.boost * boost)
+		out = append(out, dq)
+	}
+	return out
+}
+
+// Search answers a practitioner's question.
+func (b *Base) Search(ctx context.Context, req bot.SearchRequest) (bot.SearchResult, error) {
+	q := strings.TrimSpace(req.Query)
+	if q == "" {
+		return bot.SearchResult{}, bot.Errorf(bot.EInvalid, "Ask a question: the search was empty.")
+	}
+	limit := req.Limit
+	if limit <= 0 {
+		limit = b.opts.Limit
+	}
+	limit = min(limit, MaxLimit)
+	res := bot.SearchResult{Screening: b.Screen(q)}
+
+	p := b.prepare(q)
+	b.addRisks(&p, res.Screening.Risks)
+	rs, err := b.rank(ctx, p, req, max(candidates, limit))
+	if err != nil || len(rs) == 0 {
+		return res, err
+	}
+	// Confidence: does any of the best few candidates cover the question?
+	for _, r := range rs[:min(confidenceDepth, len(rs))] {
+		res.Confidence = max(res.Confidence, r.coverage)
+	}
+	if res.Confidence < b.opts.MinConfidence {
+		return res, nil
+	}
+	now := b.opts.Clock.Now()
+	for _, r := range rs[:min(limit, len(rs))] {
+		res.Hits = append(res.Hits, bot.Hit{
+			Document: r.doc,
+			Score:    math.Round(r.score*100) / 100,
+			Snippet:  b.snippet(r.doc, r.matched),
+			Stale:    r.doc.Stale(now),
+		})
+	}
+	return res, nil
+}
+
+// addRisks widens p with the vocabulary of each risk found in the question.
+func (b *Base) addRisks(p *prepared, risks []string) {
+	for _, r := range risks {
+		for _, u := range b.prepare(riskVocabulary[r]).units {
+			if !slices.ContainsFunc(p.units, func(x unit) bool { return x.concept == u.concept && slices.Equal(x.terms, u.terms) }) {
+				p.units = append(p.units, u)
+			}
+		}
+	}
+}
+
+// ranked is a candidate document after reranking.
+type ranked struct {
+	doc      *bot.Document
+	bm25     float64 // bleve's score
+	score    float64 // after area and intent
+	coverage float64
+	matched  map[string]bool
+}
+
+// rank fetches up to n candidates for p from bleve and reranks them.
+func (b *Base) rank(ctx context.Context, p prepared, req bot.SearchRequest, n int) ([]ranked, error) {
+	should := b.clauses(p, 1)
+	if c := strings.TrimSpace(req.Context); c != "" {
+		should = append(should, b.clauses(b.prepare(c), contextBoost)...)
+	}
+	if len(should) == 0 {
+		return nil, nil
+	}
+	bq := query.NewBooleanQuery(nil, should, nil)
+	if req.Area != "" {
+		local := query.NewTermQuery(strings.ToLower(req.Area))
+		local.SetField(fieldArea)
+		national := query.NewTermQuery(bot.AreaNational)
+		national.SetField(fieldArea)
+		bq.Filter = query.NewDisjunctionQuery([]query.Query{local, national})
+	}
+	sr := bleve.NewSearchRequestOptions(bq, n, 0, false)
+	sr.IncludeLocations = true
+	out, err := b.index.SearchInContext(ctx, sr)
+	if err != nil {
+		return nil, err
+	}
+	rs := make([]ranked, 0, len(out.Hits))
+	for _, h := range out.Hits {
+		d := b.byID[h.ID]
+		if d == nil {
+			continue
+		}
+		score := h.Score
+		if req.Area != "" && strings.EqualFold(d.Area, bot.AreaNational) && !strings.EqualFold(req.Area, bot.AreaNational) {
+			score *= nationalFactor
+		}
+		if f, ok := p.kinds[d.Kind]; ok {
+			score *= f
+		}
+		cov, matched := b.coverage(p, h)
+		rs = append(rs, ranked{doc: d, bm25: h.Score, score: score, coverage: cov, matched: matched})
+	}
+	sort.SliceStable(rs, func(i, j int) bool { return rs[i].score > rs[j].score })
+	return rs, nil
+}
+
+// coverage is the share of what the question asks about that a hit covers,
+// each unit weighted by its rarity in the corpus (its IDF): a document that
+// matches "prevent" and "referral" but not "mileage" does not answer a
+// question about mileage. Words the corpus never uses weigh the most, so a
+// question about something the corpus does not cover scores low.
+func (b *Base) coverage(p prepared, h *search.DocumentMatch) (float64, map[string]bool) {
+	matched := map[string]bool{}
+	for _, terms := range h.Locations {
+		for t := range terms {
+			matched[t] = true
+		}
+	}
+	var total, got float64
+	for _, u := range p.units {
+		total += u.weight
+		switch {
+		case u.concept != "" && matched[u.concept]:
+			got += u.weight
+		case u.concept == "" && matched[u.terms[0]]:
+			got += u.weight
+		case u.concept != "" && allMatched(u.terms, matched):
+			got += u.weight
+		case u.concept != "" && anyRelated(b.lex.related[u.concept], matched):
+			got += relatedWeight * u.weight
+		}
+	}
+	if total == 0 {
+		return 0, matched
+	}
+	return got / total, matched
+}
+
+func allMatched(terms []string, matched map[string]bool) bool {
+	for _, t := range terms {
+		if !matched[t] {
+			return false
+		}
+	}
+	return len(terms) > 0
+}
+
+func anyRelated(cs []string, matched map[string]bool) bool {
+	for _, c := range cs {
+		if matched[c] {
+			return true
+		}
+	}
+	return false
+}

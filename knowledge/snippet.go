@@ -1,0 +1,130 @@
+package knowledge
+
+import (
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/waymarkhq/waymark/bot"
+)
+
+var (
+	mdLinkRE     = regexp.MustCompile(`\[([^\]]*)\]\([^)]*\)`)
+	mdEmphRE     = regexp.MustCompile(`(\*\*|__|\*|_|` + "`" + `)([^*_` + "`" + `\n]+?)(\*\*|__|\*|_|` + "`" + `)`)
+	mdLineRE     = regexp.MustCompile(`(?m)^\s*(?:#{1,6}\s+|[-*+]\s+|\d+[.)]\s+|>\s*)`)
+	mdTableSepRE = regexp.MustCompile(`(?m)^\s*\|?[\s:|-]+\|[\s:|-]*$`)
+	sentenceEnd  = regexp.MustCompile(`[.!?](?:\s+|$)|\n+`)
+)
+
+// plainText strips the Markdown a snippet should not show.
+func plainText(md string) string {
+	s := mdTableSepRE.ReplaceAllString(md, "")
+	s = mdLinkRE.ReplaceAllString(s, "$1")
+	s = mdEmphRE.ReplaceAllString(s, "$2")
+	s = mdLineRE.ReplaceAllString(s, "")
+	s = strings.ReplaceAll(s, "|", " ")
+	return s
+}
+
+// snippet picks the sentence of d's body that best covers the matched terms
+// and shows those words in bold.
+func (b *Base) snippet(d *bot.Document, matched map[string]bool) string {
+	body := plainText(d.Body)
+	type sentence struct{ start, end int }
+	var ss []sentence
+	start := 0
+	for _, loc := range sentenceEnd.FindAllStringIndex(body, -1) {
+		ss = append(ss, sentence{start, loc[0] + 1})
+		start = loc[1]
+	}
+	if start < len(body) {
+		ss = append(ss, sentence{start, len(body)})
+	}
+	best, bestScore := -1, 0.0
+	for i, s := range ss {
+		if s.end > len(body) {
+			s.end = len(body)
+			ss[i] = s
+		}
+		seen := map[string]bool{}
+		score := 0.0
+		for _, t := range b.an.terms(body[s.start:s.end]) {
+			if matched[t] && !seen[t] {
+				seen[t] = true
+				score += b.idf(b.df[t])
+			}
+		}
+		if score > bestScore {
+			best, bestScore = i, score
+		}
+	}
+	if best < 0 {
+		if d.Summary != "" {
+			return truncateRunes(d.Summary, snippetMaxRunes)
+		}
+		if len(ss) == 0 {
+			return ""
+		}
+		best = 0
+	}
+	text := strings.Join(strings.Fields(body[ss[best].start:ss[best].end]), " ")
+	prefix, suffix := "", ""
+	if best > 0 {
+		prefix = "… "
+	}
+	if utf8.RuneCountInString(text) > snippetMaxRunes {
+		text = b.window(text, matched)
+		if !strings.HasPrefix(text, strings.Fields(body[ss[best].start:ss[best].end])[0]) {
+			prefix = "… "
+		}
+		suffix = " …"
+	}
+	return prefix + b.bold(text, matched) + suffix
+}
+
+// window cuts text to snippetMaxRunes around its first matched word.
+func (b *Base) window(text string, matched map[string]bool) string {
+	first := 0
+	for _, sp := range surfaceRE.FindAllStringIndex(text, -1) {
+		if ts := b.an.terms(text[sp[0]:sp[1]]); len(ts) == 1 && matched[ts[0]] {
+			first = sp[0]
+			break
+		}
+	}
+	runes := []rune(text)
+	firstRune := utf8.RuneCountInString(text[:first])
+	from := max(0, firstRune-snippetMaxRunes/4)
+	to := min(len(runes), from+snippetMaxRunes)
+	// Do not cut words in half.
+	for from > 0 && runes[from-1] != ' ' {
+		from++
+	}
+	for to < len(runes) && to > from && runes[to-1] != ' ' {
+		to--
+	}
+	return strings.TrimSpace(string(runes[from:to]))
+}
+
+func (b *Base) bold(text string, matched map[string]bool) string {
+	var sb strings.Builder
+	last := 0
+	for _, sp := range surfaceRE.FindAllStringIndex(text, -1) {
+		ts := b.an.terms(text[sp[0]:sp[1]])
+		if len(ts) != 1 || !matched[ts[0]] {
+			continue
+		}
+		sb.WriteString(text[last:sp[0]])
+		sb.WriteString("**" + text[sp[0]:sp[1]] + "**")
+		last = sp[1]
+	}
+	sb.WriteString(text[last:])
+	return sb.String()
+}
+
+func truncateRunes(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return strings.TrimSpace(string(r[:n])) + " …"
+}
