@@ -57,7 +57,7 @@ type LogConfig struct {
 var defaults = map[string]any{
 	"corpus.dir":            "",
 	"search.limit":          5,
-	"search.min_confidence": 0.5,
+	"search.min_confidence": 0.26,
 	"log.level":             "info",
 	"log.format":            "text",
 }

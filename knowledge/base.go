@@ -28,14 +28,14 @@ import (
 // Defaults for Options.
 const (
 	DefaultLimit         = 5
-	DefaultMinConfidence = 0.5
+	DefaultMinConfidence = 0.26
 	MaxLimit             = 50
 )
 
 // Options tune a Base. The zero value is usable.
 type Options struct {
 	Limit         int     // hits per search when a request names none; default 5
-	MinConfidence float64 // 0..1; below it a search returns no hits; default 0.5
+	MinConfidence float64 // 0..1; below it a search returns no hits; default 0.26
 	Clock         bot.Clock
 	Lexicon       *LexiconData // nil: the built-in lexicon
 }
@@ -53,6 +53,7 @@ type Base struct {
 	n        int
 	spell    *speller
 	screener *screener
+	common   map[string]bool // index terms of everyday English words
 }
 
 var _ bot.Knowledge = (*Base)(nil)
@@ -99,6 +100,12 @@ func New(c *Corpus, opts Options) (*Base, error) {
 		screener: newScreener(c.Docs, opts.Clock.Now),
 	}
 	b.lex = compileLexicon(opts.Lexicon, c.Synonyms, b.an.terms)
+	b.common = map[string]bool{}
+	for w := range commonWords {
+		for _, t := range b.an.terms(w) {
+			b.common[t] = true
+		}
+	}
 	if err := b.build(); err != nil {
 		idx.Close()
 		return nil, err

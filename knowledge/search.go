@@ -23,8 +23,11 @@ const (
 	nationalFactor  = 0.9 // with an area, national material ranks a little below local
 	contactIntent   = 1.3 // "who do I ring", "number for": contact documents first
 	kindIntent      = 1.3 // "any training", "an example": that kind first
+	contactUnasked  = 0.7 // a contact when no one to reach is asked for
 	candidates      = 30  // documents fetched from bleve before reranking
-	confidenceDepth = 5   // candidates whose coverage decides confidence
+	confidenceDepth = 2   // candidates whose coverage decides confidence
+	commonWeight    = 0.2 // an everyday English word's share in confidence
+	bodyOnlyCredit  = 0.5 // a unit found only in a body, not title, summary, tags or contact
 	snippetMaxRunes = 240
 )
 
@@ -91,7 +94,7 @@ func (b *Base) correct(text string) string {
 	last := 0
 	for _, sp := range surfaceRE.FindAllStringIndex(lower, -1) {
 		w := lower[sp[0]:sp[1]]
-		if strings.ContainsAny(w, "0123456789'’") || b.lex.filler[w] {
+		if strings.ContainsAny(w, "0123456789'’") || b.lex.filler[w] || commonWords[w] {
 			continue
 		}
 		// A word whose stem the index knows ("radicalising") is no typo.
@@ -152,7 +155,13 @@ func (b *Base) prepare(text string) prepared {
 		seen[t] = true
 		p.terms = append(p.terms, t)
 		if !inConcept[i] {
-			p.units = append(p.units, unit{terms: []string{t}, weight: b.idf(b.df[t])})
+			w := b.idf(b.df[t])
+			// Everyday words, and specifics with digits (8pm, 15yo, 2027),
+			// say little about what the question is about.
+			if b.common[t] || strings.ContainsAny(t, "0123456789") {
+				w *= commonWeight
+			}
+			p.units = append(p.units, unit{terms: []string{t}, weight: w})
 		}
 	}
 	return p
@@ -218,7 +227,8 @@ func (b *Base) Search(ctx context.Context, req bot.SearchRequest) (bot.SearchRes
 	for _, r := range rs[:min(confidenceDepth, len(rs))] {
 		res.Confidence = max(res.Confidence, r.coverage)
 	}
-	if res.Confidence < b.opts.MinConfidence {
+	// A question about a child at risk always gets the procedures.
+	if res.Confidence < b.opts.MinConfidence && !res.Screening.Escalate {
 		return res, nil
 	}
 	now := b.opts.Clock.Now()
@@ -288,6 +298,11 @@ func (b *Base) rank(ctx context.Context, p prepared, req bot.SearchRequest, n in
 		}
 		if f, ok := p.kinds[d.Kind]; ok {
 			score *= f
+		} else if d.Kind == bot.KindContact {
+			// Short contact cards win on BM25's length normalisation; unless
+			// someone to reach is asked for, the process comes first (the
+			// contacts are shown as cards beside it).
+			score *= contactUnasked
 		}
 		cov, matched := b.coverage(p, h)
 		rs = append(rs, ranked{doc: d, bm25: h.Score, score: score, coverage: cov, matched: matched})
@@ -296,31 +311,53 @@ func (b *Base) rank(ctx context.Context, p prepared, req bot.SearchRequest, n in
 	return rs, nil
 }
 
-// coverage is the share of what the question asks about that a hit covers,
-// each unit weighted by its rarity in the corpus (its IDF): a document that
-// matches "prevent" and "referral" but not "mileage" does not answer a
-// question about mileage. Words the corpus never uses weigh the most, so a
-// question about something the corpus does not cover scores low.
+// coverage is the share of what the question asks about that a hit covers.
+// Each unit weighs its rarity in the corpus (IDF), so a document matching
+// "prevent" and "referral" but not "mileage" does not answer a question
+// about mileage, and words the corpus never uses weigh the most; everyday
+// English words weigh a fifth. A unit found only in the body, not in the
+// title, summary, tags or contact details, earns bodyOnlyCredit: a passing
+// mention ("Civic Centre" in an address) is not what a document is about.
 func (b *Base) coverage(p prepared, h *search.DocumentMatch) (float64, map[string]bool) {
 	matched := map[string]bool{}
-	for _, terms := range h.Locations {
+	strong := map[string]bool{}
+	for field, terms := range h.Locations {
+		body := field == fieldBody || field == fieldBody+conceptSuffix
 		for t := range terms {
 			matched[t] = true
+			if !body {
+				strong[t] = true
+			}
 		}
+	}
+	credit := func(keys ...string) float64 {
+		best := 0.0
+		for _, k := range keys {
+			if strong[k] {
+				return 1
+			}
+			if matched[k] {
+				best = bodyOnlyCredit
+			}
+		}
+		return best
 	}
 	var total, got float64
 	for _, u := range p.units {
 		total += u.weight
-		switch {
-		case u.concept != "" && matched[u.concept]:
-			got += u.weight
-		case u.concept == "" && matched[u.terms[0]]:
-			got += u.weight
-		case u.concept != "" && allMatched(u.terms, matched):
-			got += u.weight
-		case u.concept != "" && anyRelated(b.lex.related[u.concept], matched):
-			got += relatedWeight * u.weight
+		var c float64
+		if u.concept == "" {
+			c = credit(u.terms[0])
+		} else {
+			c = credit(u.concept)
+			if c < 1 && allMatched(u.terms, matched) {
+				c = max(c, bodyOnlyCredit)
+			}
+			if c == 0 {
+				c = relatedWeight * credit(b.lex.related[u.concept]...)
+			}
 		}
+		got += c * u.weight
 	}
 	if total == 0 {
 		return 0, matched
@@ -335,13 +372,4 @@ func allMatched(terms []string, matched map[string]bool) bool {
 		}
 	}
 	return len(terms) > 0
-}
-
-func anyRelated(cs []string, matched map[string]bool) bool {
-	for _, c := range cs {
-		if matched[c] {
-			return true
-		}
-	}
-	return false
 }

@@ -1,0 +1,38 @@
+package knowledge
+
+import "strings"
+
+// commonEnglish are everyday English words that say how a question is asked
+// rather than what it is about ("how do I get", "bring it up", "how often").
+// They count for less when judging whether a document answers a question,
+// so a question is judged on its topic words. Words that carry meaning in
+// safeguarding (refer, share, report, consent, risk, ...) are not here.
+const commonEnglish = `
+about above across actually add after again ago all almost alone along already also although always
+am among anyone anything anyway anywhere apply around ask asked asking away back bad be became because become
+been before began begin behind being best better big bit both bring brought but buy by came can cant
+certain change come comes coming could day days did didnt different do does doesnt doing done dont down
+each early easy either else end enough even ever every everyone everything exactly fact far feel few
+find fine first for found from full further get gets getting give given go goes going gone good got
+great had happen happened happens has have having hear heard help her here high him his hold how however
+idea if in into is it its just keep kind knew know known last late later least leave left less let like
+likely little long look looking lot lots made make makes making many may maybe me mean means might
+more most much must my need needed needs never new next nice no not nothing now of off often ok okay
+old on once one only open or other others our out over own part people perhaps pick place point
+possible pretty probably put quite rather real really right round run said same saw say says see seem
+seems seen set several shall she should show since so some someone something sometimes soon sort still
+stuff such sure take taken takes talk tell than thank thanks that the their them then there these they
+thing things think this those though thought through time times to today together told too took tried
+try trying turn under until up upon us use used using usually very via want wanted wants was way ways
+we well went were what whatever when where whether which while who whole why will with within without
+would yeah year years yes yet you your
+deal deals dealing dealt forgot forget forgotten rang rung rings ringing phoned emailed texted messaged says saying tonight today tomorrow yesterday morning afternoon
+`
+
+var commonWords = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(commonEnglish) {
+		m[w] = true
+	}
+	return m
+}()
