@@ -161,7 +161,7 @@ type field struct {
 // numbers to make them file line numbers. It reports problems itself and
 // returns ok false when the YAML cannot be used at all.
 func (l *loader) mapping(p string, src []byte, lineOffset int) (fields []field, ok bool) {
-	f, err := parser.ParseBytes(src, 0)
+	f, err := parser.ParseBytes(src, 0, parser.AllowDuplicateMapKey())
 	if err != nil {
 		line, msg := yamlErrorPosition(err)
 		l.problem(p, line+lineOffset, "invalid YAML: %s", msg)

@@ -128,11 +128,26 @@ func newIndex(m mapping.IndexMapping) (bleve.Index, error) {
 	return bleve.NewUsing("", m, scorch.Name, scorch.Name, nil)
 }
 
+// contactText is what a contact card says, labelled, so "phone number",
+// "email" and "out of hours" questions find contacts that have them.
 func contactText(c *bot.Contact) string {
 	if c == nil {
 		return ""
 	}
-	return strings.Join([]string{c.Name, c.Role, c.Team, c.Organisation, c.Specialism}, " . ")
+	parts := []string{c.Name, c.Role, c.Team, c.Organisation, c.Specialism}
+	if c.Phone != "" {
+		parts = append(parts, "phone number "+c.Phone)
+	}
+	if c.Email != "" {
+		parts = append(parts, "email "+c.Email)
+	}
+	if c.Hours != "" {
+		parts = append(parts, "hours "+c.Hours)
+	}
+	if c.OutOfHours != "" {
+		parts = append(parts, "out of hours "+c.OutOfHours)
+	}
+	return strings.Join(parts, " . ")
 }
 
 func toAny(ss []string) []any {

@@ -19,7 +19,7 @@ import (
 // and documented in README.md.
 const (
 	relatedWeight   = 0.5 // a concept the question implies, and its credit in confidence
-	contextBoost    = 0.3 // earlier conversation, for follow-ups
+	contextBoost    = 0.5 // earlier conversation, for follow-ups
 	nationalFactor  = 0.9 // with an area, national material ranks a little below local
 	contactIntent   = 1.3 // "who do I ring", "number for": contact documents first
 	kindIntent      = 1.3 // "any training", "an example": that kind first
@@ -71,6 +71,7 @@ type prepared struct {
 	concepts []string           // lexicon concepts in the question
 	related  []string           // concepts the question implies
 	kinds    map[string]float64 // document kinds the question asks for
+	context  []unit             // earlier conversation, weighted down; not in confidence
 }
 
 // unit is one thing a question asks about: a lexicon concept or a plain term.
@@ -78,6 +79,14 @@ type unit struct {
 	concept string   // set for a concept
 	terms   []string // the index terms it spans
 	weight  float64
+}
+
+// same reports whether two units ask about the same thing.
+func (u unit) same(x unit) bool {
+	if u.concept != "" || x.concept != "" {
+		return u.concept == x.concept
+	}
+	return u.terms[0] == x.terms[0]
 }
 
 var surfaceRE = regexp.MustCompile(`[\p{L}\p{N}]+(?:['’][\p{L}]+)?`)
@@ -173,20 +182,27 @@ func (b *Base) prepare(text string) prepared {
 // document that says "EDT" scores for "emergency duty team" as one that
 // spells it out does. bleve's coordination factor then rewards documents
 // that cover more of the question, and more of their fields.
-func (b *Base) clauses(p prepared, boost float64) []query.Query {
+func (b *Base) clauses(p prepared) []query.Query {
 	var out []query.Query
 	for _, fb := range fieldBoosts {
 		var qs []query.Query
-		for _, u := range p.units {
+		add := func(u unit, boost float64) {
+			var tq *query.TermQuery
 			if u.concept != "" {
-				tq := query.NewTermQuery(u.concept)
+				tq = query.NewTermQuery(u.concept)
 				tq.SetField(fb.name + conceptSuffix)
-				qs = append(qs, tq)
-				continue
+			} else {
+				tq = query.NewTermQuery(u.terms[0])
+				tq.SetField(fb.name)
 			}
-			tq := query.NewTermQuery(u.terms[0])
-			tq.SetField(fb.name)
+			tq.SetBoost(boost)
 			qs = append(qs, tq)
+		}
+		for _, u := range p.units {
+			add(u, 1)
+		}
+		for _, u := range p.context {
+			add(u, contextBoost)
 		}
 		for _, c := range p.related {
 			tq := query.NewTermQuery(c)
@@ -198,7 +214,7 @@ func (b *Base) clauses(p prepared, boost float64) []query.Query {
 			continue
 		}
 		dq := query.NewDisjunctionQuery(qs)
-		dq.SetBoost(fb.boost * boost)
+		dq.SetBoost(fb.boost)
 		out = append(out, dq)
 	}
 	return out
@@ -247,7 +263,7 @@ func (b *Base) Search(ctx context.Context, req bot.SearchRequest) (bot.SearchRes
 func (b *Base) addRisks(p *prepared, risks []string) {
 	for _, r := range risks {
 		for _, u := range b.prepare(riskVocabulary[r]).units {
-			if !slices.ContainsFunc(p.units, func(x unit) bool { return x.concept == u.concept && slices.Equal(x.terms, u.terms) }) {
+			if !slices.ContainsFunc(p.units, u.same) {
 				p.units = append(p.units, u)
 			}
 		}
@@ -265,10 +281,14 @@ type ranked struct {
 
 // rank fetches up to n candidates for p from bleve and reranks them.
 func (b *Base) rank(ctx context.Context, p prepared, req bot.SearchRequest, n int) ([]ranked, error) {
-	should := b.clauses(p, 1)
 	if c := strings.TrimSpace(req.Context); c != "" {
-		should = append(should, b.clauses(b.prepare(c), contextBoost)...)
+		for _, u := range b.prepare(c).units {
+			if !slices.ContainsFunc(p.units, u.same) {
+				p.context = append(p.context, u)
+			}
+		}
 	}
+	should := b.clauses(p)
 	if len(should) == 0 {
 		return nil, nil
 	}

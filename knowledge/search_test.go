@@ -1,0 +1,255 @@
+package knowledge_test
+
+import (
+	"context"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/waymarkhq/waymark/bot"
+	"github.com/waymarkhq/waymark/knowledge"
+	"github.com/waymarkhq/waymark/knowledge/sample"
+)
+
+// searchClock is the fixed "now" of search tests.
+type searchClock struct{}
+
+func (searchClock) Now() time.Time { return time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC) }
+
+// mustSample builds a Base over the embedded sample corpus.
+func mustSample(tb testing.TB) *knowledge.Base {
+	tb.Helper()
+	c, err := knowledge.Load(sample.FS(), "sample")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return mustBaseOf(tb, c)
+}
+
+func mustBaseOf(tb testing.TB, c *knowledge.Corpus) *knowledge.Base {
+	tb.Helper()
+	kb, err := knowledge.New(c, knowledge.Options{Clock: searchClock{}})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { kb.Close() })
+	return kb
+}
+
+func ids(res bot.SearchResult) []string {
+	var out []string
+	for _, h := range res.Hits {
+		out = append(out, h.Document.ID)
+	}
+	return out
+}
+
+func mustSearch(tb testing.TB, kb *knowledge.Base, req bot.SearchRequest) bot.SearchResult {
+	tb.Helper()
+	res, err := kb.Search(context.Background(), req)
+	if err != nil {
+		tb.Fatalf("Search(%q): %v", req.Query, err)
+	}
+	return res
+}
+
+// TestSearchSample checks that practitioners' questions, in their words,
+// find the sample corpus's documents in the top three.
+func TestSearchSample(t *testing.T) {
+	kb := mustSample(t)
+	for _, tc := range []struct {
+		q    string
+		want string // must be in the top 3
+		why  string
+	}{
+		{"how do i make a prevent referral", "wv-prevent-referral", "plain wording"},
+		{"front door phone number", "wv-contact-mash", "front door is the MASH (built-in lexicon)"},
+		{"multi-agency safeguarding hub contact", "wv-contact-mash", "long form finds the acronym-only document"},
+		{"emergency duty team number", "wv-contact-edt", "contact intent"},
+		{"who is the LADO", "wv-contact-lado", "acronym"},
+		{"local authority designated officer", "wv-contact-lado", "long form of LADO"},
+		{"prevent worry at the weekend who do i ring", "wv-prevent-out-of-hours", "weekend means out of hours"},
+		{"bank hol monday prevent concern", "wv-prevent-out-of-hours", "chat abbreviation"},
+		{"trainng on prevent", "wv-training-prevent", "typo corrected"},
+		{"pyschologist for an autistic lad", "wv-contact-psychologist-rees", "transposition corrected"},
+		{"where do i record prevent stuff on the case management system", "wv-recording-valecare", "corpus synonym"},
+		{"does radicalisation meet s47", "wv-guidance-thresholds", "section 47 acronym"},
+		{"warning signs of radicalisation", "wv-guidance-indicators", "guidance"},
+		{"example of a kid groomed on a gaming server", "wv-practice-gaming-server", "practice example cue"},
+		{"can i talk a case through with a psych", "wv-book-psychology", "booking"},
+	} {
+		t.Run(tc.q, func(t *testing.T) {
+			res := mustSearch(t, kb, bot.SearchRequest{Query: tc.q, Area: "Wyvern Vale"})
+			got := ids(res)
+			if !slices.Contains(got[:min(3, len(got))], tc.want) {
+				t.Errorf("%s: top 3 = %v, want %s (confidence %.2f)", tc.why, got, tc.want, res.Confidence)
+			}
+		})
+	}
+}
+
+// TestSearchNone checks that questions the corpus does not answer get no
+// results rather than a weak guess.
+func TestSearchNone(t *testing.T) {
+	kb := mustSample(t)
+	for _, q := range []string{
+		"how do i claim overtime pay",
+		"where is the staff canteen menu",
+		"printer on the third floor is jammed",
+		"what are the bin collection days",
+	} {
+		t.Run(q, func(t *testing.T) {
+			res := mustSearch(t, kb, bot.SearchRequest{Query: q, Area: "Wyvern Vale"})
+			if len(res.Hits) != 0 {
+				t.Errorf("hits = %v (confidence %.2f), want none", ids(res), res.Confidence)
+			}
+			if res.Confidence >= knowledge.DefaultMinConfidence {
+				t.Errorf("confidence %.2f is not below the threshold", res.Confidence)
+			}
+		})
+	}
+}
+
+func TestSearchEscalateAlwaysAnswers(t *testing.T) {
+	kb := mustSample(t)
+	res := mustSearch(t, kb, bot.SearchRequest{Query: "he has a machete in his bag and says he will stab them tomorrow", Area: "Wyvern Vale"})
+	if !res.Screening.Escalate {
+		t.Fatalf("screening = %+v, want escalate", res.Screening)
+	}
+	if got := ids(res); len(got) == 0 || !slices.Contains(got[:min(3, len(got))], "wv-immediate-risk") {
+		t.Errorf("hits = %v, want the immediate-risk procedure in the top 3", got)
+	}
+}
+
+func TestSearchAreas(t *testing.T) {
+	c, err := knowledge.LoadDir(filepath.Join("testdata", "areas"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	kb := mustBaseOf(t, c)
+	q := "how do i make a prevent referral"
+
+	east := ids(mustSearch(t, kb, bot.SearchRequest{Query: q, Area: "Eastfold"}))
+	if len(east) == 0 || east[0] != "ef-referral" {
+		t.Errorf("Eastfold: %v, want ef-referral first", east)
+	}
+	if slices.Contains(east, "ww-referral") {
+		t.Errorf("Eastfold search returned Westfold's document: %v", east)
+	}
+	west := ids(mustSearch(t, kb, bot.SearchRequest{Query: q, Area: "westfold"}))
+	if len(west) == 0 || west[0] != "ww-referral" || slices.Contains(west, "ef-referral") {
+		t.Errorf("Westfold (area matched case-insensitively): %v", west)
+	}
+	all := ids(mustSearch(t, kb, bot.SearchRequest{Query: q}))
+	if !slices.Contains(all, "ef-referral") || !slices.Contains(all, "ww-referral") {
+		t.Errorf("no area: %v, want both councils", all)
+	}
+	duty := ids(mustSearch(t, kb, bot.SearchRequest{Query: "what is the prevent duty for councils", Area: "Eastfold"}))
+	if len(duty) == 0 || duty[0] != "nat-duty" {
+		t.Errorf("national documents are offered with an area: %v", duty)
+	}
+}
+
+func TestSearchCorpusSynonymsAndStale(t *testing.T) {
+	c, err := knowledge.LoadDir(filepath.Join("testdata", "areas"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	kb := mustBaseOf(t, c)
+	// corpus.yaml says Lighthouse is the exploitation team; the built-in
+	// lexicon says CCE is child criminal exploitation.
+	res := mustSearch(t, kb, bot.SearchRequest{Query: "exploitation team number for CCE", Area: "Eastfold"})
+	if got := ids(res); len(got) == 0 || got[0] != "ef-lighthouse" {
+		t.Errorf("hits = %v, want ef-lighthouse first", got)
+	}
+	res = mustSearch(t, kb, bot.SearchRequest{Query: "prevent referral", Area: "Eastfold"})
+	for _, h := range res.Hits {
+		wantStale := h.Document.ID == "ef-referral" // review_due 2026-01-01
+		if h.Stale != wantStale {
+			t.Errorf("%s: Stale = %v, want %v", h.Document.ID, h.Stale, wantStale)
+		}
+	}
+}
+
+func TestSearchSnippetAndLimit(t *testing.T) {
+	kb := mustSample(t)
+	res := mustSearch(t, kb, bot.SearchRequest{Query: "prevent referral form", Area: "Wyvern Vale", Limit: 2})
+	if len(res.Hits) != 2 {
+		t.Fatalf("got %d hits, want the limit of 2", len(res.Hits))
+	}
+	for _, h := range res.Hits {
+		if !strings.Contains(h.Snippet, "**") || len([]rune(h.Snippet)) > 260 {
+			t.Errorf("%s snippet %q: want matched words in bold and at most ~240 characters", h.Document.ID, h.Snippet)
+		}
+		if strings.ContainsAny(h.Snippet, "#|") {
+			t.Errorf("%s snippet %q keeps Markdown syntax", h.Document.ID, h.Snippet)
+		}
+	}
+	if res.Hits[0].Score < res.Hits[1].Score {
+		t.Errorf("scores not descending: %v, %v", res.Hits[0].Score, res.Hits[1].Score)
+	}
+}
+
+func TestSearchFollowUpContext(t *testing.T) {
+	kb := mustSample(t)
+	rank := func(got []string, id string) int {
+		if i := slices.Index(got, id); i >= 0 {
+			return i + 1
+		}
+		return 99
+	}
+	follow := bot.SearchRequest{Query: "what about out of hours?", Context: "how do i make a prevent referral", Area: "Wyvern Vale"}
+	with := ids(mustSearch(t, kb, follow))
+	follow.Context = ""
+	without := ids(mustSearch(t, kb, follow))
+
+	ooh, office := rank(with, "wv-prevent-out-of-hours"), rank(with, "wv-prevent-referral")
+	if ooh > 2 {
+		t.Errorf("with context %v: the out-of-hours Prevent process should be in the top 2", with)
+	}
+	if ooh > office {
+		t.Errorf("with context %v: the question (out of hours) should outweigh the context (office-hours referral)", with)
+	}
+	if rank(without, "wv-prevent-out-of-hours") < ooh {
+		t.Errorf("context made the follow-up worse: without %v, with %v", without, with)
+	}
+}
+
+func TestSearchEmptyQuery(t *testing.T) {
+	kb := mustSample(t)
+	_, err := kb.Search(context.Background(), bot.SearchRequest{Query: "   "})
+	if bot.ErrorKind(err) != bot.EInvalid {
+		t.Errorf("error = %v, want kind %s", err, bot.EInvalid)
+	}
+}
+
+func TestBuiltinLexicon(t *testing.T) {
+	lx, err := knowledge.BuiltinLexicon()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(lx.Synonyms) < 120 {
+		t.Errorf("built-in lexicon has %d synonym groups, want at least 120", len(lx.Synonyms))
+	}
+	kb := mustSample(t)
+	if kb.LexiconSize() < 120 {
+		t.Errorf("compiled lexicon has %d concepts", kb.LexiconSize())
+	}
+	// Every entry the issue names must be known, as an expression that
+	// analyses to a concept.
+	have := map[string]bool{}
+	for _, g := range lx.Synonyms {
+		for _, e := range g {
+			have[strings.ToLower(e)] = true
+		}
+	}
+	for _, want := range []string{"mash", "front door", "cse", "cce", "county lines", "lado", "dsl", "edt",
+		"out of hours", "cin", "cp", "s47", "section 47", "s17", "eha", "early help", "camhs", "yot", "yjs",
+		"erwt", "far right", "xrw", "channel", "prevent", "plo", "icpc", "strategy discussion", "contextual safeguarding"} {
+		if !have[want] {
+			t.Errorf("lexicon lacks %q", want)
+		}
+	}
+}
