@@ -1,0 +1,137 @@
+package config_test
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/spf13/pflag"
+
+	"github.com/waymarkhq/waymark/config"
+)
+
+func env(m map[string]string) func(string) string {
+	return func(k string) string { return m[k] }
+}
+
+func writeFile(tb testing.TB, name, content string) string {
+	tb.Helper()
+	p := filepath.Join(tb.TempDir(), name)
+	if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+		tb.Fatal(err)
+	}
+	return p
+}
+
+func TestDefaults(t *testing.T) {
+	t.Chdir(t.TempDir()) // no waymark.yaml here
+	c, err := config.Load(config.Sources{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Corpus.Dir != "" || c.Search.Limit != 5 || c.Search.MinConfidence != 0.26 || c.Log.Level != "info" || c.File != "" {
+		t.Errorf("defaults = %+v", c)
+	}
+}
+
+func TestPrecedenceFileEnvFlags(t *testing.T) {
+	corpus := t.TempDir()
+	file := writeFile(t, "w.yaml", "search:\n  limit: 7\n  min_confidence: 0.4\nlog:\n  level: debug\n")
+	flags := pflag.NewFlagSet("t", pflag.ContinueOnError)
+	flags.Int("limit", 5, "")
+	flags.String("corpus", "", "")
+	if err := flags.Parse([]string{"--limit", "9"}); err != nil {
+		t.Fatal(err)
+	}
+	c, err := config.Load(config.Sources{
+		File:     file,
+		Getenv:   env(map[string]string{"WAYMARK_SEARCH_LIMIT": "8", "WAYMARK_SEARCH_MIN_CONFIDENCE": "0.3", "WAYMARK_CORPUS_DIR": corpus}),
+		Flags:    flags,
+		FlagKeys: map[string]string{"limit": "search.limit", "corpus": "corpus.dir"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Search.Limit != 9 {
+		t.Errorf("limit = %d, want 9 from the flag (above env 8 and file 7)", c.Search.Limit)
+	}
+	if c.Search.MinConfidence != 0.3 {
+		t.Errorf("min_confidence = %g, want 0.3 from env (above file 0.4)", c.Search.MinConfidence)
+	}
+	if c.Log.Level != "debug" {
+		t.Errorf("log.level = %q, want debug from the file", c.Log.Level)
+	}
+	if c.Corpus.Dir != corpus {
+		t.Errorf("corpus.dir = %q, want env's (the unset flag must not override it)", c.Corpus.Dir)
+	}
+	if c.File != file {
+		t.Errorf("File = %q", c.File)
+	}
+}
+
+func TestEveryProblemAtOnce(t *testing.T) {
+	file := writeFile(t, "w.yaml", "search:\n  limit: 0\n  min_confidence: 2\nlog:\n  level: loud\n  format: xml\ncorpus:\n  dir: /no/such/dir\nslack:\n  token: x\n")
+	_, err := config.Load(config.Sources{File: file})
+	var ce *config.Error
+	if !errors.As(err, &ce) {
+		t.Fatalf("error = %v, want *config.Error", err)
+	}
+	msg := err.Error()
+	for _, want := range []string{
+		`unknown setting "slack.token"`,
+		"search.limit must be between 1 and 50, not 0",
+		"search.min_confidence must be more than 0 and at most 1, not 2",
+		`log.level must be debug, info, warn or error, not "loud"`,
+		`log.format must be text or json, not "xml"`,
+		"corpus.dir: stat /no/such/dir",
+	} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("error lacks %q:\n%s", want, msg)
+		}
+	}
+	if len(ce.Problems) != 6 {
+		t.Errorf("%d problems, want 6: %v", len(ce.Problems), ce.Problems)
+	}
+}
+
+func TestBadEnvValue(t *testing.T) {
+	_, err := config.Load(config.Sources{Getenv: env(map[string]string{"WAYMARK_SEARCH_LIMIT": "lots"})})
+	if err == nil || !strings.Contains(err.Error(), "limit") {
+		t.Errorf("error = %v, want one naming the limit", err)
+	}
+}
+
+func TestMissingNamedFile(t *testing.T) {
+	_, err := config.Load(config.Sources{File: filepath.Join(t.TempDir(), "nope.yaml")})
+	if err == nil || !strings.Contains(err.Error(), "nope.yaml") {
+		t.Errorf("error = %v, want one naming the missing file", err)
+	}
+}
+
+func TestDefaultFileInWorkingDirectory(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	if err := os.WriteFile(config.DefaultFile, []byte("search:\n  limit: 3\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, err := config.Load(config.Sources{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Search.Limit != 3 || c.File != config.DefaultFile {
+		t.Errorf("config = %+v, want limit 3 from ./waymark.yaml", c)
+	}
+}
+
+func TestEnvNames(t *testing.T) {
+	if got := config.EnvName("search.min_confidence"); got != "WAYMARK_SEARCH_MIN_CONFIDENCE" {
+		t.Errorf("EnvName = %q", got)
+	}
+	for _, k := range config.Keys() {
+		if !strings.Contains(k, ".") {
+			t.Errorf("key %q is not nested", k)
+		}
+	}
+}
