@@ -18,11 +18,11 @@ var (
 	weaponWords = `(?:knife|knives|blade|blades|machete|machetes|sword|gun|guns|shotgun|rifle|pistol|handgun|firearm|firearms|ammo|ammunition|bullets|crossbow|acid|explosive|explosives|bomb|bombs|grenade|ied|detonator|weapon|weapons)`
 	// A weapon at hand: someone has, carries, found, bought, showed or is
 	// making one.
-	weaponAtHandRE = regexp.MustCompile(`\b(?:has|have|had|got|gotten|carrying|carries|carry|carried|found|finding|bought|buying|ordered|showed|shown|showing|holding|hiding|hidden|stashed|keeps|brought|bringing|armed with|making|made|build|building|built)\b(?:\s+` + w + `){0,5}?\s+` + weaponWords + `\b|\b(?:bomb|explosive|weapon)[\s-]?making\b|\b(?:how to|instructions (?:for|to)) (?:make|build) (?:a |an )?` + weaponWords + `\b|\b` + weaponWords + `\b(?:\s+` + w + `){0,3}?\s+in (?:his|her|their|the) (?:bag|room|pocket|locker|car|bedroom|coat|house)\b`)
+	weaponAtHandRE = regexp.MustCompile(`\b(?:has|have|had|got|gotten|carrying|carries|carry|carried|found|finding|bought|buying|ordered|showed|shown|showing|holding|hiding|hidden|stashed|keeps|brought|bringing|armed with|making|made|build|building|built|took|taken|takes|taking|grabbed|stole|stolen|nicked)\b(?:\s+` + w + `){0,5}?\s+` + weaponWords + `\b|\b(?:bomb|explosive|weapon)[\s-]?making\b|\b(?:how to|instructions (?:for|to)) (?:make|build)(?:\s+` + w + `){0,3}?\s+` + weaponWords + `\b|\b` + weaponWords + `\b(?:\s+` + w + `){0,3}?\s+in (?:his|her|their|the) (?:bag|room|pocket|locker|car|bedroom|coat|house)\b`)
 	// A stated intention to attack: "going to attack", "wants to kill",
 	// "shoot up the school", "make them pay", "race war".
 	attackVerbs    = `(?:attack|kill|murder|stab|shoot|bomb|blow up|hurt|harm|massacre|burn down|set fire to|run over|behead)`
-	attackIntentRE = regexp.MustCompile(`\b(?:going to|gonna|goin to|about to|plans? to|planning to|plotting to|wants? to|wanting to|intends? to|threaten(?:s|ed|ing)? to|will|he'?ll|she'?ll|they'?ll|i'?ll|ready to|told (?:me|us|them|a friend|friends) (?:he|she|they) would)\b(?:\s+` + w + `){0,3}?\s+` + attackVerbs + `\b|\bshoot(?:ing)? up\b|\bmake (?:them|em|people|everyone) pay\b|\brace war\b|\bkill list\b|\bhit list\b|\b(?:planning|plotting|preparing) (?:an? |the )?(?:attack|bombing|shooting|massacre)\b|\bsuicide (?:vest|bomb|attack)\b`)
+	attackIntentRE = regexp.MustCompile(`\b(?:going to|gonna|goin to|about to|plans? to|planning to|plotting to|wants? to|wanting to|intends? to|threaten(?:s|ed|ing)? to|will|he'?ll|she'?ll|they'?ll|i'?ll|ready to|told (?:me|us|them|a friend|friends) (?:he|she|they) would)\b(?:\s+` + w + `){0,3}?\s+` + attackVerbs + `\b|\bshoot(?:ing)? up\b|\bmake (?:them|em|people|everyone|you)(?: all)? pay\b|\brace war\b|\bkill list\b|\bhit list\b|\b(?:planning|plotting|preparing) (?:an? |the )?(?:attack|bombing|shooting|massacre)\b|\bsuicide (?:vest|bomb|attack)\b`)
 	// Travel to join a group or a conflict: a travel signal and a joining
 	// signal in the same sentence.
 	travelRE  = regexp.MustCompile(`\b(?:fly|flying|flies|flight|flights|airport|plane|ferry|passports?|packed (?:his |her |their )?bags?|bags packed|leaving|leave|travel|travelling|traveling|heading|go(?:ing)? (?:abroad|overseas)|gone (?:abroad|overseas)|sent (?:to|abroad)|taking (?:him|her|them) (?:to|abroad)|taken (?:to|abroad)|border|abroad|overseas)\b`)
@@ -30,6 +30,15 @@ var (
 	// Missing, with exploitation or another risk close by.
 	missingRE    = regexp.MustCompile(`\b(?:missing|run away|ran away|runaway|absconded|not come home|hasn'?t come home|whereabouts unknown)\b`)
 	withOthersRE = regexp.MustCompile(`\b(?:with (?:the line|a man|an older|older|the group|them|a gang)|meet(?:ing)? (?:a|an|some) (?:man|men|older)|groom(?:ed|ing)|county lines|exploit(?:ed|ation)|trafficked)\b`)
+	// Topics, not weapons at hand: "a knife crime conviction", "a shotgun
+	// licence".
+	weaponTopicRE = regexp.MustCompile(`\b(?:knife|knives|gun|guns|shotgun|firearms?|weapons?|acid) (?:crimes?|offences?|offenders?|convictions?|amnesty|awareness|charges?|licen[cs]es?|certificates?|club|range|safety)\b`)
+	// History: a sentence about the past describes background, not a risk
+	// now. Days and weeks ago are recent enough to stay a risk.
+	pastRE = regexp.MustCompile(`\b(?:used to|history of|previous(?:ly)?|in the past|last (?:year|term|month)|(?:years?|months) ago|back in|in (?:19|20)\d\d)\b`)
+	// A person the travel is about: a general question about travel to
+	// conflict zones is not a child about to travel.
+	personRE = regexp.MustCompile(`\b(?:he|she|they|his|her|him|them|their|theyre|hes|shes|boy|boys|girl|girls|lad|lads|son|daughter|pupil|student|child|children|kid|kids|yp|young person|brothers?|sisters?|siblings?|\d+ ?yo|\d+ ?year old)\b`)
 	// A child in danger now.
 	dangerNowRE = regexp.MustCompile(`\b(?:in (?:immediate |serious )?danger|not safe (?:right )?now|being (?:hurt|beaten|attacked) (?:right )?now|at immediate risk)\b`)
 )
@@ -42,6 +51,8 @@ func normaliseForRisk(text string) string {
 }
 
 // risks returns the kinds of immediate or serious risk described in text.
+// Each sentence is judged on its own, and sentences about the past are
+// background, not risk.
 func risks(text string) []string {
 	var out []string
 	add := func(k string) {
@@ -52,22 +63,30 @@ func risks(text string) []string {
 		}
 		out = append(out, k)
 	}
-	t := normaliseForRisk(text)
-	if weaponAtHandRE.MatchString(t) {
-		add(RiskWeapon)
-	}
-	if attackIntentRE.MatchString(t) {
-		add(RiskAttack)
-	}
-	if dangerNowRE.MatchString(t) {
-		add(RiskDanger)
-	}
+	t := weaponTopicRE.ReplaceAllString(normaliseForRisk(text), "")
+	var missing, withOthers, joining bool
 	for _, s := range sentenceRE.Split(t, -1) {
-		if travelRE.MatchString(s) && joiningRE.MatchString(s) {
+		if pastRE.MatchString(s) {
+			continue
+		}
+		if weaponAtHandRE.MatchString(s) {
+			add(RiskWeapon)
+		}
+		if attackIntentRE.MatchString(s) {
+			add(RiskAttack)
+		}
+		if dangerNowRE.MatchString(s) {
+			add(RiskDanger)
+		}
+		j := joiningRE.MatchString(s)
+		if travelRE.MatchString(s) && j && personRE.MatchString(s) {
 			add(RiskTravel)
 		}
+		missing = missing || missingRE.MatchString(s)
+		withOthers = withOthers || withOthersRE.MatchString(s)
+		joining = joining || j
 	}
-	if missingRE.MatchString(t) && (withOthersRE.MatchString(t) || len(out) > 0 || joiningRE.MatchString(t)) {
+	if missing && (withOthers || joining || len(out) > 0) {
 		add(RiskMissing)
 	}
 	return out

@@ -40,6 +40,7 @@ type screener struct {
 	publicEmails    map[string]bool
 	publicPostcodes map[string]bool
 	publicNames     map[string]bool // capitalised word pairs the corpus uses
+	publicStreets   map[string]bool // street addresses the corpus publishes, lower case
 	now             func() time.Time
 }
 
@@ -49,6 +50,7 @@ func newScreener(docs []*bot.Document, now func() time.Time) *screener {
 		publicEmails:    map[string]bool{},
 		publicPostcodes: map[string]bool{},
 		publicNames:     map[string]bool{},
+		publicStreets:   map[string]bool{},
 		now:             now,
 	}
 	for _, d := range docs {
@@ -67,6 +69,9 @@ func newScreener(docs []*bot.Document, now func() time.Time) *screener {
 		}
 		for _, p := range capitalisedPairs(text) {
 			s.publicNames[p] = true
+		}
+		for _, m := range streetRE.FindAllString(text, -1) {
+			s.publicStreets[normaliseStreet(m)] = true
 		}
 	}
 	return s
@@ -89,7 +94,7 @@ var (
 	streetRE   = regexp.MustCompile(`(?i)\b\d{1,4}[a-z]?,?\s+(?:[a-z'-]+\s+){1,3}(?:road|rd|street|st|avenue|ave|lane|ln|close|drive|dr|way|court|ct|crescent|cres|place|pl|terrace|grove|gardens|gdns|walk|row|mews|square|sq|rise|view|parade|hill|green|estate)\b`)
 	flatRE     = regexp.MustCompile(`(?i)\b(?:flat|apartment|apt)\s+\d+[a-z]?\b`)
 	dateRE     = regexp.MustCompile(`(?i)\b(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})\b|\b(\d{1,2})(?:st|nd|rd|th)?\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?,?\s+(\d{4})\b|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b`)
-	dobCueRE   = regexp.MustCompile(`(?i)\b(?:dob|d\.o\.b\.?|date of birth|born(?: on)?|birthday)\b[\s:\-(]*$`)
+	dobCueRE   = regexp.MustCompile(`(?i)\b(?:dob|d\.o\.b|date of birth|born(?: on)?|birthday)\b\.?[\s:\-(]*$`)
 )
 
 func normalisePostcode(s string) string { return strings.ToUpper(strings.ReplaceAll(s, " ", "")) }
@@ -144,7 +149,7 @@ func (s *screener) personal(text string) []string {
 		}
 	}
 	for _, m := range streetRE.FindAllString(text, -1) {
-		if !s.publicText(m) {
+		if !s.publicStreets[normaliseStreet(m)] {
 			add(PDAddress)
 		}
 	}
@@ -177,15 +182,10 @@ func (s *screener) personal(text string) []string {
 	return kinds
 }
 
-// publicText reports whether the corpus itself contains text (an address a
-// service publishes).
-func (s *screener) publicText(text string) bool {
-	for _, p := range capitalisedPairs(text) {
-		if s.publicNames[p] {
-			return true
-		}
-	}
-	return false
+// normaliseStreet folds case, commas and spaces so "12 Mill Lane" and
+// "12 mill lane" are the same published address.
+func normaliseStreet(m string) string {
+	return strings.Join(strings.Fields(strings.ToLower(strings.ReplaceAll(m, ",", " "))), " ")
 }
 
 func abs(x int) int {
