@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"math"
 	"os"
 	"runtime/debug"
@@ -31,6 +32,19 @@ type app struct {
 	stdout, stderr io.Writer
 	configFile     string
 	cfg            *config.Config
+	log            *slog.Logger
+}
+
+// newLogger builds the logger the configuration asks for. It writes to
+// stderr and never receives message text, only ids and counts.
+func newLogger(w io.Writer, c config.LogConfig) *slog.Logger {
+	var level slog.Level
+	_ = level.UnmarshalText([]byte(c.Level)) // validated by config
+	opts := &slog.HandlerOptions{Level: level}
+	if c.Format == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
 }
 
 // flagKeys binds command-line flags to configuration keys.
@@ -62,6 +76,7 @@ func newRootCommand(getenv func(string) string, stdin io.Reader, stdout, stderr 
 				return err
 			}
 			a.cfg = cfg
+			a.log = newLogger(a.stderr, cfg.Log)
 			return nil
 		},
 	}
@@ -101,10 +116,29 @@ func (a *app) openBase() (*knowledge.Base, error) {
 	if err != nil {
 		return nil, err
 	}
-	return knowledge.New(c, knowledge.Options{
+	if len(c.Warnings) > 0 {
+		a.log.Warn("corpus has warnings; run waymark validate to see them", "warnings", len(c.Warnings))
+	}
+	start := time.Now()
+	kb, err := knowledge.New(c, knowledge.Options{
 		Limit:         a.cfg.Search.Limit,
 		MinConfidence: a.cfg.Search.MinConfidence,
 	})
+	if err != nil {
+		return nil, err
+	}
+	a.log.Debug("index built", "documents", len(c.Docs), "lexicon_concepts", kb.LexiconSize(), "took", time.Since(start))
+	return kb, nil
+}
+
+// interactive reports whether r is a terminal a person types into.
+func interactive(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
 func (a *app) validateCommand() *cobra.Command {
@@ -180,9 +214,14 @@ func (a *app) searchCommand() *cobra.Command {
 			if len(args) == 1 {
 				return answer(args[0])
 			}
+			prompt := func() {}
+			if interactive(a.stdin) && !asJSON {
+				fmt.Fprintln(a.stderr, "Ask a question about safeguarding processes, pathways or contacts (Ctrl-D to finish).")
+				prompt = func() { fmt.Fprint(a.stderr, "> ") }
+			}
 			sc := bufio.NewScanner(a.stdin)
 			sc.Buffer(make([]byte, 64*1024), 1<<20)
-			for sc.Scan() {
+			for prompt(); sc.Scan(); prompt() {
 				q := strings.TrimSpace(sc.Text())
 				if q == "" {
 					continue
