@@ -48,8 +48,10 @@ type Base struct {
 	an       analyser
 	lex      *lexicon
 	byID     map[string]*bot.Document
-	df       map[string]int // index term -> documents using it
-	cdf      map[string]int // concept -> documents having it
+	docs     map[string]*docTerms // id -> what the document contains, for coverage and snippets
+	termIDs  map[string]uint32    // index terms and concepts, numbered
+	df       map[string]int       // index term -> documents using it
+	cdf      map[string]int       // concept -> documents having it
 	n        int
 	spell    *speller
 	screener *screener
@@ -93,6 +95,8 @@ func New(c *Corpus, opts Options) (*Base, error) {
 		index:    idx,
 		an:       analyser{m.AnalyzerNamed(analyzerName)},
 		byID:     make(map[string]*bot.Document, len(c.Docs)),
+		docs:     make(map[string]*docTerms, len(c.Docs)),
+		termIDs:  map[string]uint32{},
 		df:       map[string]int{},
 		cdf:      map[string]int{},
 		n:        len(c.Docs),
@@ -134,29 +138,37 @@ func (b *Base) build() error {
 		contact := contactText(d.Contact)
 		full := strings.Join([]string{d.Title, d.Summary, tags, contact, d.Body}, "\n")
 
-		terms := b.an.terms(full)
-		seen := map[string]bool{}
-		for _, t := range terms {
-			if !seen[t] {
-				seen[t] = true
-				b.df[t]++
-			}
-		}
 		doc := indexDoc{fieldArea: strings.ToLower(d.Area), fieldKind: d.Kind}
-		seenC := map[string]bool{}
+		dt := &docTerms{plain: plainText(d.Body)}
+		seen := map[string]bool{}
 		for i, text := range []string{d.Title, d.Summary, tags, contact, d.Body} {
 			name := fieldBoosts[i].name
 			doc[name] = text
+			terms := b.an.terms(text)
 			var concepts []string
-			for _, m := range b.lex.match(b.an.terms(text)) {
+			for _, m := range b.lex.match(terms) {
 				concepts = append(concepts, m.concept)
-				if !seenC[m.concept] {
-					seenC[m.concept] = true
-					b.cdf[m.concept]++
-				}
 			}
 			doc[name+conceptSuffix] = concepts
+			for _, t := range append(terms, concepts...) {
+				if name == fieldBody {
+					dt.body = append(dt.body, b.termID(t))
+				} else {
+					dt.strong = append(dt.strong, b.termID(t))
+				}
+				if seen[t] {
+					continue
+				}
+				seen[t] = true
+				if strings.HasPrefix(t, conceptPrefix) {
+					b.cdf[t]++
+				} else {
+					b.df[t]++
+				}
+			}
 		}
+		dt.strong, dt.body = sortedSet(dt.strong), sortedSet(dt.body)
+		b.docs[d.ID] = dt
 		words := map[string]struct{}{}
 		for _, w := range surfaceWords(full) {
 			words[w] = struct{}{}

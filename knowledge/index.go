@@ -87,7 +87,7 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 		f := bleve.NewTextFieldMapping()
 		f.Analyzer = analyzerName
 		f.Store = false
-		f.IncludeTermVectors = true // locations say which query terms a hit covers
+		f.IncludeTermVectors = false // coverage comes from docTerms, not locations
 		f.DocValues = false
 		return f
 	}
@@ -102,7 +102,7 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	dm := bleve.NewDocumentStaticMapping()
 	for _, fb := range fieldBoosts {
 		dm.AddFieldMappingsAt(fb.name, text())
-		dm.AddFieldMappingsAt(fb.name+conceptSuffix, kw(true))
+		dm.AddFieldMappingsAt(fb.name+conceptSuffix, kw(false))
 	}
 	dm.AddFieldMappingsAt(fieldArea, kw(false))
 	dm.AddFieldMappingsAt(fieldKind, kw(false))
@@ -128,24 +128,23 @@ func newIndex(m mapping.IndexMapping) (bleve.Index, error) {
 	return bleve.NewUsing("", m, scorch.Name, scorch.Name, nil)
 }
 
-// contactText is what a contact card says, labelled, so "phone number",
-// "email" and "out of hours" questions find contacts that have them.
+// contactText is who a contact is, with labels for how to reach them, so
+// "phone number", "email" and "out of hours" questions find contacts that
+// have them. The values themselves (numbers, times) are left out: "term time"
+// in someone's hours is not what the contact is about.
 func contactText(c *bot.Contact) string {
 	if c == nil {
 		return ""
 	}
 	parts := []string{c.Name, c.Role, c.Team, c.Organisation, c.Specialism}
 	if c.Phone != "" {
-		parts = append(parts, "phone number "+c.Phone)
+		parts = append(parts, "phone number")
 	}
 	if c.Email != "" {
-		parts = append(parts, "email "+c.Email)
-	}
-	if c.Hours != "" {
-		parts = append(parts, "hours "+c.Hours)
+		parts = append(parts, "email")
 	}
 	if c.OutOfHours != "" {
-		parts = append(parts, "out of hours "+c.OutOfHours)
+		parts = append(parts, "out of hours")
 	}
 	return strings.Join(parts, " . ")
 }

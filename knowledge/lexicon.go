@@ -137,7 +137,7 @@ func compileLexicon(data *LexiconData, corpusSynonyms [][]string, analyse func(s
 		filler:  map[string]bool{},
 		display: map[string]string{},
 	}
-	conceptOf := func(k string) string { return "c:" + strings.ReplaceAll(find(k), " ", "_") }
+	conceptOf := func(k string) string { return conceptPrefix + strings.ReplaceAll(find(k), " ", "_") }
 	keys := make([]string, 0, len(parent))
 	for k := range parent {
 		keys = append(keys, k)

@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/waymarkhq/waymark/bot"
@@ -25,6 +24,7 @@ const (
 	kindIntent      = 1.3 // "any training", "an example": that kind first
 	contactUnasked  = 0.7 // a contact when no one to reach is asked for
 	candidates      = 30  // documents fetched from bleve before reranking
+	commonShare     = 0.3 // units in more documents than this share are not searched for
 	confidenceDepth = 2   // candidates whose coverage decides confidence
 	commonWeight    = 0.2 // an everyday English word's share in confidence
 	bodyOnlyCredit  = 0.5 // a unit found only in a body, not title, summary, tags or contact
@@ -79,6 +79,14 @@ type unit struct {
 	concept string   // set for a concept
 	terms   []string // the index terms it spans
 	weight  float64
+}
+
+// docFreq is how many documents have u.
+func (b *Base) docFreq(u unit) int {
+	if u.concept != "" {
+		return b.cdf[u.concept]
+	}
+	return b.df[u.terms[0]]
 }
 
 // same reports whether two units ask about the same thing.
@@ -184,6 +192,10 @@ func (b *Base) prepare(text string) prepared {
 // that cover more of the question, and more of their fields.
 func (b *Base) clauses(p prepared) []query.Query {
 	var out []query.Query
+	// Units in most documents add almost nothing to BM25 (their IDF is near
+	// zero), but walking their postings through every body is most of a
+	// query's cost on a large corpus: look for them in the short fields only.
+	common := func(u unit) bool { return b.docFreq(u) > int(commonShare*float64(b.n)) }
 	for _, fb := range fieldBoosts {
 		var qs []query.Query
 		add := func(u unit, boost float64) {
@@ -199,6 +211,9 @@ func (b *Base) clauses(p prepared) []query.Query {
 			qs = append(qs, tq)
 		}
 		for _, u := range p.units {
+			if fb.name == fieldBody && common(u) {
+				continue
+			}
 			add(u, 1)
 		}
 		for _, u := range p.context {
@@ -301,7 +316,6 @@ func (b *Base) rank(ctx context.Context, p prepared, req bot.SearchRequest, n in
 		bq.Filter = query.NewDisjunctionQuery([]query.Query{local, national})
 	}
 	sr := bleve.NewSearchRequestOptions(bq, n, 0, false)
-	sr.IncludeLocations = true
 	out, err := b.index.SearchInContext(ctx, sr)
 	if err != nil {
 		return nil, err
@@ -324,39 +338,31 @@ func (b *Base) rank(ctx context.Context, p prepared, req bot.SearchRequest, n in
 			// contacts are shown as cards beside it).
 			score *= contactUnasked
 		}
-		cov, matched := b.coverage(p, h)
+		cov, matched := b.coverage(p, b.docs[h.ID])
 		rs = append(rs, ranked{doc: d, bm25: h.Score, score: score, coverage: cov, matched: matched})
 	}
 	sort.SliceStable(rs, func(i, j int) bool { return rs[i].score > rs[j].score })
 	return rs, nil
 }
 
-// coverage is the share of what the question asks about that a hit covers.
-// Each unit weighs its rarity in the corpus (IDF), so a document matching
-// "prevent" and "referral" but not "mileage" does not answer a question
-// about mileage, and words the corpus never uses weigh the most; everyday
-// English words weigh a fifth. A unit found only in the body, not in the
-// title, summary, tags or contact details, earns bodyOnlyCredit: a passing
-// mention ("Civic Centre" in an address) is not what a document is about.
-func (b *Base) coverage(p prepared, h *search.DocumentMatch) (float64, map[string]bool) {
+// coverage is the share of what the question asks about that a document
+// covers. Each unit weighs its rarity in the corpus (IDF), so a document
+// matching "prevent" and "referral" but not "mileage" does not answer a
+// question about mileage, and words the corpus never uses weigh the most;
+// everyday English words weigh a fifth. A unit found only in the body, not in
+// the title, summary, tags or contact details, earns bodyOnlyCredit: a
+// passing mention ("Civic Centre" in an address) is not what a document is
+// about. It also returns the question's terms the document has, for the
+// snippet.
+func (b *Base) coverage(p prepared, dt *docTerms) (float64, map[string]bool) {
 	matched := map[string]bool{}
-	strong := map[string]bool{}
-	for field, terms := range h.Locations {
-		body := field == fieldBody || field == fieldBody+conceptSuffix
-		for t := range terms {
-			matched[t] = true
-			if !body {
-				strong[t] = true
-			}
-		}
-	}
 	credit := func(keys ...string) float64 {
 		best := 0.0
 		for _, k := range keys {
-			if strong[k] {
+			switch dt.where(b, k) {
+			case 2:
 				return 1
-			}
-			if matched[k] {
+			case 1:
 				best = bodyOnlyCredit
 			}
 		}
@@ -365,6 +371,11 @@ func (b *Base) coverage(p prepared, h *search.DocumentMatch) (float64, map[strin
 	var total, got float64
 	for _, u := range p.units {
 		total += u.weight
+		for _, t := range u.terms {
+			if dt.where(b, t) > 0 {
+				matched[t] = true
+			}
+		}
 		var c float64
 		if u.concept == "" {
 			c = credit(u.terms[0])

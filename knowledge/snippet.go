@@ -29,7 +29,7 @@ func plainText(md string) string {
 // snippet picks the sentence of d's body that best covers the matched terms
 // and shows those words in bold.
 func (b *Base) snippet(d *bot.Document, matched map[string]bool) string {
-	body := plainText(d.Body)
+	body := b.docs[d.ID].plain
 	type sentence struct{ start, end int }
 	var ss []sentence
 	start := 0

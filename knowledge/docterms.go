@@ -1,0 +1,50 @@
+package knowledge
+
+import (
+	"slices"
+)
+
+// conceptPrefix starts every concept term, so concepts never collide with
+// words.
+const conceptPrefix = "c:"
+
+// docTerms is what one document contains, kept beside the index so that
+// judging a candidate's coverage and picking its snippet need no second look
+// into bleve. Terms and concepts are numbered (Base.termIDs) and kept as
+// sorted sets: a few kilobytes a document.
+type docTerms struct {
+	strong []uint32 // in the title, summary, tags or contact details
+	body   []uint32 // in the body
+	plain  string   // the body without Markdown, for snippets
+}
+
+// termID numbers a term or concept, adding it if new. Only build calls it.
+func (b *Base) termID(t string) uint32 {
+	id, ok := b.termIDs[t]
+	if !ok {
+		id = uint32(len(b.termIDs))
+		b.termIDs[t] = id
+	}
+	return id
+}
+
+func sortedSet(ids []uint32) []uint32 {
+	slices.Sort(ids)
+	return slices.Clip(slices.Compact(ids))
+}
+
+// where says where a document has term t: 2 in a strong field, 1 only in
+// the body, 0 nowhere.
+func (dt *docTerms) where(b *Base, t string) int {
+	id, ok := b.termIDs[t]
+	if !ok {
+		return 0
+	}
+	if _, ok := slices.BinarySearch(dt.strong, id); ok {
+		return 2
+	}
+	if _, ok := slices.BinarySearch(dt.body, id); ok {
+		return 1
+	}
+	return 0
+}
