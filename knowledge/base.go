@@ -168,6 +168,7 @@ func (b *Base) build() error {
 			}
 		}
 		dt.strong, dt.body = sortedSet(dt.strong), sortedSet(dt.body)
+		dt.sentences = b.splitSentences(dt.plain)
 		b.docs[d.ID] = dt
 		words := map[string]struct{}{}
 		for _, w := range surfaceWords(full) {

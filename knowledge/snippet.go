@@ -2,6 +2,7 @@ package knowledge
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -26,32 +27,56 @@ func plainText(md string) string {
 	return s
 }
 
-// snippet picks the sentence of d's body that best covers the matched terms
-// and shows those words in bold.
-func (b *Base) snippet(d *bot.Document, matched map[string]bool) string {
-	body := b.docs[d.ID].plain
-	type sentence struct{ start, end int }
+// sentence is one sentence of a document's plain body, with the terms it
+// has, analysed once at index time.
+type sentence struct {
+	start, end int
+	terms      []uint32
+}
+
+// splitSentences splits a plain body into sentences and list items.
+func (b *Base) splitSentences(body string) []sentence {
 	var ss []sentence
 	start := 0
+	add := func(end int) {
+		if strings.TrimSpace(body[start:end]) != "" {
+			ss = append(ss, sentence{start: start, end: end})
+		}
+	}
 	for _, loc := range sentenceEnd.FindAllStringIndex(body, -1) {
-		ss = append(ss, sentence{start, loc[0] + 1})
+		add(min(loc[0]+1, len(body)))
 		start = loc[1]
 	}
 	if start < len(body) {
-		ss = append(ss, sentence{start, len(body)})
+		add(len(body))
+	}
+	for i := range ss {
+		var ids []uint32
+		for _, t := range b.an.terms(body[ss[i].start:ss[i].end]) {
+			ids = append(ids, b.termID(t))
+		}
+		ss[i].terms = sortedSet(ids)
+	}
+	return ss
+}
+
+// snippet picks the sentence of d's body that best covers the matched terms
+// and shows those words in bold.
+func (b *Base) snippet(d *bot.Document, matched map[string]bool) string {
+	dt := b.docs[d.ID]
+	body := dt.plain
+	weights := map[uint32]float64{}
+	for t := range matched {
+		if id, ok := b.termIDs[t]; ok {
+			weights[id] = b.idf(b.df[t])
+		}
 	}
 	best, bestScore := -1, 0.0
-	for i, s := range ss {
-		if s.end > len(body) {
-			s.end = len(body)
-			ss[i] = s
-		}
-		seen := map[string]bool{}
+	for i, s := range dt.sentences {
 		score := 0.0
-		for _, t := range b.an.terms(body[s.start:s.end]) {
-			if matched[t] && !seen[t] {
-				seen[t] = true
-				score += b.idf(b.df[t])
+		for id, w := range weights {
+			if _, ok := slices.BinarySearch(s.terms, id); ok {
+				score += w
 			}
 		}
 		if score > bestScore {
@@ -62,19 +87,21 @@ func (b *Base) snippet(d *bot.Document, matched map[string]bool) string {
 		if d.Summary != "" {
 			return truncateRunes(d.Summary, snippetMaxRunes)
 		}
-		if len(ss) == 0 {
+		if len(dt.sentences) == 0 {
 			return ""
 		}
 		best = 0
 	}
-	text := strings.Join(strings.Fields(body[ss[best].start:ss[best].end]), " ")
+	s := dt.sentences[best]
+	text := strings.Join(strings.Fields(body[s.start:s.end]), " ")
 	prefix, suffix := "", ""
 	if best > 0 {
 		prefix = "… "
 	}
 	if utf8.RuneCountInString(text) > snippetMaxRunes {
+		full := text
 		text = b.window(text, matched)
-		if !strings.HasPrefix(text, strings.Fields(body[ss[best].start:ss[best].end])[0]) {
+		if !strings.HasPrefix(full, text) {
 			prefix = "… "
 		}
 		suffix = " …"
