@@ -4,34 +4,10 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 	"unicode"
 
 	"github.com/waymarkhq/waymark/knowledge"
-	"github.com/waymarkhq/waymark/knowledge/sample"
 )
-
-// fixedClock is the fixed "now" of screening tests, so that "a past date near
-// a name" means the same thing on every run.
-type fixedClock struct{}
-
-func (fixedClock) Now() time.Time { return time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC) }
-
-// mustBase builds a Base from the embedded sample corpus (Wyvern Vale), whose
-// published phone numbers, emails, postcodes and names the screener learns.
-func mustBase(tb testing.TB) *knowledge.Base {
-	tb.Helper()
-	c, err := knowledge.Load(sample.FS(), "sample")
-	if err != nil {
-		tb.Fatalf("load sample corpus: %v", err)
-	}
-	kb, err := knowledge.New(c, knowledge.Options{Clock: fixedClock{}})
-	if err != nil {
-		tb.Fatalf("new base: %v", err)
-	}
-	tb.Cleanup(func() { kb.Close() })
-	return kb
-}
 
 // sameKinds reports whether got and want hold the same kinds, in any order.
 func sameKinds(got, want []string) bool {
@@ -186,7 +162,7 @@ var riskCases = []riskCase{
 }
 
 func TestScreenRisk(t *testing.T) {
-	kb := mustBase(t)
+	kb := mustSample(t)
 	for _, tc := range riskCases {
 		t.Run(tc.name, func(t *testing.T) {
 			s := kb.Screen(tc.q)
@@ -346,7 +322,7 @@ var personalCases = []personalCase{
 }
 
 func TestScreenPersonalData(t *testing.T) {
-	kb := mustBase(t)
+	kb := mustSample(t)
 	for _, tc := range personalCases {
 		t.Run(tc.name, func(t *testing.T) {
 			s := kb.Screen(tc.q)
@@ -385,7 +361,7 @@ func TestScreenPersonalDataCoverage(t *testing.T) {
 // TestScreenNeverEchoes checks that a Screening names categories only: none
 // of its kinds carries a digit or a word of the question.
 func TestScreenNeverEchoes(t *testing.T) {
-	kb := mustBase(t)
+	kb := mustSample(t)
 	for _, tc := range personalCases {
 		if !tc.personal {
 			continue

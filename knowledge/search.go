@@ -24,7 +24,7 @@ const (
 	kindIntent      = 1.3 // "any training", "an example": that kind first
 	contactUnasked  = 0.7 // a contact when no one to reach is asked for
 	candidates      = 30  // documents fetched from bleve before reranking
-	commonShare     = 0.3 // units in more documents than this share are not searched for
+	commonShare     = 0.3 // units in more documents than this share: short fields only, not bodies
 	confidenceDepth = 2   // candidates whose coverage decides confidence
 	commonWeight    = 0.2 // an everyday English word's share in confidence
 	bodyOnlyCredit  = 0.5 // a unit found only in a body, not title, summary, tags or contact

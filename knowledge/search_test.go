@@ -6,37 +6,10 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/waymarkhq/waymark/bot"
 	"github.com/waymarkhq/waymark/knowledge"
-	"github.com/waymarkhq/waymark/knowledge/sample"
 )
-
-// searchClock is the fixed "now" of search tests.
-type searchClock struct{}
-
-func (searchClock) Now() time.Time { return time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC) }
-
-// mustSample builds a Base over the embedded sample corpus.
-func mustSample(tb testing.TB) *knowledge.Base {
-	tb.Helper()
-	c, err := knowledge.Load(sample.FS(), "sample")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return mustBaseOf(tb, c)
-}
-
-func mustBaseOf(tb testing.TB, c *knowledge.Corpus) *knowledge.Base {
-	tb.Helper()
-	kb, err := knowledge.New(c, knowledge.Options{Clock: searchClock{}})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { kb.Close() })
-	return kb
-}
 
 func ids(res bot.SearchResult) []string {
 	var out []string
