@@ -12,6 +12,8 @@ type SearchRequest struct {
 	// every other area. Empty searches every area.
 	Area  string
 	Limit int // at most this many hits; zero means the knowledge base's default
+	// Kinds, when not empty, restricts the search to documents of these kinds.
+	Kinds []string
 	// Context is earlier text of the same conversation. It widens the search
 	// for a short follow-up ("what about out of hours?") but is never screened
 	// or echoed.
@@ -31,7 +33,10 @@ type Hit struct {
 type SearchResult struct {
 	Hits       []Hit
 	Confidence float64 // of the best candidate, 0..1, even when Hits is empty
-	Screening  Screening
+	// Suggestions are the best contacts among the candidates when Hits is
+	// empty: someone to ask when the corpus has no answer.
+	Suggestions []Hit
+	Screening   Screening
 }
 
 // Screening is what every question is checked for before it is answered.

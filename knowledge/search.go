@@ -260,6 +260,11 @@ func (b *Base) Search(ctx context.Context, req bot.SearchRequest) (bot.SearchRes
 	}
 	// A question about a child at risk always gets the procedures.
 	if res.Confidence < b.opts.MinConfidence && !res.Screening.Escalate {
+		for _, r := range rs {
+			if r.doc.Kind == bot.KindContact && len(res.Suggestions) < 3 {
+				res.Suggestions = append(res.Suggestions, bot.Hit{Document: r.doc, Score: r.score, Stale: r.doc.Stale(b.opts.Clock.Now())})
+			}
+		}
 		return res, nil
 	}
 	now := b.opts.Clock.Now()
@@ -308,12 +313,28 @@ func (b *Base) rank(ctx context.Context, p prepared, req bot.SearchRequest, n in
 		return nil, nil
 	}
 	bq := query.NewBooleanQuery(nil, should, nil)
+	var filters []query.Query
 	if req.Area != "" {
 		local := query.NewTermQuery(strings.ToLower(req.Area))
 		local.SetField(fieldArea)
 		national := query.NewTermQuery(bot.AreaNational)
 		national.SetField(fieldArea)
-		bq.Filter = query.NewDisjunctionQuery([]query.Query{local, national})
+		filters = append(filters, query.NewDisjunctionQuery([]query.Query{local, national}))
+	}
+	if len(req.Kinds) > 0 {
+		var kinds []query.Query
+		for _, k := range req.Kinds {
+			tq := query.NewTermQuery(k)
+			tq.SetField(fieldKind)
+			kinds = append(kinds, tq)
+		}
+		filters = append(filters, query.NewDisjunctionQuery(kinds))
+	}
+	switch len(filters) {
+	case 1:
+		bq.Filter = filters[0]
+	case 2:
+		bq.Filter = query.NewConjunctionQuery(filters)
 	}
 	sr := bleve.NewSearchRequestOptions(bq, n, 0, false)
 	out, err := b.index.SearchInContext(ctx, sr)

@@ -226,3 +226,24 @@ func TestBuiltinLexicon(t *testing.T) {
 		}
 	}
 }
+
+func TestSearchKindsAndSuggestions(t *testing.T) {
+	kb := mustSample(t)
+	res := mustSearch(t, kb, bot.SearchRequest{Query: "prevent referral", Area: "Wyvern Vale", Kinds: []string{bot.KindContact}})
+	if len(res.Hits) == 0 {
+		t.Fatal("no contacts for a Prevent referral")
+	}
+	for _, h := range res.Hits {
+		if h.Document.Kind != bot.KindContact {
+			t.Errorf("%s is a %s, want contacts only", h.Document.ID, h.Document.Kind)
+		}
+	}
+	// No answer, but someone to ask.
+	res = mustSearch(t, kb, bot.SearchRequest{Query: "duty rota for the printer on the third floor", Area: "Wyvern Vale"})
+	if len(res.Hits) != 0 {
+		t.Fatalf("hits = %v, want none", ids(res))
+	}
+	if len(res.Suggestions) == 0 || res.Suggestions[0].Document.Kind != bot.KindContact {
+		t.Errorf("suggestions = %+v, want contacts", res.Suggestions)
+	}
+}

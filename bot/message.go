@@ -1,0 +1,59 @@
+package bot
+
+// Platforms a Message can come from.
+const (
+	PlatformSlack = "slack"
+	PlatformTeams = "teams"
+	PlatformWeb   = "web"
+)
+
+// Commands a practitioner can give, by slash command, mention or button.
+const (
+	CmdHelp     = "help"
+	CmdArea     = "area"
+	CmdAsk      = "ask"
+	CmdContacts = "contacts"
+	CmdConsult  = "consult"
+	CmdFeedback = "feedback"
+)
+
+// Actions carried by buttons in a Reply.
+const (
+	ActionHelpful    = "feedback_helpful"     // Value: the answer reference
+	ActionNotHelpful = "feedback_not_helpful" // Value: the answer reference
+	ActionConsult    = "consult"              // Value: the specialism
+	ActionAsk        = "ask"                  // Value: a suggested follow-up question
+)
+
+// Message is what a practitioner said or did, in any chat platform. Text is
+// the practitioner's words: it is never logged, and never stored when it
+// carries personal data.
+type Message struct {
+	Platform       string
+	ID             string // the platform's id for this event or message, for logs and de-duplication
+	ConversationID string // where to answer: a DM, channel or web session; opaque to the engine
+	ThreadID       string // the thread to answer in, if any
+	UserID         string // the platform's user id
+	UserName       string // a handle to show people (duty managers), may be empty
+	TeamID         string // the workspace or tenant, may be empty
+
+	Command string // one of the Cmd constants; empty for a plain question
+	Text    string // the question, or the command's arguments
+	Action  *Action
+}
+
+// Action is a button a practitioner pressed.
+type Action struct {
+	ID    string // one of the Action constants
+	Value string
+}
+
+// ConversationKey identifies a conversation across platforms.
+func (m Message) ConversationKey() string {
+	return m.Platform + ":" + m.TeamID + ":" + m.ConversationID
+}
+
+// UserKey identifies a user across platforms.
+func (m Message) UserKey() string {
+	return m.Platform + ":" + m.TeamID + ":" + m.UserID
+}

@@ -1,0 +1,87 @@
+package bot
+
+import (
+	"context"
+	"time"
+)
+
+// Notice kinds, in the order a Reply shows them.
+const (
+	NoticeActNow       = "act_now"       // immediate risk: what to do now
+	NoticePersonalData = "personal_data" // the question carried identifying details
+	NoticeUnavailable  = "unavailable"   // a feature is down (Redis), answers still work
+	NoticeInfo         = "info"
+)
+
+// Button styles.
+const (
+	StylePrimary = "primary"
+	StyleDanger  = "danger"
+)
+
+// Reply is what the engine says back, for any platform to render: Slack
+// renders Block Kit, Teams Adaptive Cards, the web chat HTML.
+type Reply struct {
+	Text      string // the message itself, plain text with *bold*; also the notification fallback
+	Notices   []Notice
+	Answers   []AnswerCard
+	Contacts  []ContactCard
+	Buttons   []Button
+	FollowUps []string // suggested next questions, offered as buttons
+	// Ephemeral replies are shown only to the practitioner (Slack), where
+	// the platform can.
+	Ephemeral bool
+	// Ref identifies this answer for feedback; it carries no question text.
+	Ref string
+}
+
+// Notice is a highlighted message above the answer.
+type Notice struct {
+	Kind  string
+	Title string
+	Text  string
+}
+
+// AnswerCard cites one document.
+type AnswerCard struct {
+	DocID     string
+	Title     string
+	Kind      string
+	Area      string
+	Snippet   string // Markdown with **bold**
+	URL       string
+	Reviewed  time.Time // zero when unknown
+	ReviewDue time.Time
+	Stale     bool // past review: the card warns it may be out of date
+}
+
+// ContactCard is someone to reach.
+type ContactCard struct {
+	DocID        string
+	Name         string
+	Role         string
+	Team         string
+	Organisation string
+	Phone        string
+	Email        string
+	Hours        string
+	OutOfHours   string
+	Specialism   string
+	Bookable     bool
+}
+
+// Button is an action the practitioner can take.
+type Button struct {
+	ActionID string
+	Label    string
+	Value    string
+	Style    string
+}
+
+// Handler answers messages. The Engine is the one implementation; platform
+// adapters depend on this interface.
+type Handler interface {
+	// Handle answers m. Errors are *Error values; EInvalid ones carry a
+	// message to show the practitioner.
+	Handle(ctx context.Context, m Message) (Reply, error)
+}
