@@ -64,6 +64,8 @@ type Knowledge interface {
 	// Contacts lists contact documents of the area (and national ones),
 	// those of the given specialism only when specialism is not empty.
 	Contacts(area, specialism string) []*Document
+	// Areas lists the areas the corpus covers, national excluded.
+	Areas() []string
 	// Document returns the document with the given id, or an ENotFound error.
 	Document(id string) (*Document, error)
 }

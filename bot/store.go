@@ -21,12 +21,19 @@ type Profile struct {
 	UpdatedAt time.Time
 }
 
-// Feedback is a practitioner's verdict on an answer. It names the documents
-// shown, not the question.
+// Feedback verdicts.
+const (
+	VerdictHelpful    = "helpful"
+	VerdictNotHelpful = "not_helpful"
+	VerdictComment    = "comment" // a comment with no verdict
+)
+
+// Feedback is a practitioner's verdict on an answer, or a comment. It names
+// the documents shown, not the question.
 type Feedback struct {
-	Ref     string // Reply.Ref
+	Ref     string // Reply.Ref, when about an answer
 	UserKey string
-	Helpful bool
+	Verdict string // one of the Verdict constants
 	Comment string // from the feedback command; never holds personal data
 	Docs    []string
 	At      time.Time

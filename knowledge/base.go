@@ -17,6 +17,7 @@ package knowledge
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -230,6 +231,20 @@ func (b *Base) Contacts(area, specialism string) []*bot.Document {
 		}
 		out = append(out, d)
 	}
+	return out
+}
+
+// Areas lists the areas the corpus covers, national excluded, sorted.
+func (b *Base) Areas() []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, d := range b.corpus.Docs {
+		if d.Area != "" && !strings.EqualFold(d.Area, bot.AreaNational) && !seen[d.Area] {
+			seen[d.Area] = true
+			out = append(out, d.Area)
+		}
+	}
+	sort.Strings(out)
 	return out
 }
 
