@@ -1,0 +1,551 @@
+package bot
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+)
+
+// EngineOptions tune an Engine. The zero value is usable.
+type EngineOptions struct {
+	Clock       Clock
+	Log         *slog.Logger
+	DefaultArea string // the area of practitioners who have not chosen one
+	Answers     int    // answer cards per reply; default 3
+	Contacts    int    // contact cards per reply; default 3
+}
+
+// Engine answers practitioners: it screens each question, searches the
+// knowledge base with the conversation's context, remembers what it needs in
+// the Store, and composes a platform-neutral Reply. It is safe for
+// concurrent use, and any number of replicas can share one Store.
+type Engine struct {
+	kb    Knowledge
+	store Store
+	clock Clock
+	log   *slog.Logger
+	opts  EngineOptions
+
+	actNow sync.Map // area -> Notice, built from the corpus once
+}
+
+var _ Handler = (*Engine)(nil)
+
+// NewEngine returns an Engine answering from kb and remembering in store.
+func NewEngine(kb Knowledge, store Store, opts EngineOptions) *Engine {
+	if opts.Clock == nil {
+		opts.Clock = SystemClock{}
+	}
+	if opts.Log == nil {
+		opts.Log = slog.New(slog.DiscardHandler)
+	}
+	if opts.Answers <= 0 {
+		opts.Answers = 3
+	}
+	if opts.Contacts <= 0 {
+		opts.Contacts = 3
+	}
+	return &Engine{kb: kb, store: store, clock: opts.Clock, log: opts.Log, opts: opts}
+}
+
+// maxQuestion bounds a question's length; longer ones are refused.
+const maxQuestion = 2000
+
+// unavailableNotice tells the practitioner what does not work while the
+// store is down.
+var unavailableNotice = Notice{
+	Kind:  NoticeUnavailable,
+	Title: "Conversation memory is unavailable",
+	Text:  "Answers still work, but follow-up questions, your saved area and feedback will not until it is back.",
+}
+
+// Handle answers one message.
+func (e *Engine) Handle(ctx context.Context, m Message) (Reply, error) {
+	if m.Action != nil {
+		return e.action(ctx, m)
+	}
+	switch m.Command {
+	case "", CmdAsk:
+		return e.ask(ctx, m, m.Text)
+	case CmdHelp:
+		return e.help(ctx, m), nil
+	case CmdArea:
+		return e.area(ctx, m)
+	case CmdContacts:
+		return e.contacts(ctx, m)
+	case CmdConsult:
+		return e.consult(ctx, m, strings.TrimSpace(m.Text))
+	case CmdFeedback:
+		return e.feedback(ctx, m)
+	}
+	return Reply{}, Errorf(EInvalid, "I don't know the command %q. Try help.", m.Command)
+}
+
+func (e *Engine) action(ctx context.Context, m Message) (Reply, error) {
+	switch m.Action.ID {
+	case ActionHelpful, ActionNotHelpful:
+		verdict := VerdictHelpful
+		if m.Action.ID == ActionNotHelpful {
+			verdict = VerdictNotHelpful
+		}
+		f := Feedback{Ref: m.Action.Value, UserKey: m.UserKey(), Verdict: verdict, At: e.clock.Now()}
+		if err := e.store.SaveFeedback(ctx, f); err != nil {
+			return e.degraded(err, Reply{Text: "Thank you. I could not record your feedback just now.", Ephemeral: true})
+		}
+		e.log.InfoContext(ctx, "feedback", "platform", m.Platform, "message", m.ID, "ref", f.Ref, "verdict", verdict)
+		text := "Thank you: noted."
+		if verdict == VerdictNotHelpful {
+			text = "Thank you: noted. If you still need help, book a consultation or ask your duty manager."
+		}
+		return Reply{Text: text, Ephemeral: true}, nil
+	case ActionConsult:
+		return e.consult(ctx, m, m.Action.Value)
+	case ActionAsk:
+		return e.ask(ctx, m, m.Action.Value)
+	}
+	return Reply{}, Errorf(EInvalid, "That button no longer does anything; please ask again.")
+}
+
+// degraded turns a store error into a notice on reply, or returns it when
+// it is not an outage.
+func (e *Engine) degraded(err error, reply Reply) (Reply, error) {
+	if ErrorKind(err) != EUnavailable {
+		return Reply{}, err
+	}
+	e.log.Warn("store unavailable", "err", err)
+	reply.Notices = appendNotice(reply.Notices, unavailableNotice)
+	return reply, nil
+}
+
+func appendNotice(ns []Notice, n Notice) []Notice {
+	for _, x := range ns {
+		if x.Kind == n.Kind {
+			return ns
+		}
+	}
+	return append(ns, n)
+}
+
+// userArea returns the practitioner's area, and whether the store answered.
+func (e *Engine) userArea(ctx context.Context, m Message) (string, error) {
+	p, err := e.store.Profile(ctx, m.UserKey())
+	if err != nil || p.Area == "" {
+		return e.opts.DefaultArea, err
+	}
+	return p.Area, nil
+}
+
+// followUpStarts open a question that leans on the one before.
+var followUpStarts = []string{"what about", "how about", "and ", "and what", "what if", "ok and", "okay and", "also", "what else", "same for", "but what", "and if"}
+
+// isFollowUp reports whether q reads as a follow-up to an earlier question:
+// it opens like one, or is too short to stand alone.
+func isFollowUp(q string) bool {
+	l := strings.ToLower(strings.TrimSpace(q))
+	for _, s := range followUpStarts {
+		if strings.HasPrefix(l, s) {
+			return true
+		}
+	}
+	return len(strings.Fields(l)) <= 3
+}
+
+// contextMax bounds the remembered question text.
+const contextMax = 500
+
+func (e *Engine) ask(ctx context.Context, m Message, question string) (Reply, error) {
+	q := strings.TrimSpace(question)
+	if q == "" {
+		return e.help(ctx, m), nil
+	}
+	if len([]rune(q)) > maxQuestion {
+		return Reply{}, Errorf(EInvalid, "That question is too long (over %d characters). Please shorten it.", maxQuestion)
+	}
+	var notices []Notice
+	area, err := e.userArea(ctx, m)
+	storeDown := ErrorKind(err) == EUnavailable
+	if err != nil && !storeDown {
+		return Reply{}, err
+	}
+	conv, err := e.store.Conversation(ctx, m.ConversationKey())
+	if ErrorKind(err) == EUnavailable {
+		storeDown = true
+	} else if err != nil {
+		return Reply{}, err
+	}
+	if storeDown {
+		notices = appendNotice(notices, unavailableNotice)
+	}
+
+	req := SearchRequest{Query: q, Area: area, Limit: e.opts.Answers + e.opts.Contacts}
+	followUp := isFollowUp(q) && conv.LastQuestion != ""
+	if followUp {
+		req.Context = conv.LastQuestion
+	}
+	res, err := e.kb.Search(ctx, req)
+	if err != nil {
+		return Reply{}, err
+	}
+	s := res.Screening
+	if s.Escalate {
+		notices = append([]Notice{e.actNowNotice(ctx, area)}, notices...)
+	}
+	if s.PersonalData {
+		notices = append(notices, Notice{
+			Kind:  NoticePersonalData,
+			Title: "Please remove identifying details",
+			Text: "Your question included " + describeKinds(s.PersonalKinds) + ". Don't post names, dates of birth, addresses, NHS numbers or family phone numbers in chat: " +
+				"describe the child instead (\"a 14-year-old boy in year 9\"). I have not kept your question.",
+		})
+	}
+	reply := e.compose(ctx, area, res)
+	reply.Notices = append(notices, reply.Notices...)
+
+	if !s.PersonalData && !storeDown {
+		remembered := q
+		if followUp {
+			remembered = conv.LastQuestion + " " + q
+		}
+		if r := []rune(remembered); len(r) > contextMax {
+			remembered = string(r[len(r)-contextMax:])
+		}
+		var docs []string
+		for _, h := range res.Hits {
+			docs = append(docs, h.Document.ID)
+		}
+		err := e.store.SaveConversation(ctx, m.ConversationKey(), Conversation{LastQuestion: remembered, LastArea: area, LastDocs: docs, UpdatedAt: e.clock.Now()})
+		if err != nil {
+			if reply, err = e.degraded(err, reply); err != nil {
+				return Reply{}, err
+			}
+		}
+	}
+	e.log.InfoContext(ctx, "answered", "platform", m.Platform, "message", m.ID, "conversation", m.ConversationID,
+		"user", m.UserID, "ref", reply.Ref, "hits", len(res.Hits), "confidence", fmt.Sprintf("%.2f", res.Confidence),
+		"follow_up", followUp, "escalate", s.Escalate, "personal_data", s.PersonalData)
+	return reply, nil
+}
+
+func describeKinds(kinds []string) string {
+	names := map[string]string{
+		"name_with_dob": "a name with a date of birth", "date_of_birth": "a date of birth",
+		"address": "an address", "postcode": "a postcode", "nhs_number": "an NHS number",
+		"phone": "a phone number", "email": "an email address",
+	}
+	var out []string
+	for _, k := range kinds {
+		if n, ok := names[k]; ok && !slices.Contains(out, n) {
+			out = append(out, n)
+		}
+	}
+	if len(out) == 0 {
+		return "identifying details"
+	}
+	if len(out) == 1 {
+		return out[0]
+	}
+	return strings.Join(out[:len(out)-1], ", ") + " and " + out[len(out)-1]
+}
+
+// compose turns a search result into a Reply: answer cards, contact cards,
+// consultation and feedback buttons, follow-up suggestions.
+func (e *Engine) compose(ctx context.Context, area string, res SearchResult) Reply {
+	reply := Reply{Ref: newRef()}
+	var processLike bool
+	for _, h := range res.Hits {
+		d := h.Document
+		if d.Kind == KindContact {
+			if len(reply.Contacts) < e.opts.Contacts {
+				reply.Contacts = append(reply.Contacts, contactCard(d))
+			}
+			continue
+		}
+		if len(reply.Answers) < e.opts.Answers {
+			reply.Answers = append(reply.Answers, AnswerCard{
+				DocID: d.ID, Title: d.Title, Kind: d.Kind, Area: d.Area, Snippet: h.Snippet, URL: d.URL,
+				Reviewed: d.Reviewed, ReviewDue: d.ReviewDue, Stale: h.Stale,
+			})
+			processLike = processLike || d.Kind == KindProcess || d.Kind == KindPathway
+		}
+	}
+	switch {
+	case len(res.Hits) == 0:
+		reply.Text = "I don't know: nothing in " + areaName(area) + "'s guidance answers that with confidence. " +
+			"Try other words, ask one of these contacts, or book a consultation."
+		for _, h := range res.Suggestions {
+			if len(reply.Contacts) < e.opts.Contacts {
+				reply.Contacts = append(reply.Contacts, contactCard(h.Document))
+			}
+		}
+	case len(reply.Answers) == 0:
+		reply.Text = "These are the people to contact:"
+	default:
+		reply.Text = "Here is what " + areaName(area) + "'s guidance says:"
+		if stale := staleCount(reply.Answers); stale > 0 {
+			reply.Text += fmt.Sprintf(" (%d of these documents %s past its review date: check it with the owner.)", stale, plural(stale, "is", "are"))
+		}
+	}
+	reply.Buttons = e.consultButtons(area)
+	if len(res.Hits) > 0 {
+		reply.Buttons = append(reply.Buttons,
+			Button{ActionID: ActionHelpful, Label: "Helpful", Value: reply.Ref},
+			Button{ActionID: ActionNotHelpful, Label: "Not helpful", Value: reply.Ref})
+	}
+	if processLike && len(reply.Contacts) == 0 {
+		reply.FollowUps = append(reply.FollowUps, "Who do I contact about this?")
+	}
+	if len(res.Hits) > 0 {
+		reply.FollowUps = append(reply.FollowUps, "What about out of hours?")
+	}
+	return reply
+}
+
+func areaName(area string) string {
+	if area == "" {
+		return "the council"
+	}
+	return area
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+func staleCount(cards []AnswerCard) int {
+	n := 0
+	for _, c := range cards {
+		if c.Stale {
+			n++
+		}
+	}
+	return n
+}
+
+func contactCard(d *Document) ContactCard {
+	c := d.Contact
+	if c == nil {
+		c = &Contact{}
+	}
+	name := c.Name
+	if name == "" {
+		name = d.Title
+	}
+	return ContactCard{
+		DocID: d.ID, Name: name, Role: c.Role, Team: c.Team, Organisation: c.Organisation,
+		Phone: c.Phone, Email: c.Email, Hours: c.Hours, OutOfHours: c.OutOfHours,
+		Specialism: c.Specialism, Bookable: c.Bookable,
+	}
+}
+
+// consultButtons offers a consultation for each bookable specialism of the
+// area.
+func (e *Engine) consultButtons(area string) []Button {
+	var out []Button
+	seen := map[string]bool{}
+	for _, d := range e.kb.Contacts(area, "") {
+		c := d.Contact
+		if c == nil || !c.Bookable || c.Specialism == "" || seen[c.Specialism] {
+			continue
+		}
+		seen[c.Specialism] = true
+		out = append(out, Button{ActionID: ActionConsult, Label: "Book a " + specialismName(c.Specialism) + " consultation", Value: c.Specialism})
+	}
+	slices.SortFunc(out, func(a, b Button) int { return strings.Compare(a.Value, b.Value) })
+	return out
+}
+
+func specialismName(s string) string {
+	switch s {
+	case "prevent":
+		return "Prevent specialist"
+	case "psychology":
+		return "psychology"
+	}
+	return s
+}
+
+// actNowNotice is the fixed message shown before anything else when a
+// question describes immediate risk: 999, then the council's duty manager,
+// out-of-hours service and police Prevent, from the corpus.
+func (e *Engine) actNowNotice(ctx context.Context, area string) Notice {
+	if n, ok := e.actNow.Load(area); ok {
+		return n.(Notice)
+	}
+	lines := []string{"If a child is in immediate danger, call 999 now."}
+	for _, lookup := range []struct{ label, query string }{
+		{"Then tell the duty manager", "duty manager"},
+		{"Out of hours", "out of hours emergency duty team"},
+		{"Police Prevent", "police prevent team"},
+		{"Advice line", "act early support line advice"},
+	} {
+		res, err := e.kb.Search(ctx, SearchRequest{Query: lookup.query, Area: area, Kinds: []string{KindContact}, Limit: 1})
+		if err != nil {
+			continue
+		}
+		hits := append(res.Hits, res.Suggestions...)
+		if len(hits) == 0 {
+			continue
+		}
+		c := contactCard(hits[0].Document)
+		detail := strings.Join(nonEmpty(c.Name, c.Phone, c.Email), ", ")
+		if c.OutOfHours != "" && lookup.label == "Out of hours" {
+			detail += " (out of hours: " + c.OutOfHours + ")"
+		}
+		lines = append(lines, lookup.label+": "+detail+".")
+	}
+	lines = append(lines, "Follow your immediate-risk procedure; the answer below has it.")
+	n := Notice{Kind: NoticeActNow, Title: "This sounds urgent: act now", Text: strings.Join(lines, "\n")}
+	e.actNow.Store(area, n)
+	return n
+}
+
+func nonEmpty(ss ...string) []string {
+	var out []string
+	for _, s := range ss {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func newRef() string {
+	var b [8]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return fmt.Sprintf("r%d", time.Now().UnixNano())
+	}
+	return hex.EncodeToString(b[:])
+}
+
+// help explains what Waymark does and its commands.
+func (e *Engine) help(ctx context.Context, m Message) Reply {
+	area, err := e.userArea(ctx, m)
+	text := "I answer questions about " + areaName(area) + "'s safeguarding processes, referral pathways and specialist contacts, " +
+		"especially radicalisation and exploitation. Ask in your own words, for example \"how do I make a Prevent referral?\" or \"who is the LADO?\".\n" +
+		"Commands:\n" +
+		"• ask <question>: ask a question\n" +
+		"• area [name]: show or set the area your questions are about\n" +
+		"• contacts [specialism]: list contacts, e.g. contacts psychology\n" +
+		"• consult [specialism]: book a consultation with a specialist\n" +
+		"• feedback <comment>: tell the council's team what would help\n" +
+		"Never post a child's name, date of birth, address or NHS number."
+	reply := Reply{Text: text, Buttons: e.consultButtons(area)}
+	if ErrorKind(err) == EUnavailable {
+		reply.Notices = append(reply.Notices, unavailableNotice)
+	}
+	return reply
+}
+
+func (e *Engine) area(ctx context.Context, m Message) (Reply, error) {
+	want := strings.TrimSpace(m.Text)
+	areas := e.kb.Areas()
+	if want == "" {
+		current, err := e.userArea(ctx, m)
+		reply := Reply{Text: fmt.Sprintf("Your area is %s. Areas I know: %s. Set yours with: area <name>.", areaName(current), strings.Join(areas, ", ")), Ephemeral: true}
+		if err != nil {
+			return e.degraded(err, reply)
+		}
+		return reply, nil
+	}
+	i := slices.IndexFunc(areas, func(a string) bool { return strings.EqualFold(a, want) })
+	if i < 0 {
+		return Reply{}, Errorf(EInvalid, "I don't know the area %q. Areas I know: %s.", want, strings.Join(areas, ", "))
+	}
+	if err := e.store.SaveProfile(ctx, m.UserKey(), Profile{Area: areas[i], UpdatedAt: e.clock.Now()}); err != nil {
+		return e.degraded(err, Reply{Text: "I could not save your area just now; I will use " + areaName(e.opts.DefaultArea) + " meanwhile.", Ephemeral: true})
+	}
+	return Reply{Text: "Done: your questions will be answered for " + areas[i] + ".", Ephemeral: true}, nil
+}
+
+func (e *Engine) contacts(ctx context.Context, m Message) (Reply, error) {
+	area, err := e.userArea(ctx, m)
+	if err != nil && ErrorKind(err) != EUnavailable {
+		return Reply{}, err
+	}
+	specialism := strings.ToLower(strings.TrimSpace(m.Text))
+	docs := e.kb.Contacts(area, specialism)
+	if len(docs) == 0 && specialism != "" {
+		// Not a specialism: search contacts for the words instead.
+		res, serr := e.kb.Search(ctx, SearchRequest{Query: specialism, Area: area, Kinds: []string{KindContact}, Limit: 5})
+		if serr != nil {
+			return Reply{}, serr
+		}
+		for _, h := range append(res.Hits, res.Suggestions...) {
+			docs = append(docs, h.Document)
+		}
+	}
+	reply := Reply{Buttons: e.consultButtons(area)}
+	for _, d := range docs {
+		reply.Contacts = append(reply.Contacts, contactCard(d))
+	}
+	switch {
+	case len(docs) == 0:
+		reply.Text = "I found no contacts for that in " + areaName(area) + "."
+	case specialism == "":
+		reply.Text = "Contacts for " + areaName(area) + ":"
+	default:
+		reply.Text = "Contacts for " + specialism + " in " + areaName(area) + ":"
+	}
+	if err != nil {
+		return e.degraded(err, reply)
+	}
+	return reply, nil
+}
+
+// consult shows how to book a consultation with a specialism's bookable
+// contacts. (Booking through a queue arrives with consultations.)
+func (e *Engine) consult(ctx context.Context, m Message, specialism string) (Reply, error) {
+	area, err := e.userArea(ctx, m)
+	if err != nil && ErrorKind(err) != EUnavailable {
+		return Reply{}, err
+	}
+	var cards []ContactCard
+	for _, d := range e.kb.Contacts(area, strings.ToLower(specialism)) {
+		if d.Contact != nil && d.Contact.Bookable {
+			cards = append(cards, contactCard(d))
+		}
+	}
+	reply := Reply{Contacts: cards}
+	switch {
+	case len(cards) == 0 && specialism != "":
+		return Reply{}, Errorf(EInvalid, "No one in %s takes %s consultations. Try consult without a specialism to see who does.", areaName(area), specialism)
+	case len(cards) == 0:
+		reply.Text = "No specialists in " + areaName(area) + " take consultations through Waymark yet."
+	default:
+		reply.Text = "To book a consultation, contact one of these specialists with your question (no names or dates of birth):"
+		if specialism == "" {
+			reply.Buttons = e.consultButtons(area)
+		}
+	}
+	if err != nil {
+		return e.degraded(err, reply)
+	}
+	return reply, nil
+}
+
+func (e *Engine) feedback(ctx context.Context, m Message) (Reply, error) {
+	comment := strings.TrimSpace(m.Text)
+	if comment == "" {
+		return Reply{}, Errorf(EInvalid, "Add your comment after feedback, e.g. feedback the out-of-hours number was wrong.")
+	}
+	if len([]rune(comment)) > maxQuestion {
+		return Reply{}, Errorf(EInvalid, "That comment is too long (over %d characters).", maxQuestion)
+	}
+	if s := e.kb.Screen(comment); s.PersonalData {
+		return Reply{}, Errorf(EInvalid, "Your comment included %s, so I have not kept it. Please send it again without identifying details.", describeKinds(s.PersonalKinds))
+	}
+	f := Feedback{UserKey: m.UserKey(), Verdict: VerdictComment, Comment: comment, At: e.clock.Now()}
+	if err := e.store.SaveFeedback(ctx, f); err != nil {
+		return e.degraded(err, Reply{Text: "I could not record your feedback just now; please try again later.", Ephemeral: true})
+	}
+	return Reply{Text: "Thank you: your feedback goes to the team that keeps the guidance.", Ephemeral: true}, nil
+}
