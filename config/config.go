@@ -13,10 +13,14 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net"
+	"net/url"
 	"os"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/spf13/pflag"
 	"github.com/spf13/viper"
@@ -30,6 +34,9 @@ type Config struct {
 	Corpus CorpusConfig `mapstructure:"corpus"`
 	Search SearchConfig `mapstructure:"search"`
 	Log    LogConfig    `mapstructure:"log"`
+	HTTP   HTTPConfig   `mapstructure:"http"`
+	Redis  RedisConfig  `mapstructure:"redis"`
+	Slack  SlackConfig  `mapstructure:"slack"`
 
 	// File is the configuration file that was read, or "".
 	File string `mapstructure:"-"`
@@ -53,13 +60,68 @@ type LogConfig struct {
 	Format string `mapstructure:"format"` // text or json
 }
 
+// HTTPConfig is the HTTP server of waymark serve.
+type HTTPConfig struct {
+	// Addr is host:port. The default binds loopback only, so the local web
+	// chat is not exposed until a council chooses to.
+	Addr string `mapstructure:"addr"`
+	// WebChat serves the local web chat at /.
+	WebChat bool `mapstructure:"web_chat"`
+}
+
+// RedisConfig says where conversation state lives. With neither URL nor
+// Addrs, waymark serve starts an embedded Redis-compatible server whose
+// state is lost on restart.
+type RedisConfig struct {
+	URL             string        `mapstructure:"url"`         // redis://user:pass@host:6379/0 or rediss://
+	Addrs           []string      `mapstructure:"addrs"`       // host:port list: Cluster, or Sentinel with master_name
+	MasterName      string        `mapstructure:"master_name"` // Sentinel master
+	Username        string        `mapstructure:"username"`
+	Password        string        `mapstructure:"password"`
+	DB              int           `mapstructure:"db"`
+	Prefix          string        `mapstructure:"prefix"`           // key prefix
+	ConversationTTL time.Duration `mapstructure:"conversation_ttl"` // how long a conversation's context is kept
+	ProfileTTL      time.Duration `mapstructure:"profile_ttl"`      // how long a practitioner's profile is kept
+}
+
+// Configured reports whether an external Redis is configured.
+func (r RedisConfig) Configured() bool { return r.URL != "" || len(r.Addrs) > 0 }
+
+// SlackConfig connects Waymark to a Slack workspace.
+type SlackConfig struct {
+	BotToken      string `mapstructure:"bot_token"`      // xoxb-...
+	SigningSecret string `mapstructure:"signing_secret"` // verifies HTTP requests
+	AppToken      string `mapstructure:"app_token"`      // xapp-...: Socket Mode instead of a public URL
+	APIURL        string `mapstructure:"api_url"`        // Slack's Web API base URL
+	Workers       int    `mapstructure:"workers"`        // replies composed at once
+}
+
+// Enabled reports whether Slack is configured.
+func (s SlackConfig) Enabled() bool { return s.BotToken != "" }
+
 // defaults lists every key with its default; a key not here is unknown.
 var defaults = map[string]any{
-	"corpus.dir":            "",
-	"search.limit":          5,
-	"search.min_confidence": 0.26,
-	"log.level":             "info",
-	"log.format":            "text",
+	"corpus.dir":             "",
+	"search.limit":           5,
+	"search.min_confidence":  0.26,
+	"log.level":              "info",
+	"log.format":             "text",
+	"http.addr":              "127.0.0.1:8080",
+	"http.web_chat":          true,
+	"redis.url":              "",
+	"redis.addrs":            []string{},
+	"redis.master_name":      "",
+	"redis.username":         "",
+	"redis.password":         "",
+	"redis.db":               0,
+	"redis.prefix":           "wm",
+	"redis.conversation_ttl": "24h",
+	"redis.profile_ttl":      "720h",
+	"slack.bot_token":        "",
+	"slack.signing_secret":   "",
+	"slack.app_token":        "",
+	"slack.api_url":          "https://slack.com/api/",
+	"slack.workers":          8,
 }
 
 // Keys returns every configuration key, sorted.
@@ -159,6 +221,15 @@ func Load(src Sources) (*Config, error) {
 	return &c, nil
 }
 
+// redactURL hides a password in a URL before it is shown.
+func redactURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "(unparseable)"
+	}
+	return u.Redacted()
+}
+
 func lookup(getenv func(string) string, name string) (string, bool) {
 	val := getenv(name)
 	return val, val != ""
@@ -197,6 +268,43 @@ func (c *Config) validate() []string {
 	}
 	if !slices.Contains([]string{"text", "json"}, c.Log.Format) {
 		p = append(p, fmt.Sprintf("log.format must be text or json, not %q", c.Log.Format))
+	}
+	if _, port, err := net.SplitHostPort(c.HTTP.Addr); err != nil {
+		p = append(p, fmt.Sprintf("http.addr %q must be host:port: %v", c.HTTP.Addr, err))
+	} else if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		p = append(p, fmt.Sprintf("http.addr %q has a bad port", c.HTTP.Addr))
+	}
+	r := c.Redis
+	if r.URL != "" && len(r.Addrs) > 0 {
+		p = append(p, "redis.url and redis.addrs are both set: use one")
+	}
+	if r.URL != "" && !strings.HasPrefix(r.URL, "redis://") && !strings.HasPrefix(r.URL, "rediss://") && !strings.HasPrefix(r.URL, "unix://") {
+		p = append(p, fmt.Sprintf("redis.url must start with redis://, rediss:// or unix://, not %q", redactURL(r.URL)))
+	}
+	if r.MasterName != "" && len(r.Addrs) == 0 {
+		p = append(p, "redis.master_name needs redis.addrs (the Sentinel addresses)")
+	}
+	if r.ConversationTTL <= 0 || r.ProfileTTL <= 0 {
+		p = append(p, "redis.conversation_ttl and redis.profile_ttl must be positive durations, like 24h")
+	}
+	s := c.Slack
+	if (s.SigningSecret != "" || s.AppToken != "") && s.BotToken == "" {
+		p = append(p, "slack.bot_token is needed with slack.signing_secret or slack.app_token")
+	}
+	if s.BotToken != "" && s.SigningSecret == "" && s.AppToken == "" {
+		p = append(p, "slack needs slack.signing_secret (Events API over HTTP) or slack.app_token (Socket Mode)")
+	}
+	if s.BotToken != "" && !strings.HasPrefix(s.BotToken, "xoxb-") {
+		p = append(p, "slack.bot_token must be a bot token (xoxb-...)")
+	}
+	if s.AppToken != "" && !strings.HasPrefix(s.AppToken, "xapp-") {
+		p = append(p, "slack.app_token must be an app-level token (xapp-...)")
+	}
+	if u, err := url.Parse(s.APIURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		p = append(p, fmt.Sprintf("slack.api_url %q must be an http(s) URL", s.APIURL))
+	}
+	if s.Workers < 1 || s.Workers > 256 {
+		p = append(p, fmt.Sprintf("slack.workers must be between 1 and 256, not %d", s.Workers))
 	}
 	return p
 }

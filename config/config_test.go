@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/spf13/pflag"
 
@@ -133,5 +134,65 @@ func TestEnvNames(t *testing.T) {
 		if !strings.Contains(k, ".") {
 			t.Errorf("key %q is not nested", k)
 		}
+	}
+}
+
+func TestServeSettings(t *testing.T) {
+	t.Chdir(t.TempDir())
+	c, err := config.Load(config.Sources{Getenv: env(map[string]string{
+		"WAYMARK_REDIS_ADDRS":            "10.0.0.1:6379,10.0.0.2:6379",
+		"WAYMARK_REDIS_CONVERSATION_TTL": "2h",
+		"WAYMARK_SLACK_BOT_TOKEN":        "xoxb-test",
+		"WAYMARK_SLACK_SIGNING_SECRET":   "s3cret",
+		"WAYMARK_HTTP_ADDR":              "0.0.0.0:9000",
+	})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Redis.Addrs) != 2 || c.Redis.Addrs[1] != "10.0.0.2:6379" || !c.Redis.Configured() {
+		t.Errorf("redis.addrs = %q", c.Redis.Addrs)
+	}
+	if c.Redis.ConversationTTL != 2*time.Hour || c.Redis.ProfileTTL != 720*time.Hour {
+		t.Errorf("TTLs = %v, %v", c.Redis.ConversationTTL, c.Redis.ProfileTTL)
+	}
+	if !c.Slack.Enabled() || c.Slack.APIURL != "https://slack.com/api/" || c.HTTP.Addr != "0.0.0.0:9000" || !c.HTTP.WebChat {
+		t.Errorf("config = %+v", c)
+	}
+
+	d, err := config.Load(config.Sources{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.HTTP.Addr != "127.0.0.1:8080" || d.Redis.Configured() || d.Slack.Enabled() {
+		t.Errorf("defaults must bind loopback, use embedded Redis and no Slack: %+v", d)
+	}
+}
+
+func TestServeProblems(t *testing.T) {
+	t.Chdir(t.TempDir())
+	_, err := config.Load(config.Sources{Getenv: env(map[string]string{
+		"WAYMARK_REDIS_URL":            "http://user:hunter2@redis:6379",
+		"WAYMARK_REDIS_ADDRS":          "a:1",
+		"WAYMARK_SLACK_SIGNING_SECRET": "s",
+		"WAYMARK_SLACK_API_URL":        "not a url",
+		"WAYMARK_HTTP_ADDR":            "8080",
+	})})
+	if err == nil {
+		t.Fatal("want errors")
+	}
+	msg := err.Error()
+	for _, want := range []string{
+		"redis.url and redis.addrs are both set",
+		"redis.url must start with redis://",
+		"slack.bot_token is needed",
+		"slack.api_url",
+		`http.addr "8080" must be host:port`,
+	} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("error lacks %q:\n%s", want, msg)
+		}
+	}
+	if strings.Contains(msg, "hunter2") {
+		t.Errorf("a password was shown: %s", msg)
 	}
 }
