@@ -204,7 +204,8 @@ func (b *Base) LexiconSize() int { return b.lex.size }
 
 // Screen checks text for immediate risk and identifying details.
 func (b *Base) Screen(text string) bot.Screening {
-	s := bot.Screening{Risks: risks(text), PersonalKinds: b.screener.personal(text)}
+	kinds, _ := b.screener.personal(text)
+	s := bot.Screening{Risks: risks(text), PersonalKinds: kinds}
 	s.Escalate = len(s.Risks) > 0
 	s.PersonalData = len(s.PersonalKinds) > 0
 	return s

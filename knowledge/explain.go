@@ -15,9 +15,12 @@ import (
 // BM25 score, reranked score and coverage. It helps corpus authors see why
 // a document is or is not found.
 func (b *Base) Explain(ctx context.Context, w io.Writer, req bot.SearchRequest) error {
-	p := b.prepare(req.Query)
-	b.addRisks(&p, b.Screen(req.Query).Risks)
-	fmt.Fprintf(w, "question:  %s\n", b.correct(req.Query))
+	s := b.Screen(req.Query)
+	p := b.understand(req.Query, s)
+	fmt.Fprintf(w, "screening: escalate %v %v, personal data %v %v\n", s.Escalate, s.Risks, s.PersonalData, s.PersonalKinds)
+	if !s.PersonalData {
+		fmt.Fprintf(w, "question:  %s\n", b.correct(req.Query))
+	}
 	var units []string
 	for _, u := range p.units {
 		name := strings.Join(u.terms, " ")

@@ -115,46 +115,47 @@ func nhsValid(d string) bool {
 	return check != 10 && check == int(d[9]-'0')
 }
 
-// personal returns the kinds of identifying detail in text.
-func (s *screener) personal(text string) []string {
-	var kinds []string
-	add := func(k string) {
+// personal returns the kinds of identifying detail in text, and where they
+// are (byte spans), so a search can leave them out.
+func (s *screener) personal(text string) (kinds []string, spans [][2]int) {
+	add := func(k string, sp ...[2]int) {
 		if !slices.Contains(kinds, k) {
 			kinds = append(kinds, k)
 		}
+		spans = append(spans, sp...)
 	}
-	nhsSpans := nhsRE.FindAllStringIndex(text, -1)
-	for _, sp := range nhsSpans {
-		if nhsValid(digits(text[sp[0]:sp[1]])) {
-			add(PDNHSNumber)
+	span := func(loc []int) [2]int { return [2]int{loc[0], loc[1]} }
+	for _, loc := range nhsRE.FindAllStringIndex(text, -1) {
+		if nhsValid(digits(text[loc[0]:loc[1]])) {
+			add(PDNHSNumber, span(loc))
 		}
 	}
-	for _, m := range phoneRE.FindAllString(text, -1) {
-		d := digits(m)
+	for _, loc := range phoneRE.FindAllStringIndex(text, -1) {
+		d := digits(text[loc[0]:loc[1]])
 		if strings.HasPrefix(d, "44") {
 			d = "0" + strings.TrimPrefix(strings.TrimPrefix(d, "44"), "0")
 		}
 		if !s.publicPhones[d] && !nhsValid(d) {
-			add(PDPhone)
+			add(PDPhone, span(loc))
 		}
 	}
-	for _, m := range emailRE.FindAllString(text, -1) {
-		if !s.publicEmails[strings.ToLower(m)] {
-			add(PDEmail)
+	for _, loc := range emailRE.FindAllStringIndex(text, -1) {
+		if !s.publicEmails[strings.ToLower(text[loc[0]:loc[1]])] {
+			add(PDEmail, span(loc))
 		}
 	}
-	for _, m := range postcodeRE.FindAllString(text, -1) {
-		if !s.publicPostcodes[normalisePostcode(m)] {
-			add(PDPostcode)
+	for _, loc := range postcodeRE.FindAllStringIndex(text, -1) {
+		if !s.publicPostcodes[normalisePostcode(text[loc[0]:loc[1]])] {
+			add(PDPostcode, span(loc))
 		}
 	}
-	for _, m := range streetRE.FindAllString(text, -1) {
-		if !s.publicStreets[normaliseStreet(m)] {
-			add(PDAddress)
+	for _, loc := range streetRE.FindAllStringIndex(text, -1) {
+		if !s.publicStreets[normaliseStreet(text[loc[0]:loc[1]])] {
+			add(PDAddress, span(loc))
 		}
 	}
-	if flatRE.MatchString(text) {
-		add(PDAddress)
+	for _, loc := range flatRE.FindAllStringIndex(text, -1) {
+		add(PDAddress, span(loc))
 	}
 	names := s.personNames(text)
 	for _, loc := range dateRE.FindAllStringSubmatchIndex(text, -1) {
@@ -162,10 +163,11 @@ func (s *screener) personal(text string) []string {
 		if !ok {
 			continue
 		}
-		if dobCueRE.MatchString(text[max(0, loc[0]-24):loc[0]]) {
-			add(PDDateOfBirth)
+		from := max(0, loc[0]-24)
+		if cue := dobCueRE.FindStringIndex(text[from:loc[0]]); cue != nil {
+			add(PDDateOfBirth, [2]int{from + cue[0], loc[1]}) // "DOB 04/05/2012"
 			if len(names) > 0 {
-				add(PDNameWithDOB)
+				add(PDNameWithDOB, names...)
 			}
 			continue
 		}
@@ -173,13 +175,28 @@ func (s *screener) personal(text string) []string {
 		now := s.now()
 		if t.Before(now) && t.After(now.AddDate(-30, 0, 0)) {
 			for _, n := range names {
-				if abs(n-loc[0]) <= 60 {
-					add(PDNameWithDOB)
+				if abs(n[0]-loc[0]) <= 60 {
+					add(PDNameWithDOB, n, span(loc))
 				}
 			}
 		}
 	}
-	return kinds
+	return kinds, spans
+}
+
+// redact blanks the spans of text, so identifying details never reach the
+// search (and unknown names do not count against its confidence).
+func redact(text string, spans [][2]int) string {
+	if len(spans) == 0 {
+		return text
+	}
+	b := []byte(text)
+	for _, sp := range spans {
+		for i := sp[0]; i < sp[1] && i < len(b); i++ {
+			b[i] = ' '
+		}
+	}
+	return string(b)
 }
 
 // normaliseStreet folds case, commas and spaces so "12 Mill Lane" and
@@ -233,11 +250,11 @@ func parseDate(text string, loc []int) (time.Time, bool) {
 	return time.Date(year, month, day, 0, 0, 0, 0, time.UTC), true
 }
 
-// personNames returns the offsets of capitalised word pairs that look like a
+// personNames returns the spans of capitalised word pairs that look like a
 // person's full name: two capitalised words that the corpus does not use
 // together (so not "Channel Panel" or "Safer Futures").
-func (s *screener) personNames(text string) []int {
-	var out []int
+func (s *screener) personNames(text string) [][2]int {
+	var out [][2]int
 	words := wordSpans(text)
 	for i := 0; i+1 < len(words); i++ {
 		a, b := text[words[i][0]:words[i][1]], text[words[i+1][0]:words[i+1][1]]
@@ -250,7 +267,7 @@ func (s *screener) personNames(text string) []int {
 		if s.publicNames[a+" "+b] || commonCapitalised[strings.ToLower(a)] || commonCapitalised[strings.ToLower(b)] {
 			continue
 		}
-		out = append(out, words[i][0])
+		out = append(out, [2]int{words[i][0], words[i+1][1]})
 	}
 	return out
 }

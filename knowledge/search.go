@@ -247,9 +247,7 @@ func (b *Base) Search(ctx context.Context, req bot.SearchRequest) (bot.SearchRes
 	}
 	limit = min(limit, MaxLimit)
 	res := bot.SearchResult{Screening: b.Screen(q)}
-
-	p := b.prepare(q)
-	b.addRisks(&p, res.Screening.Risks)
+	p := b.understand(q, res.Screening)
 	rs, err := b.rank(ctx, p, req, max(candidates, limit))
 	if err != nil || len(rs) == 0 {
 		return res, err
@@ -277,6 +275,21 @@ func (b *Base) Search(ctx context.Context, req bot.SearchRequest) (bot.SearchRes
 		})
 	}
 	return res, nil
+}
+
+// understand prepares a question for searching: identifying details are
+// left out (they must not reach the index, and unknown names would count
+// against confidence), and risks add their vocabulary.
+func (b *Base) understand(q string, s bot.Screening) prepared {
+	var p prepared
+	if s.PersonalData {
+		_, spans := b.screener.personal(q)
+		p = b.prepare(redact(q, spans))
+	} else {
+		p = b.prepare(q)
+	}
+	b.addRisks(&p, s.Risks)
+	return p
 }
 
 // addRisks widens p with the vocabulary of each risk found in the question.

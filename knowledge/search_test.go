@@ -247,3 +247,18 @@ func TestSearchKindsAndSuggestions(t *testing.T) {
 		t.Errorf("suggestions = %+v, want contacts", res.Suggestions)
 	}
 }
+
+// TestSearchLeavesOutIdentifyingDetails: names, dates of birth and addresses
+// are not searched for, so they neither leak into the query nor make an
+// answerable question look unanswerable.
+func TestSearchLeavesOutIdentifyingDetails(t *testing.T) {
+	kb := mustSample(t)
+	plain := mustSearch(t, kb, bot.SearchRequest{Query: "has been sharing far right videos, do I refer to prevent?", Area: "Wyvern Vale"})
+	named := mustSearch(t, kb, bot.SearchRequest{Query: "Kieran Dobbs DOB 04/05/2012 of 14 Alder Road has been sharing far right videos, do I refer to prevent?", Area: "Wyvern Vale"})
+	if !named.Screening.PersonalData {
+		t.Fatal("personal data not detected")
+	}
+	if len(named.Hits) == 0 || !slices.Equal(ids(named), ids(plain)) {
+		t.Errorf("with identifying details %v, without %v: want the same answer", ids(named), ids(plain))
+	}
+}

@@ -1,0 +1,339 @@
+package bot_test
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/waymarkhq/waymark/bot"
+	"github.com/waymarkhq/waymark/bot/redisstore"
+	"github.com/waymarkhq/waymark/internal/redistest"
+	"github.com/waymarkhq/waymark/knowledge"
+	"github.com/waymarkhq/waymark/knowledge/sample"
+)
+
+func TestMain(m *testing.M) { redistest.Main(m) }
+
+type fixedClock struct{}
+
+func (fixedClock) Now() time.Time { return time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC) }
+
+// mustKnowledge builds the sample corpus's knowledge base.
+func mustKnowledge(tb testing.TB) *knowledge.Base {
+	tb.Helper()
+	c, err := knowledge.Load(sample.FS(), "sample")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	kb, err := knowledge.New(c, knowledge.Options{Clock: fixedClock{}})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { kb.Close() })
+	return kb
+}
+
+// mustStore connects a Store to srv with a prefix of the test's own.
+func mustStore(tb testing.TB, srv *redistest.Server) *redisstore.Store {
+	tb.Helper()
+	s, err := redisstore.New(redisstore.Config{URL: srv.URL(), Prefix: redistest.Prefix(tb)})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { s.Close() })
+	return s
+}
+
+func mustEngine(tb testing.TB, store bot.Store) *bot.Engine {
+	tb.Helper()
+	return bot.NewEngine(mustKnowledge(tb), store, bot.EngineOptions{Clock: fixedClock{}, DefaultArea: "Wyvern Vale"})
+}
+
+func msg(text string) bot.Message {
+	return bot.Message{Platform: bot.PlatformWeb, ID: "m1", ConversationID: "conv-1", UserID: "u1", Text: text}
+}
+
+func mustHandle(tb testing.TB, e *bot.Engine, m bot.Message) bot.Reply {
+	tb.Helper()
+	r, err := e.Handle(context.Background(), m)
+	if err != nil {
+		tb.Fatalf("Handle(%+v): %v", m, err)
+	}
+	return r
+}
+
+func answerIDs(r bot.Reply) []string {
+	var out []string
+	for _, a := range r.Answers {
+		out = append(out, a.DocID)
+	}
+	return out
+}
+
+func contactIDs(r bot.Reply) []string {
+	var out []string
+	for _, c := range r.Contacts {
+		out = append(out, c.DocID)
+	}
+	return out
+}
+
+func buttonValues(r bot.Reply, action string) []string {
+	var out []string
+	for _, b := range r.Buttons {
+		if b.ActionID == action {
+			out = append(out, b.Value)
+		}
+	}
+	return out
+}
+
+func noticeKinds(r bot.Reply) []string {
+	var out []string
+	for _, n := range r.Notices {
+		out = append(out, n.Kind)
+	}
+	return out
+}
+
+func TestAnswerWithCitationsContactsAndButtons(t *testing.T) {
+	e := mustEngine(t, mustStore(t, redistest.Shared(t)))
+	r := mustHandle(t, e, msg("how do I make a prevent referral"))
+	if len(r.Answers) == 0 || r.Answers[0].DocID != "wv-prevent-referral" {
+		t.Fatalf("answers = %v, want wv-prevent-referral first", answerIDs(r))
+	}
+	a := r.Answers[0]
+	if a.Title == "" || a.Kind != bot.KindProcess || a.Area != "Wyvern Vale" || !strings.Contains(a.Snippet, "**") || a.Reviewed.IsZero() {
+		t.Errorf("card = %+v", a)
+	}
+	if got := buttonValues(r, bot.ActionConsult); !slices.Equal(got, []string{"prevent", "psychology"}) {
+		t.Errorf("consult buttons = %v, want prevent and psychology", got)
+	}
+	if got := buttonValues(r, bot.ActionHelpful); len(got) != 1 || got[0] != r.Ref || r.Ref == "" {
+		t.Errorf("helpful button values = %v, ref %q", got, r.Ref)
+	}
+	if len(r.Notices) != 0 {
+		t.Errorf("notices = %v, want none", r.Notices)
+	}
+	if len(r.FollowUps) == 0 {
+		t.Error("no follow-up suggestions")
+	}
+
+	r = mustHandle(t, e, msg("who is the LADO"))
+	if len(r.Contacts) == 0 || r.Contacts[0].DocID != "wv-contact-lado" || r.Contacts[0].Phone == "" || r.Contacts[0].Name == "" {
+		t.Errorf("contacts = %+v, want the LADO card with a phone", r.Contacts)
+	}
+}
+
+func TestStaleDocumentsAreFlagged(t *testing.T) {
+	e := mustEngine(t, mustStore(t, redistest.Shared(t)))
+	r := mustHandle(t, e, msg("a child is sharing extremist content online, what is the pathway"))
+	i := slices.Index(answerIDs(r), "wv-pathway-online-content") // review_due 2026-08-29
+	if i < 0 {
+		t.Fatalf("answers = %v, want the online content pathway", answerIDs(r))
+	}
+	if !r.Answers[i].Stale || !strings.Contains(r.Text, "past its review date") {
+		t.Errorf("card stale = %v, text %q: want the warning", r.Answers[i].Stale, r.Text)
+	}
+}
+
+func TestNoConfidentAnswerSaysSoAndOffersPeople(t *testing.T) {
+	e := mustEngine(t, mustStore(t, redistest.Shared(t)))
+	r := mustHandle(t, e, msg("what are the bin collection days"))
+	if len(r.Answers) != 0 || !strings.HasPrefix(r.Text, "I don't know") {
+		t.Errorf("answers %v, text %q", answerIDs(r), r.Text)
+	}
+	if len(buttonValues(r, bot.ActionConsult)) == 0 {
+		t.Error("no consultation offered")
+	}
+	if len(buttonValues(r, bot.ActionHelpful)) != 0 {
+		t.Error("feedback buttons on a non-answer")
+	}
+}
+
+func TestPersonalDataWarnsNeverEchoesNeverStores(t *testing.T) {
+	srv := redistest.Shared(t)
+	store := mustStore(t, srv)
+	e := mustEngine(t, store)
+	m := msg("Kieran Dobbs DOB 04/05/2012 of 14 Alder Road has been sharing far right videos, do I refer to prevent?")
+	r := mustHandle(t, e, m)
+	if len(r.Notices) == 0 || r.Notices[0].Kind != bot.NoticePersonalData {
+		t.Fatalf("notices = %v, want personal data first", noticeKinds(r))
+	}
+	all := r.Text + r.Notices[0].Text + r.Notices[0].Title
+	for _, leak := range []string{"Kieran", "Dobbs", "04/05/2012", "Alder"} {
+		if strings.Contains(all, leak) {
+			t.Errorf("reply echoes %q: %s", leak, all)
+		}
+	}
+	if len(r.Answers) == 0 {
+		t.Error("the question should still be answered")
+	}
+	conv, err := store.Conversation(context.Background(), m.ConversationKey())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if conv.LastQuestion != "" {
+		t.Errorf("stored %q: a question with personal data must not be kept", conv.LastQuestion)
+	}
+}
+
+func TestRiskGetsActNowFirst(t *testing.T) {
+	e := mustEngine(t, mustStore(t, redistest.Shared(t)))
+	r := mustHandle(t, e, msg("my 15 year old says he is flying to syria tomorrow to join the fighters"))
+	if len(r.Notices) == 0 || r.Notices[0].Kind != bot.NoticeActNow {
+		t.Fatalf("notices = %v, want act_now first", noticeKinds(r))
+	}
+	n := r.Notices[0].Text
+	for _, want := range []string{"999", "duty manager", "01632 961"} {
+		if !strings.Contains(n, want) {
+			t.Errorf("act-now text lacks %q:\n%s", want, n)
+		}
+	}
+	if !slices.Contains(answerIDs(r), "wv-immediate-risk") {
+		t.Errorf("answers = %v, want the immediate-risk procedure", answerIDs(r))
+	}
+}
+
+func TestFollowUpUsesPreviousQuestion(t *testing.T) {
+	store := mustStore(t, redistest.Shared(t))
+	e := mustEngine(t, store)
+	mustHandle(t, e, msg("how do I make a prevent referral"))
+	r := mustHandle(t, e, msg("what about out of hours?"))
+	if len(r.Answers) == 0 || r.Answers[0].DocID != "wv-prevent-out-of-hours" {
+		t.Errorf("answers = %v, want the out-of-hours Prevent process first", answerIDs(r))
+	}
+	// Each conversation keeps its own context.
+	other := msg("what about out of hours?")
+	other.ConversationID = "conv-2"
+	mustHandle(t, e, other)
+	ctx := context.Background()
+	one, err := store.Conversation(ctx, msg("").ConversationKey())
+	if err != nil {
+		t.Fatal(err)
+	}
+	two, err := store.Conversation(ctx, other.ConversationKey())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(one.LastQuestion, "prevent referral") || !strings.Contains(one.LastQuestion, "out of hours") {
+		t.Errorf("conversation 1 remembers %q, want both questions", one.LastQuestion)
+	}
+	if two.LastQuestion != "what about out of hours?" {
+		t.Errorf("conversation 2 remembers %q, want only its own question", two.LastQuestion)
+	}
+}
+
+func TestAreaIsRemembered(t *testing.T) {
+	store := mustStore(t, redistest.Shared(t))
+	e := mustEngine(t, store)
+	set := msg("wyvern vale")
+	set.Command = bot.CmdArea
+	r := mustHandle(t, e, set)
+	if !strings.Contains(r.Text, "Wyvern Vale") {
+		t.Errorf("text = %q", r.Text)
+	}
+	p, err := store.Profile(context.Background(), set.UserKey())
+	if err != nil || p.Area != "Wyvern Vale" {
+		t.Errorf("profile = %+v, %v", p, err)
+	}
+	bad := msg("Atlantis")
+	bad.Command = bot.CmdArea
+	if _, err := e.Handle(context.Background(), bad); bot.ErrorKind(err) != bot.EInvalid || !strings.Contains(bot.ErrorMessage(err), "Wyvern Vale") {
+		t.Errorf("unknown area: %v", err)
+	}
+}
+
+func TestContactsConsultFeedbackHelp(t *testing.T) {
+	store := mustStore(t, redistest.Shared(t))
+	e := mustEngine(t, store)
+
+	c := msg("psychology")
+	c.Command = bot.CmdContacts
+	r := mustHandle(t, e, c)
+	if got := contactIDs(r); len(got) != 2 || !slices.Contains(got, "wv-contact-psychologist-adeyemi") {
+		t.Errorf("psychology contacts = %v", got)
+	}
+
+	k := msg("prevent")
+	k.Command = bot.CmdConsult
+	r = mustHandle(t, e, k)
+	if got := contactIDs(r); len(got) != 1 || got[0] != "wv-contact-prevent-sw" || !r.Contacts[0].Bookable {
+		t.Errorf("prevent consult = %v", got)
+	}
+	k.Text = "astrology"
+	if _, err := e.Handle(context.Background(), k); bot.ErrorKind(err) != bot.EInvalid {
+		t.Errorf("unknown specialism: %v", err)
+	}
+
+	answer := mustHandle(t, e, msg("how do I make a prevent referral"))
+	fb := msg("")
+	fb.Action = &bot.Action{ID: bot.ActionNotHelpful, Value: answer.Ref}
+	r = mustHandle(t, e, fb)
+	if !r.Ephemeral || !strings.HasPrefix(r.Text, "Thank you") {
+		t.Errorf("feedback reply = %+v", r)
+	}
+	pd := msg("the number for Jade Fenwick 07700 900461 was wrong")
+	pd.Command = bot.CmdFeedback
+	if _, err := e.Handle(context.Background(), pd); bot.ErrorKind(err) != bot.EInvalid || strings.Contains(bot.ErrorMessage(err), "Jade") {
+		t.Errorf("feedback with personal data: %v", err)
+	}
+
+	h := msg("")
+	h.Command = bot.CmdHelp
+	if r := mustHandle(t, e, h); !strings.Contains(r.Text, "area [name]") || !strings.Contains(r.Text, "Wyvern Vale") {
+		t.Errorf("help = %q", r.Text)
+	}
+}
+
+func TestRedisOutageDegradesAndRecovers(t *testing.T) {
+	srv := redistest.Start(t)
+	store := mustStore(t, srv)
+	e := mustEngine(t, store)
+	set := msg("Wyvern Vale")
+	set.Command = bot.CmdArea
+	mustHandle(t, e, set)
+
+	srv.Stop(t)
+	r := mustHandle(t, e, msg("who is the LADO"))
+	if len(r.Contacts) == 0 || r.Contacts[0].DocID != "wv-contact-lado" {
+		t.Errorf("during the outage: contacts %v, want answers to continue", contactIDs(r))
+	}
+	if !slices.Contains(noticeKinds(r), bot.NoticeUnavailable) {
+		t.Errorf("notices = %v, want unavailable", noticeKinds(r))
+	}
+	r = mustHandle(t, e, set)
+	if !slices.Contains(noticeKinds(r), bot.NoticeUnavailable) {
+		t.Errorf("setting the area during the outage: %+v", r)
+	}
+
+	srv.Start(t)
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		r = mustHandle(t, e, set)
+		if len(r.Notices) == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("state features did not recover after Redis restarted: %+v", r)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if p, err := store.Profile(context.Background(), set.UserKey()); err != nil || p.Area != "Wyvern Vale" {
+		t.Errorf("after recovery: profile %+v, %v", p, err)
+	}
+}
+
+func TestUnknownCommandAndLongQuestion(t *testing.T) {
+	e := mustEngine(t, mustStore(t, redistest.Shared(t)))
+	m := msg("")
+	m.Command = "dance"
+	if _, err := e.Handle(context.Background(), m); bot.ErrorKind(err) != bot.EInvalid {
+		t.Errorf("unknown command: %v", err)
+	}
+	if _, err := e.Handle(context.Background(), msg(strings.Repeat("prevent ", 400))); bot.ErrorKind(err) != bot.EInvalid {
+		t.Errorf("long question: %v", err)
+	}
+}
