@@ -1,0 +1,409 @@
+// Waymark web chat. Plain JavaScript, no dependencies, no build step.
+//
+// Safety rule: text from the server or the practitioner is only ever put in
+// the page with textContent or document.createTextNode, never parsed as
+// HTML, so nothing in a corpus or a question can become markup. **bold** and *bold*
+// become <strong> elements built here, and links are made only for http(s)
+// URLs, tel: and mailto:.
+//
+// The API is POST /api/chat; see handlers/web/api.go for the JSON.
+(function () {
+  "use strict";
+
+  var LIMIT = 2000; // characters, as the server counts them (code points)
+  var SESSION_KEY = "waymark.session";
+  var ACTION_ASK = "ask";
+
+  var NOTICE_LABELS = {
+    act_now: "Act now",
+    personal_data: "Personal data",
+    unavailable: "Unavailable",
+    info: "Note"
+  };
+  var KIND_LABELS = {
+    process: "Process",
+    pathway: "Referral pathway",
+    contact: "Contact",
+    guidance: "Guidance",
+    training: "Training",
+    practice: "Practice example"
+  };
+  var MONTHS = ["January", "February", "March", "April", "May", "June", "July",
+    "August", "September", "October", "November", "December"];
+
+  // ---- Small DOM helpers -------------------------------------------------
+
+  // el creates an element with a class and, optionally, plain text.
+  function el(tag, className, text) {
+    var e = document.createElement(tag);
+    if (className) e.className = className;
+    if (text !== undefined && text !== null) e.textContent = String(text);
+    return e;
+  }
+
+  // safeURL returns u if it is an absolute http(s) URL, else "".
+  function safeURL(u) {
+    try {
+      var parsed = new URL(String(u));
+      if (parsed.protocol === "http:" || parsed.protocol === "https:") return parsed.href;
+    } catch (e) { /* not a URL */ }
+    return "";
+  }
+
+  // link returns an anchor with plain text.
+  function link(href, text, external) {
+    var a = el("a", "", text);
+    a.href = href;
+    if (external) a.rel = "noopener noreferrer";
+    return a;
+  }
+
+  // appendBold appends text to parent, with **runs** and *runs* as <strong>.
+  var BOLD = /\*\*([^*\n]+?)\*\*|\*([^*\s](?:[^*\n]*?[^*\s])?)\*/g;
+  function appendBold(parent, text) {
+    var last = 0, m;
+    BOLD.lastIndex = 0;
+    while ((m = BOLD.exec(text)) !== null) {
+      if (m.index > last) parent.appendChild(document.createTextNode(text.slice(last, m.index)));
+      parent.appendChild(el("strong", "", m[1] !== undefined ? m[1] : m[2]));
+      last = BOLD.lastIndex;
+    }
+    if (last < text.length) parent.appendChild(document.createTextNode(text.slice(last)));
+  }
+
+  // appendInline appends text to parent with bold runs and http(s) URLs as
+  // links. Everything else is text.
+  var URLS = /\bhttps?:\/\/[^\s<>"]+/g;
+  function appendInline(parent, text) {
+    text = String(text || "");
+    var last = 0, m;
+    URLS.lastIndex = 0;
+    while ((m = URLS.exec(text)) !== null) {
+      var url = m[0].replace(/[.,;:!?)\]*]+$/, "");
+      URLS.lastIndex = m.index + url.length;
+      var href = safeURL(url);
+      if (!href) continue;
+      appendBold(parent, text.slice(last, m.index));
+      parent.appendChild(link(href, url, true));
+      last = m.index + url.length;
+    }
+    appendBold(parent, text.slice(last));
+    return parent;
+  }
+
+  // paragraphs renders text as <p> elements, one per blank-line-separated
+  // block; single line breaks are kept by CSS (white-space: pre-line).
+  function paragraphs(parent, text) {
+    String(text || "").split(/\n\s*\n/).forEach(function (block) {
+      block = block.trim();
+      if (block) parent.appendChild(appendInline(el("p"), block));
+    });
+    return parent;
+  }
+
+  // formatDate turns 2026-03-01 into "1 March 2026".
+  function formatDate(iso) {
+    var m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso || "");
+    if (!m || Number(m[2]) < 1 || Number(m[2]) > 12) return String(iso || "");
+    return Number(m[3]) + " " + MONTHS[Number(m[2]) - 1] + " " + m[1];
+  }
+
+  function timeEl(iso) {
+    var t = el("time", "", formatDate(iso));
+    t.setAttribute("datetime", iso);
+    return t;
+  }
+
+  function areaLabel(area) {
+    return area === "national" ? "National" : area;
+  }
+
+  // ---- Rendering a reply -------------------------------------------------
+
+  function renderNotice(n) {
+    var kind = NOTICE_LABELS.hasOwnProperty(n.kind) ? n.kind : "info";
+    var box = el("div", "notice notice-" + kind);
+    box.appendChild(el("p", "notice-label", NOTICE_LABELS[kind]));
+    if (n.title) box.appendChild(el("h3", "notice-title", n.title));
+    if (n.text) box.appendChild(appendInline(el("p", "notice-text"), n.text));
+    return box;
+  }
+
+  function renderAnswer(a) {
+    var card = el("li", "card card-answer" + (a.stale ? " card-stale" : ""));
+    var h = el("h3", "card-title");
+    var href = safeURL(a.url);
+    h.appendChild(href ? link(href, a.title || a.doc_id, true) : document.createTextNode(a.title || a.doc_id));
+    card.appendChild(h);
+    var meta = [KIND_LABELS[a.kind] || a.kind, areaLabel(a.area)].filter(Boolean);
+    if (meta.length) card.appendChild(el("p", "card-meta", meta.join(" · ")));
+    if (a.snippet) card.appendChild(appendInline(el("p", "snippet"), a.snippet));
+    if (a.reviewed) {
+      var r = el("p", "reviewed", "Reviewed ");
+      r.appendChild(timeEl(a.reviewed));
+      card.appendChild(r);
+    }
+    if (a.stale) {
+      var s = el("p", "stale", "Past its review date: may be out of date");
+      if (a.review_due) {
+        s.appendChild(document.createTextNode(" (review was due "));
+        s.appendChild(timeEl(a.review_due));
+        s.appendChild(document.createTextNode(")"));
+      }
+      card.appendChild(s);
+    }
+    return card;
+  }
+
+  function detail(dl, term, value) {
+    if (!value) return;
+    dl.appendChild(el("dt", "", term));
+    var dd = el("dd");
+    if (typeof value === "string") dd.textContent = value;
+    else dd.appendChild(value);
+    dl.appendChild(dd);
+  }
+
+  function renderContact(c) {
+    var card = el("li", "card card-contact");
+    card.appendChild(el("h3", "card-title", c.name || c.team || c.role || c.organisation));
+    var about = [c.role, c.team, c.organisation].filter(function (s) {
+      return s && s !== (c.name || c.team || c.role || c.organisation);
+    });
+    if (about.length) card.appendChild(el("p", "card-meta", about.join(", ")));
+    var dl = el("dl", "contact-details");
+    if (c.phone) {
+      var tel = c.phone.replace(/[^0-9+]/g, "");
+      var phone = tel ? link("tel:" + tel, c.phone) : el("span", "", c.phone);
+      phone.className = "phone";
+      detail(dl, "Phone", phone);
+    }
+    if (c.email) detail(dl, "Email", /^[^\s@]+@[^\s@]+$/.test(c.email) ? link("mailto:" + c.email, c.email) : c.email);
+    detail(dl, "Hours", c.hours);
+    detail(dl, "Out of hours", c.out_of_hours);
+    if (c.bookable && c.specialism) detail(dl, "Consultations", "Bookable (" + c.specialism + ")");
+    if (dl.childNodes.length) card.appendChild(dl);
+    return card;
+  }
+
+  // renderReply builds the bot's message from a Reply: notices, text,
+  // answer cards, contact cards, buttons, follow-ups. onAction(action,
+  // label, group) is called when a button is pressed.
+  function renderReply(reply, onAction) {
+    var msg = el("div", "msg msg-bot");
+    msg.appendChild(el("p", "who", "Waymark"));
+    if (reply.ref) msg.dataset.ref = reply.ref;
+
+    (reply.notices || []).forEach(function (n) { msg.appendChild(renderNotice(n)); });
+    if (reply.text) msg.appendChild(paragraphs(el("div", "reply-text"), reply.text));
+
+    if (reply.answers && reply.answers.length) {
+      var answers = el("ul", "cards answers");
+      answers.setAttribute("aria-label", "Documents");
+      reply.answers.forEach(function (a) { answers.appendChild(renderAnswer(a)); });
+      msg.appendChild(answers);
+    }
+    if (reply.contacts && reply.contacts.length) {
+      var contacts = el("ul", "cards contacts");
+      contacts.setAttribute("aria-label", "Contacts");
+      reply.contacts.forEach(function (c) { contacts.appendChild(renderContact(c)); });
+      msg.appendChild(contacts);
+    }
+    if (reply.buttons && reply.buttons.length) {
+      var actions = el("div", "actions");
+      actions.setAttribute("role", "group");
+      actions.setAttribute("aria-label", "Actions");
+      reply.buttons.forEach(function (b) {
+        var style = b.style === "primary" || b.style === "danger" ? " btn-" + b.style : "";
+        var btn = el("button", "btn" + style, b.label);
+        btn.type = "button";
+        btn.addEventListener("click", function () {
+          onAction({ id: b.action_id, value: b.value }, b.label, actions);
+        });
+        actions.appendChild(btn);
+      });
+      msg.appendChild(actions);
+    }
+    if (reply.follow_ups && reply.follow_ups.length) {
+      var ups = el("div", "follow-ups");
+      ups.setAttribute("role", "group");
+      ups.setAttribute("aria-label", "Suggested questions");
+      ups.appendChild(el("p", "follow-ups-label", "You could also ask:"));
+      reply.follow_ups.forEach(function (q) {
+        var btn = el("button", "btn btn-suggest", q);
+        btn.type = "button";
+        btn.addEventListener("click", function () {
+          onAction({ id: ACTION_ASK, value: q }, q, null);
+        });
+        ups.appendChild(btn);
+      });
+      msg.appendChild(ups);
+    }
+    return msg;
+  }
+
+  // ---- Session -----------------------------------------------------------
+
+  function randomID() {
+    var bytes = new Uint8Array(18);
+    crypto.getRandomValues(bytes);
+    return btoa(String.fromCharCode.apply(null, bytes))
+      .replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  }
+
+  function loadSession(fresh) {
+    var id = null;
+    try { if (!fresh) id = localStorage.getItem(SESSION_KEY); } catch (e) { /* storage off */ }
+    if (!id || !/^[A-Za-z0-9_-]{8,64}$/.test(id)) {
+      id = randomID();
+      try { localStorage.setItem(SESSION_KEY, id); } catch (e) { /* kept in memory only */ }
+    }
+    return id;
+  }
+
+  // ---- The chat ----------------------------------------------------------
+
+  function start() {
+    var form = document.getElementById("ask");
+    var box = document.getElementById("question");
+    var sendBtn = document.getElementById("send");
+    var count = document.getElementById("question-count");
+    var list = document.getElementById("messages");
+    var intro = list.querySelector(".msg-intro");
+    var session = loadSession(false);
+    var busy = false;
+
+    function chars(s) { return Array.from(s).length; }
+
+    function updateCount() {
+      var n = chars(box.value.trim());
+      if (n > LIMIT) {
+        count.textContent = n.toLocaleString("en-GB") + " characters: the limit is " +
+          LIMIT.toLocaleString("en-GB") + ". Please shorten your message.";
+        count.className = "count count-over";
+      } else if (n > LIMIT - 200) {
+        count.textContent = (LIMIT - n).toLocaleString("en-GB") + " characters left";
+        count.className = "count";
+      } else {
+        count.textContent = "";
+        count.className = "count";
+      }
+    }
+
+    function add(node, scrollToTop) {
+      list.appendChild(node);
+      node.scrollIntoView({ block: scrollToTop ? "start" : "end" });
+      return node;
+    }
+
+    function addYou(text) {
+      var m = el("div", "msg msg-you");
+      m.appendChild(el("p", "visually-hidden", "You said:"));
+      m.appendChild(el("p", "text", text));
+      return add(m, false);
+    }
+
+    function addError(message, requestID) {
+      var m = el("div", "msg msg-bot msg-error");
+      m.appendChild(el("p", "who", "Waymark"));
+      m.appendChild(el("p", "", message));
+      if (requestID) m.appendChild(el("p", "ref", "Reference: " + requestID));
+      return add(m, true);
+    }
+
+    // send posts one message; shown is what appears as the practitioner's
+    // message. It resolves to true when the reply was shown.
+    async function send(payload, shown) {
+      if (busy) return false;
+      busy = true;
+      sendBtn.disabled = true;
+      addYou(shown);
+      var thinking = add(el("div", "msg msg-bot msg-thinking", "Thinking…"), false);
+      thinking.setAttribute("role", "status");
+      payload.session = session;
+      var ok = false;
+      try {
+        var resp = await fetch("/api/chat", {
+          method: "POST",
+          headers: { "Content-Type": "application/json", "Accept": "application/json" },
+          body: JSON.stringify(payload),
+          credentials: "same-origin",
+          cache: "no-store"
+        });
+        var requestID = resp.headers.get("X-Request-Id") || "";
+        var body = null;
+        try { body = await resp.json(); } catch (e) { /* not JSON */ }
+        thinking.remove();
+        if (resp.ok && body) {
+          add(renderReply(body, onAction), true);
+          ok = true;
+        } else if (body && typeof body.error === "string" && body.error) {
+          addError(body.error, requestID);
+        } else {
+          addError("Waymark could not answer (" + resp.status + " " + resp.statusText + "). Please try again.", requestID);
+        }
+      } catch (e) {
+        thinking.remove();
+        addError("Waymark could not be reached. Check your connection, or that Waymark is running, and try again.", "");
+      } finally {
+        busy = false;
+        sendBtn.disabled = false;
+      }
+      return ok;
+    }
+
+    async function onAction(action, label, group) {
+      if (busy) return;
+      var ok = await send({ action: action }, label);
+      if (ok && group) {
+        group.querySelectorAll("button").forEach(function (b) { b.disabled = true; });
+      }
+      box.focus();
+    }
+
+    async function submit() {
+      var text = box.value.trim();
+      if (busy) return;
+      if (!text) { box.focus(); return; }
+      if (chars(text) > LIMIT) { updateCount(); box.focus(); return; }
+      box.value = "";
+      updateCount();
+      var ok = await send({ text: text }, text);
+      if (!ok && box.value === "") {
+        box.value = text; // keep the question so it can be sent again
+        updateCount();
+      }
+      box.focus();
+    }
+
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      submit();
+    });
+    box.addEventListener("keydown", function (e) {
+      if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
+        e.preventDefault();
+        submit();
+      }
+    });
+    box.addEventListener("input", updateCount);
+    document.getElementById("new-conversation").addEventListener("click", function () {
+      session = loadSession(true);
+      Array.from(list.children).forEach(function (m) { if (m !== intro) m.remove(); });
+      box.value = "";
+      updateCount();
+      box.focus();
+    });
+    box.focus();
+  }
+
+  // Exposed for tests and the browser console; the page does not need it.
+  window.WaymarkChat = Object.freeze({
+    renderReply: renderReply,
+    appendInline: appendInline,
+    formatDate: formatDate
+  });
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();
