@@ -1,6 +1,6 @@
 # Waymark: a static binary on a minimal, non-root image.
 #   docker build -t waymark .
-#   docker run --rm -p 8080:8080 waymark search "who is the LADO"
+#   docker run --rm -p 8080:8080 -e WAYMARK_REDIS_URL=redis://redis:6379/0 waymark
 FROM golang:1.26-bookworm AS build
 WORKDIR /src
 COPY go.mod go.sum ./
@@ -12,5 +12,9 @@ RUN CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X main.version=${VERSION}"
 FROM gcr.io/distroless/static-debian12:nonroot
 COPY --from=build /out/waymark /waymark
 USER nonroot:nonroot
+# In a container the web chat listens on all interfaces; put it behind the
+# council's reverse proxy, and set WAYMARK_HTTP_WEB_CHAT=false to turn it off.
+ENV WAYMARK_HTTP_ADDR=0.0.0.0:8080
+EXPOSE 8080
 ENTRYPOINT ["/waymark"]
-CMD ["search"]
+CMD ["serve"]

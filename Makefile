@@ -27,4 +27,4 @@ bench:
 	go test ./knowledge -run '^$$' -bench . -benchtime 2x
 
 run:
-	go run . search
+	go run . serve

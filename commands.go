@@ -53,6 +53,7 @@ var flagKeys = map[string]string{
 	"limit":          "search.limit",
 	"min-confidence": "search.min_confidence",
 	"log-level":      "log.level",
+	"http-addr":      "http.addr",
 }
 
 func newRootCommand(getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
@@ -86,7 +87,7 @@ func newRootCommand(getenv func(string) string, stdin io.Reader, stdout, stderr 
 	root.PersistentFlags().StringVar(&a.configFile, "config", "", "configuration file (default ./"+config.DefaultFile+" if it exists)")
 	root.PersistentFlags().String("corpus", "", "corpus folder (default: the embedded Wyvern Vale sample corpus)")
 	root.PersistentFlags().String("log-level", "info", "log level: debug, info, warn, error")
-	root.AddCommand(a.validateCommand(), a.searchCommand(), a.evalCommand(), versionCommand(stdout))
+	root.AddCommand(a.serveCommand(), a.validateCommand(), a.searchCommand(), a.evalCommand(), versionCommand(stdout))
 	return root
 }
 

@@ -5,10 +5,14 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 )
 
 // runWaymark runs the program with args and no environment.
@@ -186,4 +190,102 @@ func TestVersion(t *testing.T) {
 	if err != nil || !strings.HasPrefix(out, "waymark ") {
 		t.Errorf("out = %q, err = %v", out, err)
 	}
+}
+
+// TestServeWithNoConfig runs README's first command as a test: no config
+// file, no environment, no flags. It must answer on http://127.0.0.1:8080
+// with the web chat over the embedded sample corpus and embedded Redis.
+func TestServeWithNoConfig(t *testing.T) {
+	t.Chdir(t.TempDir()) // no waymark.yaml
+	ctx, cancel := context.WithCancel(context.Background())
+	var out, errOut lockedBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"serve"}, func(string) string { return "" }, strings.NewReader(""), &out, &errOut)
+	}()
+	defer func() {
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("serve returned %v; stderr:\n%s", err, errOut.String())
+			}
+		case <-time.After(15 * time.Second):
+			t.Error("serve did not stop after its context was cancelled")
+		}
+	}()
+
+	base := "http://127.0.0.1:8080"
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		resp, err := http.Get(base + "/healthz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				break
+			}
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("serve stopped early: %v\nstderr:\n%s", err, errOut.String())
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no answer on %s/healthz (is port 8080 taken?); stderr:\n%s", base, errOut.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if !strings.Contains(out.String(), "Waymark is answering on http://127.0.0.1:8080") {
+		t.Errorf("stdout = %q", out.String())
+	}
+	if !strings.Contains(errOut.String(), "embedded, in-memory Redis") {
+		t.Errorf("no warning that state is not kept; stderr:\n%s", errOut.String())
+	}
+
+	ask := func(text string) map[string]any {
+		body := `{"session":"test-session-1","text":` + strconv.Quote(text) + `}`
+		resp, err := http.Post(base+"/api/chat", "application/json", strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var reply map[string]any
+		if err := json.NewDecoder(resp.Body).Decode(&reply); err != nil || resp.StatusCode != http.StatusOK {
+			t.Fatalf("status %d, decode %v", resp.StatusCode, err)
+		}
+		return reply
+	}
+	reply := ask("how do I make a prevent referral")
+	answers, _ := reply["answers"].([]any)
+	if len(answers) == 0 || answers[0].(map[string]any)["doc_id"] != "wv-prevent-referral" {
+		t.Errorf("answers = %v", reply["answers"])
+	}
+	// The follow-up is understood from state kept in the embedded Redis.
+	reply = ask("what about out of hours?")
+	answers, _ = reply["answers"].([]any)
+	if len(answers) == 0 || answers[0].(map[string]any)["doc_id"] != "wv-prevent-out-of-hours" {
+		t.Errorf("follow-up answers = %v", reply["answers"])
+	}
+	if strings.Contains(errOut.String(), "prevent referral") {
+		t.Error("the log contains question text")
+	}
+}
+
+// lockedBuffer is a bytes.Buffer safe for the server goroutine to write
+// while the test reads.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
