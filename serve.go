@@ -36,6 +36,7 @@ func (a *app) serveCommand() *cobra.Command {
 // openStore connects to the configured Redis, or starts an embedded one.
 // It returns a function that closes whatever it opened.
 func (a *app) openStore() (*redisstore.Store, func(), error) {
+	redisstore.SetLogger(a.log)
 	rc := a.cfg.Redis
 	cfg := redisstore.Config{
 		URL: rc.URL, Addrs: rc.Addrs, MasterName: rc.MasterName, Username: rc.Username, Password: rc.Password,
