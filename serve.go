@@ -88,9 +88,11 @@ func (a *app) serve(ctx context.Context) error {
 		web.New(engine, a.log).Mount(srv)
 	}
 
-	if err := a.startSlack(ctx, srv, engine, store); err != nil {
+	stopSlack, err := a.startSlack(ctx, srv, engine, store)
+	if err != nil {
 		return err
 	}
+	defer stopSlack()
 
 	ln, err := net.Listen("tcp", a.cfg.HTTP.Addr)
 	if err != nil {

@@ -2,15 +2,50 @@ package main
 
 import (
 	"context"
+	"fmt"
+	"sync"
 
 	"github.com/waymarkhq/waymark/bot"
 	"github.com/waymarkhq/waymark/handlers"
+	"github.com/waymarkhq/waymark/handlers/slack"
 )
 
-// startSlack connects Slack when it is configured.
-func (a *app) startSlack(ctx context.Context, srv *handlers.Server, engine *bot.Engine, store bot.Store) error {
-	if a.cfg.Slack.Enabled() {
-		a.log.Warn("slack is configured but this build has no Slack adapter yet")
+// startSlack connects Slack when it is configured: the Events API on srv
+// when there is a signing secret, Socket Mode when there is an app token.
+// The returned stop function ends Socket Mode, then answers everything
+// already queued.
+func (a *app) startSlack(ctx context.Context, srv *handlers.Server, engine *bot.Engine, store bot.Store) (stop func(), err error) {
+	sc := a.cfg.Slack
+	if !sc.Enabled() {
+		return func() {}, nil
 	}
-	return nil
+	adapter, err := slack.New(slack.Config{
+		BotToken: sc.BotToken, SigningSecret: sc.SigningSecret, AppToken: sc.AppToken,
+		APIURL: sc.APIURL, Workers: sc.Workers,
+	}, engine, store, a.log)
+	if err != nil {
+		return nil, fmt.Errorf("slack: %w", err)
+	}
+	if sc.SigningSecret != "" {
+		adapter.Mount(srv)
+	}
+	smCtx, cancel := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	if sc.AppToken != "" {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := adapter.RunSocketMode(smCtx); err != nil {
+				a.log.Error("slack socket mode stopped", "err", err)
+			}
+		}()
+	}
+	a.log.Info("slack connected", "events_api", sc.SigningSecret != "", "socket_mode", sc.AppToken != "")
+	return func() {
+		cancel()
+		wg.Wait()
+		if err := adapter.Close(); err != nil {
+			a.log.Error("slack close", "err", err)
+		}
+	}, nil
 }

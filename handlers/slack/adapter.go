@@ -1,0 +1,343 @@
+// Package slack connects Waymark to Slack: the Events API (app mentions,
+// direct messages, the App Home), the /waymark slash command and
+// interactivity (the buttons of a reply), over HTTP or Socket Mode, and the
+// Block Kit rendering of a bot.Reply.
+//
+// Slack wants an answer within three seconds, and retries when it gets none.
+// So an HTTP request is verified with the app's signing secret, parsed,
+// de-duplicated on its event_id and put on a bounded queue, and the adapter
+// answers 200 at once; a pool of workers then calls the bot.Handler and posts
+// the reply with the Web API (in the thread of the question, or to the slash
+// command's response_url). Socket Mode acknowledges each envelope first and
+// then hands it to the same queue.
+//
+// The adapter never logs what practitioners write, only ids: event, team,
+// channel and user.
+package slack
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"slices"
+	"sync"
+	"time"
+
+	slackapi "github.com/slack-go/slack"
+
+	"github.com/waymarkhq/waymark/bot"
+	"github.com/waymarkhq/waymark/handlers"
+)
+
+// Timeouts. Slack gives three seconds for the acknowledgement, so the work
+// done before it is bounded well under that.
+const (
+	// dedupeTimeout bounds the store call that de-duplicates an event.
+	dedupeTimeout = time.Second
+	// queueWait is how long an HTTP request waits for room on a full queue
+	// before Slack is told to retry later.
+	queueWait = time.Second
+	// jobTimeout bounds answering and posting one message.
+	jobTimeout = 60 * time.Second
+	// apiTimeout bounds one Web API call.
+	apiTimeout = 15 * time.Second
+	// queuePerWorker sizes the queue: this many waiting jobs per worker.
+	queuePerWorker = 16
+)
+
+// slackAPI is the part of slack-go's client the adapter uses.
+type slackAPI interface {
+	PostMessageContext(ctx context.Context, channelID string, options ...slackapi.MsgOption) (string, string, error)
+	PostEphemeralContext(ctx context.Context, channelID, userID string, options ...slackapi.MsgOption) (string, error)
+	PublishViewContext(ctx context.Context, req slackapi.PublishViewContextRequest) (*slackapi.ViewResponse, error)
+}
+
+var _ slackAPI = (*slackapi.Client)(nil)
+
+// Adapter answers Slack messages with a bot.Handler. It is safe for
+// concurrent use.
+type Adapter struct {
+	cfg   Config
+	h     bot.Handler
+	store bot.Store
+	log   *slog.Logger
+	api   slackAPI
+
+	jobs  chan job
+	slots chan struct{} // a token per job accepted and not yet taken by a worker
+
+	mu        sync.RWMutex
+	closed    bool
+	accepting sync.WaitGroup // admissions in progress
+	workers   sync.WaitGroup
+	closeOnce sync.Once
+}
+
+// New validates cfg and returns an Adapter whose workers answer with h; store
+// de-duplicates events and holds practitioners' profiles for the App Home.
+// The workers start at once; Close stops them.
+func New(cfg Config, h bot.Handler, store bot.Store, log *slog.Logger) (*Adapter, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if h == nil || store == nil {
+		return nil, bot.Errorf(bot.EInvalid, "slack: a handler and a store are needed")
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	cfg = cfg.withDefaults()
+	api := slackapi.New(cfg.BotToken,
+		slackapi.OptionAPIURL(cfg.APIURL),
+		slackapi.OptionHTTPClient(&http.Client{Timeout: apiTimeout}))
+	return newAdapter(cfg, h, store, log, api), nil
+}
+
+func newAdapter(cfg Config, h bot.Handler, store bot.Store, log *slog.Logger, api slackAPI) *Adapter {
+	size := cfg.Workers * queuePerWorker
+	a := &Adapter{
+		cfg: cfg, h: h, store: store, log: log.With("platform", bot.PlatformSlack), api: api,
+		jobs:  make(chan job, size),
+		slots: make(chan struct{}, size),
+	}
+	for range cfg.Workers {
+		a.workers.Go(a.work)
+	}
+	return a
+}
+
+// Mount adds the Slack endpoints to s: POST /slack/events (Events API),
+// POST /slack/commands (the slash command) and POST /slack/interactions
+// (buttons and modals). Every request must carry a valid Slack signature
+// made with Config.SigningSecret within the last five minutes.
+func (a *Adapter) Mount(s *handlers.Server) {
+	s.Handle("POST /slack/events", a.serveEvents)
+	s.Handle("POST /slack/commands", a.serveCommands)
+	s.Handle("POST /slack/interactions", a.serveInteractions)
+}
+
+// Close stops accepting work (HTTP requests then get 503, which Slack
+// retries), lets the workers answer everything already accepted, and returns
+// when they are done. It is safe to call more than once.
+func (a *Adapter) Close() error {
+	a.closeOnce.Do(func() {
+		a.mu.Lock()
+		a.closed = true
+		a.mu.Unlock()
+		a.accepting.Wait()
+		close(a.jobs)
+		a.workers.Wait()
+	})
+	return nil
+}
+
+// job is one piece of work for the workers: a message to answer, or an App
+// Home to publish.
+type job struct {
+	msg  bot.Message
+	home bool // publish the App Home of msg's user instead of answering
+	to   target
+}
+
+// target says where a reply goes.
+type target struct {
+	channel     string // the conversation; empty for the App Home
+	thread      string // thread_ts to reply in, if any
+	user        string // for ephemeral replies and direct messages
+	responseURL string // a slash command's or button's response_url
+	// ephemeral replies only to the user, whatever Reply.Ephemeral says.
+	ephemeral bool
+}
+
+// attrs are what a log line may say about a job: ids, never text.
+func (j job) attrs() []any {
+	return []any{"id", j.msg.ID, "team", j.msg.TeamID, "channel", j.msg.ConversationID, "user", j.msg.UserID}
+}
+
+var (
+	errClosed = bot.Errorf(bot.EUnavailable, "Waymark is shutting down; Slack will retry.")
+	errBusy   = bot.Errorf(bot.EUnavailable, "Waymark is busy; Slack will retry.")
+)
+
+// accept admits j: it reserves room on the queue, then, when eventID is not
+// empty, checks with the store that this is the event's first delivery, then
+// enqueues. Room is reserved first so that an event Slack must retry is not
+// already marked as delivered. wait bounds the wait for room; a negative
+// wait waits until ctx is done. When the store cannot say, the event is
+// processed: better a rare double answer than a lost one.
+func (a *Adapter) accept(ctx context.Context, j job, eventID string, wait time.Duration) error {
+	a.mu.RLock()
+	if a.closed {
+		a.mu.RUnlock()
+		return errClosed
+	}
+	a.accepting.Add(1)
+	a.mu.RUnlock()
+	defer a.accepting.Done()
+
+	if err := a.reserve(ctx, wait); err != nil {
+		a.log.WarnContext(ctx, "slack: queue full, asking Slack to retry", j.attrs()...)
+		return err
+	}
+	if eventID != "" {
+		dctx, cancel := context.WithTimeout(ctx, dedupeTimeout)
+		first, err := a.store.FirstDelivery(dctx, bot.PlatformSlack, eventID)
+		cancel()
+		switch {
+		case err != nil:
+			a.log.WarnContext(ctx, "slack: cannot de-duplicate, processing anyway", append(j.attrs(), "err", err)...)
+		case !first:
+			<-a.slots
+			a.log.InfoContext(ctx, "slack: duplicate delivery ignored", j.attrs()...)
+			return nil
+		}
+	}
+	a.jobs <- j // never blocks: a slot is reserved
+	return nil
+}
+
+func (a *Adapter) reserve(ctx context.Context, wait time.Duration) error {
+	select {
+	case a.slots <- struct{}{}:
+		return nil
+	default:
+	}
+	var timeout <-chan time.Time
+	if wait >= 0 {
+		t := time.NewTimer(wait)
+		defer t.Stop()
+		timeout = t.C
+	}
+	select {
+	case a.slots <- struct{}{}:
+		return nil
+	case <-timeout:
+		return errBusy
+	case <-ctx.Done():
+		return errBusy
+	}
+}
+
+func (a *Adapter) work() {
+	for j := range a.jobs {
+		<-a.slots
+		a.run(j)
+	}
+}
+
+// run answers one job. A panic is logged, and the worker carries on.
+func (a *Adapter) run(j job) {
+	ctx, cancel := context.WithTimeout(context.Background(), jobTimeout)
+	defer cancel()
+	defer func() {
+		if p := recover(); p != nil {
+			a.log.ErrorContext(ctx, "slack: job panicked", append(j.attrs(), "panic", fmt.Sprint(p))...)
+		}
+	}()
+	if j.home {
+		a.publishHome(ctx, j)
+		return
+	}
+	reply, err := a.h.Handle(ctx, j.msg)
+	if err != nil {
+		switch bot.ErrorKind(err) {
+		case bot.EInternal, bot.EUnavailable:
+			a.log.ErrorContext(ctx, "slack: handler failed", append(j.attrs(), "err", err)...)
+		default:
+			a.log.InfoContext(ctx, "slack: handler refused", append(j.attrs(), "kind", bot.ErrorKind(err))...)
+		}
+		reply = bot.Reply{Text: bot.ErrorMessage(err), Ephemeral: true}
+	}
+	if isEmpty(reply) {
+		return
+	}
+	if err := a.deliver(ctx, j.to, reply); err != nil {
+		a.log.ErrorContext(ctx, "slack: posting the reply failed", append(j.attrs(), "err", err)...)
+		return
+	}
+	a.log.InfoContext(ctx, "slack: replied", append(j.attrs(), "thread", j.to.thread, "ref", reply.Ref)...)
+}
+
+func isEmpty(r bot.Reply) bool {
+	return r.Text == "" && len(r.Notices) == 0 && len(r.Answers) == 0 && len(r.Contacts) == 0 &&
+		len(r.Buttons) == 0 && len(r.FollowUps) == 0
+}
+
+// deliver posts r to t: ephemeral replies by the response_url when there is
+// one, else chat.postEphemeral, else a direct message; others with
+// chat.postMessage in the thread.
+func (a *Adapter) deliver(ctx context.Context, t target, r bot.Reply) error {
+	opts := []slackapi.MsgOption{
+		slackapi.MsgOptionText(FallbackText(r), false),
+		slackapi.MsgOptionBlocks(Blocks(r)...),
+		slackapi.MsgOptionDisableLinkUnfurl(),
+		slackapi.MsgOptionDisableMediaUnfurl(),
+	}
+	if t.ephemeral || r.Ephemeral {
+		if t.responseURL != "" {
+			return retryRateLimited(ctx, func() error {
+				_, _, err := a.api.PostMessageContext(ctx, "", append(opts, slackapi.MsgOptionResponseURL(t.responseURL, slackapi.ResponseTypeEphemeral))...)
+				return err
+			})
+		}
+		if t.channel != "" && t.user != "" {
+			eopts := slices.Clip(opts)
+			if t.thread != "" {
+				eopts = append(eopts, slackapi.MsgOptionTS(t.thread))
+			}
+			err := retryRateLimited(ctx, func() error {
+				_, err := a.api.PostEphemeralContext(ctx, t.channel, t.user, eopts...)
+				return err
+			})
+			if err == nil {
+				return nil
+			}
+			// Not in the channel, say: fall back to a direct message.
+			a.log.WarnContext(ctx, "slack: ephemeral reply failed, sending a direct message", "channel", t.channel, "user", t.user, "err", err)
+		}
+		return a.post(ctx, t.user, "", opts)
+	}
+	channel := t.channel
+	if channel == "" {
+		channel = t.user // a direct message from the app
+	}
+	return a.post(ctx, channel, t.thread, opts)
+}
+
+func (a *Adapter) post(ctx context.Context, channel, thread string, opts []slackapi.MsgOption) error {
+	if channel == "" {
+		return errors.New("no channel or user to reply to")
+	}
+	if thread != "" {
+		opts = append(opts, slackapi.MsgOptionTS(thread))
+	}
+	return retryRateLimited(ctx, func() error {
+		_, _, err := a.api.PostMessageContext(ctx, channel, opts...)
+		return err
+	})
+}
+
+// retryRateLimited calls f, and again after the wait Slack asks for when it
+// is rate limited, up to three times in all.
+func retryRateLimited(ctx context.Context, f func() error) error {
+	var err error
+	for range 3 {
+		if err = f(); err == nil {
+			return nil
+		}
+		var rl *slackapi.RateLimitedError
+		if !errors.As(err, &rl) {
+			return err
+		}
+		t := time.NewTimer(rl.RetryAfter)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return err
+		case <-t.C:
+		}
+	}
+	return err
+}

@@ -1,0 +1,208 @@
+package slack_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	slackapi "github.com/slack-go/slack"
+
+	"github.com/waymarkhq/waymark/bot"
+	wslack "github.com/waymarkhq/waymark/handlers/slack"
+)
+
+func date(s string) time.Time {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+// fullReply uses every field of a Reply.
+func fullReply() bot.Reply {
+	return bot.Reply{
+		Text: "Here is what Wyvern Vale's guidance says: (1 of these documents is past its review date: check it with the owner.)",
+		Notices: []bot.Notice{
+			{Kind: bot.NoticeInfo, Title: "New", Text: "Consultations can now be booked here."},
+			{Kind: bot.NoticeUnavailable, Title: "Conversation memory is unavailable", Text: "Answers still work, but follow-up questions, your saved area and feedback will not until it is back."},
+			{Kind: bot.NoticePersonalData, Title: "Please remove identifying details", Text: "Your question included a date of birth. Describe the child instead (\"a 14-year-old boy in year 9\")."},
+			{Kind: bot.NoticeActNow, Title: "This sounds urgent: act now", Text: "If a child is in immediate danger, call 999 now.\nThen tell the duty manager: Duty Manager Rota, 01632 961000.\nOut of hours: Emergency Duty Team, 01632 961999."},
+		},
+		Answers: []bot.AnswerCard{
+			{
+				DocID: "wv-prevent-referral", Title: "Making a Prevent referral in office hours", Kind: bot.KindProcess, Area: "Wyvern Vale",
+				Snippet:  "Talk to your **DSL** first, then complete the **Prevent referral** form & send it to the [Prevent team](https://wyvernvale.example/prevent) <same day>.",
+				URL:      "https://wyvernvale.example/prevent-referral?a=1&b=2",
+				Reviewed: date("2026-03-01"), ReviewDue: date("2027-03-01"),
+			},
+			{
+				DocID: "channel", Title: "Channel panels", Kind: bot.KindGuidance, Area: bot.AreaNational,
+				Snippet:  "A **Channel** panel decides on support.",
+				Reviewed: date("2023-01-10"), ReviewDue: date("2024-01-10"), Stale: true,
+			},
+		},
+		Contacts: []bot.ContactCard{
+			{
+				DocID: "wv-psychologist-adeyemi", Name: "Dr Tola Adeyemi", Role: "Consultant Clinical Psychologist", Team: "Child Psychology Service",
+				Organisation: "Wyvern Vale Council", Phone: "01632 961234", Email: "psychology@wyvernvale.example",
+				Hours: "Mon-Fri 09:00-17:00", OutOfHours: "01632 961999", Specialism: "psychology", Bookable: true,
+			},
+			{DocID: "wv-mash", Team: "MASH", Email: "mash@wyvernvale.example"},
+		},
+		Buttons: []bot.Button{
+			{ActionID: bot.ActionConsult, Label: "Book a Prevent specialist consultation", Value: "prevent", Style: bot.StylePrimary},
+			{ActionID: bot.ActionConsult, Label: "Book a psychology consultation", Value: "psychology"},
+			{ActionID: bot.ActionHelpful, Label: "Helpful", Value: "0123456789abcdef"},
+			{ActionID: bot.ActionNotHelpful, Label: "Not helpful", Value: "0123456789abcdef", Style: bot.StyleDanger},
+		},
+		FollowUps: []string{"Who do I contact about this?", "What about out of hours?"},
+		Ref:       "0123456789abcdef",
+	}
+}
+
+// limitsReply goes over every Slack limit.
+func limitsReply() bot.Reply {
+	r := bot.Reply{
+		Text:    strings.Repeat("Long text & more. ", 300),
+		Notices: []bot.Notice{{Kind: bot.NoticeActNow, Title: strings.Repeat("Urgent ", 40), Text: strings.Repeat("Call 999. ", 400)}},
+	}
+	for i := range 60 {
+		r.Answers = append(r.Answers, bot.AnswerCard{
+			DocID: fmt.Sprintf("doc-%d", i), Title: fmt.Sprintf("Document %d", i), Kind: bot.KindProcess, Area: "Wyvern Vale",
+			Snippet: strings.Repeat("**word** <tag> & ", 300), URL: "https://wyvernvale.example/doc", Reviewed: date("2026-01-01"),
+		})
+	}
+	for i := range 30 {
+		r.Buttons = append(r.Buttons, bot.Button{ActionID: bot.ActionConsult, Label: strings.Repeat("Book ", 30), Value: strings.Repeat("v", 2500+i)})
+	}
+	r.FollowUps = []string{strings.Repeat("What about out of hours? ", 120)}
+	return r
+}
+
+func TestBlocksGolden(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		reply bot.Reply
+	}{
+		{"reply_full", fullReply()},
+		{"reply_act_now", bot.Reply{
+			Notices: []bot.Notice{{Kind: bot.NoticeActNow, Title: "This sounds urgent: act now", Text: "If a child is in immediate danger, call 999 now."}},
+			Text:    "Here is what Wyvern Vale's guidance says:",
+			Answers: []bot.AnswerCard{{DocID: "wv-immediate-risk", Title: "Immediate risk procedure", Kind: bot.KindProcess, Area: "Wyvern Vale", Snippet: "Call **999**.", URL: "https://wyvernvale.example/immediate-risk"}},
+		}},
+		{"reply_text_only", bot.Reply{Text: "Thank you: noted.", Ephemeral: true}},
+		{"reply_limits", limitsReply()},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			blocks := wslack.Blocks(c.reply)
+			golden(t, c.name, mustJSON(t, struct {
+				Text   string           `json:"text"`
+				Blocks []slackapi.Block `json:"blocks"`
+			}{wslack.FallbackText(c.reply), blocks}))
+		})
+	}
+	for _, c := range []struct {
+		name        string
+		area        string
+		unavailable bool
+	}{
+		{"home_area", "Wyvern Vale", false},
+		{"home_unset", "", false},
+		{"home_unavailable", "", true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			golden(t, c.name, mustJSON(t, wslack.HomeView(c.area, c.unavailable)))
+		})
+	}
+}
+
+// TestBlocksRespectSlackLimits checks every rendered reply against Block
+// Kit's limits, which Slack enforces by rejecting the whole message.
+func TestBlocksRespectSlackLimits(t *testing.T) {
+	for name, r := range map[string]bot.Reply{"full": fullReply(), "limits": limitsReply()} {
+		t.Run(name, func(t *testing.T) {
+			raw, err := json.Marshal(wslack.Blocks(r))
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkBlockLimits(t, raw, wslack.MaxBlocks)
+		})
+	}
+	raw, _ := json.Marshal(wslack.HomeView("Wyvern Vale", false).Blocks)
+	checkBlockLimits(t, raw, 100)
+
+	// What the limits cost: cards dropped with a note, text cut with an ellipsis.
+	raw, _ = json.Marshal(wslack.Blocks(limitsReply()))
+	for _, want := range []string{"more results not shown", "…"} {
+		if !strings.Contains(string(raw), want) {
+			t.Errorf("rendering over the limits does not say %q", want)
+		}
+	}
+}
+
+func checkBlockLimits(t *testing.T, raw []byte, maxBlocks int) {
+	t.Helper()
+	var blocks []map[string]any
+	if err := json.Unmarshal(raw, &blocks); err != nil {
+		t.Fatal(err)
+	}
+	if len(blocks) > maxBlocks {
+		t.Errorf("%d blocks, over %d", len(blocks), maxBlocks)
+	}
+	text := func(v any) string {
+		m, _ := v.(map[string]any)
+		s, _ := m["text"].(string)
+		return s
+	}
+	atMost := func(what, s string, n int) {
+		if c := utf8.RuneCountInString(s); c > n {
+			t.Errorf("%s has %d characters, over %d", what, c, n)
+		}
+		if s == "" {
+			t.Errorf("%s is empty", what)
+		}
+	}
+	for i, b := range blocks {
+		switch b["type"] {
+		case "header":
+			atMost(fmt.Sprintf("header %d", i), text(b["text"]), 150)
+		case "section":
+			atMost(fmt.Sprintf("section %d", i), text(b["text"]), 3000)
+			fields, _ := b["fields"].([]any)
+			if len(fields) > 10 {
+				t.Errorf("section %d has %d fields", i, len(fields))
+			}
+			for _, f := range fields {
+				atMost(fmt.Sprintf("field of section %d", i), text(f), 2000)
+			}
+		case "context":
+			for _, e := range b["elements"].([]any) {
+				atMost(fmt.Sprintf("context %d", i), text(e), 2000)
+			}
+		case "actions":
+			els := b["elements"].([]any)
+			if len(els) > 25 {
+				t.Errorf("actions %d has %d elements", i, len(els))
+			}
+			seen := map[string]bool{}
+			for _, e := range els {
+				m := e.(map[string]any)
+				id, _ := m["action_id"].(string)
+				if seen[id] {
+					t.Errorf("action_id %q twice in block %d", id, i)
+				}
+				seen[id] = true
+				atMost("button label", text(m["text"]), 75)
+				v, _ := m["value"].(string)
+				atMost("button value", v, 2000)
+			}
+		case "divider":
+		default:
+			t.Errorf("unexpected block type %v", b["type"])
+		}
+	}
+}

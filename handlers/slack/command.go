@@ -1,0 +1,81 @@
+package slack
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+
+	slackapi "github.com/slack-go/slack"
+
+	"github.com/waymarkhq/waymark/bot"
+)
+
+// subcommands of /waymark; any other first word starts a question.
+var subcommands = []string{bot.CmdHelp, bot.CmdArea, bot.CmdAsk, bot.CmdContacts, bot.CmdConsult, bot.CmdFeedback}
+
+// serveCommands is POST /slack/commands: the slash command is queued and
+// acknowledged with an empty 200; the answer follows by its response_url,
+// seen only by the practitioner who asked.
+func (a *Adapter) serveCommands(w http.ResponseWriter, r *http.Request) error {
+	body, err := a.verified(w, r)
+	if err != nil {
+		return err
+	}
+	form, err := url.ParseQuery(string(body))
+	if err != nil {
+		return bot.Errorf(bot.EInvalid, "The slash command is not a valid form.")
+	}
+	if err := a.accept(r.Context(), commandJob(slashCommand(form)), "", queueWait); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusOK)
+	return nil
+}
+
+// slashCommand reads a slash command's form fields.
+func slashCommand(f url.Values) slackapi.SlashCommand {
+	return slackapi.SlashCommand{
+		TeamID:      f.Get("team_id"),
+		ChannelID:   f.Get("channel_id"),
+		UserID:      f.Get("user_id"),
+		UserName:    f.Get("user_name"),
+		Command:     f.Get("command"),
+		Text:        f.Get("text"),
+		ResponseURL: f.Get("response_url"),
+		TriggerID:   f.Get("trigger_id"),
+		APIAppID:    f.Get("api_app_id"),
+	}
+}
+
+// commandJob maps a slash command to a job. "/waymark area Wyvern Vale" is
+// Command area with Text "Wyvern Vale"; "/waymark" alone is help; any text
+// not starting with a subcommand is a question (Command ask). The reply is
+// always ephemeral: the question was not shown to the channel, so neither
+// is the answer.
+func commandJob(s slackapi.SlashCommand) job {
+	cmd, text := parseCommand(cleanText(s.Text, nil))
+	m := bot.Message{
+		Platform:       bot.PlatformSlack,
+		ID:             s.TriggerID,
+		ConversationID: s.ChannelID,
+		UserID:         s.UserID,
+		UserName:       s.UserName,
+		TeamID:         s.TeamID,
+		Command:        cmd,
+		Text:           text,
+	}
+	return job{msg: m, to: target{channel: s.ChannelID, user: s.UserID, responseURL: s.ResponseURL, ephemeral: true}}
+}
+
+func parseCommand(text string) (cmd, rest string) {
+	if text == "" {
+		return bot.CmdHelp, ""
+	}
+	first, rest, _ := strings.Cut(text, " ")
+	for _, c := range subcommands {
+		if strings.EqualFold(first, c) {
+			return c, strings.TrimSpace(rest)
+		}
+	}
+	return bot.CmdAsk, text
+}

@@ -1,0 +1,67 @@
+package slack_test
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/waymarkhq/waymark/bot"
+)
+
+// TestCommandsBecomeMessages posts /waymark with each subcommand and checks
+// the bot.Message and that the answer goes, privately, to the response_url.
+func TestCommandsBecomeMessages(t *testing.T) {
+	cases := []struct {
+		text    string
+		command string
+		args    string
+	}{
+		{"", bot.CmdHelp, ""},
+		{"help", bot.CmdHelp, ""},
+		{"area Wyvern Vale", bot.CmdArea, "Wyvern Vale"},
+		{"AREA", bot.CmdArea, ""},
+		{"ask who is the LADO?", bot.CmdAsk, "who is the LADO?"},
+		{"contacts psychology", bot.CmdContacts, "psychology"},
+		{"consult prevent", bot.CmdConsult, "prevent"},
+		{"feedback the EDT number was out of date", bot.CmdFeedback, "the EDT number was out of date"},
+		{"who is the LADO?", bot.CmdAsk, "who is the LADO?"},
+		{"  what does &amp; mean  ", bot.CmdAsk, "what does & mean"},
+	}
+	for _, c := range cases {
+		t.Run(c.text, func(t *testing.T) {
+			rec := &recorder{}
+			h := newHarness(t, rec, newMemStore())
+			h.command(t, c.text, "13345224609.738474920.8088930838d88f008e0")
+			h.drain(t)
+			want := bot.Message{Platform: "slack", ID: "13345224609.738474920.8088930838d88f008e0", TeamID: teamID,
+				ConversationID: channelID, UserID: userID, UserName: "sam.okafor", Command: c.command, Text: c.args}
+			msgs := rec.Messages()
+			if len(msgs) != 1 || !reflect.DeepEqual(msgs[0], want) {
+				t.Fatalf("messages %+v, want [%+v]", msgs, want)
+			}
+			replies := h.slack.Replies()
+			if len(replies) != 1 || replies[0].Method != "response_url" || replies[0].ResponseType != "ephemeral" ||
+				!strings.HasSuffix(replies[0].Channel, "/response/13345224609.738474920.8088930838d88f008e0") {
+				t.Errorf("replies %+v, want one ephemeral post to the response_url", replies)
+			}
+		})
+	}
+}
+
+// TestCommandWithoutResponseURL falls back to chat.postEphemeral, and to a
+// direct message when the app is not in the channel.
+func TestCommandWithoutResponseURL(t *testing.T) {
+	rec := &recorder{}
+	h := newHarness(t, rec, newMemStore())
+	h.slack.fail["chat.postEphemeral"] = "not_in_channel"
+	body := commandBody("who is the LADO?", "", "trig-1")
+	if code, resp := h.do(t, request{path: "/slack/commands", body: body, form: true}); code != 200 {
+		t.Fatalf("status %d %s", code, resp)
+	}
+	h.drain(t)
+	calls := h.slack.Calls()
+	if len(calls) != 2 || calls[0].Method != "chat.postEphemeral" || calls[0].Channel != channelID || calls[0].User != userID ||
+		calls[1].Method != "chat.postMessage" || calls[1].Channel != userID {
+		t.Errorf("calls %+v, want chat.postEphemeral then a direct message", calls)
+	}
+}

@@ -1,0 +1,139 @@
+package slack_test
+
+import (
+	"net/http"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/waymarkhq/waymark/bot"
+)
+
+// TestEventsBecomeMessages feeds recorded Events API payloads and checks the
+// bot.Message the handler gets and where the reply is posted.
+func TestEventsBecomeMessages(t *testing.T) {
+	cases := []struct {
+		name       string
+		file       string
+		p          payload
+		want       bot.Message
+		wantThread string // thread_ts of the reply
+		wantIn     string // channel of the reply
+	}{
+		{
+			name: "mention in a channel starts a thread under the question",
+			file: "app_mention",
+			p:    payload{EventID: "Ev0MAP0001", Text: "<@U0LAN0Z89> who is the LADO?", TS: "1700000000.000100"},
+			want: bot.Message{Platform: "slack", ID: "Ev0MAP0001", TeamID: teamID, ConversationID: channelID,
+				ThreadID: "1700000000.000100", UserID: userID, Text: "who is the LADO?"},
+			wantThread: "1700000000.000100", wantIn: channelID,
+		},
+		{
+			name: "mention inside a thread answers in that thread",
+			file: "app_mention",
+			p:    payload{EventID: "Ev0MAP0002", Text: "<@U0LAN0Z89> what about out of hours?", TS: "1700000050.000200", ThreadTS: "1700000000.000100"},
+			want: bot.Message{Platform: "slack", ID: "Ev0MAP0002", TeamID: teamID, ConversationID: channelID,
+				ThreadID: "1700000000.000100", UserID: userID, Text: "what about out of hours?"},
+			wantThread: "1700000000.000100", wantIn: channelID,
+		},
+		{
+			name: "mention in the middle, Slack markup and entities",
+			file: "app_mention",
+			p:    payload{EventID: "Ev0MAP0003", Text: "hi <@U0LAN0Z89>, does &lt;this&gt; apply to <#C0KEST01|kestrel> &amp; <https://wyvernvale.example/mash|the MASH>? cc <@U0OTHER1>", TS: "1700000000.000300"},
+			want: bot.Message{Platform: "slack", ID: "Ev0MAP0003", TeamID: teamID, ConversationID: channelID,
+				ThreadID: "1700000000.000300", UserID: userID, Text: "hi, does <this> apply to #kestrel & the MASH? cc @U0OTHER1"},
+			wantThread: "1700000000.000300", wantIn: channelID,
+		},
+		{
+			name: "direct message",
+			file: "message_im",
+			p:    payload{EventID: "Ev0MAP0004", Text: "how do I make a prevent referral?", TS: "1700000000.000400"},
+			want: bot.Message{Platform: "slack", ID: "Ev0MAP0004", TeamID: teamID, ConversationID: dmID,
+				ThreadID: "1700000000.000400", UserID: userID, Text: "how do I make a prevent referral?"},
+			wantThread: "1700000000.000400", wantIn: dmID,
+		},
+		{
+			name: "help in a direct message is the help command",
+			file: "message_im",
+			p:    payload{EventID: "Ev0MAP0005", Text: "Help", TS: "1700000000.000500"},
+			want: bot.Message{Platform: "slack", ID: "Ev0MAP0005", TeamID: teamID, ConversationID: dmID,
+				ThreadID: "1700000000.000500", UserID: userID, Command: bot.CmdHelp},
+			wantThread: "1700000000.000500", wantIn: dmID,
+		},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			rec := &recorder{}
+			h := newHarness(t, rec, newMemStore())
+			h.event(t, mustPayload(t, c.file, c.p))
+			h.drain(t)
+			msgs := rec.Messages()
+			if len(msgs) != 1 {
+				t.Fatalf("handler got %d messages, want 1", len(msgs))
+			}
+			if !reflect.DeepEqual(msgs[0], c.want) {
+				t.Errorf("message\n got %+v\nwant %+v", msgs[0], c.want)
+			}
+			if got := msgs[0].UserKey(); got != "slack:"+teamID+":"+userID {
+				t.Errorf("UserKey = %q", got)
+			}
+			posts := h.slack.Replies()
+			if len(posts) != 1 || posts[0].Method != "chat.postMessage" {
+				t.Fatalf("replies %+v, want one chat.postMessage", posts)
+			}
+			if posts[0].Channel != c.wantIn || posts[0].ThreadTS != c.wantThread {
+				t.Errorf("reply in %s thread %q, want %s thread %q", posts[0].Channel, posts[0].ThreadTS, c.wantIn, c.wantThread)
+			}
+			if posts[0].Text != "Here is what Wyvern Vale's guidance says:" || len(posts[0].Blocks) == 0 {
+				t.Errorf("reply text %q, blocks %s", posts[0].Text, posts[0].Blocks)
+			}
+			if strings.Contains(h.logs.String(), c.p.Text) {
+				t.Errorf("logs carry the message text:\n%s", h.logs.String())
+			}
+		})
+	}
+}
+
+// TestEventsIgnored: the bot never answers itself, other bots, edits or
+// channel messages without a mention, and acknowledges events it does not
+// handle.
+func TestEventsIgnored(t *testing.T) {
+	cases := []struct {
+		name string
+		file string
+		p    payload
+	}{
+		{"its own reply in a DM", "message_im_own_reply", payload{EventID: "Ev0IGN0001", Text: "Here is what Wyvern Vale's guidance says:", TS: "1700000000.000100"}},
+		{"another bot's message", "message_im_bot_message", payload{EventID: "Ev0IGN0002", Text: "Reminder: supervision at 3pm"}},
+		{"an edited message", "message_im_changed", payload{EventID: "Ev0IGN0003", Text: "who is the LADO now?", TS: "1700000000.000100"}},
+		{"a channel message without a mention", "message_channel", payload{EventID: "Ev0IGN0004", Text: "who is the LADO?", TS: "1700000000.000100"}},
+		{"the Messages tab opened", "app_home_opened", payload{EventID: "Ev0IGN0005", Text: "messages"}},
+		{"a reaction", "reaction_added", payload{EventID: "Ev0IGN0006", TS: "1700000000.000100"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			rec := &recorder{}
+			store := newMemStore()
+			h := newHarness(t, rec, store)
+			h.event(t, mustPayload(t, c.file, c.p))
+			h.drain(t)
+			if n := len(rec.Messages()); n != 0 {
+				t.Errorf("handler called %d times", n)
+			}
+			if calls := h.slack.Calls(); len(calls) != 0 {
+				t.Errorf("Web API called: %+v", calls)
+			}
+			if n := store.Deliveries(); n != 0 {
+				t.Errorf("an ignored event was de-duplicated (%d store calls)", n)
+			}
+		})
+	}
+}
+
+// TestMalformedEvent: a signed body that is not JSON is a 400, not a crash.
+func TestMalformedEvent(t *testing.T) {
+	h := newHarness(t, &recorder{}, newMemStore())
+	if code, _ := h.do(t, request{path: "/slack/events", body: []byte(`{"type":"event_callback","event":`)}); code != http.StatusBadRequest {
+		t.Errorf("status %d, want 400", code)
+	}
+}

@@ -1,0 +1,574 @@
+package slack_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"text/template"
+	"time"
+
+	"github.com/slack-go/slack/slacktest"
+
+	"github.com/waymarkhq/waymark/bot"
+	"github.com/waymarkhq/waymark/handlers"
+	wslack "github.com/waymarkhq/waymark/handlers/slack"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata/*.golden")
+
+// signingSecret is the example secret of Slack's request-signing guide.
+const signingSecret = "8f742231b10e8888abcd99yyyzzz85a5"
+
+// Ids in the recorded payloads.
+const (
+	teamID    = "T061EG9R6"
+	userID    = "U061F7AUR"
+	botUserID = "U0LAN0Z89"
+	channelID = "C0LAN2Q65"
+	dmID      = "D0PNCRP9N"
+)
+
+// payload fills testdata/payloads/NAME.json, a recorded Slack payload, with p.
+type payload struct {
+	EventID     string // event_id, or trigger_id for interactions
+	Text        string
+	TS          string
+	ThreadTS    string
+	ResponseURL string
+	ActionID    string
+	Ephemeral   bool
+}
+
+func mustPayload(tb testing.TB, name string, p payload) []byte {
+	tb.Helper()
+	src, err := os.ReadFile(filepath.Join("testdata", "payloads", name+".json"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tmpl, err := template.New(name).Funcs(template.FuncMap{"json": func(s string) (string, error) {
+		b, err := json.Marshal(s)
+		return string(b), err
+	}}).Parse(string(src))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := tmpl.Execute(&buf, p); err != nil {
+		tb.Fatal(err)
+	}
+	if !json.Valid(buf.Bytes()) {
+		tb.Fatalf("payload %s is not valid JSON:\n%s", name, buf.String())
+	}
+	return buf.Bytes()
+}
+
+// interactionBody is the form Slack posts to the interactivity URL.
+func interactionBody(payload []byte) []byte {
+	return []byte(url.Values{"payload": {string(payload)}}.Encode())
+}
+
+// commandBody is the form Slack posts for "/waymark TEXT".
+func commandBody(text, responseURL, triggerID string) []byte {
+	return []byte(url.Values{
+		"token":                 {"gIkuvaNzQIHg97ATvDxqgjtO"},
+		"team_id":               {teamID},
+		"team_domain":           {"wyvernvale"},
+		"channel_id":            {channelID},
+		"channel_name":          {"safeguarding-advice"},
+		"user_id":               {userID},
+		"user_name":             {"sam.okafor"},
+		"command":               {"/waymark"},
+		"text":                  {text},
+		"api_app_id":            {"A0MDYCDME"},
+		"is_enterprise_install": {"false"},
+		"response_url":          {responseURL},
+		"trigger_id":            {triggerID},
+	}.Encode())
+}
+
+// signature signs body as Slack does: v0=HMAC-SHA256("v0:ts:body").
+func signature(secret string, ts time.Time, body []byte) string {
+	mac := hmac.New(sha256.New, []byte(secret))
+	fmt.Fprintf(mac, "v0:%d:%s", ts.Unix(), body)
+	return "v0=" + hex.EncodeToString(mac.Sum(nil))
+}
+
+// request is one HTTP request to the adapter.
+type request struct {
+	path     string
+	body     []byte
+	secret   string    // signing secret; signingSecret when empty
+	ts       time.Time // signature time; now when zero
+	unsigned bool      // no signature headers at all
+	form     bool      // a form body, not JSON
+	header   http.Header
+}
+
+// fakeSlack is slacktest's server with the Web API methods the adapter
+// calls recorded, and views.publish and a response_url endpoint added.
+type fakeSlack struct {
+	*slacktest.Server
+	mu    sync.Mutex
+	calls []apiCall
+	fail  map[string]string // method -> Slack error to answer with
+}
+
+// apiCall is one recorded Web API call or response_url post.
+type apiCall struct {
+	Method       string // chat.postMessage, chat.postEphemeral, views.publish, response_url
+	Channel      string
+	User         string
+	ThreadTS     string
+	Text         string
+	ResponseType string
+	Blocks       json.RawMessage
+}
+
+// startFakeSlack starts the fake; extra binders add or replace endpoints.
+func startFakeSlack(tb testing.TB, extra ...slacktest.Binder) *fakeSlack {
+	tb.Helper()
+	f := &fakeSlack{fail: map[string]string{}}
+	// slacktest keeps the first handler registered for a pattern, and
+	// binders run before its defaults: these replace its chat.postMessage,
+	// which would otherwise only forward the message to its RTM websocket.
+	binders := append(extra, func(c slacktest.Customize) {
+		c.Handle("/chat.postMessage", f.chat("chat.postMessage"))
+		c.Handle("/chat.postEphemeral", f.chat("chat.postEphemeral"))
+		c.Handle("/views.publish", f.viewsPublish)
+		c.Handle("/response/", f.responseURL)
+	})
+	f.Server = slacktest.NewTestServer(binders...)
+	f.Start()
+	tb.Cleanup(f.Stop)
+	return f
+}
+
+func (f *fakeSlack) record(c apiCall) (failWith string) {
+	c.Blocks = readable(c.Blocks)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calls = append(f.calls, c)
+	return f.fail[c.Method]
+}
+
+func (f *fakeSlack) chat(method string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if err := r.ParseForm(); err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		c := apiCall{
+			Method:   method,
+			Channel:  r.PostForm.Get("channel"),
+			User:     r.PostForm.Get("user"),
+			ThreadTS: r.PostForm.Get("thread_ts"),
+			Text:     r.PostForm.Get("text"),
+			Blocks:   json.RawMessage(r.PostForm.Get("blocks")),
+		}
+		if e := f.record(c); e != "" {
+			fmt.Fprintf(w, `{"ok":false,"error":%q}`, e)
+			return
+		}
+		fmt.Fprintf(w, `{"ok":true,"channel":%q,"ts":"1700009999.000100","message_ts":"1700009999.000100"}`, c.Channel)
+	}
+}
+
+func (f *fakeSlack) viewsPublish(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		UserID string `json:"user_id"`
+		View   struct {
+			Type   string          `json:"type"`
+			Blocks json.RawMessage `json:"blocks"`
+		} `json:"view"`
+	}
+	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	if e := f.record(apiCall{Method: "views.publish", User: req.UserID, Text: req.View.Type, Blocks: req.View.Blocks}); e != "" {
+		fmt.Fprintf(w, `{"ok":false,"error":%q}`, e)
+		return
+	}
+	fmt.Fprint(w, `{"ok":true,"view":{"id":"V0HOME123","type":"home"}}`)
+}
+
+func (f *fakeSlack) responseURL(w http.ResponseWriter, r *http.Request) {
+	var msg struct {
+		Text         string          `json:"text"`
+		ThreadTS     string          `json:"thread_ts"`
+		ResponseType string          `json:"response_type"`
+		Blocks       json.RawMessage `json:"blocks"`
+	}
+	if err := json.NewDecoder(r.Body).Decode(&msg); err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	f.record(apiCall{Method: "response_url", Channel: r.URL.Path, ThreadTS: msg.ThreadTS, Text: msg.Text, ResponseType: msg.ResponseType, Blocks: msg.Blocks})
+	fmt.Fprint(w, `{"ok":true}`)
+}
+
+// ResponseURL returns a response_url on the fake server.
+func (f *fakeSlack) ResponseURL(id string) string {
+	return strings.TrimSuffix(f.GetAPIURL(), "/") + "/response/" + id
+}
+
+// Calls returns the calls recorded so far, those of the given methods only
+// when methods are given.
+func (f *fakeSlack) Calls(methods ...string) []apiCall {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []apiCall
+	for _, c := range f.calls {
+		if len(methods) == 0 || slices.Contains(methods, c.Method) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// Replies are the messages posted: chat.postMessage, chat.postEphemeral and
+// response_url posts.
+func (f *fakeSlack) Replies() []apiCall {
+	return f.Calls("chat.postMessage", "chat.postEphemeral", "response_url")
+}
+
+// WaitCalls polls until at least n calls of the methods are recorded, and
+// fails tb after a generous deadline. It never asserts on speed: the
+// deadline is only there so a broken test ends.
+func (f *fakeSlack) WaitCalls(tb testing.TB, n int, methods ...string) []apiCall {
+	tb.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		calls := f.Calls(methods...)
+		if len(calls) >= n {
+			return calls
+		}
+		if time.Now().After(deadline) {
+			tb.Fatalf("waited for %d calls of %v, got %d: %+v", n, methods, len(calls), f.Calls())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// harness is an Adapter mounted on a handlers.Server, answering through a
+// fake Slack.
+type harness struct {
+	slack   *fakeSlack
+	adapter *wslack.Adapter
+	srv     *httptest.Server
+	logs    *syncBuffer
+}
+
+// syncBuffer is a bytes.Buffer safe for the adapter's goroutines.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+func newHarness(tb testing.TB, h bot.Handler, store bot.Store, mod ...func(*wslack.Config)) *harness {
+	tb.Helper()
+	fs := startFakeSlack(tb)
+	cfg := wslack.Config{BotToken: "xoxb-test-token", SigningSecret: signingSecret, APIURL: fs.GetAPIURL(), Workers: 2}
+	for _, m := range mod {
+		m(&cfg)
+	}
+	logs := &syncBuffer{}
+	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	a, err := wslack.New(cfg, h, store, log)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	s := handlers.NewServer(log, nil)
+	a.Mount(s)
+	srv := httptest.NewServer(s)
+	tb.Cleanup(func() {
+		srv.Close()
+		a.Close()
+	})
+	return &harness{slack: fs, adapter: a, srv: srv, logs: logs}
+}
+
+// do sends req and returns the status and body.
+func (h *harness) do(tb testing.TB, req request) (int, string) {
+	tb.Helper()
+	r, err := http.NewRequest(http.MethodPost, h.srv.URL+req.path, bytes.NewReader(req.body))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if req.form {
+		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	} else {
+		r.Header.Set("Content-Type", "application/json")
+	}
+	r.Header.Set("User-Agent", "Slackbot 1.0 (+https://api.slack.com/robots)")
+	if !req.unsigned {
+		secret, ts := req.secret, req.ts
+		if secret == "" {
+			secret = signingSecret
+		}
+		if ts.IsZero() {
+			ts = time.Now()
+		}
+		r.Header.Set("X-Slack-Request-Timestamp", strconv.FormatInt(ts.Unix(), 10))
+		r.Header.Set("X-Slack-Signature", signature(secret, ts, req.body))
+	}
+	for k, vs := range req.header {
+		for _, v := range vs {
+			r.Header.Add(k, v)
+		}
+	}
+	resp, err := http.DefaultClient.Do(r)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+// event posts a signed Events API payload and expects 200.
+func (h *harness) event(tb testing.TB, body []byte, header ...string) {
+	tb.Helper()
+	req := request{path: "/slack/events", body: body, header: http.Header{}}
+	for i := 0; i+1 < len(header); i += 2 {
+		req.header.Set(header[i], header[i+1])
+	}
+	if code, resp := h.do(tb, req); code != http.StatusOK {
+		tb.Fatalf("POST /slack/events = %d %s, want 200", code, resp)
+	}
+}
+
+// command posts a signed "/waymark text" and expects 200.
+func (h *harness) command(tb testing.TB, text, triggerID string) {
+	tb.Helper()
+	body := commandBody(text, h.slack.ResponseURL(triggerID), triggerID)
+	if code, resp := h.do(tb, request{path: "/slack/commands", body: body, form: true}); code != http.StatusOK {
+		tb.Fatalf("POST /slack/commands = %d %s, want 200", code, resp)
+	}
+}
+
+// interaction posts a signed interaction payload and expects 200.
+func (h *harness) interaction(tb testing.TB, payload []byte) {
+	tb.Helper()
+	if code, resp := h.do(tb, request{path: "/slack/interactions", body: interactionBody(payload), form: true}); code != http.StatusOK {
+		tb.Fatalf("POST /slack/interactions = %d %s, want 200", code, resp)
+	}
+}
+
+// drain closes the adapter, so every accepted job has been answered and the
+// recorded calls are final.
+func (h *harness) drain(tb testing.TB) {
+	tb.Helper()
+	if err := h.adapter.Close(); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// recorder is a bot.Handler that records the messages it is given and
+// answers with a fixed reply (or with reply(m) when set).
+type recorder struct {
+	mu    sync.Mutex
+	msgs  []bot.Message
+	reply func(bot.Message) (bot.Reply, error)
+	gate  chan struct{} // when not nil, Handle waits for it
+}
+
+func (r *recorder) Handle(ctx context.Context, m bot.Message) (bot.Reply, error) {
+	r.mu.Lock()
+	r.msgs = append(r.msgs, m)
+	gate, reply := r.gate, r.reply
+	r.mu.Unlock()
+	if gate != nil {
+		select {
+		case <-gate:
+		case <-ctx.Done():
+			return bot.Reply{}, ctx.Err()
+		}
+	}
+	if reply != nil {
+		return reply(m)
+	}
+	return bot.Reply{Text: "Here is what Wyvern Vale's guidance says:", Ref: "ref-1"}, nil
+}
+
+func (r *recorder) Messages() []bot.Message {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]bot.Message(nil), r.msgs...)
+}
+
+// memStore is an in-memory bot.Store; down makes every call fail with
+// EUnavailable.
+type memStore struct {
+	mu         sync.Mutex
+	down       bool
+	delivered  map[string]bool
+	deliveries int // FirstDelivery calls
+	profiles   map[string]bot.Profile
+}
+
+var _ bot.Store = (*memStore)(nil)
+
+func newMemStore() *memStore {
+	return &memStore{delivered: map[string]bool{}, profiles: map[string]bot.Profile{}}
+}
+
+var errDown = bot.Errorf(bot.EUnavailable, "Conversation memory is unavailable.")
+
+func (s *memStore) setDown(down bool) {
+	s.mu.Lock()
+	s.down = down
+	s.mu.Unlock()
+}
+
+func (s *memStore) Deliveries() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.deliveries
+}
+
+func (s *memStore) Conversation(context.Context, string) (bot.Conversation, error) {
+	return bot.Conversation{}, nil
+}
+
+func (s *memStore) SaveConversation(context.Context, string, bot.Conversation) error { return nil }
+
+func (s *memStore) Profile(_ context.Context, key string) (bot.Profile, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.down {
+		return bot.Profile{}, errDown
+	}
+	return s.profiles[key], nil
+}
+
+func (s *memStore) SaveProfile(_ context.Context, key string, p bot.Profile) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.down {
+		return errDown
+	}
+	s.profiles[key] = p
+	return nil
+}
+
+func (s *memStore) FirstDelivery(_ context.Context, platform, id string) (bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.deliveries++
+	if s.down {
+		return false, errDown
+	}
+	k := platform + ":" + id
+	if s.delivered[k] {
+		return false, nil
+	}
+	s.delivered[k] = true
+	return true, nil
+}
+
+func (s *memStore) SaveFeedback(context.Context, bot.Feedback) error { return nil }
+
+func (s *memStore) Ping(context.Context) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.down {
+		return errDown
+	}
+	return nil
+}
+
+// golden compares got with testdata/NAME.golden, or rewrites it with -update.
+func golden(tb testing.TB, name string, got []byte) {
+	tb.Helper()
+	path := filepath.Join("testdata", name+".golden")
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			tb.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		tb.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		tb.Errorf("%s differs from the golden file (run go test -update after checking):\n--- got\n%s\n--- want\n%s", path, got, want)
+	}
+}
+
+// mustJSON renders v as indented JSON for golden files, with <, > and &
+// left readable.
+func mustJSON(tb testing.TB, v any) []byte {
+	tb.Helper()
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		tb.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// waitFor polls cond until it holds, failing tb after a generous deadline.
+func waitFor(tb testing.TB, cond func() bool) {
+	tb.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			tb.Fatal("condition not met before the deadline")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// readable re-encodes JSON with <, > and & as themselves, not \u003c..., so
+// tests can look for mrkdwn in it.
+func readable(raw json.RawMessage) json.RawMessage {
+	if len(raw) == 0 {
+		return raw
+	}
+	var v any
+	if err := json.Unmarshal(raw, &v); err != nil {
+		return raw
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return raw
+	}
+	return bytes.TrimSpace(buf.Bytes())
+}

@@ -1,0 +1,115 @@
+package slack
+
+import (
+	"encoding/json"
+	"maps"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+
+	slackapi "github.com/slack-go/slack"
+
+	"github.com/waymarkhq/waymark/bot"
+)
+
+// serveInteractions is POST /slack/interactions: a button press
+// (block_actions) or a modal's submission (view_submission) is queued and
+// acknowledged with an empty 200, which also closes a submitted modal.
+// Other interactions are acknowledged and ignored.
+func (a *Adapter) serveInteractions(w http.ResponseWriter, r *http.Request) error {
+	body, err := a.verified(w, r)
+	if err != nil {
+		return err
+	}
+	form, err := url.ParseQuery(string(body))
+	if err != nil {
+		return bot.Errorf(bot.EInvalid, "The interaction is not a valid form.")
+	}
+	var cb slackapi.InteractionCallback
+	if err := json.Unmarshal([]byte(form.Get("payload")), &cb); err != nil {
+		return bot.Errorf(bot.EInvalid, "The interaction payload is not valid JSON.")
+	}
+	if j, ok := interactionJob(cb); ok {
+		if err := a.accept(r.Context(), j, "", queueWait); err != nil {
+			return err
+		}
+	} else {
+		a.log.DebugContext(r.Context(), "slack: interaction ignored", "type", string(cb.Type), "user", cb.User.ID)
+	}
+	w.WriteHeader(http.StatusOK)
+	return nil
+}
+
+// interactionJob maps an interaction to a job. A button becomes an Action
+// with the button's action_id (without the "#n" that keeps ids unique in a
+// message) and value, answered in the thread of the message that carried
+// it, privately when that message was ephemeral, or by direct message when
+// the button was on the App Home. A view_submission becomes an Action with
+// the view's callback_id and private_metadata, its text inputs as Text.
+func interactionJob(cb slackapi.InteractionCallback) (job, bool) {
+	m := bot.Message{
+		Platform: bot.PlatformSlack,
+		ID:       cb.TriggerID,
+		TeamID:   firstOf(cb.Team.ID, cb.User.TeamID),
+		UserID:   cb.User.ID,
+		UserName: firstOf(cb.User.Username, cb.User.Name),
+	}
+	if m.UserID == "" {
+		return job{}, false
+	}
+	switch cb.Type {
+	case slackapi.InteractionTypeBlockActions:
+		if len(cb.ActionCallback.BlockActions) == 0 {
+			return job{}, false
+		}
+		act := cb.ActionCallback.BlockActions[0]
+		m.Action = &bot.Action{ID: baseActionID(act.ActionID), Value: act.Value}
+		m.ConversationID = firstOf(cb.Container.ChannelID, cb.Channel.ID)
+		if m.ConversationID != "" {
+			m.ThreadID = firstOf(cb.Container.ThreadTs, cb.Message.ThreadTimestamp, cb.Container.MessageTs, cb.Message.Timestamp)
+		}
+		return job{msg: m, to: target{
+			channel: m.ConversationID, thread: m.ThreadID, user: m.UserID,
+			responseURL: cb.ResponseURL, ephemeral: cb.Container.IsEphemeral,
+		}}, true
+	case slackapi.InteractionTypeViewSubmission:
+		m.Action = &bot.Action{ID: cb.View.CallbackID, Value: cb.View.PrivateMetadata}
+		m.Text = viewText(cb.View.State)
+		return job{msg: m, to: target{user: m.UserID}}, true
+	}
+	return job{}, false
+}
+
+// viewText joins a submitted view's text inputs, in block order.
+func viewText(st *slackapi.ViewState) string {
+	if st == nil {
+		return ""
+	}
+	var lines []string
+	for _, block := range slices.Sorted(maps.Keys(st.Values)) {
+		actions := st.Values[block]
+		for _, id := range slices.Sorted(maps.Keys(actions)) {
+			if v := strings.TrimSpace(actions[id].Value); v != "" {
+				lines = append(lines, v)
+			}
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// firstOf returns the first non-empty string.
+func firstOf(ss ...string) string {
+	for _, s := range ss {
+		if s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+// baseActionID strips the "#n" that uniqueActionID adds.
+func baseActionID(id string) string {
+	base, _, _ := strings.Cut(id, "#")
+	return base
+}
