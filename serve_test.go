@@ -1,0 +1,141 @@
+package main
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/slack-go/slack/slacktest"
+
+	"github.com/waymarkhq/waymark/internal/redistest"
+)
+
+// TestServeSlack runs serve as a council would configure it, through the
+// environment, with a real Redis and slacktest standing in for Slack: a
+// signed app_mention gets one reply in the question's thread.
+func TestServeSlack(t *testing.T) {
+	t.Chdir(t.TempDir())
+	redis := redistest.Start(t)
+
+	var mu sync.Mutex
+	var posts []url.Values
+	fake := slacktest.NewTestServer(func(c slacktest.Customize) {
+		c.Handle("/chat.postMessage", func(w http.ResponseWriter, r *http.Request) {
+			r.ParseForm()
+			mu.Lock()
+			posts = append(posts, r.Form)
+			mu.Unlock()
+			fmt.Fprint(w, `{"ok":true,"channel":"C0LAN2Q65","ts":"1700000001.000200"}`)
+		})
+	})
+	fake.Start()
+	defer fake.Stop()
+
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	const secret = "test-signing-secret"
+	env := map[string]string{
+		"WAYMARK_HTTP_ADDR":            addr,
+		"WAYMARK_REDIS_URL":            redis.URL(),
+		"WAYMARK_SLACK_BOT_TOKEN":      "xoxb-test",
+		"WAYMARK_SLACK_SIGNING_SECRET": secret,
+		"WAYMARK_SLACK_API_URL":        fake.GetAPIURL(),
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	var out, errOut lockedBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"serve"}, func(k string) string { return env[k] }, strings.NewReader(""), &out, &errOut)
+	}()
+	defer func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("serve: %v\n%s", err, errOut.String())
+		}
+	}()
+	base := "http://" + addr
+	waitHealthy(t, base, done, &errOut)
+	if strings.Contains(errOut.String(), "embedded, in-memory Redis") || !strings.Contains(errOut.String(), "redis_embedded=false") {
+		t.Error("serve used an embedded Redis although redis.url was set")
+	}
+
+	body := `{"token":"x","team_id":"T061EG9R6","api_app_id":"A0MDYCDME","type":"event_callback",` +
+		`"event_id":"Ev0SERVE01","event_time":1700000000,"event":{"type":"app_mention","user":"U061F7AUR",` +
+		`"text":"<@U0LAN0Z89> who is the LADO?","ts":"1700000000.000100","channel":"C0LAN2Q65","event_ts":"1700000000.000100"}}`
+	for i := 0; i < 2; i++ { // a retry must not produce a second reply
+		ts := strconv.FormatInt(time.Now().Unix(), 10)
+		mac := hmac.New(sha256.New, []byte(secret))
+		fmt.Fprintf(mac, "v0:%s:%s", ts, body)
+		req, _ := http.NewRequest("POST", base+"/slack/events", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("X-Slack-Request-Timestamp", ts)
+		req.Header.Set("X-Slack-Signature", "v0="+hex.EncodeToString(mac.Sum(nil)))
+		if i > 0 {
+			req.Header.Set("X-Slack-Retry-Num", "1")
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("delivery %d: status %d", i, resp.StatusCode)
+		}
+	}
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		mu.Lock()
+		n := len(posts)
+		mu.Unlock()
+		if n > 0 || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	time.Sleep(300 * time.Millisecond) // room for a wrong second reply to show up
+	mu.Lock()
+	defer mu.Unlock()
+	if len(posts) != 1 {
+		t.Fatalf("%d replies, want exactly 1", len(posts))
+	}
+	p := posts[0]
+	if p.Get("channel") != "C0LAN2Q65" || p.Get("thread_ts") != "1700000000.000100" || !strings.Contains(p.Get("blocks"), "01632 961 250") {
+		t.Errorf("reply = %v, want the LADO's card in the question's thread", p)
+	}
+}
+
+func waitHealthy(t *testing.T, base string, done <-chan error, errOut *lockedBuffer) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		if resp, err := http.Get(base + "/healthz"); err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return
+			}
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("serve stopped early: %v\n%s", err, errOut.String())
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no answer on %s/healthz; stderr:\n%s", base, errOut.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
