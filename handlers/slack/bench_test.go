@@ -1,0 +1,135 @@
+package slack_test
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	slackgo "github.com/slack-go/slack"
+
+	"github.com/waymarkhq/waymark/internal/redistest"
+)
+
+// The load benchmarks send signed Events API deliveries (app_mention, each
+// with its own event_id) over loopback HTTP from 4 concurrent clients and
+// time each request until Slack would see the acknowledgement.
+//
+// BenchmarkEventsAck goes through the real handler: signature check, JSON
+// parsing, de-duplication in a real redis-server, and the bounded queue, while
+// the workers compose real answers with the engine (sample corpus) and post
+// them to slacktest, as in production. BenchmarkBareVerify is the ceiling: an
+// HTTP handler that only verifies the signature and answers 200.
+//
+//	go test ./handlers/slack -run '^$' -bench 'EventsAck|BareVerify' -benchtime 3000x
+
+const benchClients = 4
+
+func BenchmarkEventsAck(b *testing.B) {
+	h, _ := newEndToEnd(b, redistest.Shared(b))
+	var n atomic.Int64
+	body := func() []byte {
+		id := n.Add(1)
+		return mention(b, fmt.Sprintf("EvBENCH%09d", id), "who is the LADO?", fmt.Sprintf("1700000000.%06d", id), "")
+	}
+	benchAck(b, h.srv.URL+"/slack/events", body)
+}
+
+func BenchmarkBareVerify(b *testing.B) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		sv, err := slackgo.NewSecretsVerifier(r.Header, signingSecret)
+		if err != nil {
+			http.Error(w, "unauthorized", http.StatusUnauthorized)
+			return
+		}
+		if _, err := io.Copy(&sv, http.MaxBytesReader(w, r.Body, 1<<20)); err != nil {
+			http.Error(w, "bad body", http.StatusBadRequest)
+			return
+		}
+		if err := sv.Ensure(); err != nil {
+			http.Error(w, "unauthorized", http.StatusUnauthorized)
+			return
+		}
+		w.WriteHeader(http.StatusOK)
+	}))
+	b.Cleanup(srv.Close)
+	var n atomic.Int64
+	body := func() []byte {
+		id := n.Add(1)
+		return mention(b, fmt.Sprintf("EvBARE%09d", id), "who is the LADO?", fmt.Sprintf("1700000000.%06d", id), "")
+	}
+	benchAck(b, srv.URL, body)
+}
+
+// benchAck posts b.N signed deliveries to url and reports events/s, ack
+// latency percentiles and the share refused (a full queue answers 503 so that
+// Slack retries).
+func benchAck(b *testing.B, url string, body func() []byte) {
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: benchClients}}
+	var mu sync.Mutex
+	lat := make([]time.Duration, 0, b.N)
+	var refused, failed atomic.Int64
+	jobs := make(chan []byte, benchClients)
+	var wg sync.WaitGroup
+	b.ReportAllocs()
+	b.ResetTimer()
+	start := time.Now()
+	for range benchClients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			mine := make([]time.Duration, 0, b.N/benchClients+1)
+			for payload := range jobs {
+				req, _ := http.NewRequest(http.MethodPost, url, bytes.NewReader(payload))
+				ts := time.Now()
+				req.Header.Set("Content-Type", "application/json")
+				req.Header.Set("X-Slack-Request-Timestamp", fmt.Sprint(ts.Unix()))
+				req.Header.Set("X-Slack-Signature", signature(signingSecret, ts, payload))
+				resp, err := client.Do(req)
+				if err != nil {
+					failed.Add(1)
+					continue
+				}
+				io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				mine = append(mine, time.Since(ts))
+				switch {
+				case resp.StatusCode == http.StatusServiceUnavailable:
+					refused.Add(1)
+				case resp.StatusCode != http.StatusOK:
+					failed.Add(1)
+				}
+			}
+			mu.Lock()
+			lat = append(lat, mine...)
+			mu.Unlock()
+		}()
+	}
+	for range b.N {
+		jobs <- body()
+	}
+	close(jobs)
+	wg.Wait()
+	elapsed := time.Since(start)
+	b.StopTimer()
+	if f := failed.Load(); f > 0 {
+		b.Fatalf("%d of %d deliveries failed", f, b.N)
+	}
+	slices.Sort(lat)
+	pct := func(p float64) float64 {
+		if len(lat) == 0 {
+			return 0
+		}
+		return float64(lat[min(len(lat)-1, int(p*float64(len(lat))))].Microseconds())
+	}
+	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "events/s")
+	b.ReportMetric(pct(0.50), "p50-µs")
+	b.ReportMetric(pct(0.99), "p99-µs")
+	b.ReportMetric(100*float64(refused.Load())/float64(b.N), "refused-%")
+}
