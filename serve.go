@@ -2,9 +2,13 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -14,6 +18,7 @@ import (
 	"github.com/waymarkhq/waymark/config"
 	"github.com/waymarkhq/waymark/handlers"
 	"github.com/waymarkhq/waymark/handlers/web"
+	"github.com/waymarkhq/waymark/knowledge"
 )
 
 // shutdownGrace is how long serve waits for requests and queued replies to
@@ -68,11 +73,25 @@ func (a *app) openStore() (*redisstore.Store, func(), error) {
 }
 
 func (a *app) serve(ctx context.Context) error {
-	kb, err := a.openBase()
+	base, err := a.openBase()
 	if err != nil {
 		return err
 	}
+	kb := knowledge.NewLive(base)
 	defer kb.Close()
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	go func() {
+		for {
+			select {
+			case <-hup:
+				a.reload(kb)
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
 	store, closeStore, err := a.openStore()
 	if err != nil {
 		return err
@@ -82,7 +101,7 @@ func (a *app) serve(ctx context.Context) error {
 		a.log.Warn("redis is not answering yet: answering without conversation state until it does", "err", err)
 	}
 
-	engine := bot.NewEngine(kb, store, bot.EngineOptions{Log: a.log, DefaultArea: kb.Corpus().Area})
+	engine := bot.NewEngine(kb, store, bot.EngineOptions{Log: a.log, DefaultArea: base.Corpus().Area})
 	srv := handlers.NewServer(a.log, map[string]handlers.Check{"redis": store.Ping})
 	if a.cfg.HTTP.WebChat {
 		web.New(engine, a.log).Mount(srv)
@@ -102,7 +121,7 @@ func (a *app) serve(ctx context.Context) error {
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(ln) }()
 	url := "http://" + ln.Addr().String()
-	fmt.Fprintf(a.stdout, "Waymark is answering on %s (corpus: %d documents, %s)\n", url, len(kb.Corpus().Docs), corpusName(a.cfg))
+	fmt.Fprintf(a.stdout, "Waymark is answering on %s (corpus: %d documents, %s)\n", url, len(base.Corpus().Docs), corpusName(a.cfg))
 	a.log.Info("serving", "addr", ln.Addr().String(), "web_chat", a.cfg.HTTP.WebChat, "slack", a.cfg.Slack.Enabled(), "redis_embedded", !a.cfg.Redis.Configured())
 
 	select {
@@ -117,6 +136,28 @@ func (a *app) serve(ctx context.Context) error {
 		return fmt.Errorf("shut down: %w", err)
 	}
 	return nil
+}
+
+// reload rebuilds the index from the corpus folder (on SIGHUP). A corpus
+// with problems is reported and the last good index keeps answering.
+func (a *app) reload(kb *knowledge.Live) {
+	if a.cfg.Corpus.Dir == "" {
+		a.log.Info("reload: the embedded sample corpus does not change; nothing to do")
+		return
+	}
+	b, err := kb.Reload(func() (*knowledge.Corpus, error) { return knowledge.LoadDir(a.cfg.Corpus.Dir) })
+	var ce *knowledge.CorpusError
+	switch {
+	case errors.As(err, &ce):
+		for _, p := range ce.Problems {
+			a.log.Error("corpus problem", "at", p.String())
+		}
+		a.log.Error("corpus reload failed: still answering from the last good index", "problems", len(ce.Problems))
+	case err != nil:
+		a.log.Error("corpus reload failed: still answering from the last good index", "err", err)
+	default:
+		a.log.Info("corpus reloaded", "documents", len(b.Corpus().Docs), "warnings", len(b.Corpus().Warnings))
+	}
 }
 
 func corpusName(c *config.Config) string {

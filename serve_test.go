@@ -6,12 +6,17 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -137,5 +142,82 @@ func waitHealthy(t *testing.T, base string, done <-chan error, errOut *lockedBuf
 			t.Fatalf("no answer on %s/healthz; stderr:\n%s", base, errOut.String())
 		}
 		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// TestServeReloadKeepsLastGoodIndex: SIGHUP reloads the corpus folder; a
+// corpus with problems is reported and the last good index keeps answering.
+func TestServeReloadKeepsLastGoodIndex(t *testing.T) {
+	t.Chdir(t.TempDir())
+	dir := t.TempDir()
+	write := func(name, content string) {
+		t.Helper()
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("corpus.yaml", "area: Eastfold\n")
+	write("lado.md", "---\nid: ef-lado\ntitle: LADO\nkind: contact\nphone: \"01632 961 250\"\n---\nThe LADO handles allegations about staff.\n")
+
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	var out, errOut lockedBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"serve", "--corpus", dir, "--http-addr", addr}, func(string) string { return "" }, strings.NewReader(""), &out, &errOut)
+	}()
+	defer func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("serve: %v", err)
+		}
+	}()
+	base := "http://" + addr
+	waitHealthy(t, base, done, &errOut)
+
+	contactsFor := func(q string) string {
+		resp, err := http.Post(base+"/api/chat", "application/json", strings.NewReader(`{"session":"reload-test","text":`+strconv.Quote(q)+`}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return string(b)
+	}
+	hupAndWait := func(logLine string) {
+		t.Helper()
+		if err := syscall.Kill(os.Getpid(), syscall.SIGHUP); err != nil {
+			t.Fatal(err)
+		}
+		deadline := time.Now().Add(10 * time.Second)
+		for !strings.Contains(errOut.String(), logLine) {
+			if time.Now().After(deadline) {
+				t.Fatalf("no %q in the log:\n%s", logLine, errOut.String())
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+
+	if strings.Contains(contactsFor("front door MASH number"), "ef-mash") {
+		t.Fatal("the MASH is not in the corpus yet")
+	}
+	write("mash.md", "---\nid: ef-mash\ntitle: MASH front door\nkind: contact\nphone: \"01632 961 200\"\n---\nThe MASH takes contacts about children.\n")
+	hupAndWait("corpus reloaded")
+	if !strings.Contains(contactsFor("front door MASH number"), "ef-mash") {
+		t.Error("after a good reload the new contact should be found")
+	}
+
+	write("broken.md", "---\ntitle: [unclosed\nkind: process\n---\n")
+	hupAndWait("still answering from the last good index")
+	if !regexp.MustCompile(`broken\.md:\d+: invalid YAML`).MatchString(errOut.String()) {
+		t.Errorf("the problem is not reported with its line:\n%s", errOut.String())
+	}
+	if !strings.Contains(contactsFor("front door MASH number"), "ef-mash") {
+		t.Error("after a failed reload the last good index should keep answering")
 	}
 }

@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 )
 
@@ -31,8 +30,6 @@ type Engine struct {
 	clock Clock
 	log   *slog.Logger
 	opts  EngineOptions
-
-	actNow sync.Map // area -> Notice, built from the corpus once
 }
 
 var _ Handler = (*Engine)(nil)
@@ -375,11 +372,9 @@ func specialismName(s string) string {
 
 // actNowNotice is the fixed message shown before anything else when a
 // question describes immediate risk: 999, then the council's duty manager,
-// out-of-hours service and police Prevent, from the corpus.
+// out-of-hours service and police Prevent, from the corpus (looked up each
+// time, so a reloaded corpus's numbers are used at once).
 func (e *Engine) actNowNotice(ctx context.Context, area string) Notice {
-	if n, ok := e.actNow.Load(area); ok {
-		return n.(Notice)
-	}
 	lines := []string{"If a child is in immediate danger, call 999 now."}
 	for _, lookup := range []struct{ label, query string }{
 		{"Then tell the duty manager", "duty manager"},
@@ -403,9 +398,7 @@ func (e *Engine) actNowNotice(ctx context.Context, area string) Notice {
 		lines = append(lines, lookup.label+": "+detail+".")
 	}
 	lines = append(lines, "Follow your immediate-risk procedure; the answer below has it.")
-	n := Notice{Kind: NoticeActNow, Title: "This sounds urgent: act now", Text: strings.Join(lines, "\n")}
-	e.actNow.Store(area, n)
-	return n
+	return Notice{Kind: NoticeActNow, Title: "This sounds urgent: act now", Text: strings.Join(lines, "\n")}
 }
 
 func nonEmpty(ss ...string) []string {
