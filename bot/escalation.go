@@ -1,0 +1,100 @@
+package bot
+
+import (
+	"context"
+	"time"
+)
+
+// What starts an escalation.
+const (
+	TriggerClaimSLA = "claim_sla" // an urgent or routine request no one claimed in time
+	TriggerRisk     = "risk"      // a question screened as immediate risk
+	TriggerManual   = "manual"    // a practitioner's own escalate command
+)
+
+// Escalation states.
+const (
+	EscalationOpen         = "open"         // prompting, level by level
+	EscalationAcknowledged = "acknowledged" // someone has it; the ladder stopped
+	EscalationExhausted    = "exhausted"    // every level prompted, no one acknowledged
+)
+
+// Target is where a prompt goes: a person or a channel on a platform.
+type Target struct {
+	Platform string // slack, teams, web
+	TeamID   string
+	Kind     string // user or channel
+	ID       string
+}
+
+// Target kinds.
+const (
+	TargetUser    = "user"
+	TargetChannel = "channel"
+)
+
+// EscalationLevel is one rung of the ladder, like an on-call tool's: its
+// targets are prompted, then again every RepeatEvery up to Repeat more
+// times, and after that the next level is.
+type EscalationLevel struct {
+	Name        string // "duty manager", "service manager"
+	Targets     []Target
+	Repeat      int           // extra prompts at this level before moving on
+	RepeatEvery time.Duration // between prompts at this level
+}
+
+// EscalationPolicy says, for one urgency, how long a request may wait to be
+// claimed and who is prompted after that.
+type EscalationPolicy struct {
+	Urgency string
+	// ClaimWithin is the claim SLA in clock time (urgent: 30m). When
+	// ClaimWithinWorkingDays is set instead, the SLA ends that many working
+	// days later (routine: 2), by the working calendar.
+	ClaimWithin            time.Duration
+	ClaimWithinWorkingDays int
+	Levels                 []EscalationLevel
+}
+
+// Escalation is a prompt to duty managers that must be acknowledged.
+type Escalation struct {
+	ID                    string // ESC-000007
+	Trigger               string
+	ConsultationRef       string // for claim SLA breaches
+	Urgency               string // the policy whose ladder it climbs
+	Requester             Person
+	RequesterConversation string
+	// Summary is short and never identifying: a risk escalation carries
+	// the kinds of risk, not the practitioner's words.
+	Summary   string
+	Level     int // the level prompted last, from 0
+	Prompt    int // prompts sent at that level, from 1
+	State     string
+	AckBy     Person
+	CreatedAt time.Time
+	AckAt     time.Time
+}
+
+// EscalationStore keeps escalations durably. Acknowledge and Advance are
+// atomic, so two replicas can never both move a ladder, and a timer that
+// fires late after an outage cannot prompt twice.
+type EscalationStore interface {
+	// CreateEscalation gives e the next id, stores it and audits it.
+	CreateEscalation(ctx context.Context, e Escalation) (Escalation, error)
+	// Escalation returns the escalation with id, or ENotFound.
+	Escalation(ctx context.Context, id string) (Escalation, error)
+	// Acknowledge stops an open escalation's ladder: p has it. EConflict,
+	// naming who, when someone already acknowledged it.
+	Acknowledge(ctx context.Context, id string, p Person, at time.Time) (Escalation, error)
+	// Advance records that prompt number prompt of level was sent, if the
+	// escalation is open and that step is after the last one recorded. It
+	// reports false, changing nothing, otherwise. exhausted marks the end of
+	// the ladder.
+	Advance(ctx context.Context, id string, level, prompt int, exhausted bool) (Escalation, bool, error)
+}
+
+// Notifier sends prompts and notes to people and channels on the chat
+// platforms. Each platform adapter implements it for its own targets.
+type Notifier interface {
+	// Notify sends r to t.
+	Notify(ctx context.Context, t Target, r Reply) error
+}
