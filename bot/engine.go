@@ -18,6 +18,9 @@ type EngineOptions struct {
 	DefaultArea string // the area of practitioners who have not chosen one
 	Answers     int    // answer cards per reply; default 3
 	Contacts    int    // contact cards per reply; default 3
+	// Desk runs consultations and escalations; without one, consult shows
+	// the bookable specialists' contact details.
+	Desk *Desk
 }
 
 // Engine answers practitioners: it screens each question, searches the
@@ -68,6 +71,10 @@ func (e *Engine) Handle(ctx context.Context, m Message) (Reply, error) {
 		return e.action(ctx, m)
 	}
 	switch m.Command {
+	case CmdMy, CmdEscalate, CmdReply, CmdClose, CmdCancel:
+		return e.deskCommand(ctx, m)
+	}
+	switch m.Command {
 	case "", CmdAsk:
 		return e.ask(ctx, m, m.Text)
 	case CmdHelp:
@@ -105,8 +112,52 @@ func (e *Engine) action(ctx context.Context, m Message) (Reply, error) {
 		return e.consult(ctx, m, m.Action.Value)
 	case ActionAsk:
 		return e.ask(ctx, m, m.Action.Value)
+	case ActionBook, ActionClaim, ActionUnclaim, ActionCancel, ActionAck:
+		return e.deskAction(ctx, m)
 	}
 	return Reply{}, Errorf(EInvalid, "That button no longer does anything; please ask again.")
+}
+
+// noDesk is the answer to consultation commands when none are set up.
+var noDesk = Errorf(EInvalid, "Consultations are not set up here yet. Try: consult, to see the specialists' contact details.")
+
+func (e *Engine) deskCommand(ctx context.Context, m Message) (Reply, error) {
+	d := e.opts.Desk
+	if d == nil {
+		return Reply{}, noDesk
+	}
+	switch m.Command {
+	case CmdMy:
+		return d.Mine(ctx, m)
+	case CmdEscalate:
+		return d.EscalateManual(ctx, m)
+	case CmdReply:
+		return d.Relay(ctx, m)
+	case CmdClose:
+		return d.CloseConsultation(ctx, m)
+	default: // CmdCancel
+		return d.Cancel(ctx, m, m.Text)
+	}
+}
+
+func (e *Engine) deskAction(ctx context.Context, m Message) (Reply, error) {
+	d := e.opts.Desk
+	if d == nil {
+		return Reply{}, noDesk
+	}
+	v := strings.TrimSpace(m.Action.Value)
+	switch m.Action.ID {
+	case ActionBook:
+		return d.Book(ctx, m)
+	case ActionClaim:
+		return d.Claim(ctx, m, strings.ToUpper(v))
+	case ActionUnclaim:
+		return d.Unclaim(ctx, m, strings.ToUpper(v))
+	case ActionCancel:
+		return d.Cancel(ctx, m, v)
+	default: // ActionAck
+		return d.Acknowledge(ctx, m, v)
+	}
 }
 
 // degraded turns a store error into a notice on reply, or returns it when
@@ -191,7 +242,16 @@ func (e *Engine) ask(ctx context.Context, m Message, question string) (Reply, er
 	}
 	s := res.Screening
 	if s.Escalate {
-		notices = append([]Notice{e.actNowNotice(ctx, area)}, notices...)
+		act := e.actNowNotice(ctx, area)
+		if d := e.opts.Desk; d != nil {
+			if esc, err := d.EscalateRisk(ctx, m, s.Risks); err != nil {
+				e.log.ErrorContext(ctx, "risk escalation failed", "message", m.ID, "err", err)
+				act.Text += "\nI could not alert the duty manager automatically: ring them now."
+			} else {
+				act.Text += fmt.Sprintf("\nI have alerted the duty manager (%s); you will be told who has it.", esc.ID)
+			}
+		}
+		notices = append([]Notice{act}, notices...)
 	}
 	if s.PersonalData {
 		notices = append(notices, Notice{
@@ -500,6 +560,9 @@ func (e *Engine) consult(ctx context.Context, m Message, specialism string) (Rep
 	area, err := e.userArea(ctx, m)
 	if err != nil && ErrorKind(err) != EUnavailable {
 		return Reply{}, err
+	}
+	if e.opts.Desk != nil {
+		return e.opts.Desk.BookingForm(area, strings.ToLower(specialism))
 	}
 	var cards []ContactCard
 	for _, d := range e.kb.Contacts(area, strings.ToLower(specialism)) {

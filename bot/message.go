@@ -15,6 +15,11 @@ const (
 	CmdContacts = "contacts"
 	CmdConsult  = "consult"
 	CmdFeedback = "feedback"
+	CmdMy       = "my"       // the practitioner's consultation requests
+	CmdEscalate = "escalate" // ask for a duty manager now
+	CmdReply    = "reply"    // reply <ref> <text>: relay within a consultation
+	CmdClose    = "close"    // close <ref> <outcome>: a specialist closes
+	CmdCancel   = "cancel"   // cancel <ref>: a requester cancels
 )
 
 // Actions carried by buttons in a Reply.
@@ -23,6 +28,11 @@ const (
 	ActionNotHelpful = "feedback_not_helpful" // Value: the answer reference
 	ActionConsult    = "consult"              // Value: the specialism
 	ActionAsk        = "ask"                  // Value: a suggested follow-up question
+	ActionBook       = "consult_submit"       // a submitted booking form
+	ActionClaim      = "claim"                // Value: a consultation reference
+	ActionUnclaim    = "unclaim"              // Value: a consultation reference
+	ActionCancel     = "cancel"               // Value: a consultation reference
+	ActionAck        = "acknowledge"          // Value: an escalation id
 )
 
 // Message is what a practitioner said or did, in any chat platform. Text is
@@ -40,6 +50,7 @@ type Message struct {
 	Command string // one of the Cmd constants; empty for a plain question
 	Text    string // the question, or the command's arguments
 	Action  *Action
+	Form    map[string]string // a submitted Form's values, by field name
 }
 
 // Action is a button a practitioner pressed.

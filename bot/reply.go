@@ -33,6 +33,44 @@ type Reply struct {
 	Ephemeral bool
 	// Ref identifies this answer for feedback; it carries no question text.
 	Ref string
+	// Form asks for details (the booking form): Slack opens it as a modal,
+	// other platforms show it as a card. Its submission comes back as a
+	// Message whose Action.ID is the form's ID and whose Form holds the
+	// values.
+	Form *Form
+}
+
+// Form is a set of fields to fill in.
+type Form struct {
+	ID          string // the action a submission carries
+	Title       string
+	SubmitLabel string
+	Fields      []Field
+}
+
+// Field kinds.
+const (
+	FieldText     = "text"     // one line
+	FieldTextArea = "textarea" // several lines
+	FieldSelect   = "select"   // one of Options
+)
+
+// Field is one input of a Form.
+type Field struct {
+	Name     string
+	Label    string
+	Kind     string
+	Options  []Option // for selects
+	Value    string   // initial value
+	Hint     string
+	Required bool
+	MaxLen   int
+}
+
+// Option is a choice in a select.
+type Option struct {
+	Value string
+	Label string
 }
 
 // Notice is a highlighted message above the answer.

@@ -1,0 +1,613 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+)
+
+// DeskOptions configure consultations and escalations.
+type DeskOptions struct {
+	Consultations ConsultationStore
+	Escalations   EscalationStore
+	Timers        TimerStore
+	Notifier      Notifier
+	// Specialists lists, per specialism, who may claim and close its
+	// requests, as Person keys ("slack:T123:U456") or platform:user
+	// ("slack:U456").
+	Specialists map[string][]string
+	// Queues is where each specialism's new requests are posted.
+	Queues map[string]Target
+	// Policies are the escalation policies by urgency; urgent and routine
+	// are required.
+	Policies map[string]EscalationPolicy
+	// Calendar counts working days for policies that use them.
+	Calendar *Calendar
+	// RiskPolicy is the urgency whose ladder risk and manual escalations
+	// climb; default urgent.
+	RiskPolicy string
+	Clock      Clock
+	Log        *slog.Logger
+}
+
+// Desk runs consultations and escalations: the booking form, the queue,
+// claims, the relay between specialist and practitioner, the claim SLA and
+// the duty managers' ladder. Everything it knows is in its stores, so any
+// replica can serve any step, and its timers survive restarts.
+type Desk struct {
+	o  DeskOptions
+	kb Knowledge
+}
+
+// Timer handling.
+const (
+	timerBatch = 100              // timers taken per tick
+	timerRetry = 30 * time.Second // a timer whose work failed is tried again after this
+)
+
+// NewDesk checks o and returns a Desk. Every problem is reported at once.
+func NewDesk(kb Knowledge, o DeskOptions) (*Desk, error) {
+	if o.Clock == nil {
+		o.Clock = SystemClock{}
+	}
+	if o.Log == nil {
+		o.Log = slog.New(slog.DiscardHandler)
+	}
+	if o.RiskPolicy == "" {
+		o.RiskPolicy = UrgencyUrgent
+	}
+	var problems []string
+	if o.Consultations == nil || o.Escalations == nil || o.Timers == nil {
+		problems = append(problems, "the desk needs consultation, escalation and timer stores")
+	}
+	if o.Notifier == nil {
+		problems = append(problems, "the desk needs a notifier to reach specialists and duty managers")
+	}
+	for _, u := range []string{UrgencyUrgent, UrgencyRoutine} {
+		p, ok := o.Policies[u]
+		switch {
+		case !ok:
+			problems = append(problems, fmt.Sprintf("no escalation policy for %s requests", u))
+		case p.ClaimWithin <= 0 && p.ClaimWithinWorkingDays <= 0:
+			problems = append(problems, fmt.Sprintf("the %s policy needs a claim time", u))
+		case p.ClaimWithinWorkingDays > 0 && o.Calendar == nil:
+			problems = append(problems, fmt.Sprintf("the %s policy counts working days but there is no working calendar", u))
+		case len(p.Levels) == 0:
+			problems = append(problems, fmt.Sprintf("the %s policy has no escalation levels", u))
+		}
+		for i, l := range p.Levels {
+			if len(l.Targets) == 0 {
+				problems = append(problems, fmt.Sprintf("level %d (%s) of the %s policy has no one to prompt", i+1, l.Name, u))
+			}
+			if l.RepeatEvery <= 0 {
+				problems = append(problems, fmt.Sprintf("level %d (%s) of the %s policy needs a delay (repeat_every)", i+1, l.Name, u))
+			}
+		}
+	}
+	if _, ok := o.Policies[o.RiskPolicy]; !ok {
+		problems = append(problems, fmt.Sprintf("the risk policy %q does not exist", o.RiskPolicy))
+	}
+	for s := range o.Queues {
+		if len(o.Specialists[s]) == 0 {
+			problems = append(problems, fmt.Sprintf("the %s queue has no specialists who can claim", s))
+		}
+	}
+	if len(problems) > 0 {
+		return nil, Errorf(EInvalid, "consultations are not set up right: %s", strings.Join(problems, "; "))
+	}
+	return &Desk{o: o, kb: kb}, nil
+}
+
+var refRE = regexp.MustCompile(`(?i)\b(WM-\d{6})\b`)
+
+// parseRef splits "WM-000042 some text" into the reference and the rest.
+func parseRef(s string) (ref, rest string, ok bool) {
+	s = strings.TrimSpace(s)
+	loc := refRE.FindStringIndex(s)
+	if loc == nil || loc[0] != 0 {
+		return "", s, false
+	}
+	return strings.ToUpper(s[loc[0]:loc[1]]), strings.TrimSpace(s[loc[1]:]), true
+}
+
+func slaTimer(ref string) string { return "sla:" + ref }
+func escTimer(id string) string  { return "esc:" + id }
+
+func userTarget(p Person) Target {
+	return Target{Platform: p.Platform, TeamID: p.TeamID, Kind: TargetUser, ID: p.UserID}
+}
+
+// notify sends r to t, logging (never failing) when it cannot: the request
+// is in the store and its timers will catch what a lost message misses.
+func (d *Desk) notify(ctx context.Context, t Target, r Reply, what string) {
+	if err := d.o.Notifier.Notify(ctx, t, r); err != nil {
+		d.o.Log.ErrorContext(ctx, "desk: notify failed", "what", what, "platform", t.Platform, "target", t.ID, "err", err)
+	}
+}
+
+func (d *Desk) isSpecialist(p Person, specialism string) bool {
+	for _, k := range d.o.Specialists[specialism] {
+		if k == p.Key() || k == p.Platform+":"+p.UserID {
+			return true
+		}
+	}
+	return false
+}
+
+// specialisms lists the specialisms with a queue that area's practitioners
+// can book.
+func (d *Desk) specialisms(area string) []Option {
+	seen := map[string]bool{}
+	var out []Option
+	for _, doc := range d.kb.Contacts(area, "") {
+		c := doc.Contact
+		if c == nil || !c.Bookable || seen[c.Specialism] {
+			continue
+		}
+		if _, ok := d.o.Queues[c.Specialism]; !ok {
+			continue
+		}
+		seen[c.Specialism] = true
+		out = append(out, Option{Value: c.Specialism, Label: capitalise(specialismName(c.Specialism))})
+	}
+	slices.SortFunc(out, func(a, b Option) int { return strings.Compare(a.Value, b.Value) })
+	return out
+}
+
+func capitalise(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// BookingForm is the form a practitioner fills in to book a consultation.
+func (d *Desk) BookingForm(area, specialism string) (Reply, error) {
+	options := d.specialisms(area)
+	if len(options) == 0 {
+		return Reply{}, Errorf(EInvalid, "No specialists in %s take consultations through Waymark yet.", areaName(area))
+	}
+	if specialism != "" && !slices.ContainsFunc(options, func(o Option) bool { return o.Value == specialism }) {
+		return Reply{}, Errorf(EInvalid, "No one in %s takes %s consultations.", areaName(area), specialism)
+	}
+	if specialism == "" {
+		specialism = options[0].Value
+	}
+	return Reply{
+		Text: "Tell the specialist what you would like to talk through.",
+		Form: &Form{
+			ID: ActionBook, Title: "Book a consultation", SubmitLabel: "Send request",
+			Fields: []Field{
+				{Name: "specialism", Label: "Specialist", Kind: FieldSelect, Options: options, Value: specialism, Required: true},
+				{Name: "urgency", Label: "Urgency", Kind: FieldSelect, Value: UrgencyRoutine, Required: true, Options: []Option{
+					{Value: UrgencyRoutine, Label: "Routine"}, {Value: UrgencyUrgent, Label: "Urgent"}}},
+				{Name: "question", Label: "Your question", Kind: FieldTextArea, Required: true, MaxLen: maxQuestion,
+					Hint: "Describe the child without name, date of birth or address (\"a 14-year-old boy in year 9\")."},
+				{Name: "area", Label: "Area", Kind: FieldText, Value: area, MaxLen: 100},
+				{Name: "times", Label: "Times that suit you", Kind: FieldText, MaxLen: 200, Hint: "e.g. Tuesday afternoon"},
+			},
+		},
+	}, nil
+}
+
+// expected says when a request of policy p is normally claimed.
+func expected(p EscalationPolicy) string {
+	if p.ClaimWithinWorkingDays > 0 {
+		return fmt.Sprintf("within %d working %s", p.ClaimWithinWorkingDays, plural(p.ClaimWithinWorkingDays, "day", "days"))
+	}
+	return "within " + humanDuration(p.ClaimWithin)
+}
+
+func humanDuration(d time.Duration) string {
+	switch {
+	case d%time.Hour == 0 && d >= time.Hour:
+		h := int(d / time.Hour)
+		return fmt.Sprintf("%d %s", h, plural(h, "hour", "hours"))
+	default:
+		m := int(d.Round(time.Minute) / time.Minute)
+		return fmt.Sprintf("%d %s", m, plural(m, "minute", "minutes"))
+	}
+}
+
+func (d *Desk) deadline(p EscalationPolicy, from time.Time) time.Time {
+	if p.ClaimWithinWorkingDays > 0 && d.o.Calendar != nil {
+		return d.o.Calendar.Deadline(p, from)
+	}
+	return from.Add(p.ClaimWithin)
+}
+
+// Book takes a submitted booking form. A request with identifying details
+// is refused and nothing of it is kept.
+func (d *Desk) Book(ctx context.Context, m Message) (Reply, error) {
+	v := m.Form
+	specialism := strings.ToLower(strings.TrimSpace(v["specialism"]))
+	urgency := strings.ToLower(strings.TrimSpace(v["urgency"]))
+	question := strings.TrimSpace(v["question"])
+	area := strings.TrimSpace(v["area"])
+	times := strings.TrimSpace(v["times"])
+	var problems []string
+	if _, ok := d.o.Queues[specialism]; !ok {
+		problems = append(problems, "choose a specialist")
+	}
+	if _, ok := d.o.Policies[urgency]; !ok || (urgency != UrgencyUrgent && urgency != UrgencyRoutine) {
+		problems = append(problems, "choose urgent or routine")
+	}
+	if question == "" {
+		problems = append(problems, "write your question")
+	}
+	if len([]rune(question)) > maxQuestion {
+		problems = append(problems, fmt.Sprintf("shorten your question to %d characters", maxQuestion))
+	}
+	if len([]rune(times)) > 200 || len([]rune(area)) > 100 {
+		problems = append(problems, "shorten the area or times")
+	}
+	if len(problems) > 0 {
+		return Reply{}, Errorf(EInvalid, "Please %s.", strings.Join(problems, ", "))
+	}
+	if s := d.kb.Screen(question + "\n" + times + "\n" + area); s.PersonalData {
+		return Reply{}, Errorf(EInvalid, "Your request included %s, so I have not sent or kept it. "+
+			"Describe the child without name, date of birth or address (\"a 14-year-old boy in year 9\"), and send it again.", describeKinds(s.PersonalKinds))
+	}
+	now := d.o.Clock.Now()
+	policy := d.o.Policies[urgency]
+	c, err := d.o.Consultations.CreateConsultation(ctx, Consultation{
+		Specialism: specialism, Urgency: urgency, Question: question, Area: area, PreferredTimes: times,
+		Requester: m.Sender(), RequesterConversation: m.ConversationID,
+		State: StateQueued, CreatedAt: now, ClaimBy: d.deadline(policy, now),
+	})
+	if err != nil {
+		return Reply{}, err
+	}
+	if err := d.o.Timers.Schedule(ctx, Timer{ID: slaTimer(c.Ref), Due: c.ClaimBy, Kind: TimerClaimSLA, Ref: c.Ref}); err != nil {
+		d.o.Log.ErrorContext(ctx, "desk: claim SLA timer not scheduled", "ref", c.Ref, "err", err)
+	}
+	d.notify(ctx, d.o.Queues[specialism], d.queueCard(c), "new request")
+	d.o.Log.InfoContext(ctx, "desk: booked", "ref", c.Ref, "specialism", specialism, "urgency", urgency, "requester", m.UserID)
+	return Reply{
+		Text: fmt.Sprintf("Request %s is with the %s specialists. An %s request is normally claimed %s (by %s). "+
+			"I will tell you when a specialist picks it up. See your requests with: my.",
+			c.Ref, specialismName(specialism), urgency, expected(policy), c.ClaimBy.Format("Mon 2 Jan 15:04")),
+		Buttons: []Button{{ActionID: ActionCancel, Label: "Cancel " + c.Ref, Value: c.Ref, Style: StyleDanger}},
+	}, nil
+}
+
+// queueCard announces a request to its queue. It leaves out the question:
+// only the requester and the specialist who claims it see the details.
+func (d *Desk) queueCard(c Consultation) Reply {
+	return Reply{
+		Text:    fmt.Sprintf("New %s %s consultation request %s for %s. Claim it to see the details.", c.Urgency, specialismName(c.Specialism), c.Ref, areaName(c.Area)),
+		Buttons: []Button{{ActionID: ActionClaim, Label: "Claim " + c.Ref, Value: c.Ref, Style: StylePrimary}},
+	}
+}
+
+// details are what the requester and claimant see.
+func details(c Consultation) string {
+	lines := []string{
+		fmt.Sprintf("%s · %s · %s · %s", c.Ref, specialismName(c.Specialism), c.Urgency, areaName(c.Area)),
+		"Question: " + c.Question,
+		"Requested by: " + c.Requester.Display(),
+	}
+	if c.PreferredTimes != "" {
+		lines = append(lines, "Times that suit: "+c.PreferredTimes)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// Claim lets a specialist of the request's specialism take it.
+func (d *Desk) Claim(ctx context.Context, m Message, ref string) (Reply, error) {
+	c, err := d.o.Consultations.Consultation(ctx, ref)
+	if err != nil {
+		return Reply{}, err
+	}
+	p := m.Sender()
+	if !d.isSpecialist(p, c.Specialism) {
+		return Reply{}, Errorf(EForbidden, "Only the %s specialists can claim %s.", specialismName(c.Specialism), ref)
+	}
+	c, err = d.o.Consultations.Claim(ctx, ref, p, d.o.Clock.Now())
+	if err != nil {
+		return Reply{}, err
+	}
+	if err := d.o.Timers.CancelTimer(ctx, slaTimer(ref)); err != nil {
+		d.o.Log.WarnContext(ctx, "desk: SLA timer not cancelled; it will find the request claimed", "ref", ref, "err", err)
+	}
+	d.notify(ctx, userTarget(c.Requester), Reply{Text: fmt.Sprintf(
+		"%s has your consultation request %s. To write to them: reply %s <your message>.", p.Display(), ref, ref)}, "claimed: requester")
+	d.notify(ctx, d.o.Queues[c.Specialism], Reply{Text: fmt.Sprintf("%s has been claimed by %s.", ref, p.Display())}, "claimed: queue")
+	d.o.Log.InfoContext(ctx, "desk: claimed", "ref", ref, "by", p.UserID)
+	return Reply{
+		Text: "You have " + ref + ".\n" + details(c) + "\nTo write to the practitioner: reply " + ref +
+			" <message>. To close it: close " + ref + " <outcome>.",
+		Buttons:   []Button{{ActionID: ActionUnclaim, Label: "Hand back " + ref, Value: ref}},
+		Ephemeral: true,
+	}, nil
+}
+
+// Unclaim hands a request back to the queue.
+func (d *Desk) Unclaim(ctx context.Context, m Message, ref string) (Reply, error) {
+	c, err := d.o.Consultations.Unclaim(ctx, ref, m.Sender(), d.o.Clock.Now())
+	if err != nil {
+		return Reply{}, err
+	}
+	due := c.ClaimBy
+	if now := d.o.Clock.Now(); due.Before(now) {
+		due = now
+	}
+	if err := d.o.Timers.Schedule(ctx, Timer{ID: slaTimer(ref), Due: due, Kind: TimerClaimSLA, Ref: ref}); err != nil {
+		d.o.Log.ErrorContext(ctx, "desk: claim SLA timer not scheduled", "ref", ref, "err", err)
+	}
+	d.notify(ctx, d.o.Queues[c.Specialism], d.queueCard(c), "unclaimed: queue")
+	d.notify(ctx, userTarget(c.Requester), Reply{Text: fmt.Sprintf("%s is back in the queue; another specialist will pick it up.", ref)}, "unclaimed: requester")
+	return Reply{Text: ref + " is back in the queue.", Ephemeral: true}, nil
+}
+
+// Relay passes a message between requester and claimant: "reply WM-000042
+// text". It is forwarded, never stored, and refused when identifying.
+func (d *Desk) Relay(ctx context.Context, m Message) (Reply, error) {
+	ref, text, ok := parseRef(m.Text)
+	if !ok || text == "" {
+		return Reply{}, Errorf(EInvalid, "Write: reply WM-000042 <your message>.")
+	}
+	if s := d.kb.Screen(text); s.PersonalData {
+		return Reply{}, Errorf(EInvalid, "Your message included %s, so I have not sent it. Please leave identifying details out.", describeKinds(s.PersonalKinds))
+	}
+	c, err := d.o.Consultations.Consultation(ctx, ref)
+	if err != nil {
+		return Reply{}, err
+	}
+	p := m.Sender()
+	var to Person
+	switch {
+	case c.State != StateClaimed:
+		return Reply{}, Errorf(EConflict, "%s is %s: messages go through once a specialist has claimed it.", ref, c.State)
+	case p.Key() == c.Requester.Key():
+		to = c.Claimant
+	case p.Key() == c.Claimant.Key():
+		to = c.Requester
+	default:
+		return Reply{}, Errorf(EForbidden, "Only the practitioner and the specialist on %s can write about it.", ref)
+	}
+	if err := d.o.Notifier.Notify(ctx, userTarget(to), Reply{Text: fmt.Sprintf("%s about %s: %s\n(Answer with: reply %s <message>)", p.Display(), ref, text, ref)}); err != nil {
+		return Reply{}, Errorf(EUnavailable, "I could not deliver that just now; please try again.")
+	}
+	if err := d.o.Consultations.Audit(ctx, AuditEntry{At: d.o.Clock.Now(), Ref: ref, Actor: p.Key(), Action: AuditReplied}); err != nil {
+		d.o.Log.WarnContext(ctx, "desk: relay not audited", "ref", ref, "err", err)
+	}
+	return Reply{Text: "Sent to " + to.Display() + ".", Ephemeral: true}, nil
+}
+
+// CloseConsultation closes a claimed request with an outcome note: "close
+// WM-000042 outcome".
+func (d *Desk) CloseConsultation(ctx context.Context, m Message) (Reply, error) {
+	ref, outcome, ok := parseRef(m.Text)
+	if !ok {
+		return Reply{}, Errorf(EInvalid, "Write: close WM-000042 <outcome>.")
+	}
+	if s := d.kb.Screen(outcome); s.PersonalData {
+		return Reply{}, Errorf(EInvalid, "The outcome included %s; please leave identifying details out.", describeKinds(s.PersonalKinds))
+	}
+	c, err := d.o.Consultations.Close(ctx, ref, m.Sender(), outcome, d.o.Clock.Now())
+	if err != nil {
+		return Reply{}, err
+	}
+	note := fmt.Sprintf("%s has closed %s.", m.Sender().Display(), ref)
+	if outcome != "" {
+		note += " Outcome: " + outcome
+	}
+	d.notify(ctx, userTarget(c.Requester), Reply{Text: note}, "closed: requester")
+	return Reply{Text: "Closed " + ref + ".", Ephemeral: true}, nil
+}
+
+// Cancel lets the requester withdraw a request: "cancel WM-000042" or the
+// button.
+func (d *Desk) Cancel(ctx context.Context, m Message, ref string) (Reply, error) {
+	if r, _, ok := parseRef(ref); ok {
+		ref = r
+	} else {
+		return Reply{}, Errorf(EInvalid, "Write: cancel WM-000042.")
+	}
+	c, err := d.o.Consultations.Cancel(ctx, ref, m.Sender(), d.o.Clock.Now())
+	if err != nil {
+		return Reply{}, err
+	}
+	if err := d.o.Timers.CancelTimer(ctx, slaTimer(ref)); err != nil {
+		d.o.Log.WarnContext(ctx, "desk: SLA timer not cancelled; it will find the request cancelled", "ref", ref, "err", err)
+	}
+	d.notify(ctx, d.o.Queues[c.Specialism], Reply{Text: ref + " has been cancelled by the practitioner."}, "cancelled: queue")
+	if c.Claimant.UserID != "" {
+		d.notify(ctx, userTarget(c.Claimant), Reply{Text: ref + " has been cancelled by the practitioner."}, "cancelled: claimant")
+	}
+	return Reply{Text: "Cancelled " + ref + ".", Ephemeral: true}, nil
+}
+
+// Mine lists the requester's consultations.
+func (d *Desk) Mine(ctx context.Context, m Message) (Reply, error) {
+	cs, err := d.o.Consultations.ConsultationsOf(ctx, m.Sender())
+	if err != nil {
+		return Reply{}, err
+	}
+	if len(cs) == 0 {
+		return Reply{Text: "You have no consultation requests. Book one with: consult.", Ephemeral: true}, nil
+	}
+	var lines []string
+	var buttons []Button
+	for _, c := range cs {
+		line := fmt.Sprintf("%s · %s · %s · %s", c.Ref, specialismName(c.Specialism), c.Urgency, c.State)
+		if c.State == StateClaimed {
+			line += " by " + c.Claimant.Display()
+		}
+		lines = append(lines, line)
+		if c.State == StateQueued || c.State == StateClaimed {
+			buttons = append(buttons, Button{ActionID: ActionCancel, Label: "Cancel " + c.Ref, Value: c.Ref, Style: StyleDanger})
+		}
+	}
+	return Reply{Text: "Your consultation requests:\n" + strings.Join(lines, "\n"), Buttons: buttons, Ephemeral: true}, nil
+}
+
+// EscalateRisk prompts the duty manager about a question screened as
+// immediate risk. The summary names the kinds of risk, never the words.
+func (d *Desk) EscalateRisk(ctx context.Context, m Message, risks []string) (Escalation, error) {
+	p := m.Sender()
+	return d.escalate(ctx, Escalation{
+		Trigger: TriggerRisk, Urgency: d.o.RiskPolicy, Requester: p, RequesterConversation: m.ConversationID,
+		Summary: fmt.Sprintf("%s described a possible immediate risk (%s) on %s and was shown the act-now steps. Contact them now.",
+			p.Display(), strings.Join(risks, ", "), p.Platform),
+	})
+}
+
+// EscalateManual is a practitioner asking for a duty manager now.
+func (d *Desk) EscalateManual(ctx context.Context, m Message) (Reply, error) {
+	p := m.Sender()
+	summary := fmt.Sprintf("%s on %s has asked for a duty manager now.", p.Display(), p.Platform)
+	if ref, _, ok := parseRef(m.Text); ok {
+		if c, err := d.o.Consultations.Consultation(ctx, ref); err == nil && c.Requester.Key() == p.Key() {
+			summary += fmt.Sprintf(" It concerns %s (%s, %s).", ref, specialismName(c.Specialism), c.Urgency)
+		}
+	}
+	e, err := d.escalate(ctx, Escalation{Trigger: TriggerManual, Urgency: d.o.RiskPolicy, Requester: p, RequesterConversation: m.ConversationID, Summary: summary})
+	if err != nil {
+		return Reply{}, err
+	}
+	return Reply{Text: fmt.Sprintf("I have asked the duty manager to contact you (%s). If a child is in immediate danger, call 999 now.", e.ID)}, nil
+}
+
+// escalate creates an escalation and prompts its first level.
+func (d *Desk) escalate(ctx context.Context, e Escalation) (Escalation, error) {
+	e.State = EscalationOpen
+	e.CreatedAt = d.o.Clock.Now()
+	e, err := d.o.Escalations.CreateEscalation(ctx, e)
+	if err != nil {
+		return Escalation{}, err
+	}
+	d.o.Log.InfoContext(ctx, "desk: escalated", "id", e.ID, "trigger", e.Trigger, "consultation", e.ConsultationRef)
+	return e, d.step(ctx, e, 0, 1)
+}
+
+// step prompts level's targets for the prompt-th time, if no replica has
+// done so already, and schedules the next step.
+func (d *Desk) step(ctx context.Context, e Escalation, level, prompt int) error {
+	policy := d.o.Policies[e.Urgency]
+	if level >= len(policy.Levels) {
+		e, advanced, err := d.o.Escalations.Advance(ctx, e.ID, level, prompt, true)
+		if err != nil || !advanced {
+			return err
+		}
+		d.notify(ctx, userTarget(e.Requester), Reply{Notices: []Notice{{Kind: NoticeActNow, Title: "No one has acknowledged yet",
+			Text: fmt.Sprintf("No duty manager has acknowledged %s. Please ring the duty manager directly; if a child is in immediate danger, call 999.", e.ID)}}}, "exhausted")
+		d.o.Log.WarnContext(ctx, "desk: escalation exhausted", "id", e.ID)
+		return nil
+	}
+	e, advanced, err := d.o.Escalations.Advance(ctx, e.ID, level, prompt, false)
+	if err != nil || !advanced {
+		return err
+	}
+	l := policy.Levels[level]
+	prompt1 := Reply{
+		Notices: []Notice{{Kind: NoticeActNow, Title: fmt.Sprintf("Escalation %s for the %s", e.ID, l.Name), Text: e.Summary}},
+		Text:    fmt.Sprintf("Please acknowledge %s so the practitioner knows who has it (prompt %d at this level).", e.ID, prompt),
+		Buttons: []Button{{ActionID: ActionAck, Label: "Acknowledge " + e.ID, Value: e.ID, Style: StylePrimary}},
+	}
+	for _, t := range l.Targets {
+		d.notify(ctx, t, prompt1, "escalation prompt")
+	}
+	return d.o.Timers.Schedule(ctx, Timer{ID: escTimer(e.ID), Due: d.o.Clock.Now().Add(l.RepeatEvery), Kind: TimerEscalate, Ref: e.ID})
+}
+
+// Acknowledge stops an escalation's ladder; the practitioner is told who
+// has it.
+func (d *Desk) Acknowledge(ctx context.Context, m Message, id string) (Reply, error) {
+	p := m.Sender()
+	e, err := d.o.Escalations.Acknowledge(ctx, id, p, d.o.Clock.Now())
+	if err != nil {
+		return Reply{}, err
+	}
+	if err := d.o.Timers.CancelTimer(ctx, escTimer(id)); err != nil {
+		d.o.Log.WarnContext(ctx, "desk: escalation timer not cancelled; it will find it acknowledged", "id", id, "err", err)
+	}
+	d.notify(ctx, userTarget(e.Requester), Reply{Text: fmt.Sprintf("%s has your escalation %s and will be in touch.", p.Display(), id)}, "acknowledged: requester")
+	d.o.Log.InfoContext(ctx, "desk: acknowledged", "id", id, "by", p.UserID)
+	return Reply{Text: fmt.Sprintf("You have %s. %s They are %s on %s.", id, e.Summary, e.Requester.Display(), e.Requester.Platform), Ephemeral: true}, nil
+}
+
+// Tick does the work of every due timer once: claim SLAs that passed start
+// the ladder, unacknowledged prompts move it on. Several replicas may tick
+// at once; each timer is taken by one, and each step is recorded atomically,
+// so a timer that fires late after an outage never prompts twice.
+func (d *Desk) Tick(ctx context.Context) (int, error) {
+	now := d.o.Clock.Now()
+	timers, err := d.o.Timers.TakeDue(ctx, now, timerBatch)
+	if err != nil {
+		return 0, err
+	}
+	var errs []error
+	for _, t := range timers {
+		if err := d.fire(ctx, t); err != nil {
+			errs = append(errs, fmt.Errorf("timer %s: %w", t.ID, err))
+			t.Due = now.Add(timerRetry)
+			if err := d.o.Timers.Schedule(ctx, t); err != nil {
+				d.o.Log.ErrorContext(ctx, "desk: failed timer not rescheduled", "timer", t.ID, "err", err)
+			}
+		}
+	}
+	return len(timers), errors.Join(errs...)
+}
+
+func (d *Desk) fire(ctx context.Context, t Timer) error {
+	switch t.Kind {
+	case TimerClaimSLA:
+		c, err := d.o.Consultations.Consultation(ctx, t.Ref)
+		if err != nil || c.State != StateQueued {
+			return ignoreNotFound(err)
+		}
+		_, err = d.escalate(ctx, Escalation{
+			Trigger: TriggerClaimSLA, ConsultationRef: c.Ref, Urgency: c.Urgency, Requester: c.Requester,
+			RequesterConversation: c.RequesterConversation,
+			Summary: fmt.Sprintf("%s, an %s %s consultation request for %s, has not been claimed %s.",
+				c.Ref, c.Urgency, specialismName(c.Specialism), areaName(c.Area), expected(d.o.Policies[c.Urgency])),
+		})
+		return err
+	case TimerEscalate:
+		e, err := d.o.Escalations.Escalation(ctx, t.Ref)
+		if err != nil || e.State != EscalationOpen {
+			return ignoreNotFound(err)
+		}
+		if e.ConsultationRef != "" {
+			if c, err := d.o.Consultations.Consultation(ctx, e.ConsultationRef); err == nil && c.State != StateQueued {
+				return nil // claimed or cancelled meanwhile: nothing to chase
+			}
+		}
+		level := d.o.Policies[e.Urgency].Levels
+		if e.Level < len(level) && e.Prompt <= level[e.Level].Repeat {
+			return d.step(ctx, e, e.Level, e.Prompt+1)
+		}
+		return d.step(ctx, e, e.Level+1, 1)
+	}
+	return fmt.Errorf("unknown timer kind %q", t.Kind)
+}
+
+func ignoreNotFound(err error) error {
+	if ErrorKind(err) == ENotFound {
+		return nil
+	}
+	return err
+}
+
+// Run ticks every interval until ctx ends, logging failures.
+func (d *Desk) Run(ctx context.Context, every time.Duration) {
+	tk := time.NewTicker(every)
+	defer tk.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tk.C:
+			if n, err := d.Tick(ctx); err != nil {
+				d.o.Log.ErrorContext(ctx, "desk: timers", "fired", n, "err", err)
+			}
+		}
+	}
+}
