@@ -255,18 +255,19 @@ func TestServeWithNoConfig(t *testing.T) {
 		}
 		return reply
 	}
-	reply := ask("how do I make a prevent referral")
+	reply := ask("what are the warning signs of radicalisation")
 	answers, _ := reply["answers"].([]any)
-	if len(answers) == 0 || answers[0].(map[string]any)["doc_id"] != "wv-prevent-referral" {
+	if len(answers) == 0 || answers[0].(map[string]any)["doc_id"] != "wv-guidance-indicators" {
 		t.Errorf("answers = %v", reply["answers"])
 	}
-	// The follow-up is understood from state kept in the embedded Redis.
-	reply = ask("what about out of hours?")
+	// The follow-up is understood from state kept in the embedded Redis
+	// (without it, online-harms training would come first).
+	reply = ask("and what about online?")
 	answers, _ = reply["answers"].([]any)
-	if len(answers) == 0 || answers[0].(map[string]any)["doc_id"] != "wv-prevent-out-of-hours" {
+	if len(answers) == 0 || answers[0].(map[string]any)["doc_id"] != "wv-guidance-indicators" {
 		t.Errorf("follow-up answers = %v", reply["answers"])
 	}
-	if strings.Contains(errOut.String(), "prevent referral") {
+	if strings.Contains(errOut.String(), "warning signs") {
 		t.Error("the log contains question text")
 	}
 }

@@ -73,6 +73,9 @@ func (a *app) openStore() (*redisstore.Store, func(), error) {
 }
 
 func (a *app) serve(ctx context.Context) error {
+	// Everything started here stops when serve returns, whatever the reason.
+	ctx, stop := context.WithCancel(ctx)
+	defer stop()
 	base, err := a.openBase()
 	if err != nil {
 		return err

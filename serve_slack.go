@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/waymarkhq/waymark/bot"
 	"github.com/waymarkhq/waymark/handlers"
@@ -44,8 +45,17 @@ func (a *app) startSlack(ctx context.Context, srv *handlers.Server, engine *bot.
 	return func() {
 		cancel()
 		wg.Wait()
-		if err := adapter.Close(); err != nil {
-			a.log.Error("slack close", "err", err)
+		// Answer what is queued, but not for longer than the shutdown grace:
+		// a reply still queued then is lost, and Slack is not told.
+		closed := make(chan error, 1)
+		go func() { closed <- adapter.Close() }()
+		select {
+		case err := <-closed:
+			if err != nil {
+				a.log.Error("slack close", "err", err)
+			}
+		case <-time.After(shutdownGrace):
+			a.log.Error("slack: queued replies not finished within the shutdown grace; stopping anyway", "grace", shutdownGrace)
 		}
 	}, nil
 }

@@ -103,8 +103,9 @@ type ConsultationStore interface {
 	Claim(ctx context.Context, ref string, p Person, at time.Time) (Consultation, error)
 	// Unclaim returns a consultation claimed by p to the queue.
 	Unclaim(ctx context.Context, ref string, p Person, at time.Time) (Consultation, error)
-	// Close closes a consultation claimed by p, with an outcome note.
-	Close(ctx context.Context, ref string, p Person, outcome string, at time.Time) (Consultation, error)
+	// CloseConsultation closes a consultation claimed by p, with an
+	// outcome note. (Not Close: a store's Close releases its connections.)
+	CloseConsultation(ctx context.Context, ref string, p Person, outcome string, at time.Time) (Consultation, error)
 	// Cancel cancels a consultation the requester p made, unless closed.
 	Cancel(ctx context.Context, ref string, p Person, at time.Time) (Consultation, error)
 	// ConsultationsOf lists the consultations a person requested, newest first.

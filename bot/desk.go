@@ -173,7 +173,7 @@ func (d *Desk) BookingForm(area, specialism string) (Reply, error) {
 		return Reply{}, Errorf(EInvalid, "No specialists in %s take consultations through Waymark yet.", areaName(area))
 	}
 	if specialism != "" && !slices.ContainsFunc(options, func(o Option) bool { return o.Value == specialism }) {
-		return Reply{}, Errorf(EInvalid, "No one in %s takes %s consultations.", areaName(area), specialism)
+		return Reply{}, Errorf(EInvalid, "No one in %s takes that kind of consultation.", areaName(area))
 	}
 	if specialism == "" {
 		specialism = options[0].Value
@@ -390,7 +390,7 @@ func (d *Desk) CloseConsultation(ctx context.Context, m Message) (Reply, error) 
 	if s := d.kb.Screen(outcome); s.PersonalData {
 		return Reply{}, Errorf(EInvalid, "The outcome included %s; please leave identifying details out.", describeKinds(s.PersonalKinds))
 	}
-	c, err := d.o.Consultations.Close(ctx, ref, m.Sender(), outcome, d.o.Clock.Now())
+	c, err := d.o.Consultations.CloseConsultation(ctx, ref, m.Sender(), outcome, d.o.Clock.Now())
 	if err != nil {
 		return Reply{}, err
 	}

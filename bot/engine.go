@@ -3,9 +3,11 @@ package bot
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
 	"log/slog"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -65,10 +67,60 @@ var unavailableNotice = Notice{
 	Text:  "Answers still work, but follow-up questions, your saved area and feedback will not until it is back.",
 }
 
+// commandShapes are the commands recognised in plain text, with how many
+// words may follow (-1: any) and whether a consultation reference must. A
+// message of another shape is a question: "consult with psychology about a
+// boy who..." is asked, not run.
+var commandShapes = map[string]struct {
+	maxWords int
+	ref      bool
+}{
+	CmdHelp: {0, false}, CmdArea: {4, false}, CmdContacts: {2, false}, CmdConsult: {1, false},
+	CmdMy: {1, false}, CmdEscalate: {1, false}, CmdFeedback: {-1, false}, CmdAsk: {-1, false},
+	CmdReply: {-1, true}, CmdClose: {-1, true}, CmdCancel: {1, true},
+}
+
+// parseCommand reads a command typed as text ("area Wyvern Vale", "/my").
+func parseCommand(text string) (cmd, rest string, ok bool) {
+	t := strings.TrimSpace(text)
+	t = strings.TrimPrefix(t, "/")
+	word, rest, _ := strings.Cut(t, " ")
+	word = strings.ToLower(word)
+	shape, known := commandShapes[word]
+	if !known {
+		return "", text, false
+	}
+	rest = strings.TrimSpace(rest)
+	n := len(strings.Fields(rest))
+	switch {
+	case shape.ref && !refRE.MatchString(rest):
+		return "", text, false
+	case shape.maxWords >= 0 && n > shape.maxWords:
+		return "", text, false
+	case (word == CmdFeedback || word == CmdAsk) && n == 0:
+		return "", text, false
+	}
+	return word, rest, true
+}
+
+// argumentCommands take words that are kept or shown, so they are screened
+// for identifying details before anything else.
+var argumentCommands = map[string]bool{CmdArea: true, CmdContacts: true, CmdConsult: true}
+
 // Handle answers one message.
 func (e *Engine) Handle(ctx context.Context, m Message) (Reply, error) {
 	if m.Action != nil {
 		return e.action(ctx, m)
+	}
+	if m.Command == "" {
+		if cmd, rest, ok := parseCommand(m.Text); ok {
+			m.Command, m.Text = cmd, rest
+		}
+	}
+	if argumentCommands[m.Command] {
+		if s := e.kb.Screen(m.Text); s.PersonalData {
+			return Reply{}, Errorf(EInvalid, "That included %s, so I have not used or kept it. Please leave identifying details out.", describeKinds(s.PersonalKinds))
+		}
 	}
 	switch m.Command {
 	case CmdMy, CmdEscalate, CmdReply, CmdClose, CmdCancel:
@@ -88,7 +140,7 @@ func (e *Engine) Handle(ctx context.Context, m Message) (Reply, error) {
 	case CmdFeedback:
 		return e.feedback(ctx, m)
 	}
-	return Reply{}, Errorf(EInvalid, "I don't know the command %q. Try help.", m.Command)
+	return Reply{}, Errorf(EInvalid, "I don't know that command. Try help.")
 }
 
 func (e *Engine) action(ctx context.Context, m Message) (Reply, error) {
@@ -98,7 +150,15 @@ func (e *Engine) action(ctx context.Context, m Message) (Reply, error) {
 		if m.Action.ID == ActionNotHelpful {
 			verdict = VerdictNotHelpful
 		}
-		f := Feedback{Ref: m.Action.Value, UserKey: m.UserKey(), Verdict: verdict, At: e.clock.Now()}
+		ref := strings.TrimSpace(m.Action.Value)
+		if !refPattern.MatchString(ref) {
+			return Reply{}, Errorf(EInvalid, "That feedback button is not one of mine.")
+		}
+		f := Feedback{Ref: ref, UserKey: pseudonym(m.UserKey()), Verdict: verdict, At: e.clock.Now()}
+		// The documents shown, when the answer is the conversation's last.
+		if conv, err := e.store.Conversation(ctx, m.ConversationKey()); err == nil && conv.LastRef == ref {
+			f.Docs = conv.LastDocs
+		}
 		if err := e.store.SaveFeedback(ctx, f); err != nil {
 			return e.degraded(err, Reply{Text: "Thank you. I could not record your feedback just now.", Ephemeral: true})
 		}
@@ -192,20 +252,68 @@ func (e *Engine) userArea(ctx context.Context, m Message) (string, error) {
 // followUpStarts open a question that leans on the one before.
 var followUpStarts = []string{"what about", "how about", "and ", "and what", "what if", "ok and", "okay and", "also", "what else", "same for", "but what", "and if"}
 
-// isFollowUp reports whether q reads as a follow-up to an earlier question:
-// it opens like one, or is too short to stand alone.
-func isFollowUp(q string) bool {
+// leansOnContext reports whether q opens like a follow-up ("what about out
+// of hours?").
+func leansOnContext(q string) bool {
 	l := strings.ToLower(strings.TrimSpace(q))
 	for _, s := range followUpStarts {
 		if strings.HasPrefix(l, s) {
 			return true
 		}
 	}
-	return len(strings.Fields(l)) <= 3
+	return false
 }
 
-// contextMax bounds the remembered question text.
-const contextMax = 500
+// shortQuestion is at most this many words: it may stand alone ("CSE
+// training courses") or lean on the last question ("out of hours?").
+const shortQuestion = 4
+
+// topicMax bounds the remembered context: the topic and the latest
+// follow-up, not the whole conversation.
+const topicMax = 300
+
+// search answers q, using the conversation's last question as context when
+// q is a follow-up: always when it opens like one, and when it is short and
+// has no answer of its own. It reports whether the context was used.
+func (e *Engine) search(ctx context.Context, q, area string, conv Conversation) (SearchResult, bool, error) {
+	req := SearchRequest{Query: q, Area: area, Limit: e.opts.Answers + e.opts.Contacts}
+	if conv.LastQuestion == "" {
+		res, err := e.kb.Search(ctx, req)
+		return res, false, err
+	}
+	if leansOnContext(q) {
+		req.Context = conv.LastQuestion
+		res, err := e.kb.Search(ctx, req)
+		return res, true, err
+	}
+	res, err := e.kb.Search(ctx, req)
+	if err != nil || len(res.Hits) > 0 || len(strings.Fields(q)) > shortQuestion {
+		return res, false, err
+	}
+	req.Context = conv.LastQuestion
+	withContext, err := e.kb.Search(ctx, req)
+	if err != nil || len(withContext.Hits) == 0 {
+		return res, false, err
+	}
+	return withContext, true, nil
+}
+
+// remember is the context to keep after answering q: q itself, or for a
+// follow-up, the topic it followed and q.
+func remember(q string, followUp bool, conv Conversation) string {
+	if !followUp {
+		return q
+	}
+	topic := conv.LastQuestion
+	if r := []rune(topic); len(r) > topicMax/2 {
+		topic = string(r[:topicMax/2])
+	}
+	out := topic + " " + q
+	if r := []rune(out); len(r) > topicMax {
+		out = string(r[:topicMax])
+	}
+	return out
+}
 
 func (e *Engine) ask(ctx context.Context, m Message, question string) (Reply, error) {
 	q := strings.TrimSpace(question)
@@ -231,12 +339,7 @@ func (e *Engine) ask(ctx context.Context, m Message, question string) (Reply, er
 		notices = appendNotice(notices, unavailableNotice)
 	}
 
-	req := SearchRequest{Query: q, Area: area, Limit: e.opts.Answers + e.opts.Contacts}
-	followUp := isFollowUp(q) && conv.LastQuestion != ""
-	if followUp {
-		req.Context = conv.LastQuestion
-	}
-	res, err := e.kb.Search(ctx, req)
+	res, followUp, err := e.search(ctx, q, area, conv)
 	if err != nil {
 		return Reply{}, err
 	}
@@ -261,31 +364,29 @@ func (e *Engine) ask(ctx context.Context, m Message, question string) (Reply, er
 				"describe the child instead (\"a 14-year-old boy in year 9\"). I have not kept your question.",
 		})
 	}
-	reply := e.compose(ctx, area, res)
+	reply := e.compose(ctx, area, res, !storeDown)
 	reply.Notices = append(notices, reply.Notices...)
+	sortNotices(reply.Notices)
+	if storeDown {
+		e.log.WarnContext(ctx, "answering without conversation state: the store is unavailable", "platform", m.Platform, "message", m.ID)
+	}
 
 	if !s.PersonalData && !storeDown {
-		remembered := q
-		if followUp {
-			remembered = conv.LastQuestion + " " + q
-		}
-		if r := []rune(remembered); len(r) > contextMax {
-			remembered = string(r[len(r)-contextMax:])
-		}
+		remembered := remember(q, followUp, conv)
 		var docs []string
 		for _, h := range res.Hits {
 			docs = append(docs, h.Document.ID)
 		}
-		err := e.store.SaveConversation(ctx, m.ConversationKey(), Conversation{LastQuestion: remembered, LastArea: area, LastDocs: docs, UpdatedAt: e.clock.Now()})
+		err := e.store.SaveConversation(ctx, m.ConversationKey(), Conversation{LastQuestion: remembered, LastArea: area, LastDocs: docs, LastRef: reply.Ref, UpdatedAt: e.clock.Now()})
 		if err != nil {
 			if reply, err = e.degraded(err, reply); err != nil {
 				return Reply{}, err
 			}
 		}
 	}
-	e.log.InfoContext(ctx, "answered", "platform", m.Platform, "message", m.ID, "conversation", m.ConversationID,
-		"user", m.UserID, "ref", reply.Ref, "hits", len(res.Hits), "confidence", fmt.Sprintf("%.2f", res.Confidence),
-		"follow_up", followUp, "escalate", s.Escalate, "personal_data", s.PersonalData)
+	e.log.InfoContext(ctx, "answered", "platform", m.Platform, "message", m.ID, "ref", reply.Ref,
+		"hits", len(res.Hits), "confidence", fmt.Sprintf("%.2f", res.Confidence), "follow_up", followUp,
+		"escalate", s.Escalate, "personal_data", s.PersonalData, "degraded", storeDown)
 	return reply, nil
 }
 
@@ -312,7 +413,7 @@ func describeKinds(kinds []string) string {
 
 // compose turns a search result into a Reply: answer cards, contact cards,
 // consultation and feedback buttons, follow-up suggestions.
-func (e *Engine) compose(ctx context.Context, area string, res SearchResult) Reply {
+func (e *Engine) compose(ctx context.Context, area string, res SearchResult, feedback bool) Reply {
 	reply := Reply{Ref: newRef()}
 	var processLike bool
 	for _, h := range res.Hits {
@@ -349,7 +450,7 @@ func (e *Engine) compose(ctx context.Context, area string, res SearchResult) Rep
 		}
 	}
 	reply.Buttons = e.consultButtons(area)
-	if len(res.Hits) > 0 {
+	if len(res.Hits) > 0 && feedback {
 		reply.Buttons = append(reply.Buttons,
 			Button{ActionID: ActionHelpful, Label: "Helpful", Value: reply.Ref},
 			Button{ActionID: ActionNotHelpful, Label: "Not helpful", Value: reply.Ref})
@@ -431,34 +532,40 @@ func specialismName(s string) string {
 }
 
 // actNowNotice is the fixed message shown before anything else when a
-// question describes immediate risk: 999, then the council's duty manager,
-// out-of-hours service and police Prevent, from the corpus (looked up each
-// time, so a reloaded corpus's numbers are used at once).
+// question describes immediate risk: 999 first, then the council's duty
+// manager, out-of-hours service and police Prevent team from the corpus
+// (only contacts the search is confident about, looked up each time so a
+// reloaded corpus's numbers are used at once), and the national ACT Early
+// support line.
 func (e *Engine) actNowNotice(ctx context.Context, area string) Notice {
 	lines := []string{"If a child is in immediate danger, call 999 now."}
 	for _, lookup := range []struct{ label, query string }{
 		{"Then tell the duty manager", "duty manager"},
 		{"Out of hours", "out of hours emergency duty team"},
 		{"Police Prevent", "police prevent team"},
-		{"Advice line", "act early support line advice"},
 	} {
 		res, err := e.kb.Search(ctx, SearchRequest{Query: lookup.query, Area: area, Kinds: []string{KindContact}, Limit: 1})
-		if err != nil {
+		if err != nil || len(res.Hits) == 0 {
 			continue
 		}
-		hits := append(res.Hits, res.Suggestions...)
-		if len(hits) == 0 {
-			continue
-		}
-		c := contactCard(hits[0].Document)
+		c := contactCard(res.Hits[0].Document)
 		detail := strings.Join(nonEmpty(c.Name, c.Phone, c.Email), ", ")
 		if c.OutOfHours != "" && lookup.label == "Out of hours" {
 			detail += " (out of hours: " + c.OutOfHours + ")"
 		}
 		lines = append(lines, lookup.label+": "+detail+".")
 	}
-	lines = append(lines, "Follow your immediate-risk procedure; the answer below has it.")
+	lines = append(lines,
+		"For advice about radicalisation, the national ACT Early support line (actearly.uk) is there too.",
+		"Follow your immediate-risk procedure; the answer below has it.")
 	return Notice{Kind: NoticeActNow, Title: "This sounds urgent: act now", Text: strings.Join(lines, "\n")}
+}
+
+// noticeOrder is the order notices are shown in.
+var noticeOrder = map[string]int{NoticeActNow: 0, NoticePersonalData: 1, NoticeUnavailable: 2, NoticeInfo: 3}
+
+func sortNotices(ns []Notice) {
+	slices.SortStableFunc(ns, func(a, b Notice) int { return noticeOrder[a.Kind] - noticeOrder[b.Kind] })
 }
 
 func nonEmpty(ss ...string) []string {
@@ -469,6 +576,16 @@ func nonEmpty(ss ...string) []string {
 		}
 	}
 	return out
+}
+
+// refPattern is what newRef makes.
+var refPattern = regexp.MustCompile(`^[0-9a-f]{16}$`)
+
+// pseudonym stands for a user in feedback records: stable, so repeated
+// feedback can be told apart, but not the platform's user id.
+func pseudonym(userKey string) string {
+	sum := sha256.Sum256([]byte("waymark-feedback:" + userKey))
+	return hex.EncodeToString(sum[:8])
 }
 
 func newRef() string {
@@ -511,7 +628,7 @@ func (e *Engine) area(ctx context.Context, m Message) (Reply, error) {
 	}
 	i := slices.IndexFunc(areas, func(a string) bool { return strings.EqualFold(a, want) })
 	if i < 0 {
-		return Reply{}, Errorf(EInvalid, "I don't know the area %q. Areas I know: %s.", want, strings.Join(areas, ", "))
+		return Reply{}, Errorf(EInvalid, "I don't know that area. Areas I know: %s.", strings.Join(areas, ", "))
 	}
 	if err := e.store.SaveProfile(ctx, m.UserKey(), Profile{Area: areas[i], UpdatedAt: e.clock.Now()}); err != nil {
 		return e.degraded(err, Reply{Text: "I could not save your area just now; I will use " + areaName(e.opts.DefaultArea) + " meanwhile.", Ephemeral: true})
@@ -545,8 +662,10 @@ func (e *Engine) contacts(ctx context.Context, m Message) (Reply, error) {
 		reply.Text = "I found no contacts for that in " + areaName(area) + "."
 	case specialism == "":
 		reply.Text = "Contacts for " + areaName(area) + ":"
-	default:
+	case len(e.kb.Contacts(area, specialism)) > 0:
 		reply.Text = "Contacts for " + specialism + " in " + areaName(area) + ":"
+	default:
+		reply.Text = "Contacts in " + areaName(area) + " that match:"
 	}
 	if err != nil {
 		return e.degraded(err, reply)
@@ -573,7 +692,7 @@ func (e *Engine) consult(ctx context.Context, m Message, specialism string) (Rep
 	reply := Reply{Contacts: cards}
 	switch {
 	case len(cards) == 0 && specialism != "":
-		return Reply{}, Errorf(EInvalid, "No one in %s takes %s consultations. Try consult without a specialism to see who does.", areaName(area), specialism)
+		return Reply{}, Errorf(EInvalid, "No one in %s takes that kind of consultation. Try consult without a specialism to see who does.", areaName(area))
 	case len(cards) == 0:
 		reply.Text = "No specialists in " + areaName(area) + " take consultations through Waymark yet."
 	default:
@@ -599,7 +718,7 @@ func (e *Engine) feedback(ctx context.Context, m Message) (Reply, error) {
 	if s := e.kb.Screen(comment); s.PersonalData {
 		return Reply{}, Errorf(EInvalid, "Your comment included %s, so I have not kept it. Please send it again without identifying details.", describeKinds(s.PersonalKinds))
 	}
-	f := Feedback{UserKey: m.UserKey(), Verdict: VerdictComment, Comment: comment, At: e.clock.Now()}
+	f := Feedback{UserKey: pseudonym(m.UserKey()), Verdict: VerdictComment, Comment: comment, At: e.clock.Now()}
 	if err := e.store.SaveFeedback(ctx, f); err != nil {
 		return e.degraded(err, Reply{Text: "I could not record your feedback just now; please try again later.", Ephemeral: true})
 	}

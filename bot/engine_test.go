@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -200,29 +201,108 @@ func TestRiskGetsActNowFirst(t *testing.T) {
 func TestFollowUpUsesPreviousQuestion(t *testing.T) {
 	store := mustStore(t, redistest.Shared(t))
 	e := mustEngine(t, store)
-	mustHandle(t, e, msg("how do I make a prevent referral"))
-	r := mustHandle(t, e, msg("what about out of hours?"))
-	if len(r.Answers) == 0 || r.Answers[0].DocID != "wv-prevent-out-of-hours" {
-		t.Errorf("answers = %v, want the out-of-hours Prevent process first", answerIDs(r))
+	const topic, followUp = "what are the warning signs of radicalisation", "and what about online?"
+	mustHandle(t, e, msg(topic))
+	with := mustHandle(t, e, msg(followUp))
+	// The same words in a conversation with no earlier question.
+	fresh := msg(followUp)
+	fresh.ConversationID = "conv-2"
+	without := mustHandle(t, e, fresh)
+	if len(with.Answers) == 0 || with.Answers[0].DocID != "wv-guidance-indicators" {
+		t.Errorf("with context: %v, want the indicators guidance first", answerIDs(with))
 	}
-	// Each conversation keeps its own context.
-	other := msg("what about out of hours?")
-	other.ConversationID = "conv-2"
-	mustHandle(t, e, other)
+	if len(without.Answers) > 0 && without.Answers[0].DocID == "wv-guidance-indicators" {
+		t.Errorf("without context %v: the test needs a follow-up whose answer depends on context", answerIDs(without))
+	}
 	ctx := context.Background()
 	one, err := store.Conversation(ctx, msg("").ConversationKey())
 	if err != nil {
 		t.Fatal(err)
 	}
-	two, err := store.Conversation(ctx, other.ConversationKey())
+	two, err := store.Conversation(ctx, fresh.ConversationKey())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(one.LastQuestion, "prevent referral") || !strings.Contains(one.LastQuestion, "out of hours") {
-		t.Errorf("conversation 1 remembers %q, want both questions", one.LastQuestion)
+	if !strings.Contains(one.LastQuestion, "warning signs") || !strings.Contains(one.LastQuestion, "online") {
+		t.Errorf("conversation 1 remembers %q, want the topic and the follow-up", one.LastQuestion)
 	}
-	if two.LastQuestion != "what about out of hours?" {
+	if two.LastQuestion != followUp {
 		t.Errorf("conversation 2 remembers %q, want only its own question", two.LastQuestion)
+	}
+}
+
+func TestShortStandaloneQuestionIsNotAFollowUp(t *testing.T) {
+	e := mustEngine(t, mustStore(t, redistest.Shared(t)))
+	mustHandle(t, e, msg("how do I make a prevent referral"))
+	r := mustHandle(t, e, msg("who is the LADO"))
+	if len(r.Contacts) == 0 || r.Contacts[0].DocID != "wv-contact-lado" {
+		t.Errorf("contacts %v: a short question with its own answer must not be bent by the last one", contactIDs(r))
+	}
+}
+
+func TestSharedChannelsKeepContextPerThreadAndPerson(t *testing.T) {
+	store := mustStore(t, redistest.Shared(t))
+	e := mustEngine(t, store)
+	in := func(user, thread, text string) bot.Message {
+		m := msg(text)
+		m.Platform, m.ConversationID, m.Shared, m.UserID, m.ThreadID = bot.PlatformSlack, "C1", true, user, thread
+		return m
+	}
+	mustHandle(t, e, in("U1", "100.1", "what are the warning signs of radicalisation"))
+	for _, other := range []bot.Message{in("U2", "100.1", "and what about online?"), in("U1", "200.1", "and what about online?")} {
+		r := mustHandle(t, e, other)
+		if len(r.Answers) > 0 && r.Answers[0].DocID == "wv-guidance-indicators" {
+			t.Errorf("user %s in thread %s got U1's context: %v", other.UserID, other.ThreadID, answerIDs(r))
+		}
+	}
+	r := mustHandle(t, e, in("U1", "100.1", "and what about online?"))
+	if len(r.Answers) == 0 || r.Answers[0].DocID != "wv-guidance-indicators" {
+		t.Errorf("the same person in the same thread: %v, want the context used", answerIDs(r))
+	}
+}
+
+func TestCommandsTypedAsText(t *testing.T) {
+	store := mustStore(t, redistest.Shared(t))
+	e := mustEngine(t, store)
+	r := mustHandle(t, e, msg("area wyvern vale"))
+	if !strings.HasPrefix(r.Text, "Done: your questions will be answered for Wyvern Vale") {
+		t.Errorf("area typed as text: %q", r.Text)
+	}
+	r = mustHandle(t, e, msg("/contacts psychology"))
+	if len(r.Contacts) != 2 {
+		t.Errorf("contacts typed as text: %v", contactIDs(r))
+	}
+	// A question that starts with a command word is still a question.
+	r = mustHandle(t, e, msg("consult with psychology about a boy fixated on school shootings"))
+	if r.Form != nil || len(r.Answers) == 0 {
+		t.Errorf("a question was run as a command: %+v", r)
+	}
+	// Identifying details in a command's words are refused and not echoed.
+	_, err := e.Handle(context.Background(), msg("area Kieran Dobbs DOB 04/05/2012"))
+	if bot.ErrorKind(err) != bot.EInvalid || strings.Contains(bot.ErrorMessage(err), "Kieran") || strings.Contains(bot.ErrorMessage(err), "2012") {
+		t.Errorf("identifying area: %v", err)
+	}
+}
+
+func TestFeedbackIsRecordedWithTheDocumentsShown(t *testing.T) {
+	store := mustStore(t, redistest.Shared(t))
+	e := mustEngine(t, store)
+	answer := mustHandle(t, e, msg("how do I make a prevent referral"))
+	mustHandle(t, e, bot.Message{Platform: bot.PlatformWeb, ConversationID: "conv-1", UserID: "u1", Action: &bot.Action{ID: bot.ActionHelpful, Value: answer.Ref}})
+	entries, err := store.Client().XRange(context.Background(), store.Keys().Feedback(), "-", "+").Result()
+	if err != nil || len(entries) != 1 {
+		t.Fatalf("feedback stream: %v, %v", entries, err)
+	}
+	v := entries[0].Values
+	if v["ref"] != answer.Ref || v["verdict"] != bot.VerdictHelpful || !strings.Contains(fmt.Sprint(v["docs"]), "wv-prevent-referral") {
+		t.Errorf("entry = %v", v)
+	}
+	if strings.Contains(fmt.Sprint(v["user"]), "u1") {
+		t.Errorf("the user is stored as %v: want a pseudonym, not the platform id", v["user"])
+	}
+	if _, err := e.Handle(context.Background(), bot.Message{Platform: bot.PlatformWeb, ConversationID: "conv-1", UserID: "u1",
+		Action: &bot.Action{ID: bot.ActionHelpful, Value: "anything at all, even a name"}}); bot.ErrorKind(err) != bot.EInvalid {
+		t.Errorf("a forged feedback value: %v", err)
 	}
 }
 

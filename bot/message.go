@@ -43,9 +43,12 @@ type Message struct {
 	ID             string // the platform's id for this event or message, for logs and de-duplication
 	ConversationID string // where to answer: a DM, channel or web session; opaque to the engine
 	ThreadID       string // the thread to answer in, if any
-	UserID         string // the platform's user id
-	UserName       string // a handle to show people (duty managers), may be empty
-	TeamID         string // the workspace or tenant, may be empty
+	// Shared is true when several people use the conversation (a channel),
+	// false for a direct message or a web chat session.
+	Shared   bool
+	UserID   string // the platform's user id
+	UserName string // a handle to show people (duty managers), may be empty
+	TeamID   string // the workspace or tenant, may be empty
 
 	Command string // one of the Cmd constants; empty for a plain question
 	Text    string // the question, or the command's arguments
@@ -59,9 +62,16 @@ type Action struct {
 	Value string
 }
 
-// ConversationKey identifies a conversation across platforms.
+// ConversationKey identifies the conversation whose context a follow-up
+// uses. In a shared channel that is one person's thread, so practitioners
+// asking in the same channel never share context; in a direct message or a
+// web session it is the whole conversation.
 func (m Message) ConversationKey() string {
-	return m.Platform + ":" + m.TeamID + ":" + m.ConversationID
+	k := m.Platform + ":" + m.TeamID + ":" + m.ConversationID
+	if m.Shared {
+		k += ":" + m.ThreadID + ":" + m.UserID
+	}
+	return k
 }
 
 // UserKey identifies a user across platforms.

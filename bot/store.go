@@ -12,6 +12,7 @@ type Conversation struct {
 	LastQuestion string    // the last question answered
 	LastArea     string    // the area it was answered for
 	LastDocs     []string  // ids of the documents shown
+	LastRef      string    // the Reply.Ref of the last answer, for feedback
 	UpdatedAt    time.Time // when it was saved
 }
 
@@ -32,7 +33,7 @@ const (
 // the documents shown, not the question.
 type Feedback struct {
 	Ref     string // Reply.Ref, when about an answer
-	UserKey string
+	UserKey string // a pseudonym of the user, not their platform id
 	Verdict string // one of the Verdict constants
 	Comment string // from the feedback command; never holds personal data
 	Docs    []string

@@ -19,6 +19,7 @@ type conversationRecord struct {
 	LastQuestion string    `json:"last_question,omitempty"`
 	LastArea     string    `json:"last_area,omitempty"`
 	LastDocs     []string  `json:"last_docs,omitempty"`
+	LastRef      string    `json:"last_ref,omitempty"`
 	UpdatedAt    time.Time `json:"updated_at"`
 }
 
