@@ -104,7 +104,14 @@ func (a *app) serve(ctx context.Context) error {
 		a.log.Warn("redis is not answering yet: answering without conversation state until it does", "err", err)
 	}
 
-	engine := bot.NewEngine(kb, store, bot.EngineOptions{Log: a.log, DefaultArea: base.Corpus().Area})
+	desk, err := a.openDesk(kb, store)
+	if err != nil {
+		return fmt.Errorf("consultations: %w", err)
+	}
+	engine := bot.NewEngine(kb, store, bot.EngineOptions{Log: a.log, DefaultArea: base.Corpus().Area, Desk: desk})
+	if desk != nil {
+		go desk.Run(ctx, a.cfg.Escalation.Tick)
+	}
 	srv := handlers.NewServer(a.log, map[string]handlers.Check{"redis": store.Ping})
 	if a.cfg.HTTP.WebChat {
 		web.New(engine, a.log).Mount(srv)
@@ -125,7 +132,8 @@ func (a *app) serve(ctx context.Context) error {
 	go func() { served <- hs.Serve(ln) }()
 	url := "http://" + ln.Addr().String()
 	fmt.Fprintf(a.stdout, "Waymark is answering on %s (corpus: %d documents, %s)\n", url, len(base.Corpus().Docs), corpusName(a.cfg))
-	a.log.Info("serving", "addr", ln.Addr().String(), "web_chat", a.cfg.HTTP.WebChat, "slack", a.cfg.Slack.Enabled(), "redis_embedded", !a.cfg.Redis.Configured())
+	a.log.Info("serving", "addr", ln.Addr().String(), "web_chat", a.cfg.HTTP.WebChat, "slack", a.cfg.Slack.Enabled(),
+		"consultations", desk != nil, "redis_embedded", !a.cfg.Redis.Configured())
 
 	select {
 	case err := <-served:

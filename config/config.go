@@ -38,6 +38,9 @@ type Config struct {
 	Redis  RedisConfig  `mapstructure:"redis"`
 	Slack  SlackConfig  `mapstructure:"slack"`
 
+	Consultations ConsultationsConfig `mapstructure:"consultations"`
+	Escalation    EscalationConfig    `mapstructure:"escalation"`
+
 	// File is the configuration file that was read, or "".
 	File string `mapstructure:"-"`
 }
@@ -99,6 +102,84 @@ type SlackConfig struct {
 // Enabled reports whether Slack is configured.
 func (s SlackConfig) Enabled() bool { return s.BotToken != "" }
 
+// ConsultationsConfig says who takes consultation requests. With no
+// queues, consult shows the bookable specialists' contact details instead.
+type ConsultationsConfig struct {
+	// Specialists lists, per specialism, who may claim its requests:
+	// "slack:U0123" or "slack:T01:U0123".
+	Specialists map[string][]string `mapstructure:"specialists"`
+	// Queues is where each specialism's new requests are posted:
+	// "slack:channel:C0123".
+	Queues map[string]string `mapstructure:"queues"`
+}
+
+// Enabled reports whether consultations are set up.
+func (c ConsultationsConfig) Enabled() bool { return len(c.Queues) > 0 }
+
+// EscalationConfig is the duty managers' ladder.
+type EscalationConfig struct {
+	// Policies by urgency: urgent and routine.
+	Policies map[string]PolicyConfig `mapstructure:"policies"`
+	// RiskPolicy is the ladder risky questions and escalate commands climb.
+	RiskPolicy string `mapstructure:"risk_policy"`
+	// Tick is how often due timers are checked.
+	Tick time.Duration `mapstructure:"tick"`
+	// WorkingHours count working days for routine SLAs.
+	WorkingHours WorkingHoursConfig `mapstructure:"working_hours"`
+}
+
+// PolicyConfig is one urgency's SLA and ladder.
+type PolicyConfig struct {
+	ClaimWithin            time.Duration `mapstructure:"claim_within"`
+	ClaimWithinWorkingDays int           `mapstructure:"claim_within_working_days"`
+	Levels                 []LevelConfig `mapstructure:"levels"`
+}
+
+// LevelConfig is one rung of the ladder.
+type LevelConfig struct {
+	Name        string        `mapstructure:"name"`
+	Targets     []string      `mapstructure:"targets"` // "slack:channel:C0DUTY", "slack:user:U0SVC"
+	Repeat      int           `mapstructure:"repeat"`
+	RepeatEvery time.Duration `mapstructure:"repeat_every"`
+}
+
+// WorkingHoursConfig is the working calendar; empty fields keep the
+// defaults (Europe/London, Monday to Friday 09:00-17:00, bank holidays of
+// England and Wales).
+type WorkingHoursConfig struct {
+	Location     string   `mapstructure:"location"`
+	Start        string   `mapstructure:"start"`
+	End          string   `mapstructure:"end"`
+	BankHolidays []string `mapstructure:"bank_holidays"` // replace the built-in list when set
+}
+
+// Target is a parsed "platform:kind:id" (or "platform:team:kind:id").
+type Target struct{ Platform, TeamID, Kind, ID string }
+
+// ParseTarget reads a target string.
+func ParseTarget(s string) (Target, error) {
+	parts := strings.Split(strings.TrimSpace(s), ":")
+	var t Target
+	switch len(parts) {
+	case 3:
+		t = Target{Platform: parts[0], Kind: parts[1], ID: parts[2]}
+	case 4:
+		t = Target{Platform: parts[0], TeamID: parts[1], Kind: parts[2], ID: parts[3]}
+	default:
+		return t, fmt.Errorf("target %q must be platform:kind:id, like slack:channel:C0123", s)
+	}
+	if t.Platform != "slack" {
+		return t, fmt.Errorf("target %q: only slack targets can be prompted so far", s)
+	}
+	if t.Kind != "channel" && t.Kind != "user" {
+		return t, fmt.Errorf("target %q: kind must be channel or user", s)
+	}
+	if t.ID == "" {
+		return t, fmt.Errorf("target %q has no id", s)
+	}
+	return t, nil
+}
+
 // defaults lists every key with its default; a key not here is unknown.
 var defaults = map[string]any{
 	"corpus.dir":             "",
@@ -122,6 +203,16 @@ var defaults = map[string]any{
 	"slack.app_token":        "",
 	"slack.api_url":          "https://slack.com/api/",
 	"slack.workers":          8,
+
+	"consultations.specialists":              map[string]any{},
+	"consultations.queues":                   map[string]any{},
+	"escalation.policies":                    map[string]any{},
+	"escalation.risk_policy":                 "urgent",
+	"escalation.tick":                        "15s",
+	"escalation.working_hours.location":      "",
+	"escalation.working_hours.start":         "",
+	"escalation.working_hours.end":           "",
+	"escalation.working_hours.bank_holidays": []string{},
 }
 
 // Keys returns every configuration key, sorted.
@@ -181,7 +272,7 @@ func Load(src Sources) (*Config, error) {
 			return nil, &Error{Problems: []string{fmt.Sprintf("config file %s: %v", file, err)}}
 		}
 		for _, k := range v.AllKeys() {
-			if _, ok := defaults[k]; !ok {
+			if _, ok := defaults[k]; !ok && !underMap(k) {
 				problems = append(problems, fmt.Sprintf("%s: unknown setting %q", file, k))
 			}
 		}
@@ -228,6 +319,19 @@ func redactURL(raw string) string {
 		return "(unparseable)"
 	}
 	return u.Redacted()
+}
+
+// mapSettings hold maps whose keys the council chooses (specialisms,
+// urgencies), so keys beneath them are not unknown.
+var mapSettings = []string{"consultations.specialists.", "consultations.queues.", "escalation.policies."}
+
+func underMap(k string) bool {
+	for _, m := range mapSettings {
+		if strings.HasPrefix(k, m) {
+			return true
+		}
+	}
+	return false
 }
 
 func lookup(getenv func(string) string, name string) (string, bool) {
@@ -305,6 +409,60 @@ func (c *Config) validate() []string {
 	}
 	if s.Workers < 1 || s.Workers > 256 {
 		p = append(p, fmt.Sprintf("slack.workers must be between 1 and 256, not %d", s.Workers))
+	}
+	p = append(p, c.validateDesk()...)
+	return p
+}
+
+func (c *Config) validateDesk() []string {
+	var p []string
+	cs := c.Consultations
+	if !cs.Enabled() {
+		return nil
+	}
+	if !c.Slack.Enabled() {
+		p = append(p, "consultations need Slack configured: queues and prompts are posted there")
+	}
+	for specialism, q := range cs.Queues {
+		if _, err := ParseTarget(q); err != nil {
+			p = append(p, fmt.Sprintf("consultations.queues.%s: %v", specialism, err))
+		}
+		if len(cs.Specialists[specialism]) == 0 {
+			p = append(p, fmt.Sprintf("consultations.specialists.%s: the %s queue needs specialists who can claim", specialism, specialism))
+		}
+	}
+	e := c.Escalation
+	for _, u := range []string{"urgent", "routine"} {
+		pol, ok := e.Policies[u]
+		if !ok {
+			p = append(p, fmt.Sprintf("escalation.policies.%s is missing", u))
+			continue
+		}
+		if pol.ClaimWithin <= 0 && pol.ClaimWithinWorkingDays <= 0 {
+			p = append(p, fmt.Sprintf("escalation.policies.%s needs claim_within or claim_within_working_days", u))
+		}
+		if len(pol.Levels) == 0 {
+			p = append(p, fmt.Sprintf("escalation.policies.%s needs levels", u))
+		}
+		for i, l := range pol.Levels {
+			if len(l.Targets) == 0 {
+				p = append(p, fmt.Sprintf("escalation.policies.%s.levels[%d] needs targets", u, i))
+			}
+			for _, t := range l.Targets {
+				if _, err := ParseTarget(t); err != nil {
+					p = append(p, fmt.Sprintf("escalation.policies.%s.levels[%d]: %v", u, i, err))
+				}
+			}
+			if l.RepeatEvery <= 0 {
+				p = append(p, fmt.Sprintf("escalation.policies.%s.levels[%d] needs repeat_every, like 10m", u, i))
+			}
+		}
+	}
+	if _, ok := e.Policies[e.RiskPolicy]; !ok {
+		p = append(p, fmt.Sprintf("escalation.risk_policy %q is not a policy", e.RiskPolicy))
+	}
+	if e.Tick <= 0 {
+		p = append(p, "escalation.tick must be a positive duration")
 	}
 	return p
 }

@@ -196,3 +196,69 @@ func TestServeProblems(t *testing.T) {
 		t.Errorf("a password was shown: %s", msg)
 	}
 }
+
+const deskYAML = `
+slack:
+  bot_token: xoxb-test
+  signing_secret: s
+consultations:
+  specialists:
+    psychology: ["slack:U0PSY1", "slack:T01:U0PSY2"]
+    prevent: ["slack:U0PRV1"]
+  queues:
+    psychology: slack:channel:C0PSYQ
+    prevent: slack:channel:C0PRVQ
+escalation:
+  tick: 10s
+  policies:
+    urgent:
+      claim_within: 30m
+      levels:
+        - {name: duty manager, targets: ["slack:channel:C0DUTY"], repeat: 2, repeat_every: 10m}
+        - {name: service manager, targets: ["slack:user:U0SVC"], repeat: 1, repeat_every: 15m}
+    routine:
+      claim_within_working_days: 2
+      levels:
+        - {name: duty manager, targets: ["slack:channel:C0DUTY"], repeat: 0, repeat_every: 1h}
+`
+
+func TestConsultationSettings(t *testing.T) {
+	t.Chdir(t.TempDir())
+	c, err := config.Load(config.Sources{File: writeFile(t, "w.yaml", deskYAML)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.Consultations.Enabled() || len(c.Consultations.Specialists["psychology"]) != 2 || c.Consultations.Queues["prevent"] != "slack:channel:C0PRVQ" {
+		t.Errorf("consultations = %+v", c.Consultations)
+	}
+	u := c.Escalation.Policies["urgent"]
+	if u.ClaimWithin != 30*time.Minute || len(u.Levels) != 2 || u.Levels[1].RepeatEvery != 15*time.Minute || u.Levels[0].Targets[0] != "slack:channel:C0DUTY" {
+		t.Errorf("urgent = %+v", u)
+	}
+	if c.Escalation.Policies["routine"].ClaimWithinWorkingDays != 2 || c.Escalation.Tick != 10*time.Second || c.Escalation.RiskPolicy != "urgent" {
+		t.Errorf("escalation = %+v", c.Escalation)
+	}
+	if tg, err := config.ParseTarget("slack:T01:user:U0SVC"); err != nil || tg.TeamID != "T01" || tg.Kind != "user" {
+		t.Errorf("ParseTarget = %+v, %v", tg, err)
+	}
+}
+
+func TestConsultationProblems(t *testing.T) {
+	t.Chdir(t.TempDir())
+	bad := strings.NewReplacer("slack:channel:C0PRVQ", "teams:channel:X", "claim_within_working_days: 2", "claim_within_working_days: 0",
+		"repeat_every: 15m", "repeat_every: 0s", `prevent: ["slack:U0PRV1"]`, "").Replace(deskYAML)
+	_, err := config.Load(config.Sources{File: writeFile(t, "w.yaml", bad)})
+	if err == nil {
+		t.Fatal("want errors")
+	}
+	for _, want := range []string{
+		"consultations.queues.prevent: target \"teams:channel:X\": only slack targets",
+		"consultations.specialists.prevent",
+		"escalation.policies.routine needs claim_within",
+		"escalation.policies.urgent.levels[1] needs repeat_every",
+	} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error lacks %q:\n%v", want, err)
+		}
+	}
+}

@@ -69,3 +69,57 @@ func crc16(s string) uint16 {
 	}
 	return crc
 }
+
+// ConsultationSeq is the counter consultation references are taken from
+// with INCR: <prefix>:{seq:consultation}.
+func (k Keys) ConsultationSeq() string {
+	return k.Prefix + ":{seq:consultation}"
+}
+
+// Consultation is the hash holding one consultation: <prefix>:{cons:<ref>}.
+// Anything added per consultation later goes under the same tag, as
+// <prefix>:{cons:<ref>}:<what>, so one script can change it atomically.
+func (k Keys) Consultation(ref string) string {
+	return k.Prefix + ":{cons:" + ref + "}"
+}
+
+// ConsultationsOf is the sorted set of the references a practitioner
+// requested, scored by creation time: <prefix>:{user:<userKey>}:consultations.
+func (k Keys) ConsultationsOf(userKey string) string {
+	return k.Prefix + ":{user:" + userKey + "}:consultations"
+}
+
+// Audit is the key of the audit stream: <prefix>:{audit}.
+func (k Keys) Audit() string {
+	return k.Prefix + ":{audit}"
+}
+
+// EscalationSeq is the counter escalation ids are taken from with INCR:
+// <prefix>:{seq:escalation}.
+func (k Keys) EscalationSeq() string {
+	return k.Prefix + ":{seq:escalation}"
+}
+
+// Escalation is the hash holding one escalation: <prefix>:{esc:<id>}.
+func (k Keys) Escalation(id string) string {
+	return k.Prefix + ":{esc:" + id + "}"
+}
+
+// Timers is the sorted set of timer ids scored by due time in unix
+// milliseconds: <prefix>:{timers}.
+func (k Keys) Timers() string {
+	return k.Prefix + ":{timers}"
+}
+
+// TimerBodies is the hash from timer id to the timer as JSON:
+// <prefix>:{timers}:bodies.
+func (k Keys) TimerBodies() string {
+	return k.Prefix + ":{timers}:bodies"
+}
+
+// TimerBatch holds, for a minute, the timers one TakeDue call took, so
+// that go-redis retrying the call after a lost reply gets the same timers
+// rather than losing them: <prefix>:{timers}:taken:<op>.
+func (k Keys) TimerBatch(op string) string {
+	return k.Prefix + ":{timers}:taken:" + op
+}

@@ -1,0 +1,461 @@
+package bot_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/slack-go/slack/slacktest"
+
+	"github.com/waymarkhq/waymark/bot"
+	"github.com/waymarkhq/waymark/bot/redisstore"
+	wslack "github.com/waymarkhq/waymark/handlers/slack"
+	"github.com/waymarkhq/waymark/internal/redistest"
+)
+
+// stepClock is a clock the test moves by hand.
+type stepClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *stepClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *stepClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+// post is one message the desk sent to Slack.
+type post struct{ channel, text, blocks string }
+
+// slackRecorder is slacktest standing in for Slack, recording posts.
+type slackRecorder struct {
+	srv   *slacktest.Server
+	mu    sync.Mutex
+	posts []post
+}
+
+func newSlackRecorder(tb testing.TB) *slackRecorder {
+	r := &slackRecorder{}
+	r.srv = slacktest.NewTestServer(func(c slacktest.Customize) {
+		c.Handle("/chat.postMessage", func(w http.ResponseWriter, req *http.Request) {
+			req.ParseForm()
+			r.mu.Lock()
+			r.posts = append(r.posts, post{req.Form.Get("channel"), req.Form.Get("text"), req.Form.Get("blocks")})
+			r.mu.Unlock()
+			fmt.Fprintf(w, `{"ok":true,"channel":%q,"ts":"1700000000.000100"}`, req.Form.Get("channel"))
+		})
+	})
+	r.srv.Start()
+	tb.Cleanup(r.srv.Stop)
+	return r
+}
+
+// to returns the posts sent to channel so far.
+func (r *slackRecorder) to(channel string) []post {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out []post
+	for _, p := range r.posts {
+		if p.channel == channel {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+const (
+	practitioner = "UPRAC1"
+	otherWorker  = "UPRAC2"
+	psych1       = "UPSY1"
+	psych2       = "UPSY2"
+	dutyChannel  = "CDUTY"
+	serviceMgr   = "USVC1"
+	psychQueue   = "CPSYQ"
+	preventQueue = "CPRVQ"
+)
+
+func slackTarget(kind, id string) bot.Target {
+	return bot.Target{Platform: bot.PlatformSlack, TeamID: "T1", Kind: kind, ID: id}
+}
+
+// deskFixture is an engine with a desk on a real Redis, notifying slacktest.
+type deskFixture struct {
+	engine *bot.Engine
+	desk   *bot.Desk
+	store  *redisstore.Store
+	clock  *stepClock
+	slack  *slackRecorder
+}
+
+func newDeskFixture(tb testing.TB, srv *redistest.Server, prefix string, clock *stepClock, rec *slackRecorder) *deskFixture {
+	tb.Helper()
+	store, err := redisstore.New(redisstore.Config{URL: srv.URL(), Prefix: prefix})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { store.Close() })
+	notifier, err := wslack.NewNotifier(wslack.Config{BotToken: "xoxb-test", APIURL: rec.srv.GetAPIURL()})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	cal, err := bot.DefaultCalendar()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	levels := []bot.EscalationLevel{
+		{Name: "duty manager", Targets: []bot.Target{slackTarget(bot.TargetChannel, dutyChannel)}, Repeat: 1, RepeatEvery: 10 * time.Minute},
+		{Name: "service manager", Targets: []bot.Target{slackTarget(bot.TargetUser, serviceMgr)}, Repeat: 0, RepeatEvery: 15 * time.Minute},
+	}
+	kb := mustKnowledge(tb)
+	desk, err := bot.NewDesk(kb, bot.DeskOptions{
+		Consultations: store, Escalations: store, Timers: store, Notifier: notifier,
+		Specialists: map[string][]string{"psychology": {"slack:" + psych1, "slack:T1:" + psych2}, "prevent": {"slack:UPRV1"}},
+		Queues:      map[string]bot.Target{"psychology": slackTarget(bot.TargetChannel, psychQueue), "prevent": slackTarget(bot.TargetChannel, preventQueue)},
+		Policies: map[string]bot.EscalationPolicy{
+			bot.UrgencyUrgent:  {Urgency: bot.UrgencyUrgent, ClaimWithin: 30 * time.Minute, Levels: levels},
+			bot.UrgencyRoutine: {Urgency: bot.UrgencyRoutine, ClaimWithinWorkingDays: 2, Levels: levels},
+		},
+		Calendar: cal,
+		Clock:    clock,
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	engine := bot.NewEngine(kb, store, bot.EngineOptions{Clock: clock, DefaultArea: "Wyvern Vale", Desk: desk})
+	return &deskFixture{engine: engine, desk: desk, store: store, clock: clock, slack: rec}
+}
+
+func newDesk(tb testing.TB) *deskFixture {
+	// Tuesday 24 November 2026, 10:00 in London: inside working hours.
+	clock := &stepClock{t: time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)}
+	return newDeskFixture(tb, redistest.Shared(tb), redistest.Prefix(tb), clock, newSlackRecorder(tb))
+}
+
+func from(user string) bot.Message {
+	return bot.Message{Platform: bot.PlatformSlack, TeamID: "T1", UserID: user, UserName: "name-" + user, ConversationID: "D" + user, ID: "m-" + user}
+}
+
+func (f *deskFixture) handle(tb testing.TB, m bot.Message) (bot.Reply, error) {
+	tb.Helper()
+	return f.engine.Handle(context.Background(), m)
+}
+
+func (f *deskFixture) must(tb testing.TB, m bot.Message) bot.Reply {
+	tb.Helper()
+	r, err := f.handle(tb, m)
+	if err != nil {
+		tb.Fatalf("Handle(%s %+v): %v", m.Command, m.Action, err)
+	}
+	return r
+}
+
+func action(user, id, value string) bot.Message {
+	m := from(user)
+	m.Action = &bot.Action{ID: id, Value: value}
+	return m
+}
+
+func command(user, cmd, text string) bot.Message {
+	m := from(user)
+	m.Command, m.Text = cmd, text
+	return m
+}
+
+// book submits the booking form and returns the new reference.
+func (f *deskFixture) book(tb testing.TB, user, specialism, urgency, question string) string {
+	tb.Helper()
+	m := action(user, bot.ActionBook, "")
+	m.Form = map[string]string{"specialism": specialism, "urgency": urgency, "question": question, "area": "Wyvern Vale", "times": "Tuesday afternoon"}
+	r := f.must(tb, m)
+	ref := refIn(r.Text)
+	if ref == "" {
+		tb.Fatalf("no reference in %q", r.Text)
+	}
+	return ref
+}
+
+func refIn(s string) string {
+	i := strings.Index(s, "WM-")
+	if i < 0 || len(s) < i+9 {
+		return ""
+	}
+	return s[i : i+9]
+}
+
+func (f *deskFixture) tick(tb testing.TB) int {
+	tb.Helper()
+	n, err := f.desk.Tick(context.Background())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return n
+}
+
+func TestConsultationLifecycle(t *testing.T) {
+	f := newDesk(t)
+	form := f.must(t, command(practitioner, bot.CmdConsult, "psychology"))
+	if form.Form == nil || form.Form.ID != bot.ActionBook || len(form.Form.Fields) != 5 {
+		t.Fatalf("consult = %+v, want the booking form", form)
+	}
+	question := "13 year old boy fixated on school shootings, how do I talk to him about it"
+	ref := f.book(t, practitioner, "psychology", bot.UrgencyRoutine, question)
+
+	queue := f.slack.to(psychQueue)
+	if len(queue) != 1 || !strings.Contains(queue[0].text, ref) || !strings.Contains(queue[0].blocks, `"claim"`) {
+		t.Fatalf("queue posts = %+v, want one with a Claim button", queue)
+	}
+	if strings.Contains(queue[0].text+queue[0].blocks, "school shootings") {
+		t.Error("the queue post shows the question: only the requester and claimant may see it")
+	}
+
+	claimed := f.must(t, action(psych1, bot.ActionClaim, ref))
+	if !strings.Contains(claimed.Text, question) {
+		t.Errorf("the claimant should see the details: %q", claimed.Text)
+	}
+	if dm := f.slack.to(practitioner); len(dm) != 1 || !strings.Contains(dm[0].text, "name-"+psych1+" has your consultation request "+ref) {
+		t.Errorf("practitioner told = %+v", dm)
+	}
+	if q := f.slack.to(psychQueue); len(q) != 2 || !strings.Contains(q[1].text, "claimed by name-"+psych1) {
+		t.Errorf("queue told = %+v", q)
+	}
+
+	// Replies are relayed both ways.
+	f.must(t, command(practitioner, bot.CmdReply, ref+" is Thursday at 2 ok?"))
+	if dm := f.slack.to(psych1); len(dm) != 1 || !strings.Contains(dm[0].text, "is Thursday at 2 ok?") {
+		t.Errorf("relayed to specialist = %+v", dm)
+	}
+	f.must(t, command(psych1, bot.CmdReply, ref+" yes, I will call you"))
+	if dm := f.slack.to(practitioner); len(dm) != 2 || !strings.Contains(dm[1].text, "yes, I will call you") {
+		t.Errorf("relayed to practitioner = %+v", dm)
+	}
+	if _, err := f.handle(t, command(otherWorker, bot.CmdReply, ref+" can I join?")); bot.ErrorKind(err) != bot.EForbidden {
+		t.Errorf("an outsider's relay: %v", err)
+	}
+
+	f.must(t, command(psych1, bot.CmdClose, ref+" talked through; see the SEND pathway"))
+	if dm := f.slack.to(practitioner); len(dm) != 3 || !strings.Contains(dm[2].text, "see the SEND pathway") {
+		t.Errorf("outcome told = %+v", dm)
+	}
+	c, err := f.store.Consultation(context.Background(), ref)
+	if err != nil || c.State != bot.StateClosed || c.Outcome != "talked through; see the SEND pathway" {
+		t.Errorf("stored = %+v, %v", c, err)
+	}
+
+	var actions []string
+	err = f.store.AuditSince(context.Background(), time.Time{}, func(e bot.AuditEntry) error {
+		if e.Ref == ref {
+			actions = append(actions, e.Action+" by "+e.Actor)
+		}
+		return nil
+	})
+	want := []string{
+		"created by slack:T1:" + practitioner, "claimed by slack:T1:" + psych1,
+		"replied by slack:T1:" + practitioner, "replied by slack:T1:" + psych1, "closed by slack:T1:" + psych1,
+	}
+	if err != nil || strings.Join(actions, "; ") != strings.Join(want, "; ") {
+		t.Errorf("audit = %v, %v\nwant %v", actions, err, want)
+	}
+	mine := f.must(t, command(practitioner, bot.CmdMy, ""))
+	if !strings.Contains(mine.Text, ref+" · psychology · routine · closed") {
+		t.Errorf("my = %q", mine.Text)
+	}
+}
+
+func TestConcurrentClaimsHaveOneWinner(t *testing.T) {
+	f := newDesk(t)
+	ref := f.book(t, practitioner, "psychology", bot.UrgencyUrgent, "need advice on a teenager's online contacts")
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	wins, conflicts := 0, 0
+	for i := range 50 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			who := psych1
+			if i%2 == 1 {
+				who = psych2
+			}
+			_, err := f.handle(t, action(who, bot.ActionClaim, ref))
+			mu.Lock()
+			defer mu.Unlock()
+			switch bot.ErrorKind(err) {
+			case "":
+				wins++
+			case bot.EConflict:
+				conflicts++
+			default:
+				t.Errorf("claim: %v", err)
+			}
+		}()
+	}
+	wg.Wait()
+	if wins != 1 || conflicts != 49 {
+		t.Errorf("%d winners and %d conflicts, want 1 and 49", wins, conflicts)
+	}
+}
+
+func TestOnlySpecialistsClaimAndIdentifyingBookingsAreRefused(t *testing.T) {
+	f := newDesk(t)
+	ref := f.book(t, practitioner, "psychology", bot.UrgencyRoutine, "how to keep a withdrawn 15 year old talking")
+	if _, err := f.handle(t, action(otherWorker, bot.ActionClaim, ref)); bot.ErrorKind(err) != bot.EForbidden {
+		t.Errorf("a non-specialist's claim: %v, want forbidden", err)
+	}
+	if _, err := f.handle(t, action("UPRV1", bot.ActionClaim, ref)); bot.ErrorKind(err) != bot.EForbidden {
+		t.Errorf("another specialism's claim: %v, want forbidden", err)
+	}
+
+	m := action(otherWorker, bot.ActionBook, "")
+	m.Form = map[string]string{"specialism": "psychology", "urgency": "routine", "question": "Maisie Okafor dob 02/02/2012 keeps watching beheading videos"}
+	_, err := f.handle(t, m)
+	if bot.ErrorKind(err) != bot.EInvalid || !strings.Contains(bot.ErrorMessage(err), "without name, date of birth or address") || strings.Contains(bot.ErrorMessage(err), "Maisie") {
+		t.Errorf("identifying booking: %v", err)
+	}
+	if cs, err := f.store.ConsultationsOf(context.Background(), m.Sender()); err != nil || len(cs) != 0 {
+		t.Errorf("stored %v, %v: nothing may be kept", cs, err)
+	}
+
+	// The requester can cancel; no one else can.
+	if _, err := f.handle(t, action(otherWorker, bot.ActionCancel, ref)); bot.ErrorKind(err) != bot.EForbidden {
+		t.Errorf("someone else's cancel: %v", err)
+	}
+	f.must(t, action(practitioner, bot.ActionCancel, ref))
+	if _, err := f.handle(t, action(psych1, bot.ActionClaim, ref)); bot.ErrorKind(err) != bot.EConflict {
+		t.Errorf("claiming a cancelled request: %v", err)
+	}
+}
+
+func ackValue(tb testing.TB, p post) string {
+	tb.Helper()
+	i := strings.Index(p.blocks, "ESC-")
+	if i < 0 {
+		tb.Fatalf("no escalation id in %s", p.blocks)
+	}
+	return p.blocks[i : i+10]
+}
+
+func TestClaimSLAEscalatesUpTheLadderUntilAcknowledged(t *testing.T) {
+	f := newDesk(t)
+	ref := f.book(t, practitioner, "psychology", bot.UrgencyUrgent, "worried about a girl's new online 'friends'")
+
+	f.clock.Advance(29 * time.Minute)
+	f.tick(t)
+	if n := len(f.slack.to(dutyChannel)); n != 0 {
+		t.Fatalf("%d prompts before the SLA", n)
+	}
+	f.clock.Advance(2 * time.Minute) // past the 30 minute claim SLA
+	f.tick(t)
+	duty := f.slack.to(dutyChannel)
+	if len(duty) != 1 || !strings.Contains(duty[0].blocks, ref) || !strings.Contains(duty[0].blocks, `"acknowledge"`) {
+		t.Fatalf("level 1 prompts = %+v", duty)
+	}
+	f.clock.Advance(10 * time.Minute)
+	f.tick(t)
+	if n := len(f.slack.to(dutyChannel)); n != 2 {
+		t.Fatalf("%d duty prompts, want the repeat", n)
+	}
+	f.clock.Advance(10 * time.Minute)
+	f.tick(t)
+	if svc := f.slack.to(serviceMgr); len(svc) != 1 {
+		t.Fatalf("level 2 prompts = %d, want 1 after no acknowledgement", len(svc))
+	}
+	id := ackValue(t, duty[0])
+	ack := f.must(t, action(serviceMgr, bot.ActionAck, id))
+	if !strings.Contains(ack.Text, "You have "+id) {
+		t.Errorf("ack reply = %q", ack.Text)
+	}
+	if dm := f.slack.to(practitioner); len(dm) == 0 || !strings.Contains(dm[len(dm)-1].text, "name-"+serviceMgr+" has your escalation "+id) {
+		t.Errorf("practitioner told = %+v", dm)
+	}
+	if _, err := f.handle(t, action(psych1, bot.ActionAck, id)); bot.ErrorKind(err) != bot.EConflict || !strings.Contains(bot.ErrorMessage(err), "name-"+serviceMgr) {
+		t.Errorf("second ack: %v", err)
+	}
+	before := len(f.slack.posts)
+	f.clock.Advance(2 * time.Hour)
+	f.tick(t)
+	if after := len(f.slack.posts); after != before {
+		t.Errorf("%d more posts after the acknowledgement, want none", after-before)
+	}
+}
+
+func TestRoutineSLACountsWorkingDays(t *testing.T) {
+	f := newDesk(t) // Tuesday 10:00
+	f.book(t, practitioner, "psychology", bot.UrgencyRoutine, "how to approach a family about Prevent")
+	f.clock.Advance(47 * time.Hour) // Thursday 09:00: within 2 working days
+	f.tick(t)
+	if n := len(f.slack.to(dutyChannel)); n != 0 {
+		t.Fatalf("prompted %d times before two working days", n)
+	}
+	f.clock.Advance(2 * time.Hour) // Thursday 11:00
+	f.tick(t)
+	if n := len(f.slack.to(dutyChannel)); n != 1 {
+		t.Errorf("prompted %d times after two working days, want 1", n)
+	}
+}
+
+func TestLadderSurvivesRestartAndTwoReplicasFireOnce(t *testing.T) {
+	srv := redistest.Shared(t)
+	prefix := redistest.Prefix(t)
+	clock := &stepClock{t: time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)}
+	rec := newSlackRecorder(t)
+	first := newDeskFixture(t, srv, prefix, clock, rec)
+	first.book(t, practitioner, "psychology", bot.UrgencyUrgent, "advice on a lad sharing extremist memes")
+	clock.Advance(31 * time.Minute)
+	first.tick(t)
+	if n := len(rec.to(dutyChannel)); n != 1 {
+		t.Fatalf("first prompt count %d", n)
+	}
+
+	// "Restart": two new engines on the same Redis carry on the ladder.
+	a := newDeskFixture(t, srv, prefix, clock, rec)
+	b := newDeskFixture(t, srv, prefix, clock, rec)
+	for _, step := range []struct {
+		advance       time.Duration
+		duty, service int
+	}{
+		{10 * time.Minute, 2, 0}, // repeat at level 1
+		{10 * time.Minute, 2, 1}, // level 2
+		{15 * time.Minute, 2, 1}, // ladder exhausted: the practitioner is told
+	} {
+		clock.Advance(step.advance)
+		var wg sync.WaitGroup
+		for _, f := range []*deskFixture{a, b, a, b} {
+			wg.Add(1)
+			go func() { defer wg.Done(); f.tick(t) }()
+		}
+		wg.Wait()
+		if d, s := len(rec.to(dutyChannel)), len(rec.to(serviceMgr)); d != step.duty || s != step.service {
+			t.Errorf("after %v: %d duty and %d service prompts, want %d and %d", step.advance, d, s, step.duty, step.service)
+		}
+	}
+	dm := rec.to(practitioner)
+	if len(dm) != 1 || !strings.Contains(dm[0].blocks, "No duty manager has acknowledged") {
+		t.Errorf("practitioner told of the exhausted ladder = %+v", dm)
+	}
+}
+
+func TestRiskQuestionPromptsDutyManagerAtOnce(t *testing.T) {
+	f := newDesk(t)
+	question := from(practitioner)
+	question.Text = "he says he is going to stab someone at school tomorrow and has a knife"
+	r := f.must(t, question)
+	if len(r.Notices) == 0 || r.Notices[0].Kind != bot.NoticeActNow || !strings.Contains(r.Notices[0].Text, "I have alerted the duty manager (ESC-") {
+		t.Fatalf("notices = %+v", r.Notices)
+	}
+	duty := f.slack.to(dutyChannel)
+	if len(duty) != 1 || !strings.Contains(duty[0].blocks, "name-"+practitioner) || !strings.Contains(duty[0].blocks, "weapon") {
+		t.Fatalf("duty prompts = %+v", duty)
+	}
+	if strings.Contains(duty[0].blocks, "stab someone") {
+		t.Error("the prompt repeats the practitioner's words; it must carry only the kinds of risk")
+	}
+	esc := f.must(t, command(otherWorker, bot.CmdEscalate, ""))
+	if !strings.Contains(esc.Text, "ESC-") || len(f.slack.to(dutyChannel)) != 2 {
+		t.Errorf("manual escalation = %q, duty prompts %d", esc.Text, len(f.slack.to(dutyChannel)))
+	}
+}

@@ -1,0 +1,95 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/waymarkhq/waymark/bot"
+	"github.com/waymarkhq/waymark/bot/redisstore"
+	"github.com/waymarkhq/waymark/config"
+	"github.com/waymarkhq/waymark/handlers/slack"
+)
+
+// openDesk sets up consultations and escalations from the configuration,
+// or returns nil when no queues are configured.
+func (a *app) openDesk(kb bot.Knowledge, store *redisstore.Store) (*bot.Desk, error) {
+	cc, ec := a.cfg.Consultations, a.cfg.Escalation
+	if !cc.Enabled() {
+		return nil, nil
+	}
+	notifier, err := slack.NewNotifier(slack.Config{BotToken: a.cfg.Slack.BotToken, APIURL: a.cfg.Slack.APIURL})
+	if err != nil {
+		return nil, err
+	}
+	cal, err := calendar(ec.WorkingHours)
+	if err != nil {
+		return nil, err
+	}
+	queues := map[string]bot.Target{}
+	for specialism, q := range cc.Queues {
+		t, err := config.ParseTarget(q)
+		if err != nil {
+			return nil, err // validated already
+		}
+		queues[strings.ToLower(specialism)] = target(t)
+	}
+	specialists := map[string][]string{}
+	for s, people := range cc.Specialists {
+		specialists[strings.ToLower(s)] = people
+	}
+	policies := map[string]bot.EscalationPolicy{}
+	for urgency, pc := range ec.Policies {
+		p := bot.EscalationPolicy{Urgency: urgency, ClaimWithin: pc.ClaimWithin, ClaimWithinWorkingDays: pc.ClaimWithinWorkingDays}
+		for _, lc := range pc.Levels {
+			l := bot.EscalationLevel{Name: lc.Name, Repeat: lc.Repeat, RepeatEvery: lc.RepeatEvery}
+			for _, ts := range lc.Targets {
+				t, err := config.ParseTarget(ts)
+				if err != nil {
+					return nil, err
+				}
+				l.Targets = append(l.Targets, target(t))
+			}
+			p.Levels = append(p.Levels, l)
+		}
+		policies[urgency] = p
+	}
+	return bot.NewDesk(kb, bot.DeskOptions{
+		Consultations: store, Escalations: store, Timers: store, Notifier: notifier,
+		Specialists: specialists, Queues: queues, Policies: policies, Calendar: cal,
+		RiskPolicy: ec.RiskPolicy, Log: a.log,
+	})
+}
+
+func target(t config.Target) bot.Target {
+	return bot.Target{Platform: t.Platform, TeamID: t.TeamID, Kind: t.Kind, ID: t.ID}
+}
+
+// calendar is the default working calendar with the configured changes.
+func calendar(w config.WorkingHoursConfig) (*bot.Calendar, error) {
+	cal, err := bot.DefaultCalendar()
+	if err != nil {
+		return nil, err
+	}
+	if w.Location != "" {
+		if cal.Location, err = time.LoadLocation(w.Location); err != nil {
+			return nil, fmt.Errorf("escalation.working_hours.location: %w", err)
+		}
+	}
+	if w.Start != "" {
+		if cal.Start, err = bot.ParseClock(w.Start); err != nil {
+			return nil, fmt.Errorf("escalation.working_hours.start: %w", err)
+		}
+	}
+	if w.End != "" {
+		if cal.End, err = bot.ParseClock(w.End); err != nil {
+			return nil, fmt.Errorf("escalation.working_hours.end: %w", err)
+		}
+	}
+	if len(w.BankHolidays) > 0 {
+		if cal.Holidays, err = bot.ParseHolidays(w.BankHolidays); err != nil {
+			return nil, fmt.Errorf("escalation.working_hours.bank_holidays: %w", err)
+		}
+	}
+	return cal, cal.Validate()
+}
