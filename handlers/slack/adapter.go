@@ -22,6 +22,7 @@ import (
 	"log/slog"
 	"net/http"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -149,6 +150,32 @@ type target struct {
 	responseURL string // a slash command's or button's response_url
 	// ephemeral replies only to the user, whatever Reply.Ephemeral says.
 	ephemeral bool
+}
+
+// Conversation types, as an event's channel_type names them.
+const (
+	channelTypeIM      = "im"      // a direct message between one person and the app
+	channelTypeMPIM    = "mpim"    // a direct message between several people
+	channelTypeChannel = "channel" // a public channel
+	channelTypeGroup   = "group"   // a private channel
+)
+
+// sharedConversation reports whether several people use a conversation, for
+// bot.Message.Shared: by channelType when Slack gives one (message events
+// do), else by the id's first letter. Public channels (ids starting with
+// C), private channels (G, as are older multi-person direct messages) and
+// multi-person direct messages are shared; a direct message with the app
+// (D, "im") is not. A conversation that cannot be told (none, as for a
+// modal's submission) counts as shared, so its context is kept per person
+// rather than pooled with everyone's.
+func sharedConversation(channelID, channelType string) bool {
+	switch channelType {
+	case channelTypeIM:
+		return false
+	case channelTypeMPIM, channelTypeChannel, channelTypeGroup:
+		return true
+	}
+	return !strings.HasPrefix(channelID, "D")
 }
 
 // attrs are what a log line may say about a job: ids, never text.

@@ -51,13 +51,15 @@ func slashCommand(f url.Values) slackapi.SlashCommand {
 // Command area with Text "Wyvern Vale"; "/waymark" alone is help; any text
 // not starting with a subcommand is a question (Command ask). The reply is
 // always ephemeral: the question was not shown to the channel, so neither
-// is the answer.
+// is the answer. A slash command has no thread: its ThreadID is empty, as
+// is that of a button on its answer.
 func commandJob(s slackapi.SlashCommand) job {
 	cmd, text := parseCommand(cleanText(s.Text, nil))
 	m := bot.Message{
 		Platform:       bot.PlatformSlack,
 		ID:             s.TriggerID,
 		ConversationID: s.ChannelID,
+		Shared:         sharedConversation(s.ChannelID, ""),
 		UserID:         s.UserID,
 		UserName:       s.UserName,
 		TeamID:         s.TeamID,

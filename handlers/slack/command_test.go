@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/waymarkhq/waymark/bot"
+	"github.com/waymarkhq/waymark/internal/redistest"
 )
 
 // TestCommandsBecomeMessages posts /waymark with each subcommand and checks
@@ -30,11 +31,11 @@ func TestCommandsBecomeMessages(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.text, func(t *testing.T) {
 			rec := &recorder{}
-			h := newHarness(t, rec, newMemStore())
+			h := newHarness(t, rec, mustStore(t, redistest.Shared(t)))
 			h.command(t, c.text, "13345224609.738474920.8088930838d88f008e0")
 			h.drain(t)
 			want := bot.Message{Platform: "slack", ID: "13345224609.738474920.8088930838d88f008e0", TeamID: teamID,
-				ConversationID: channelID, UserID: userID, UserName: "sam.okafor", Command: c.command, Text: c.args}
+				ConversationID: channelID, Shared: true, UserID: userID, UserName: "sam.okafor", Command: c.command, Text: c.args}
 			msgs := rec.Messages()
 			if len(msgs) != 1 || !reflect.DeepEqual(msgs[0], want) {
 				t.Fatalf("messages %+v, want [%+v]", msgs, want)
@@ -48,11 +49,40 @@ func TestCommandsBecomeMessages(t *testing.T) {
 	}
 }
 
+// TestCommandsShared: a slash command in a channel, private or public, is
+// in a shared conversation; in a direct message with the app it is not.
+// A slash command has no thread.
+func TestCommandsShared(t *testing.T) {
+	for _, c := range []struct {
+		channel, name string
+		shared        bool
+	}{
+		{channelID, "safeguarding-advice", true},
+		{"G0PRIV0001", "privategroup", true},
+		{dmID, "directmessage", false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			rec := &recorder{}
+			h := newHarness(t, rec, mustStore(t, redistest.Shared(t)))
+			body := commandBodyIn(c.channel, c.name, "who is the LADO?", h.slack.ResponseURL("trig-shared"), "trig-shared")
+			if code, resp := h.do(t, request{path: "/slack/commands", body: body, form: true}); code != 200 {
+				t.Fatalf("status %d %s", code, resp)
+			}
+			h.drain(t)
+			want := bot.Message{Platform: "slack", ID: "trig-shared", TeamID: teamID, ConversationID: c.channel, Shared: c.shared,
+				UserID: userID, UserName: "sam.okafor", Command: bot.CmdAsk, Text: "who is the LADO?"}
+			if msgs := rec.Messages(); len(msgs) != 1 || !reflect.DeepEqual(msgs[0], want) {
+				t.Fatalf("messages %+v, want [%+v]", msgs, want)
+			}
+		})
+	}
+}
+
 // TestCommandWithoutResponseURL falls back to chat.postEphemeral, and to a
 // direct message when the app is not in the channel.
 func TestCommandWithoutResponseURL(t *testing.T) {
 	rec := &recorder{}
-	h := newHarness(t, rec, newMemStore())
+	h := newHarness(t, rec, mustStore(t, redistest.Shared(t)))
 	h.slack.fail["chat.postEphemeral"] = "not_in_channel"
 	body := commandBody("who is the LADO?", "", "trig-1")
 	if code, resp := h.do(t, request{path: "/slack/commands", body: body, form: true}); code != 200 {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/waymarkhq/waymark/bot"
 	"github.com/waymarkhq/waymark/bot/redisstore"
+	wslack "github.com/waymarkhq/waymark/handlers/slack"
 	"github.com/waymarkhq/waymark/internal/redistest"
 	"github.com/waymarkhq/waymark/knowledge"
 	"github.com/waymarkhq/waymark/knowledge/sample"
@@ -40,13 +41,16 @@ func newEndToEnd(tb testing.TB, srv *redistest.Server) (*harness, *redisstore.St
 	if err != nil {
 		tb.Fatal(err)
 	}
-	store, err := redisstore.New(redisstore.Config{URL: srv.URL(), Prefix: redistest.Prefix(tb)})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { store.Close() })
+	return newEngineHarness(tb, kb, srv)
+}
+
+// newEngineHarness is newEndToEnd answering from kb, with the adapter's
+// configuration changed by mod.
+func newEngineHarness(tb testing.TB, kb bot.Knowledge, srv *redistest.Server, mod ...func(*wslack.Config)) (*harness, *redisstore.Store) {
+	tb.Helper()
+	store := mustStore(tb, srv)
 	engine := bot.NewEngine(kb, store, bot.EngineOptions{Clock: fixedClock{}, DefaultArea: "Wyvern Vale"})
-	return newHarness(tb, engine, store), store
+	return newHarness(tb, engine, store, mod...), store
 }
 
 // mention is a recorded app_mention of the app in #safeguarding-advice.
@@ -172,7 +176,7 @@ func TestEndToEndRetriesAnsweredOnce(t *testing.T) {
 
 // TestEndToEndFollowUpInThread: a follow-up in the thread, by mention or by
 // the reply's follow-up button, is answered with the previous question's
-// context. Asked about psychology consultations, "what about out of hours?"
+// context, as is the follow-up button of a slash command's private answer. Asked about psychology consultations, "what about out of hours?"
 // leads with booking psychology; asked alone, with the Prevent out-of-hours
 // process.
 func TestEndToEndFollowUpInThread(t *testing.T) {
@@ -203,9 +207,10 @@ func TestEndToEndFollowUpInThread(t *testing.T) {
 		}
 		return r
 	}
-	// remembered is what Redis holds of the channel's conversation.
+	// remembered is what Redis holds of the practitioner's thread.
 	remembered := func(t *testing.T, store *redisstore.Store) string {
-		key := bot.Message{Platform: bot.PlatformSlack, TeamID: teamID, ConversationID: channelID}.ConversationKey()
+		key := bot.Message{Platform: bot.PlatformSlack, TeamID: teamID, ConversationID: channelID,
+			Shared: true, ThreadID: root, UserID: userID}.ConversationKey()
 		c, err := store.Conversation(context.Background(), key)
 		if err != nil {
 			t.Fatal(err)
@@ -245,6 +250,24 @@ func TestEndToEndFollowUpInThread(t *testing.T) {
 			t.Errorf("button follow-up in thread %q leads with %q; want thread %s and %q", r.ThreadTS, firstCard(t, r), root, psychology)
 		}
 	})
+	t.Run("follow-up button on a slash command's private answer", func(t *testing.T) {
+		h, _ := newEndToEnd(t, redistest.Shared(t))
+		h.command(t, first, "trig-e2e-cmd")
+		answer := h.slack.WaitCalls(t, 1, "response_url")[0]
+		if !strings.Contains(firstCard(t, answer), psychology) || !strings.Contains(string(answer.Blocks), `"value":"What about out of hours?"`) {
+			t.Fatalf("the command's answer leads with %q and offers no out-of-hours follow-up:\n%s", firstCard(t, answer), answer.Blocks)
+		}
+		// The answer was ephemeral and in no thread, as was the command.
+		h.interaction(t, mustPayload(t, "block_actions", payload{
+			EventID: "12466734323.1395872398.e2ecmd", ActionID: bot.ActionAsk, Text: "What about out of hours?",
+			Ephemeral: true, ResponseURL: h.slack.ResponseURL("e2e-cmd-click"),
+		}))
+		r := h.slack.WaitCalls(t, 2, "response_url")[1]
+		h.drain(t)
+		if card := firstCard(t, r); r.ResponseType != "ephemeral" || !strings.Contains(card, psychology) {
+			t.Errorf("button follow-up (%s) leads with %q, want %q privately", r.ResponseType, card, psychology)
+		}
+	})
 	t.Run("without context", func(t *testing.T) {
 		h, _ := newEndToEnd(t, redistest.Shared(t))
 		ask(t, h, "Ev0E2E0321")
@@ -256,6 +279,102 @@ func TestEndToEndFollowUpInThread(t *testing.T) {
 			t.Errorf("in another conversation %q leads with %q, want %q", followUp, card, outOfHours)
 		}
 	})
+}
+
+// TestEndToEndContextIsPerPersonAndThread: in a channel, context belongs to
+// one practitioner's thread. After "how do I book a psychology
+// consultation?", "what about out of hours?" asked in the same thread by the
+// same practitioner leads with booking psychology; asked by someone else in
+// the channel, even in that thread, or by the same practitioner in another
+// thread, it leads with the Prevent out-of-hours process, as it does when
+// nothing was asked before.
+func TestEndToEndContextIsPerPersonAndThread(t *testing.T) {
+	kb, err := sampleKnowledge()
+	if err != nil {
+		t.Fatal(err)
+	}
+	title := func(id string) string {
+		d, err := kb.Document(id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d.Title
+	}
+	psychology, outOfHours := title("wv-book-psychology"), title("wv-prevent-out-of-hours")
+	const (
+		root     = "1700000000.000100" // the first question, at the top of the channel
+		ts       = "1700000060.000200" // the follow-up
+		other    = "U0CTX2ND1"         // another practitioner in the channel
+		first    = "how do I book a psychology consultation?"
+		followUp = "what about out of hours?"
+	)
+	// key is the context of user's thread in the channel.
+	key := func(user, thread string) string {
+		return bot.Message{Platform: bot.PlatformSlack, TeamID: teamID, ConversationID: channelID,
+			Shared: true, ThreadID: thread, UserID: user}.ConversationKey()
+	}
+	cases := []struct {
+		name       string
+		alone      bool    // nothing asked before the follow-up
+		p          payload // the follow-up's mention: who, where
+		wantThread string  // the follow-up's answer is in this thread
+		want       string  // and its first card has this title
+	}{
+		{"same practitioner in the reply's thread", false, payload{TS: ts, ThreadTS: root}, root, psychology},
+		{"nothing asked before", true, payload{TS: ts}, ts, outOfHours},
+		{"another practitioner in the same thread", false, payload{User: other, TS: ts, ThreadTS: root}, root, outOfHours},
+		{"another practitioner at the top of the channel", false, payload{User: other, TS: ts}, ts, outOfHours},
+		{"same practitioner at the top of the channel", false, payload{TS: ts}, ts, outOfHours},
+		{"same practitioner in another thread", false, payload{TS: ts, ThreadTS: "1700000030.000300"}, "1700000030.000300", outOfHours},
+	}
+	if psychology == outOfHours {
+		t.Fatalf("both answers lead with %q: the test cannot tell context from none", psychology)
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			h, store := newEndToEnd(t, redistest.Shared(t))
+			replies := 0
+			if !c.alone {
+				h.event(t, mention(t, "Ev0CTX0001", first, root, ""))
+				r := h.slack.WaitCalls(t, 1, "chat.postMessage")[0]
+				if card := firstCard(t, r); r.ThreadTS != root || !strings.Contains(card, psychology) {
+					t.Fatalf("first question answered in thread %q leading with %q, want thread %s and %q", r.ThreadTS, card, root, psychology)
+				}
+				replies++
+			}
+			c.p.EventID, c.p.Text = "Ev0CTX0002", "<@U0LAN0Z89> "+followUp
+			h.event(t, mustPayload(t, "app_mention", c.p))
+			r := h.slack.WaitCalls(t, replies+1, "chat.postMessage")[replies]
+			h.drain(t)
+			if r.Channel != channelID || r.ThreadTS != c.wantThread {
+				t.Errorf("follow-up answered in %s thread %q, want %s thread %s", r.Channel, r.ThreadTS, channelID, c.wantThread)
+			}
+			if card := firstCard(t, r); !strings.Contains(card, c.want) {
+				t.Errorf("follow-up leads with %q, want %q", card, c.want)
+			}
+
+			// Redis: the first question's context grew only with its own
+			// follow-up; nothing is kept for the channel as a whole.
+			conv := func(key string) string {
+				t.Helper()
+				cv, err := store.Conversation(context.Background(), key)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return cv.LastQuestion
+			}
+			switch asked := conv(key(userID, root)); {
+			case c.alone:
+			case c.want == psychology && (!strings.Contains(asked, first) || !strings.Contains(asked, followUp)):
+				t.Errorf("the thread's context is %q, want both questions", asked)
+			case c.want != psychology && asked != first:
+				t.Errorf("the first thread's context is %q, want only %q", asked, first)
+			}
+			if whole := conv(bot.Message{Platform: bot.PlatformSlack, TeamID: teamID, ConversationID: channelID}.ConversationKey()); whole != "" {
+				t.Errorf("context %q kept for the whole channel", whole)
+			}
+		})
+	}
 }
 
 // firstCard returns the text of a reply's first answer card: the first

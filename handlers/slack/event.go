@@ -22,7 +22,6 @@ const (
 )
 
 const (
-	channelTypeIM  = "im"   // message.im: a direct message to the app
 	appHomeTabHome = "home" // app_home_opened for the Home tab, not Messages
 
 	// Slack sets these on redeliveries; the event_id stays the same.
@@ -115,7 +114,8 @@ func eventJob(cb slackevents.EventsAPICallbackEvent) (_ job, ok bool, _ error) {
 				bots = map[string]bool{m[1]: true}
 			}
 		}
-		return messageJob(base, e.Channel, e.User, e.TimeStamp, e.ThreadTimeStamp, e.Text, bots), true, nil
+		// app_mention carries no channel_type: the channel id says.
+		return messageJob(base, e.Channel, "", e.User, e.TimeStamp, e.ThreadTimeStamp, e.Text, bots), true, nil
 	case eventMessage:
 		var e slackevents.MessageEvent
 		if err := json.Unmarshal(*cb.InnerEvent, &e); err != nil {
@@ -124,7 +124,7 @@ func eventJob(cb slackevents.EventsAPICallbackEvent) (_ job, ok bool, _ error) {
 		if e.ChannelType != channelTypeIM || e.SubType != "" || e.BotID != "" || e.User == "" || bots[e.User] {
 			return job{}, false, nil
 		}
-		return messageJob(base, e.Channel, e.User, e.TimeStamp, e.ThreadTimeStamp, e.Text, bots), true, nil
+		return messageJob(base, e.Channel, e.ChannelType, e.User, e.TimeStamp, e.ThreadTimeStamp, e.Text, bots), true, nil
 	case eventAppHomeOpen:
 		var e slackevents.AppHomeOpenedEvent
 		if err := json.Unmarshal(*cb.InnerEvent, &e); err != nil {
@@ -141,8 +141,11 @@ func eventJob(cb slackevents.EventsAPICallbackEvent) (_ job, ok bool, _ error) {
 }
 
 // messageJob is the job for a practitioner's message: answered in its
-// thread, or in a new thread under it.
-func messageJob(base bot.Message, channel, user, ts, threadTS, text string, bots map[string]bool) job {
+// thread, or in a new thread under it. ThreadID is that thread, so a
+// question asked at the top of a channel and a follow-up asked in the
+// reply's thread have the same ThreadID, and with Shared the same context.
+// channelType is the event's channel_type, "" when it has none.
+func messageJob(base bot.Message, channel, channelType, user, ts, threadTS, text string, bots map[string]bool) job {
 	thread := threadTS
 	if thread == "" {
 		thread = ts
@@ -150,6 +153,7 @@ func messageJob(base bot.Message, channel, user, ts, threadTS, text string, bots
 	m := base
 	m.ConversationID = channel
 	m.ThreadID = thread
+	m.Shared = sharedConversation(channel, channelType)
 	m.UserID = user
 	m.Text = cleanText(text, bots)
 	if strings.EqualFold(m.Text, bot.CmdHelp) {

@@ -7,10 +7,14 @@ import (
 	"testing"
 
 	"github.com/waymarkhq/waymark/bot"
+	"github.com/waymarkhq/waymark/internal/redistest"
 )
 
 // TestEventsBecomeMessages feeds recorded Events API payloads and checks the
-// bot.Message the handler gets and where the reply is posted.
+// bot.Message the handler gets and where the reply is posted. Shared is
+// true in channels (C, G) and false in a direct message with the app (D,
+// channel_type im); ThreadID is the thread the reply goes to, so a
+// follow-up in it has the question's ThreadID.
 func TestEventsBecomeMessages(t *testing.T) {
 	cases := []struct {
 		name       string
@@ -25,7 +29,7 @@ func TestEventsBecomeMessages(t *testing.T) {
 			file: "app_mention",
 			p:    payload{EventID: "Ev0MAP0001", Text: "<@U0LAN0Z89> who is the LADO?", TS: "1700000000.000100"},
 			want: bot.Message{Platform: "slack", ID: "Ev0MAP0001", TeamID: teamID, ConversationID: channelID,
-				ThreadID: "1700000000.000100", UserID: userID, Text: "who is the LADO?"},
+				ThreadID: "1700000000.000100", Shared: true, UserID: userID, Text: "who is the LADO?"},
 			wantThread: "1700000000.000100", wantIn: channelID,
 		},
 		{
@@ -33,7 +37,7 @@ func TestEventsBecomeMessages(t *testing.T) {
 			file: "app_mention",
 			p:    payload{EventID: "Ev0MAP0002", Text: "<@U0LAN0Z89> what about out of hours?", TS: "1700000050.000200", ThreadTS: "1700000000.000100"},
 			want: bot.Message{Platform: "slack", ID: "Ev0MAP0002", TeamID: teamID, ConversationID: channelID,
-				ThreadID: "1700000000.000100", UserID: userID, Text: "what about out of hours?"},
+				ThreadID: "1700000000.000100", Shared: true, UserID: userID, Text: "what about out of hours?"},
 			wantThread: "1700000000.000100", wantIn: channelID,
 		},
 		{
@@ -41,8 +45,32 @@ func TestEventsBecomeMessages(t *testing.T) {
 			file: "app_mention",
 			p:    payload{EventID: "Ev0MAP0003", Text: "hi <@U0LAN0Z89>, does &lt;this&gt; apply to <#C0KEST01|kestrel> &amp; <https://wyvernvale.example/mash|the MASH>? cc <@U0OTHER1>", TS: "1700000000.000300"},
 			want: bot.Message{Platform: "slack", ID: "Ev0MAP0003", TeamID: teamID, ConversationID: channelID,
-				ThreadID: "1700000000.000300", UserID: userID, Text: "hi, does <this> apply to #kestrel & the MASH? cc @U0OTHER1"},
+				ThreadID: "1700000000.000300", Shared: true, UserID: userID, Text: "hi, does <this> apply to #kestrel & the MASH? cc @U0OTHER1"},
 			wantThread: "1700000000.000300", wantIn: channelID,
+		},
+		{
+			name: "mention by another practitioner in the same thread",
+			file: "app_mention",
+			p:    payload{EventID: "Ev0MAP0006", User: "U0CTX2ND1", Text: "<@U0LAN0Z89> what about out of hours?", TS: "1700000050.000200", ThreadTS: "1700000000.000100"},
+			want: bot.Message{Platform: "slack", ID: "Ev0MAP0006", TeamID: teamID, ConversationID: channelID,
+				ThreadID: "1700000000.000100", Shared: true, UserID: "U0CTX2ND1", Text: "what about out of hours?"},
+			wantThread: "1700000000.000100", wantIn: channelID,
+		},
+		{
+			name: "mention in a private channel",
+			file: "app_mention",
+			p:    payload{EventID: "Ev0MAP0007", Channel: "G0PRIV0001", Text: "<@U0LAN0Z89> who is the LADO?", TS: "1700000000.000700"},
+			want: bot.Message{Platform: "slack", ID: "Ev0MAP0007", TeamID: teamID, ConversationID: "G0PRIV0001",
+				ThreadID: "1700000000.000700", Shared: true, UserID: userID, Text: "who is the LADO?"},
+			wantThread: "1700000000.000700", wantIn: "G0PRIV0001",
+		},
+		{
+			name: "mention in a direct message with the app",
+			file: "app_mention",
+			p:    payload{EventID: "Ev0MAP0008", Channel: dmID, Text: "<@U0LAN0Z89> who is the LADO?", TS: "1700000000.000800"},
+			want: bot.Message{Platform: "slack", ID: "Ev0MAP0008", TeamID: teamID, ConversationID: dmID,
+				ThreadID: "1700000000.000800", UserID: userID, Text: "who is the LADO?"},
+			wantThread: "1700000000.000800", wantIn: dmID,
 		},
 		{
 			name: "direct message",
@@ -50,6 +78,14 @@ func TestEventsBecomeMessages(t *testing.T) {
 			p:    payload{EventID: "Ev0MAP0004", Text: "how do I make a prevent referral?", TS: "1700000000.000400"},
 			want: bot.Message{Platform: "slack", ID: "Ev0MAP0004", TeamID: teamID, ConversationID: dmID,
 				ThreadID: "1700000000.000400", UserID: userID, Text: "how do I make a prevent referral?"},
+			wantThread: "1700000000.000400", wantIn: dmID,
+		},
+		{
+			name: "direct message in a thread",
+			file: "message_im",
+			p:    payload{EventID: "Ev0MAP0009", Text: "what about out of hours?", TS: "1700000060.000900", ThreadTS: "1700000000.000400"},
+			want: bot.Message{Platform: "slack", ID: "Ev0MAP0009", TeamID: teamID, ConversationID: dmID,
+				ThreadID: "1700000000.000400", UserID: userID, Text: "what about out of hours?"},
 			wantThread: "1700000000.000400", wantIn: dmID,
 		},
 		{
@@ -64,7 +100,7 @@ func TestEventsBecomeMessages(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			rec := &recorder{}
-			h := newHarness(t, rec, newMemStore())
+			h := newHarness(t, rec, mustStore(t, redistest.Shared(t)))
 			h.event(t, mustPayload(t, c.file, c.p))
 			h.drain(t)
 			msgs := rec.Messages()
@@ -74,7 +110,7 @@ func TestEventsBecomeMessages(t *testing.T) {
 			if !reflect.DeepEqual(msgs[0], c.want) {
 				t.Errorf("message\n got %+v\nwant %+v", msgs[0], c.want)
 			}
-			if got := msgs[0].UserKey(); got != "slack:"+teamID+":"+userID {
+			if got := msgs[0].UserKey(); got != "slack:"+teamID+":"+c.want.UserID {
 				t.Errorf("UserKey = %q", got)
 			}
 			posts := h.slack.Replies()
@@ -113,7 +149,7 @@ func TestEventsIgnored(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			rec := &recorder{}
-			store := newMemStore()
+			store := mustStore(t, redistest.Shared(t))
 			h := newHarness(t, rec, store)
 			h.event(t, mustPayload(t, c.file, c.p))
 			h.drain(t)
@@ -123,8 +159,8 @@ func TestEventsIgnored(t *testing.T) {
 			if calls := h.slack.Calls(); len(calls) != 0 {
 				t.Errorf("Web API called: %+v", calls)
 			}
-			if n := store.Deliveries(); n != 0 {
-				t.Errorf("an ignored event was de-duplicated (%d store calls)", n)
+			if keys := storedKeys(t, store); len(keys) != 0 {
+				t.Errorf("an ignored event left keys in Redis: %v", keys)
 			}
 		})
 	}
@@ -132,8 +168,12 @@ func TestEventsIgnored(t *testing.T) {
 
 // TestMalformedEvent: a signed body that is not JSON is a 400, not a crash.
 func TestMalformedEvent(t *testing.T) {
-	h := newHarness(t, &recorder{}, newMemStore())
+	h, store := newEndToEnd(t, redistest.Shared(t))
 	if code, _ := h.do(t, request{path: "/slack/events", body: []byte(`{"type":"event_callback","event":`)}); code != http.StatusBadRequest {
 		t.Errorf("status %d, want 400", code)
+	}
+	h.drain(t)
+	if calls, keys := h.slack.Calls(), storedKeys(t, store); len(calls) != 0 || len(keys) != 0 {
+		t.Errorf("a malformed event was processed: calls %+v, keys %v", calls, keys)
 	}
 }

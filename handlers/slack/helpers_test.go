@@ -27,8 +27,10 @@ import (
 	"github.com/slack-go/slack/slacktest"
 
 	"github.com/waymarkhq/waymark/bot"
+	"github.com/waymarkhq/waymark/bot/redisstore"
 	"github.com/waymarkhq/waymark/handlers"
 	wslack "github.com/waymarkhq/waymark/handlers/slack"
+	"github.com/waymarkhq/waymark/internal/redistest"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*.golden")
@@ -45,6 +47,10 @@ const (
 	dmID      = "D0PNCRP9N"
 )
 
+// legacyToken is the verification token the recorded payloads carry, as
+// Slack still sends it; the adapter must never trust it.
+const legacyToken = "ZZZZZZWSxiZZZ2yIvs3peJ"
+
 // payload fills testdata/payloads/NAME.json, a recorded Slack payload, with p.
 type payload struct {
 	EventID     string // event_id, or trigger_id for interactions
@@ -54,6 +60,8 @@ type payload struct {
 	ResponseURL string
 	ActionID    string
 	Ephemeral   bool
+	User        string // the practitioner (app_mention); userID when empty
+	Channel     string // the conversation (app_mention, block_actions); channelID when empty
 }
 
 func mustPayload(tb testing.TB, name string, p payload) []byte {
@@ -84,14 +92,21 @@ func interactionBody(payload []byte) []byte {
 	return []byte(url.Values{"payload": {string(payload)}}.Encode())
 }
 
-// commandBody is the form Slack posts for "/waymark TEXT".
+// commandBody is the form Slack posts for "/waymark TEXT" in
+// #safeguarding-advice.
 func commandBody(text, responseURL, triggerID string) []byte {
+	return commandBodyIn(channelID, "safeguarding-advice", text, responseURL, triggerID)
+}
+
+// commandBodyIn is the form Slack posts for "/waymark TEXT" in the
+// channel; Slack names a direct message's channel "directmessage".
+func commandBodyIn(channel, channelName, text, responseURL, triggerID string) []byte {
 	return []byte(url.Values{
-		"token":                 {"gIkuvaNzQIHg97ATvDxqgjtO"},
+		"token":                 {legacyToken},
 		"team_id":               {teamID},
 		"team_domain":           {"wyvernvale"},
-		"channel_id":            {channelID},
-		"channel_name":          {"safeguarding-advice"},
+		"channel_id":            {channel},
+		"channel_name":          {channelName},
 		"user_id":               {userID},
 		"user_name":             {"sam.okafor"},
 		"command":               {"/waymark"},
@@ -119,6 +134,9 @@ type request struct {
 	unsigned bool      // no signature headers at all
 	form     bool      // a form body, not JSON
 	header   http.Header
+	// timeout, when not zero, fails the request if it is not answered in
+	// time; zero waits as long as the server takes.
+	timeout time.Duration
 }
 
 // fakeSlack is slacktest's server with the Web API methods the adapter
@@ -128,6 +146,7 @@ type fakeSlack struct {
 	mu    sync.Mutex
 	calls []apiCall
 	fail  map[string]string // method -> Slack error to answer with
+	hold  chan struct{}     // when not nil, posts wait for it to close
 }
 
 // apiCall is one recorded Web API call or response_url post.
@@ -168,6 +187,36 @@ func (f *fakeSlack) record(c apiCall) (failWith string) {
 	return f.fail[c.Method]
 }
 
+// Hold makes posted messages (chat.postMessage, chat.postEphemeral and
+// response_url posts) wait, once recorded, until release is called, as a
+// slow Slack would: the adapter's workers stay busy while the test looks
+// at the adapter. release is also called when tb ends, before the adapter
+// is closed.
+func (f *fakeSlack) Hold(tb testing.TB) (release func()) {
+	ch := make(chan struct{})
+	f.mu.Lock()
+	f.hold = ch
+	f.mu.Unlock()
+	var once sync.Once
+	release = func() { once.Do(func() { close(ch) }) }
+	tb.Cleanup(release)
+	return release
+}
+
+// wait blocks while Hold holds posts, or until r is abandoned.
+func (f *fakeSlack) wait(r *http.Request) {
+	f.mu.Lock()
+	hold := f.hold
+	f.mu.Unlock()
+	if hold == nil {
+		return
+	}
+	select {
+	case <-hold:
+	case <-r.Context().Done():
+	}
+}
+
 func (f *fakeSlack) chat(method string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if err := r.ParseForm(); err != nil {
@@ -182,7 +231,9 @@ func (f *fakeSlack) chat(method string) http.HandlerFunc {
 			Text:     r.PostForm.Get("text"),
 			Blocks:   json.RawMessage(r.PostForm.Get("blocks")),
 		}
-		if e := f.record(c); e != "" {
+		e := f.record(c)
+		f.wait(r)
+		if e != "" {
 			fmt.Fprintf(w, `{"ok":false,"error":%q}`, e)
 			return
 		}
@@ -221,6 +272,7 @@ func (f *fakeSlack) responseURL(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f.record(apiCall{Method: "response_url", Channel: r.URL.Path, ThreadTS: msg.ThreadTS, Text: msg.Text, ResponseType: msg.ResponseType, Blocks: msg.Blocks})
+	f.wait(r)
 	fmt.Fprint(w, `{"ok":true}`)
 }
 
@@ -346,7 +398,11 @@ func (h *harness) do(tb testing.TB, req request) (int, string) {
 			r.Header.Add(k, v)
 		}
 	}
-	resp, err := http.DefaultClient.Do(r)
+	client := http.DefaultClient
+	if req.timeout > 0 {
+		client = &http.Client{Timeout: req.timeout}
+	}
+	resp, err := client.Do(r)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -393,27 +449,23 @@ func (h *harness) drain(tb testing.TB) {
 	}
 }
 
-// recorder is a bot.Handler that records the messages it is given and
-// answers with a fixed reply (or with reply(m) when set).
+// recorder is a test-only bot.Handler for the mapping and rendering tests
+// (STYLE.md item 12): it records the messages the adapter makes of a
+// recorded payload and answers with a fixed reply (or with reply(m) when
+// set). Every other test answers with the real engine.
 type recorder struct {
 	mu    sync.Mutex
 	msgs  []bot.Message
 	reply func(bot.Message) (bot.Reply, error)
-	gate  chan struct{} // when not nil, Handle waits for it
 }
 
-func (r *recorder) Handle(ctx context.Context, m bot.Message) (bot.Reply, error) {
+var _ bot.Handler = (*recorder)(nil)
+
+func (r *recorder) Handle(_ context.Context, m bot.Message) (bot.Reply, error) {
 	r.mu.Lock()
 	r.msgs = append(r.msgs, m)
-	gate, reply := r.gate, r.reply
+	reply := r.reply
 	r.mu.Unlock()
-	if gate != nil {
-		select {
-		case <-gate:
-		case <-ctx.Done():
-			return bot.Reply{}, ctx.Err()
-		}
-	}
 	if reply != nil {
 		return reply(m)
 	}
@@ -426,85 +478,39 @@ func (r *recorder) Messages() []bot.Message {
 	return append([]bot.Message(nil), r.msgs...)
 }
 
-// memStore is an in-memory bot.Store; down makes every call fail with
-// EUnavailable.
-type memStore struct {
-	mu         sync.Mutex
-	down       bool
-	delivered  map[string]bool
-	deliveries int // FirstDelivery calls
-	profiles   map[string]bot.Profile
-}
-
-var _ bot.Store = (*memStore)(nil)
-
-func newMemStore() *memStore {
-	return &memStore{delivered: map[string]bool{}, profiles: map[string]bot.Profile{}}
-}
-
-var errDown = bot.Errorf(bot.EUnavailable, "Conversation memory is unavailable.")
-
-func (s *memStore) setDown(down bool) {
-	s.mu.Lock()
-	s.down = down
-	s.mu.Unlock()
-}
-
-func (s *memStore) Deliveries() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.deliveries
-}
-
-func (s *memStore) Conversation(context.Context, string) (bot.Conversation, error) {
-	return bot.Conversation{}, nil
-}
-
-func (s *memStore) SaveConversation(context.Context, string, bot.Conversation) error { return nil }
-
-func (s *memStore) Profile(_ context.Context, key string) (bot.Profile, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.down {
-		return bot.Profile{}, errDown
+// mustStore is a Store on srv (redistest.Shared for most tests, one of the
+// test's own from redistest.Start to stop it) with keys of the test's own.
+func mustStore(tb testing.TB, srv *redistest.Server) *redisstore.Store {
+	tb.Helper()
+	store, err := redisstore.New(redisstore.Config{URL: srv.URL(), Prefix: redistest.Prefix(tb)})
+	if err != nil {
+		tb.Fatal(err)
 	}
-	return s.profiles[key], nil
+	tb.Cleanup(func() { store.Close() })
+	return store
 }
 
-func (s *memStore) SaveProfile(_ context.Context, key string, p bot.Profile) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.down {
-		return errDown
+// storedKeys returns every key the store holds, under its test's prefix:
+// de-duplicated events, conversations, profiles, feedback.
+func storedKeys(tb testing.TB, store *redisstore.Store) []string {
+	tb.Helper()
+	keys, err := store.Client().Keys(context.Background(), store.Keys().Prefix+":*").Result()
+	if err != nil {
+		tb.Fatal(err)
 	}
-	s.profiles[key] = p
-	return nil
+	slices.Sort(keys)
+	return keys
 }
 
-func (s *memStore) FirstDelivery(_ context.Context, platform, id string) (bool, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.deliveries++
-	if s.down {
-		return false, errDown
+// delivered reports whether the store has recorded the Slack event's
+// delivery.
+func delivered(tb testing.TB, store *redisstore.Store, eventID string) bool {
+	tb.Helper()
+	n, err := store.Client().Exists(context.Background(), store.Keys().Event(bot.PlatformSlack, eventID)).Result()
+	if err != nil {
+		tb.Fatal(err)
 	}
-	k := platform + ":" + id
-	if s.delivered[k] {
-		return false, nil
-	}
-	s.delivered[k] = true
-	return true, nil
-}
-
-func (s *memStore) SaveFeedback(context.Context, bot.Feedback) error { return nil }
-
-func (s *memStore) Ping(context.Context) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.down {
-		return errDown
-	}
-	return nil
+	return n == 1
 }
 
 // golden compares got with testdata/NAME.golden, or rewrites it with -update.

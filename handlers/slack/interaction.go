@@ -45,8 +45,10 @@ func (a *Adapter) serveInteractions(w http.ResponseWriter, r *http.Request) erro
 // with the button's action_id (without the "#n" that keeps ids unique in a
 // message) and value, answered in the thread of the message that carried
 // it, privately when that message was ephemeral, or by direct message when
-// the button was on the App Home. A view_submission becomes an Action with
-// the view's callback_id and private_metadata, its text inputs as Text.
+// the button was on the App Home. ThreadID is the thread the reply goes
+// to, the question's, so a follow-up button carries the same context as
+// the question. A view_submission becomes an Action with the view's
+// callback_id and private_metadata, its text inputs as Text.
 func interactionJob(cb slackapi.InteractionCallback) (job, bool) {
 	m := bot.Message{
 		Platform: bot.PlatformSlack,
@@ -66,7 +68,15 @@ func interactionJob(cb slackapi.InteractionCallback) (job, bool) {
 		act := cb.ActionCallback.BlockActions[0]
 		m.Action = &bot.Action{ID: baseActionID(act.ActionID), Value: act.Value}
 		m.ConversationID = firstOf(cb.Container.ChannelID, cb.Channel.ID)
-		if m.ConversationID != "" {
+		m.Shared = sharedConversation(m.ConversationID, "")
+		switch {
+		case m.ConversationID == "":
+		case cb.Container.IsEphemeral:
+			// A private answer (a slash command's) is answered privately,
+			// not in a thread under it: its thread is the one it was
+			// posted in, if any, as for the question it answered.
+			m.ThreadID = firstOf(cb.Container.ThreadTs, cb.Message.ThreadTimestamp)
+		default:
 			m.ThreadID = firstOf(cb.Container.ThreadTs, cb.Message.ThreadTimestamp, cb.Container.MessageTs, cb.Message.Timestamp)
 		}
 		return job{msg: m, to: target{
@@ -75,6 +85,8 @@ func interactionJob(cb slackapi.InteractionCallback) (job, bool) {
 		}}, true
 	case slackapi.InteractionTypeViewSubmission:
 		m.Action = &bot.Action{ID: cb.View.CallbackID, Value: cb.View.PrivateMetadata}
+		// No conversation to tell by: context is kept per person.
+		m.Shared = true
 		m.Text = viewText(cb.View.State)
 		return job{msg: m, to: target{user: m.UserID}}, true
 	}

@@ -1,10 +1,12 @@
 package slack_test
 
 import (
+	"cmp"
 	"reflect"
 	"testing"
 
 	"github.com/waymarkhq/waymark/bot"
+	"github.com/waymarkhq/waymark/internal/redistest"
 )
 
 // TestButtonsBecomeActions presses the buttons of a reply: the Action
@@ -14,32 +16,43 @@ import (
 func TestButtonsBecomeActions(t *testing.T) {
 	const thread = "1700000000.000100"
 	cases := []struct {
-		name      string
-		actionID  string
-		value     string
-		ephemeral bool
-		reply     bot.Reply
-		want      bot.Action
-		wantVia   string
+		name       string
+		actionID   string
+		value      string
+		channel    string // channelID when empty
+		threadTS   string // of the message carrying the button
+		ephemeral  bool
+		reply      bot.Reply
+		want       bot.Action
+		wantThread string // the Message's ThreadID
+		wantShared bool
+		wantVia    string
 	}{
-		{"follow-up", "ask#2", "What about out of hours?", false, bot.Reply{Text: "Out of hours, call the EDT."},
-			bot.Action{ID: bot.ActionAsk, Value: "What about out of hours?"}, "chat.postMessage"},
-		{"helpful", bot.ActionHelpful, "ref-1", false, bot.Reply{Text: "Thank you: noted.", Ephemeral: true},
-			bot.Action{ID: bot.ActionHelpful, Value: "ref-1"}, "response_url"},
-		{"consult on an ephemeral answer", "consult#2", "psychology", true, bot.Reply{Text: "To book a consultation..."},
-			bot.Action{ID: bot.ActionConsult, Value: "psychology"}, "response_url"},
+		{"follow-up", "ask#2", "What about out of hours?", "", thread, false, bot.Reply{Text: "Out of hours, call the EDT."},
+			bot.Action{ID: bot.ActionAsk, Value: "What about out of hours?"}, thread, true, "chat.postMessage"},
+		{"helpful", bot.ActionHelpful, "ref-1", "", thread, false, bot.Reply{Text: "Thank you: noted.", Ephemeral: true},
+			bot.Action{ID: bot.ActionHelpful, Value: "ref-1"}, thread, true, "response_url"},
+		{"consult on an ephemeral answer in a thread", "consult#2", "psychology", "", thread, true, bot.Reply{Text: "To book a consultation..."},
+			bot.Action{ID: bot.ActionConsult, Value: "psychology"}, thread, true, "response_url"},
+		// A slash command's answer: ephemeral and in no thread, as the
+		// command was, so the follow-up has the command's context.
+		{"follow-up on a slash command's answer", "ask", "What about out of hours?", "", "", true, bot.Reply{Text: "Out of hours, call the EDT."},
+			bot.Action{ID: bot.ActionAsk, Value: "What about out of hours?"}, "", true, "response_url"},
+		{"follow-up in a direct message", "ask", "What about out of hours?", dmID, thread, false, bot.Reply{Text: "Out of hours, call the EDT."},
+			bot.Action{ID: bot.ActionAsk, Value: "What about out of hours?"}, thread, false, "chat.postMessage"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			rec := &recorder{reply: func(bot.Message) (bot.Reply, error) { return c.reply, nil }}
-			h := newHarness(t, rec, newMemStore())
+			h := newHarness(t, rec, mustStore(t, redistest.Shared(t)))
 			h.interaction(t, mustPayload(t, "block_actions", payload{
-				EventID: "12466734323.1395872398.ad6a48f0", ActionID: c.actionID, Text: c.value,
-				ThreadTS: thread, Ephemeral: c.ephemeral, ResponseURL: h.slack.ResponseURL("click"),
+				EventID: "12466734323.1395872398.ad6a48f0", ActionID: c.actionID, Text: c.value, Channel: c.channel,
+				ThreadTS: c.threadTS, Ephemeral: c.ephemeral, ResponseURL: h.slack.ResponseURL("click"),
 			}))
 			h.drain(t)
+			channel := cmp.Or(c.channel, channelID)
 			want := bot.Message{Platform: "slack", ID: "12466734323.1395872398.ad6a48f0", TeamID: teamID,
-				ConversationID: channelID, ThreadID: thread, UserID: userID, UserName: "sam.okafor", Action: &c.want}
+				ConversationID: channel, ThreadID: c.wantThread, Shared: c.wantShared, UserID: userID, UserName: "sam.okafor", Action: &c.want}
 			msgs := rec.Messages()
 			if len(msgs) != 1 || !reflect.DeepEqual(msgs[0], want) {
 				t.Fatalf("messages %+v, want [%+v] with action %+v", msgs, want, c.want)
@@ -48,8 +61,8 @@ func TestButtonsBecomeActions(t *testing.T) {
 			if len(replies) != 1 || replies[0].Method != c.wantVia {
 				t.Fatalf("replies %+v, want one by %s", replies, c.wantVia)
 			}
-			if r := replies[0]; r.Method == "chat.postMessage" && (r.Channel != channelID || r.ThreadTS != thread) {
-				t.Errorf("reply in %s thread %q, want %s thread %s", r.Channel, r.ThreadTS, channelID, thread)
+			if r := replies[0]; r.Method == "chat.postMessage" && (r.Channel != channel || r.ThreadTS != c.wantThread) {
+				t.Errorf("reply in %s thread %q, want %s thread %s", r.Channel, r.ThreadTS, channel, c.wantThread)
 			}
 			if r := replies[0]; r.Method == "response_url" && r.ResponseType != "ephemeral" {
 				t.Errorf("response_type %q, want ephemeral", r.ResponseType)
@@ -62,14 +75,15 @@ func TestButtonsBecomeActions(t *testing.T) {
 // callback_id, private_metadata and text to the handler.
 func TestViewSubmission(t *testing.T) {
 	rec := &recorder{reply: func(bot.Message) (bot.Reply, error) { return bot.Reply{Text: "Thank you.", Ephemeral: true}, nil }}
-	h := newHarness(t, rec, newMemStore())
+	h := newHarness(t, rec, mustStore(t, redistest.Shared(t)))
 	body := interactionBody(mustPayload(t, "view_submission", payload{EventID: "trig-view", ActionID: "feedback_comment", Text: "The EDT number is out of date"}))
 	code, resp := h.do(t, request{path: "/slack/interactions", body: body, form: true})
 	if code != 200 || resp != "" {
 		t.Fatalf("= %d %q, want 200 and an empty body (which closes the modal)", code, resp)
 	}
 	h.drain(t)
-	want := bot.Message{Platform: "slack", ID: "trig-view", TeamID: teamID, UserID: userID, UserName: "sam.okafor",
+	// No conversation: Shared, so any context is the practitioner's own.
+	want := bot.Message{Platform: "slack", ID: "trig-view", TeamID: teamID, Shared: true, UserID: userID, UserName: "sam.okafor",
 		Text: "The EDT number is out of date", Action: &bot.Action{ID: "feedback_comment", Value: "ref-1234"}}
 	if msgs := rec.Messages(); len(msgs) != 1 || !reflect.DeepEqual(msgs[0], want) {
 		t.Fatalf("messages %+v, want [%+v]", msgs, want)

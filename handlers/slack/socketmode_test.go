@@ -15,6 +15,7 @@ import (
 
 	"github.com/waymarkhq/waymark/bot"
 	wslack "github.com/waymarkhq/waymark/handlers/slack"
+	"github.com/waymarkhq/waymark/internal/redistest"
 )
 
 // socketServer plays Slack's side of Socket Mode on the fake:
@@ -92,7 +93,7 @@ func TestSocketMode(t *testing.T) {
 	sock := &socketServer{send: make(chan string, 10)}
 	fs := startFakeSlack(t, sock.bind)
 	rec := &recorder{}
-	store := newMemStore()
+	store := mustStore(t, redistest.Shared(t))
 	logs := &syncBuffer{}
 	a, err := wslack.New(wslack.Config{BotToken: "xoxb-test-token", AppToken: "xapp-1-A0MDYCDME-1-test", APIURL: fs.GetAPIURL(), Workers: 2},
 		rec, store, slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
@@ -140,14 +141,18 @@ func TestSocketMode(t *testing.T) {
 	for _, m := range msgs {
 		byID[m.ID] = m
 	}
-	if m := byID["Ev0SCK0001"]; m.Text != "who is the LADO?" || m.ThreadID != "1700000000.000100" || m.ConversationID != channelID {
+	if m := byID["Ev0SCK0001"]; m.Text != "who is the LADO?" || m.ThreadID != "1700000000.000100" || m.ConversationID != channelID || !m.Shared {
 		t.Errorf("mention mapped to %+v", m)
 	}
-	if m := byID["trig-sock-cmd"]; m.Command != bot.CmdArea || m.Text != "Wyvern Vale" {
+	if m := byID["trig-sock-cmd"]; m.Command != bot.CmdArea || m.Text != "Wyvern Vale" || m.ConversationID != channelID || !m.Shared {
 		t.Errorf("command mapped to %+v", m)
 	}
-	if m := byID["trig-sock-click"]; m.Action == nil || *m.Action != (bot.Action{ID: bot.ActionAsk, Value: "What about out of hours?"}) {
+	if m := byID["trig-sock-click"]; m.Action == nil || *m.Action != (bot.Action{ID: bot.ActionAsk, Value: "What about out of hours?"}) ||
+		m.ThreadID != "1700000000.000100" || !m.Shared {
 		t.Errorf("button mapped to %+v", m)
+	}
+	if !delivered(t, store, "Ev0SCK0001") {
+		t.Error("the event's delivery is not recorded in Redis")
 	}
 	if n := len(fs.Replies()); n != 3 {
 		t.Errorf("%d replies, want 3: %+v", n, fs.Replies())
@@ -156,7 +161,7 @@ func TestSocketMode(t *testing.T) {
 
 func TestSocketModeNeedsAppToken(t *testing.T) {
 	fs := startFakeSlack(t)
-	a, err := wslack.New(wslack.Config{BotToken: "xoxb-test-token", SigningSecret: signingSecret, APIURL: fs.GetAPIURL()}, &recorder{}, newMemStore(), nil)
+	a, err := wslack.New(wslack.Config{BotToken: "xoxb-test-token", SigningSecret: signingSecret, APIURL: fs.GetAPIURL()}, &recorder{}, mustStore(t, redistest.Shared(t)), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -58,6 +58,9 @@ func TestChatMapsMessage(t *testing.T) {
 			if m.Platform != bot.PlatformWeb || m.ConversationID != session || m.UserID != session {
 				t.Errorf("Platform %q, ConversationID %q, UserID %q: want web and the session", m.Platform, m.ConversationID, m.UserID)
 			}
+			if m.Shared {
+				t.Error("Shared: a web session is one practitioner's conversation")
+			}
 			if m.ID == "" || m.ID != r.header.Get("X-Request-Id") {
 				t.Errorf("ID %q, X-Request-Id %q: want the same random id", m.ID, r.header.Get("X-Request-Id"))
 			}

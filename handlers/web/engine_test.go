@@ -16,6 +16,7 @@ import (
 	"github.com/waymarkhq/waymark/bot/redisstore"
 	"github.com/waymarkhq/waymark/handlers"
 	"github.com/waymarkhq/waymark/handlers/web"
+	"github.com/waymarkhq/waymark/internal/redistest"
 	"github.com/waymarkhq/waymark/knowledge"
 	"github.com/waymarkhq/waymark/knowledge/sample"
 )
@@ -27,9 +28,9 @@ type fixedClock struct{}
 func (fixedClock) Now() time.Time { return time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC) }
 
 // mustEngineChat serves the web chat over the real engine, answering from
-// the embedded sample corpus and remembering in an embedded Redis, as
-// `waymark serve` does with no configuration. logs receives every log line
-// of the chat and the engine.
+// the embedded sample corpus and remembering in the package's redis-server
+// under keys of the test's own. logs receives every log line of the chat
+// and the engine, as `waymark serve` gives them one logger.
 func mustEngineChat(t *testing.T) (srv *httptest.Server, store *redisstore.Store, logs *bytes.Buffer) {
 	t.Helper()
 	c, err := knowledge.Load(sample.FS(), "sample")
@@ -41,12 +42,7 @@ func mustEngineChat(t *testing.T) (srv *httptest.Server, store *redisstore.Store
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { kb.Close() })
-	emb, err := redisstore.StartEmbedded()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { emb.Close() })
-	store, err = redisstore.New(redisstore.Config{URL: emb.URL()})
+	store, err = redisstore.New(redisstore.Config{URL: redistest.Shared(t).URL(), Prefix: redistest.Prefix(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,6 +81,9 @@ func TestChatWithEngine(t *testing.T) {
 		return r
 	}
 
+	// user is who the engine knows the session as.
+	user := bot.Message{Platform: bot.PlatformWeb, ConversationID: session, UserID: session}
+
 	// A question: the LADO's contact card, dates as YYYY-MM-DD, feedback
 	// buttons carrying the reply's ref.
 	r := ask(map[string]any{"text": "who is the LADO"})
@@ -112,14 +111,27 @@ func TestChatWithEngine(t *testing.T) {
 	if r.Ref == "" || helpful == nil || helpful.Value != r.Ref {
 		t.Fatalf("ref %q, buttons %+v: want a Helpful button carrying the ref", r.Ref, r.Buttons)
 	}
-	conv, err := store.Conversation(context.Background(), "web::"+session)
+	conv, err := store.Conversation(context.Background(), user.ConversationKey())
 	if err != nil || conv.LastQuestion == "" {
 		t.Errorf("conversation in Redis = %+v, %v: want the session's conversation saved", conv, err)
 	}
 
-	// Pressing Helpful sends the button's action.
-	if r := ask(map[string]any{"action": map[string]any{"id": helpful.ActionID, "value": helpful.Value}}); !strings.Contains(r.Text, "Thank you") {
+	// Pressing Helpful sends the button's action, and the verdict reaches
+	// the feedback stream: one entry, for this answer.
+	if r := ask(map[string]any{"action": map[string]any{"id": helpful.ActionID, "value": helpful.Value}}); !strings.HasPrefix(r.Text, "Thank you: noted") {
 		t.Errorf("Helpful: text %q, want thanks", r.Text)
+	}
+	entries, err := store.Client().XRange(context.Background(), store.Keys().Feedback(), "-", "+").Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) != 1 {
+		t.Fatalf("%d entries in the feedback stream, want 1: %+v", len(entries), entries)
+	}
+	// The user is recorded as the engine chooses (a pseudonym): only its
+	// presence is checked.
+	if v := entries[0].Values; v["ref"] != r.Ref || v["verdict"] != bot.VerdictHelpful || v["user"] == "" {
+		t.Errorf("feedback %v, want ref %s, verdict %s and a user", v, r.Ref, bot.VerdictHelpful)
 	}
 	// A follow-up suggestion is sent as the ask action.
 	if len(r.FollowUps) == 0 {
@@ -133,7 +145,7 @@ func TestChatWithEngine(t *testing.T) {
 	if r := ask(map[string]any{"text": "/area Wyvern Vale"}); !strings.Contains(r.Text, "Wyvern Vale") {
 		t.Errorf("/area Wyvern Vale: text %q", r.Text)
 	}
-	if p, err := store.Profile(context.Background(), "web::"+session); err != nil || p.Area != "Wyvern Vale" {
+	if p, err := store.Profile(context.Background(), user.UserKey()); err != nil || p.Area != "Wyvern Vale" {
 		t.Errorf("profile in Redis = %+v, %v: want the area set", p, err)
 	}
 	if r := ask(map[string]any{"text": "/help"}); !strings.Contains(r.Text, "Commands") {
@@ -153,9 +165,9 @@ func TestChatWithEngine(t *testing.T) {
 		t.Errorf("bin collection days: text %q, %d answers", r.Text, len(r.Answers))
 	}
 
-	for _, banned := range []string{"who is the LADO", "plane ticket", "bin collection"} {
+	for _, banned := range []string{"who is the LADO", "plane ticket", "bin collection", session} {
 		if strings.Contains(logs.String(), banned) {
-			t.Errorf("the log holds message text %q:\n%s", banned, logs.String())
+			t.Errorf("the log holds %q:\n%s", banned, logs.String())
 		}
 	}
 }
