@@ -48,6 +48,9 @@ type Desk struct {
 const (
 	timerBatch = 100              // timers taken per tick
 	timerRetry = 30 * time.Second // a timer whose work failed is tried again after this
+	// timerLease: a taken timer is put back this far ahead before its work
+	// starts, so a replica that dies mid-way delays the step, never loses it.
+	timerLease = 2 * time.Minute
 )
 
 // NewDesk checks o and returns a Desk. Every problem is reported at once.
@@ -484,26 +487,27 @@ func (d *Desk) escalate(ctx context.Context, e Escalation) (Escalation, error) {
 		return Escalation{}, err
 	}
 	d.o.Log.InfoContext(ctx, "desk: escalated", "id", e.ID, "trigger", e.Trigger, "consultation", e.ConsultationRef)
-	return e, d.step(ctx, e, 0, 1)
+	_, err = d.step(ctx, e, 0, 1)
+	return e, err
 }
 
 // step prompts level's targets for the prompt-th time, if no replica has
 // done so already, and schedules the next step.
-func (d *Desk) step(ctx context.Context, e Escalation, level, prompt int) error {
+func (d *Desk) step(ctx context.Context, e Escalation, level, prompt int) (scheduled bool, err error) {
 	policy := d.o.Policies[e.Urgency]
 	if level >= len(policy.Levels) {
 		e, advanced, err := d.o.Escalations.Advance(ctx, e.ID, level, prompt, true)
 		if err != nil || !advanced {
-			return err
+			return false, err
 		}
 		d.notify(ctx, userTarget(e.Requester), Reply{Notices: []Notice{{Kind: NoticeActNow, Title: "No one has acknowledged yet",
 			Text: fmt.Sprintf("No duty manager has acknowledged %s. Please ring the duty manager directly; if a child is in immediate danger, call 999.", e.ID)}}}, "exhausted")
 		d.o.Log.WarnContext(ctx, "desk: escalation exhausted", "id", e.ID)
-		return nil
+		return false, nil
 	}
 	e, advanced, err := d.o.Escalations.Advance(ctx, e.ID, level, prompt, false)
 	if err != nil || !advanced {
-		return err
+		return false, err
 	}
 	l := policy.Levels[level]
 	prompt1 := Reply{
@@ -514,7 +518,8 @@ func (d *Desk) step(ctx context.Context, e Escalation, level, prompt int) error 
 	for _, t := range l.Targets {
 		d.notify(ctx, t, prompt1, "escalation prompt")
 	}
-	return d.o.Timers.Schedule(ctx, Timer{ID: escTimer(e.ID), Due: d.o.Clock.Now().Add(l.RepeatEvery), Kind: TimerEscalate, Ref: e.ID})
+	err = d.o.Timers.Schedule(ctx, Timer{ID: escTimer(e.ID), Due: d.o.Clock.Now().Add(l.RepeatEvery), Kind: TimerEscalate, Ref: e.ID})
+	return err == nil, err
 }
 
 // Acknowledge stops an escalation's ladder; the practitioner is told who
@@ -536,7 +541,9 @@ func (d *Desk) Acknowledge(ctx context.Context, m Message, id string) (Reply, er
 // Tick does the work of every due timer once: claim SLAs that passed start
 // the ladder, unacknowledged prompts move it on. Several replicas may tick
 // at once; each timer is taken by one, and each step is recorded atomically,
-// so a timer that fires late after an outage never prompts twice.
+// so a timer that fires late after an outage never prompts twice. A taken
+// timer is leased back before its work starts, so a replica that stops
+// mid-way delays the step by timerLease instead of losing it.
 func (d *Desk) Tick(ctx context.Context) (int, error) {
 	now := d.o.Clock.Now()
 	timers, err := d.o.Timers.TakeDue(ctx, now, timerBatch)
@@ -545,23 +552,36 @@ func (d *Desk) Tick(ctx context.Context) (int, error) {
 	}
 	var errs []error
 	for _, t := range timers {
-		if err := d.fire(ctx, t); err != nil {
+		lease := t
+		lease.Due = now.Add(timerLease)
+		if err := d.o.Timers.Schedule(ctx, lease); err != nil {
+			d.o.Log.WarnContext(ctx, "desk: timer not leased; doing its work anyway", "timer", t.ID, "err", err)
+		}
+		rescheduled, err := d.fire(ctx, t)
+		switch {
+		case err != nil:
 			errs = append(errs, fmt.Errorf("timer %s: %w", t.ID, err))
 			t.Due = now.Add(timerRetry)
 			if err := d.o.Timers.Schedule(ctx, t); err != nil {
-				d.o.Log.ErrorContext(ctx, "desk: failed timer not rescheduled", "timer", t.ID, "err", err)
+				d.o.Log.ErrorContext(ctx, "desk: failed timer not rescheduled; its lease will bring it back", "timer", t.ID, "err", err)
+			}
+		case !rescheduled:
+			if err := d.o.Timers.CancelTimer(ctx, t.ID); err != nil {
+				d.o.Log.WarnContext(ctx, "desk: lease not released; it will find nothing to do", "timer", t.ID, "err", err)
 			}
 		}
 	}
 	return len(timers), errors.Join(errs...)
 }
 
-func (d *Desk) fire(ctx context.Context, t Timer) error {
+// fire does a timer's work. It reports whether it scheduled the same timer
+// again (the ladder's next step), which replaces the lease.
+func (d *Desk) fire(ctx context.Context, t Timer) (rescheduled bool, err error) {
 	switch t.Kind {
 	case TimerClaimSLA:
 		c, err := d.o.Consultations.Consultation(ctx, t.Ref)
 		if err != nil || c.State != StateQueued {
-			return ignoreNotFound(err)
+			return false, ignoreNotFound(err)
 		}
 		_, err = d.escalate(ctx, Escalation{
 			Trigger: TriggerClaimSLA, ConsultationRef: c.Ref, Urgency: c.Urgency, Requester: c.Requester,
@@ -569,24 +589,24 @@ func (d *Desk) fire(ctx context.Context, t Timer) error {
 			Summary: fmt.Sprintf("%s, an %s %s consultation request for %s, has not been claimed %s.",
 				c.Ref, c.Urgency, specialismName(c.Specialism), areaName(c.Area), expected(d.o.Policies[c.Urgency])),
 		})
-		return err
+		return false, err
 	case TimerEscalate:
 		e, err := d.o.Escalations.Escalation(ctx, t.Ref)
 		if err != nil || e.State != EscalationOpen {
-			return ignoreNotFound(err)
+			return false, ignoreNotFound(err)
 		}
 		if e.ConsultationRef != "" {
 			if c, err := d.o.Consultations.Consultation(ctx, e.ConsultationRef); err == nil && c.State != StateQueued {
-				return nil // claimed or cancelled meanwhile: nothing to chase
+				return false, nil // claimed or cancelled meanwhile: nothing to chase
 			}
 		}
-		level := d.o.Policies[e.Urgency].Levels
-		if e.Level < len(level) && e.Prompt <= level[e.Level].Repeat {
+		levels := d.o.Policies[e.Urgency].Levels
+		if e.Level < len(levels) && e.Prompt <= levels[e.Level].Repeat {
 			return d.step(ctx, e, e.Level, e.Prompt+1)
 		}
 		return d.step(ctx, e, e.Level+1, 1)
 	}
-	return fmt.Errorf("unknown timer kind %q", t.Kind)
+	return false, fmt.Errorf("unknown timer kind %q", t.Kind)
 }
 
 func ignoreNotFound(err error) error {

@@ -381,6 +381,11 @@ func TestClaimSLAEscalatesUpTheLadderUntilAcknowledged(t *testing.T) {
 	if after := len(f.slack.posts); after != before {
 		t.Errorf("%d more posts after the acknowledgement, want none", after-before)
 	}
+	// Every lease was released: nothing is left to fire, ever.
+	left, err := f.store.TakeDue(context.Background(), f.clock.Now().Add(24*time.Hour), 100)
+	if err != nil || len(left) != 0 {
+		t.Errorf("timers left after the ladder stopped: %+v, %v", left, err)
+	}
 }
 
 func TestRoutineSLACountsWorkingDays(t *testing.T) {
