@@ -28,7 +28,7 @@ func (a *app) auditCommand() *cobra.Command {
 				return errors.New("audit export reads the configured Redis: set redis.url (an embedded Redis keeps nothing between runs)")
 			}
 			rc := a.cfg.Redis
-			store, err := redisstore.New(redisstore.Config{URL: rc.URL, Addrs: rc.Addrs, MasterName: rc.MasterName,
+			store, err := redisstore.New(redisstore.Config{URL: rc.URL, Addrs: rc.Addrs, MasterName: rc.MasterName, Cluster: rc.Cluster,
 				Username: rc.Username, Password: rc.Password, DB: rc.DB, Prefix: rc.Prefix})
 			if err != nil {
 				return err

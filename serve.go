@@ -44,7 +44,7 @@ func (a *app) openStore() (*redisstore.Store, func(), error) {
 	redisstore.SetLogger(a.log)
 	rc := a.cfg.Redis
 	cfg := redisstore.Config{
-		URL: rc.URL, Addrs: rc.Addrs, MasterName: rc.MasterName, Username: rc.Username, Password: rc.Password,
+		URL: rc.URL, Addrs: rc.Addrs, MasterName: rc.MasterName, Cluster: rc.Cluster, Username: rc.Username, Password: rc.Password,
 		DB: rc.DB, Prefix: rc.Prefix, ConversationTTL: rc.ConversationTTL, ProfileTTL: rc.ProfileTTL,
 	}
 	var embedded *redisstore.Embedded

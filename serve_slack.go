@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/waymarkhq/waymark/bot"
@@ -33,10 +34,18 @@ func (a *app) startSlack(ctx context.Context, srv *handlers.Server, engine *bot.
 	smCtx, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup
 	if sc.AppToken != "" {
+		var stopped atomic.Bool
+		srv.AddCheck("slack_socket_mode", func(context.Context) error {
+			if stopped.Load() {
+				return bot.Errorf(bot.EUnavailable, "Slack Socket Mode has stopped; see the log.")
+			}
+			return nil
+		})
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			if err := adapter.RunSocketMode(smCtx); err != nil {
+				stopped.Store(true)
 				a.log.Error("slack socket mode stopped", "err", err)
 			}
 		}()

@@ -79,6 +79,7 @@ type RedisConfig struct {
 	URL             string        `mapstructure:"url"`         // redis://user:pass@host:6379/0 or rediss://
 	Addrs           []string      `mapstructure:"addrs"`       // host:port list: Cluster, or Sentinel with master_name
 	MasterName      string        `mapstructure:"master_name"` // Sentinel master
+	Cluster         bool          `mapstructure:"cluster"`     // one address that is a Cluster's configuration endpoint
 	Username        string        `mapstructure:"username"`
 	Password        string        `mapstructure:"password"`
 	DB              int           `mapstructure:"db"`
@@ -192,6 +193,7 @@ var defaults = map[string]any{
 	"redis.url":              "",
 	"redis.addrs":            []string{},
 	"redis.master_name":      "",
+	"redis.cluster":          false,
 	"redis.username":         "",
 	"redis.password":         "",
 	"redis.db":               0,

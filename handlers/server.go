@@ -65,6 +65,14 @@ func NewServer(log *slog.Logger, checks map[string]Check) *Server {
 	return s
 }
 
+// AddCheck adds a readiness check, run by /readyz. Call it before serving.
+func (s *Server) AddCheck(name string, c Check) {
+	if s.checks == nil {
+		s.checks = map[string]Check{}
+	}
+	s.checks[name] = c
+}
+
 // Handle mounts h at pattern (net/http's ServeMux syntax), with the body
 // limit and error mapping.
 func (s *Server) Handle(pattern string, h HandlerFunc) {
