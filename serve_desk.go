@@ -35,8 +35,16 @@ func (a *app) openDesk(kb bot.Knowledge, store *redisstore.Store) (*bot.Desk, er
 		queues[strings.ToLower(specialism)] = target(t)
 	}
 	specialists := map[string][]string{}
+	var directory bot.Directory
 	for s, people := range cc.Specialists {
 		specialists[strings.ToLower(s)] = people
+		for _, p := range people {
+			if strings.HasPrefix(p, "slack:group:") && directory == nil {
+				if directory, err = slack.NewDirectory(slack.Config{BotToken: a.cfg.Slack.BotToken, APIURL: a.cfg.Slack.APIURL}); err != nil {
+					return nil, err
+				}
+			}
+		}
 	}
 	policies := map[string]bot.EscalationPolicy{}
 	for urgency, pc := range ec.Policies {
@@ -56,7 +64,7 @@ func (a *app) openDesk(kb bot.Knowledge, store *redisstore.Store) (*bot.Desk, er
 	}
 	return bot.NewDesk(kb, bot.DeskOptions{
 		Consultations: store, Escalations: store, Timers: store, Notifier: notifier,
-		Specialists: specialists, Queues: queues, Policies: policies, Calendar: cal,
+		Specialists: specialists, Directory: directory, Queues: queues, Policies: policies, Calendar: cal,
 		RiskPolicy: ec.RiskPolicy, Log: a.log,
 	})
 }

@@ -18,9 +18,13 @@ type DeskOptions struct {
 	Timers        TimerStore
 	Notifier      Notifier
 	// Specialists lists, per specialism, who may claim and close its
-	// requests, as Person keys ("slack:T123:U456") or platform:user
-	// ("slack:U456").
+	// requests, as Person keys ("slack:T123:U456"), platform:user
+	// ("slack:U456"), or a platform's user group ("slack:group:S0123",
+	// looked up in Directory).
 	Specialists map[string][]string
+	// Directory looks up user-group membership; needed only when
+	// Specialists name groups.
+	Directory Directory
 	// Queues is where each specialism's new requests are posted.
 	Queues map[string]Target
 	// Policies are the escalation policies by urgency; urgent and routine
@@ -99,6 +103,11 @@ func NewDesk(kb Knowledge, o DeskOptions) (*Desk, error) {
 		if len(o.Specialists[s]) == 0 {
 			problems = append(problems, fmt.Sprintf("the %s queue has no specialists who can claim", s))
 		}
+		for _, k := range o.Specialists[s] {
+			if strings.Contains(k, ":group:") && o.Directory == nil {
+				problems = append(problems, fmt.Sprintf("the %s specialists include a group (%s) but nothing can look groups up", s, k))
+			}
+		}
 	}
 	if len(problems) > 0 {
 		return nil, Errorf(EInvalid, "consultations are not set up right: %s", strings.Join(problems, "; "))
@@ -133,13 +142,27 @@ func (d *Desk) notify(ctx context.Context, t Target, r Reply, what string) {
 	}
 }
 
-func (d *Desk) isSpecialist(p Person, specialism string) bool {
+// isSpecialist reports whether p may claim specialism's requests. A group
+// that cannot be looked up right now counts as no: claiming is refused
+// rather than opened to everyone, and the error says why.
+func (d *Desk) isSpecialist(ctx context.Context, p Person, specialism string) (bool, error) {
+	var lookupErr error
 	for _, k := range d.o.Specialists[specialism] {
 		if k == p.Key() || k == p.Platform+":"+p.UserID {
-			return true
+			return true, nil
+		}
+		if group, ok := strings.CutPrefix(k, p.Platform+":group:"); ok && d.o.Directory != nil {
+			in, err := d.o.Directory.MemberOf(ctx, p, group)
+			if err != nil {
+				lookupErr = err
+				continue
+			}
+			if in {
+				return true, nil
+			}
 		}
 	}
-	return false
+	return false, lookupErr
 }
 
 // specialisms lists the specialisms with a queue that area's practitioners
@@ -308,7 +331,11 @@ func (d *Desk) Claim(ctx context.Context, m Message, ref string) (Reply, error) 
 		return Reply{}, err
 	}
 	p := m.Sender()
-	if !d.isSpecialist(p, c.Specialism) {
+	ok, err := d.isSpecialist(ctx, p, c.Specialism)
+	if err != nil && !ok {
+		return Reply{}, Errorf(EUnavailable, "I could not check who the %s specialists are just now; please try again.", specialismName(c.Specialism))
+	}
+	if !ok {
 		return Reply{}, Errorf(EForbidden, "Only the %s specialists can claim %s.", specialismName(c.Specialism), ref)
 	}
 	c, err = d.o.Consultations.Claim(ctx, ref, p, d.o.Clock.Now())

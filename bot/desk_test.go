@@ -43,6 +43,9 @@ type slackRecorder struct {
 func newSlackRecorder(tb testing.TB) *slackRecorder {
 	r := &slackRecorder{}
 	r.srv = slacktest.NewTestServer(func(c slacktest.Customize) {
+		c.Handle("/usergroups.users.list", func(w http.ResponseWriter, req *http.Request) {
+			fmt.Fprint(w, `{"ok":true,"users":["UGRP1"]}`) // the prevent specialists' group
+		})
 		c.Handle("/chat.postMessage", func(w http.ResponseWriter, req *http.Request) {
 			req.ParseForm()
 			r.mu.Lock()
@@ -112,10 +115,14 @@ func newDeskFixture(tb testing.TB, srv *redistest.Server, prefix string, clock *
 		{Name: "duty manager", Targets: []bot.Target{slackTarget(bot.TargetChannel, dutyChannel)}, Repeat: 1, RepeatEvery: 10 * time.Minute},
 		{Name: "service manager", Targets: []bot.Target{slackTarget(bot.TargetUser, serviceMgr)}, Repeat: 0, RepeatEvery: 15 * time.Minute},
 	}
+	directory, err := wslack.NewDirectory(wslack.Config{BotToken: "xoxb-test", APIURL: rec.srv.GetAPIURL()})
+	if err != nil {
+		tb.Fatal(err)
+	}
 	kb := mustKnowledge(tb)
 	desk, err := bot.NewDesk(kb, bot.DeskOptions{
-		Consultations: store, Escalations: store, Timers: store, Notifier: notifier,
-		Specialists: map[string][]string{"psychology": {"slack:" + psych1, "slack:T1:" + psych2}, "prevent": {"slack:UPRV1"}},
+		Consultations: store, Escalations: store, Timers: store, Notifier: notifier, Directory: directory,
+		Specialists: map[string][]string{"psychology": {"slack:" + psych1, "slack:T1:" + psych2}, "prevent": {"slack:UPRV1", "slack:group:S0PRV"}},
 		Queues:      map[string]bot.Target{"psychology": slackTarget(bot.TargetChannel, psychQueue), "prevent": slackTarget(bot.TargetChannel, preventQueue)},
 		Policies: map[string]bot.EscalationPolicy{
 			bot.UrgencyUrgent:  {Urgency: bot.UrgencyUrgent, ClaimWithin: 30 * time.Minute, Levels: levels},
@@ -462,5 +469,17 @@ func TestRiskQuestionPromptsDutyManagerAtOnce(t *testing.T) {
 	esc := f.must(t, command(otherWorker, bot.CmdEscalate, ""))
 	if !strings.Contains(esc.Text, "ESC-") || len(f.slack.to(dutyChannel)) != 2 {
 		t.Errorf("manual escalation = %q, duty prompts %d", esc.Text, len(f.slack.to(dutyChannel)))
+	}
+}
+
+func TestSpecialistsByUserGroup(t *testing.T) {
+	f := newDesk(t)
+	ref := f.book(t, practitioner, "prevent", bot.UrgencyRoutine, "parents refusing Channel, what are my options")
+	if _, err := f.handle(t, action(otherWorker, bot.ActionClaim, ref)); bot.ErrorKind(err) != bot.EForbidden {
+		t.Errorf("outside the group: %v", err)
+	}
+	f.must(t, action("UGRP1", bot.ActionClaim, ref)) // in slack:group:S0PRV
+	if c, err := f.store.Consultation(context.Background(), ref); err != nil || c.Claimant.UserID != "UGRP1" {
+		t.Errorf("claimed by %+v, %v", c.Claimant, err)
 	}
 }

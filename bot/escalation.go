@@ -98,3 +98,11 @@ type Notifier interface {
 	// Notify sends r to t.
 	Notify(ctx context.Context, t Target, r Reply) error
 }
+
+// Directory answers who belongs to a platform's user group, so that
+// specialists can be configured as a group ("slack:group:S0123") and stay
+// right as people join and leave.
+type Directory interface {
+	// MemberOf reports whether p is in the group with id on p's platform.
+	MemberOf(ctx context.Context, p Person, groupID string) (bool, error)
+}
