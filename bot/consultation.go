@@ -114,6 +114,12 @@ type ConsultationStore interface {
 	Audit(ctx context.Context, e AuditEntry) error
 	// AuditSince calls fn for every entry at or after since, oldest first.
 	AuditSince(ctx context.Context, since time.Time, fn func(AuditEntry) error) error
+	// LinkThread records that replies in thread th are about consultation
+	// ref, until the link expires.
+	LinkThread(ctx context.Context, th Thread, ref string) error
+	// ThreadConsultation returns the consultation a thread is linked to, or
+	// "" when it is linked to none.
+	ThreadConsultation(ctx context.Context, th Thread) (string, error)
 }
 
 // Timer is a durable reminder: something the engine must do at Due even if

@@ -145,6 +145,40 @@ func (d *Desk) notify(ctx context.Context, t Target, r Reply, what string) {
 // isSpecialist reports whether p may claim specialism's requests. A group
 // that cannot be looked up right now counts as no: claiming is refused
 // rather than opened to everyone, and the error says why.
+// notifyLinked sends r to a person and links the message's thread to ref,
+// so that whatever they write in that thread reaches the other side.
+func (d *Desk) notifyLinked(ctx context.Context, p Person, r Reply, ref, what string) error {
+	tn, ok := d.o.Notifier.(ThreadNotifier)
+	if !ok {
+		return d.o.Notifier.Notify(ctx, userTarget(p), r)
+	}
+	th, err := tn.NotifyThread(ctx, userTarget(p), r)
+	if err != nil {
+		return err
+	}
+	if th.TeamID == "" {
+		th.TeamID = p.TeamID
+	}
+	if err := d.o.Consultations.LinkThread(ctx, th, ref); err != nil {
+		d.o.Log.WarnContext(ctx, "desk: thread not linked; 'reply "+ref+"' still works", "what", what, "err", err)
+	}
+	return nil
+}
+
+// ThreadConsultation returns the consultation m's thread is linked to, or
+// "": a direct message in the thread of a note the desk sent.
+func (d *Desk) ThreadConsultation(ctx context.Context, m Message) string {
+	if m.Shared || m.ThreadID == "" {
+		return ""
+	}
+	ref, err := d.o.Consultations.ThreadConsultation(ctx, Thread{Platform: m.Platform, TeamID: m.TeamID, ConversationID: m.ConversationID, ThreadID: m.ThreadID})
+	if err != nil {
+		d.o.Log.WarnContext(ctx, "desk: thread lookup failed", "message", m.ID, "err", err)
+		return ""
+	}
+	return ref
+}
+
 func (d *Desk) isSpecialist(ctx context.Context, p Person, specialism string) (bool, error) {
 	var lookupErr error
 	for _, k := range d.o.Specialists[specialism] {
@@ -345,8 +379,14 @@ func (d *Desk) Claim(ctx context.Context, m Message, ref string) (Reply, error) 
 	if err := d.o.Timers.CancelTimer(ctx, slaTimer(ref)); err != nil {
 		d.o.Log.WarnContext(ctx, "desk: SLA timer not cancelled; it will find the request claimed", "ref", ref, "err", err)
 	}
-	d.notify(ctx, userTarget(c.Requester), Reply{Text: fmt.Sprintf(
-		"%s has your consultation request %s. To write to them: reply %s <your message>.", p.Display(), ref, ref)}, "claimed: requester")
+	if err := d.notifyLinked(ctx, c.Requester, Reply{Text: fmt.Sprintf(
+		"%s has your consultation request %s. Reply in this thread to write to them (or: reply %s <message>).", p.Display(), ref, ref)}, ref, "claimed: requester"); err != nil {
+		d.o.Log.ErrorContext(ctx, "desk: requester not told of the claim", "ref", ref, "err", err)
+	}
+	if err := d.notifyLinked(ctx, p, Reply{Text: "You have " + ref + ".\n" + details(c) +
+		"\nReply in this thread to write to the practitioner."}, ref, "claimed: claimant"); err != nil {
+		d.o.Log.ErrorContext(ctx, "desk: claimant's thread not started", "ref", ref, "err", err)
+	}
 	d.notify(ctx, d.o.Queues[c.Specialism], Reply{Text: fmt.Sprintf("%s has been claimed by %s.", ref, p.Display())}, "claimed: queue")
 	d.o.Log.InfoContext(ctx, "desk: claimed", "ref", ref, "by", p.UserID)
 	return Reply{
@@ -382,6 +422,16 @@ func (d *Desk) Relay(ctx context.Context, m Message) (Reply, error) {
 	if !ok || text == "" {
 		return Reply{}, Errorf(EInvalid, "Write: reply WM-000042 <your message>.")
 	}
+	return d.RelayTo(ctx, m, ref, text)
+}
+
+// RelayTo passes text about consultation ref to the other side, in a new
+// thread of theirs that is linked to ref too.
+func (d *Desk) RelayTo(ctx context.Context, m Message, ref, text string) (Reply, error) {
+	text = strings.TrimSpace(text)
+	if text == "" {
+		return Reply{}, Errorf(EInvalid, "Write your message in the thread.")
+	}
 	if s := d.kb.Screen(text); s.PersonalData {
 		return Reply{}, Errorf(EInvalid, "Your message included %s, so I have not sent it. Please leave identifying details out.", describeKinds(s.PersonalKinds))
 	}
@@ -401,7 +451,7 @@ func (d *Desk) Relay(ctx context.Context, m Message) (Reply, error) {
 	default:
 		return Reply{}, Errorf(EForbidden, "Only the practitioner and the specialist on %s can write about it.", ref)
 	}
-	if err := d.o.Notifier.Notify(ctx, userTarget(to), Reply{Text: fmt.Sprintf("%s about %s: %s\n(Answer with: reply %s <message>)", p.Display(), ref, text, ref)}); err != nil {
+	if err := d.notifyLinked(ctx, to, Reply{Text: fmt.Sprintf("%s about %s: %s\n(Reply in this thread to answer.)", p.Display(), ref, text)}, ref, "relay"); err != nil {
 		return Reply{}, Errorf(EUnavailable, "I could not deliver that just now; please try again.")
 	}
 	if err := d.o.Consultations.Audit(ctx, AuditEntry{At: d.o.Clock.Now(), Ref: ref, Actor: p.Key(), Action: AuditReplied}); err != nil {

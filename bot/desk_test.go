@@ -31,7 +31,7 @@ func (c *stepClock) Advance(d time.Duration) {
 }
 
 // post is one message the desk sent to Slack.
-type post struct{ channel, text, blocks string }
+type post struct{ channel, text, blocks, ts string }
 
 // slackRecorder is slacktest standing in for Slack, recording posts.
 type slackRecorder struct {
@@ -48,10 +48,16 @@ func newSlackRecorder(tb testing.TB) *slackRecorder {
 		})
 		c.Handle("/chat.postMessage", func(w http.ResponseWriter, req *http.Request) {
 			req.ParseForm()
+			channel := req.Form.Get("channel")
 			r.mu.Lock()
-			r.posts = append(r.posts, post{req.Form.Get("channel"), req.Form.Get("text"), req.Form.Get("blocks")})
+			ts := fmt.Sprintf("1700000000.%06d", len(r.posts)+1)
+			r.posts = append(r.posts, post{channel, req.Form.Get("text"), req.Form.Get("blocks"), ts})
 			r.mu.Unlock()
-			fmt.Fprintf(w, `{"ok":true,"channel":%q,"ts":"1700000000.000100"}`, req.Form.Get("channel"))
+			// Like Slack: a message to a user lands in their DM channel.
+			if strings.HasPrefix(channel, "U") {
+				channel = "D" + channel
+			}
+			fmt.Fprintf(w, `{"ok":true,"channel":%q,"ts":%q}`, channel, ts)
 		})
 	})
 	r.srv.Start()
@@ -233,8 +239,11 @@ func TestConsultationLifecycle(t *testing.T) {
 	}
 
 	// Replies are relayed both ways.
+	if dm := f.slack.to(psych1); len(dm) != 1 || !strings.Contains(dm[0].text, question) {
+		t.Errorf("the claimant's DM thread = %+v, want one with the details", dm)
+	}
 	f.must(t, command(practitioner, bot.CmdReply, ref+" is Thursday at 2 ok?"))
-	if dm := f.slack.to(psych1); len(dm) != 1 || !strings.Contains(dm[0].text, "is Thursday at 2 ok?") {
+	if dm := f.slack.to(psych1); len(dm) != 2 || !strings.Contains(dm[1].text, "is Thursday at 2 ok?") {
 		t.Errorf("relayed to specialist = %+v", dm)
 	}
 	f.must(t, command(psych1, bot.CmdReply, ref+" yes, I will call you"))
@@ -481,5 +490,46 @@ func TestSpecialistsByUserGroup(t *testing.T) {
 	f.must(t, action("UGRP1", bot.ActionClaim, ref)) // in slack:group:S0PRV
 	if c, err := f.store.Consultation(context.Background(), ref); err != nil || c.Claimant.UserID != "UGRP1" {
 		t.Errorf("claimed by %+v, %v", c.Claimant, err)
+	}
+}
+
+// TestRepliesInTheDMThreadReachTheOtherSide: after a claim, specialist and
+// practitioner each have a DM thread from the bot; what either writes in it
+// (or in the thread of a relayed message) reaches the other.
+func TestRepliesInTheDMThreadReachTheOtherSide(t *testing.T) {
+	f := newDesk(t)
+	ref := f.book(t, practitioner, "psychology", bot.UrgencyRoutine, "teenager withdrawn and angry after Channel")
+	f.must(t, action(psych1, bot.ActionClaim, ref))
+	inThread := func(user string, p post, text string) bot.Message {
+		m := from(user)
+		m.ConversationID, m.ThreadID, m.Text = "D"+user, p.ts, text
+		return m
+	}
+	told := f.slack.to(practitioner)[0] // "... has your consultation request"
+	f.must(t, inThread(practitioner, told, "could we talk at 3?"))
+	got := f.slack.to(psych1)
+	if len(got) != 2 || !strings.Contains(got[1].text, "could we talk at 3?") {
+		t.Fatalf("specialist's DMs = %+v", got)
+	}
+	// The specialist answers in the thread of the relayed message.
+	f.must(t, inThread(psych1, got[1], "yes, 3 is fine"))
+	back := f.slack.to(practitioner)
+	if len(back) != 2 || !strings.Contains(back[1].text, "yes, 3 is fine") {
+		t.Errorf("practitioner's DMs = %+v", back)
+	}
+	// A thread the desk did not start is an ordinary question.
+	other := inThread(practitioner, post{ts: "1699999999.000001"}, "who is the LADO")
+	if r := f.must(t, other); len(r.Contacts) == 0 || r.Contacts[0].DocID != "wv-contact-lado" {
+		t.Errorf("an unlinked thread: %+v", r)
+	}
+	var relayed int
+	f.store.AuditSince(context.Background(), time.Time{}, func(e bot.AuditEntry) error {
+		if e.Ref == ref && e.Action == bot.AuditReplied {
+			relayed++
+		}
+		return nil
+	})
+	if relayed != 2 {
+		t.Errorf("%d relays audited, want 2", relayed)
 	}
 }

@@ -113,6 +113,12 @@ func (e *Engine) Handle(ctx context.Context, m Message) (Reply, error) {
 		return e.action(ctx, m)
 	}
 	if m.Command == "" {
+		// Written in the DM thread of a consultation: for the other side.
+		if d := e.opts.Desk; d != nil {
+			if ref := d.ThreadConsultation(ctx, m); ref != "" {
+				return d.RelayTo(ctx, m, ref, m.Text)
+			}
+		}
 		if cmd, rest, ok := parseCommand(m.Text); ok {
 			m.Command, m.Text = cmd, rest
 		}

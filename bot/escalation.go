@@ -99,6 +99,22 @@ type Notifier interface {
 	Notify(ctx context.Context, t Target, r Reply) error
 }
 
+// Thread is a message a Notifier posted, which replies can thread under.
+type Thread struct {
+	Platform       string
+	TeamID         string
+	ConversationID string // the DM or channel it landed in
+	ThreadID       string // what replies in its thread carry as Message.ThreadID
+}
+
+// ThreadNotifier is a Notifier that can say where its message landed, so
+// the desk can connect specialist and practitioner through the thread.
+type ThreadNotifier interface {
+	Notifier
+	// NotifyThread sends r to t and returns the thread replies will use.
+	NotifyThread(ctx context.Context, t Target, r Reply) (Thread, error)
+}
+
 // Directory answers who belongs to a platform's user group, so that
 // specialists can be configured as a group ("slack:group:S0123") and stay
 // right as people join and leave.

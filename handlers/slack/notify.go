@@ -17,7 +17,7 @@ type Notifier struct {
 	api slackAPI
 }
 
-var _ bot.Notifier = (*Notifier)(nil)
+var _ bot.ThreadNotifier = (*Notifier)(nil)
 
 // NewNotifier returns a Notifier using cfg's bot token and API URL.
 func NewNotifier(cfg Config) (*Notifier, error) {
@@ -35,18 +35,28 @@ func NewNotifier(cfg Config) (*Notifier, error) {
 // Notify posts r to a channel, or as a direct message from the app to a
 // user. Rate limits are waited out as for replies.
 func (n *Notifier) Notify(ctx context.Context, t bot.Target, r bot.Reply) error {
+	_, err := n.NotifyThread(ctx, t, r)
+	return err
+}
+
+// NotifyThread posts like Notify and returns the message's thread: the
+// conversation it landed in (a user's DM channel for a user) and its ts.
+func (n *Notifier) NotifyThread(ctx context.Context, t bot.Target, r bot.Reply) (bot.Thread, error) {
 	if t.Platform != bot.PlatformSlack {
-		return bot.Errorf(bot.EInvalid, "Slack cannot deliver to a %s target.", t.Platform)
+		return bot.Thread{}, bot.Errorf(bot.EInvalid, "Slack cannot deliver to a %s target.", t.Platform)
 	}
 	if t.ID == "" {
-		return bot.Errorf(bot.EInvalid, "No Slack channel or user to deliver to.")
+		return bot.Thread{}, bot.Errorf(bot.EInvalid, "No Slack channel or user to deliver to.")
 	}
 	opts := []slackapi.MsgOption{
 		slackapi.MsgOptionText(FallbackText(r), false),
 		slackapi.MsgOptionBlocks(Blocks(r)...),
 	}
-	return retryRateLimited(ctx, func() error {
-		_, _, err := n.api.PostMessageContext(ctx, t.ID, opts...)
+	var channel, ts string
+	err := retryRateLimited(ctx, func() error {
+		var err error
+		channel, ts, err = n.api.PostMessageContext(ctx, t.ID, opts...)
 		return err
 	})
+	return bot.Thread{Platform: bot.PlatformSlack, TeamID: t.TeamID, ConversationID: channel, ThreadID: ts}, err
 }
