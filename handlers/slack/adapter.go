@@ -1,7 +1,7 @@
 // Package slack connects Waymark to Slack: the Events API (app mentions,
 // direct messages, the App Home), the /waymark slash command and
-// interactivity (the buttons of a reply), over HTTP or Socket Mode, and the
-// Block Kit rendering of a bot.Reply.
+// interactivity (the buttons of a reply, the booking form's modal), over
+// HTTP or Socket Mode, and the Block Kit rendering of a bot.Reply.
 //
 // Slack wants an answer within three seconds, and retries when it gets none.
 // So an HTTP request is verified with the app's signing secret, parsed,
@@ -10,6 +10,15 @@
 // the reply with the Web API (in the thread of the question, or to the slash
 // command's response_url). Socket Mode acknowledges each envelope first and
 // then hands it to the same queue.
+//
+// Two things cannot wait in that queue. A reply with a form (the booking
+// form) opens as a modal, which Slack allows only within three seconds of
+// the click or command that asked for it: such requests are answered at once
+// on a goroutine of their own, after the acknowledgement, and when the modal
+// cannot be opened the reply is posted with a button that opens it. And a
+// modal's submission is answered in the HTTP response itself, so that a
+// refusal (a request with identifying details) shows in the modal: the
+// handler is called before Slack is answered, for at most a bounded time.
 //
 // The adapter never logs what practitioners write, only ids: event, team,
 // channel and user.
@@ -46,6 +55,9 @@ const (
 	apiTimeout = 15 * time.Second
 	// queuePerWorker sizes the queue: this many waiting jobs per worker.
 	queuePerWorker = 16
+	// openTimeout bounds views.open: a trigger_id is good for three
+	// seconds, so a later answer is of no use.
+	openTimeout = 3 * time.Second
 )
 
 // slackAPI is the part of slack-go's client the adapter uses.
@@ -53,6 +65,7 @@ type slackAPI interface {
 	PostMessageContext(ctx context.Context, channelID string, options ...slackapi.MsgOption) (string, string, error)
 	PostEphemeralContext(ctx context.Context, channelID, userID string, options ...slackapi.MsgOption) (string, error)
 	PublishViewContext(ctx context.Context, req slackapi.PublishViewContextRequest) (*slackapi.ViewResponse, error)
+	OpenViewContext(ctx context.Context, triggerID string, view slackapi.ModalViewRequest) (*slackapi.ViewResponse, error)
 }
 
 var _ slackAPI = (*slackapi.Client)(nil)
@@ -68,11 +81,15 @@ type Adapter struct {
 
 	jobs  chan job
 	slots chan struct{} // a token per job accepted and not yet taken by a worker
+	// prompt holds a token per form being opened outside the queue (see
+	// opensForm); when it is full, forms wait in the queue.
+	prompt chan struct{}
 
 	mu        sync.RWMutex
 	closed    bool
 	accepting sync.WaitGroup // admissions in progress
 	workers   sync.WaitGroup
+	inflight  sync.WaitGroup // forms and submissions answered outside the queue
 	closeOnce sync.Once
 }
 
@@ -100,8 +117,9 @@ func newAdapter(cfg Config, h bot.Handler, store bot.Store, log *slog.Logger, ap
 	size := cfg.Workers * queuePerWorker
 	a := &Adapter{
 		cfg: cfg, h: h, store: store, log: log.With("platform", bot.PlatformSlack), api: api,
-		jobs:  make(chan job, size),
-		slots: make(chan struct{}, size),
+		jobs:   make(chan job, size),
+		slots:  make(chan struct{}, size),
+		prompt: make(chan struct{}, cfg.Workers),
 	}
 	for range cfg.Workers {
 		a.workers.Go(a.work)
@@ -130,6 +148,7 @@ func (a *Adapter) Close() error {
 		a.accepting.Wait()
 		close(a.jobs)
 		a.workers.Wait()
+		a.inflight.Wait()
 	})
 	return nil
 }
@@ -150,6 +169,9 @@ type target struct {
 	responseURL string // a slash command's or button's response_url
 	// ephemeral replies only to the user, whatever Reply.Ephemeral says.
 	ephemeral bool
+	// trigger is the trigger_id of a slash command or button: with it, a
+	// reply's form opens as a modal.
+	trigger string
 }
 
 // Conversation types, as an event's channel_type names them.
@@ -193,17 +215,17 @@ var (
 // enqueues. Room is reserved first so that an event Slack must retry is not
 // already marked as delivered. wait bounds the wait for room; a negative
 // wait waits until ctx is done. When the store cannot say, the event is
-// processed: better a rare double answer than a lost one.
+// processed: better a rare double answer than a lost one. A job that opens
+// a form (opensForm) skips the queue when there is room (startNow).
 func (a *Adapter) accept(ctx context.Context, j job, eventID string, wait time.Duration) error {
-	a.mu.RLock()
-	if a.closed {
-		a.mu.RUnlock()
+	if !a.enter() {
 		return errClosed
 	}
-	a.accepting.Add(1)
-	a.mu.RUnlock()
 	defer a.accepting.Done()
 
+	if opensForm(j) && a.startNow(j) {
+		return nil
+	}
 	if err := a.reserve(ctx, wait); err != nil {
 		a.log.WarnContext(ctx, "slack: queue full, asking Slack to retry", j.attrs()...)
 		return err
@@ -223,6 +245,48 @@ func (a *Adapter) accept(ctx context.Context, j job, eventID string, wait time.D
 	}
 	a.jobs <- j // never blocks: a slot is reserved
 	return nil
+}
+
+// enter admits one request unless the adapter is closed; the caller calls
+// a.accepting.Done when it has handed the request on.
+func (a *Adapter) enter() bool {
+	a.mu.RLock()
+	defer a.mu.RUnlock()
+	if a.closed {
+		return false
+	}
+	a.accepting.Add(1)
+	return true
+}
+
+// opensForm reports whether j asks for the booking form with a trigger_id
+// that can open it as a modal: "consult" typed after /waymark, or a Book
+// button. The trigger expires three seconds after the click, too soon to
+// wait behind other answers in the queue.
+func opensForm(j job) bool {
+	if j.to.trigger == "" {
+		return false
+	}
+	m := j.msg
+	return m.Command == bot.CmdConsult || (m.Action != nil && m.Action.ID == bot.ActionConsult)
+}
+
+// startNow answers j on a goroutine of its own, at once, when fewer than
+// Config.Workers such jobs are running, and reports whether it did. The
+// caller holds a.accepting, so Close waits for the goroutine.
+func (a *Adapter) startNow(j job) bool {
+	select {
+	case a.prompt <- struct{}{}:
+	default:
+		return false
+	}
+	a.inflight.Add(1)
+	go func() {
+		defer a.inflight.Done()
+		defer func() { <-a.prompt }()
+		a.run(j)
+	}()
+	return true
 }
 
 func (a *Adapter) reserve(ctx context.Context, wait time.Duration) error {
@@ -269,27 +333,47 @@ func (a *Adapter) run(j job) {
 	}
 	reply, err := a.h.Handle(ctx, j.msg)
 	if err != nil {
-		switch bot.ErrorKind(err) {
-		case bot.EInternal, bot.EUnavailable:
-			a.log.ErrorContext(ctx, "slack: handler failed", append(j.attrs(), "err", err)...)
-		default:
-			a.log.InfoContext(ctx, "slack: handler refused", append(j.attrs(), "kind", bot.ErrorKind(err))...)
-		}
+		a.logRefusal(ctx, j, err)
 		reply = bot.Reply{Text: bot.ErrorMessage(err), Ephemeral: true}
 	}
-	if isEmpty(reply) {
+	if reply.Form != nil && j.to.trigger != "" {
+		err := a.openForm(ctx, j, *reply.Form)
+		if err == nil {
+			a.log.InfoContext(ctx, "slack: form opened", append(j.attrs(), "form", reply.Form.ID)...)
+			return
+		}
+		// Expired, say: the reply's button opens it with a new trigger.
+		a.log.WarnContext(ctx, "slack: opening the form failed, posting a button to open it", append(j.attrs(), "err", err)...)
+	}
+	a.reply(ctx, j, reply)
+}
+
+// logRefusal logs a handler's error by its kind, never its message's
+// words: failures as errors, refusals (invalid, forbidden...) as info.
+func (a *Adapter) logRefusal(ctx context.Context, j job, err error) {
+	switch bot.ErrorKind(err) {
+	case bot.EInternal, bot.EUnavailable:
+		a.log.ErrorContext(ctx, "slack: handler failed", append(j.attrs(), "err", err)...)
+	default:
+		a.log.InfoContext(ctx, "slack: handler refused", append(j.attrs(), "kind", bot.ErrorKind(err))...)
+	}
+}
+
+// reply delivers r for j, logging the outcome.
+func (a *Adapter) reply(ctx context.Context, j job, r bot.Reply) {
+	if isEmpty(r) {
 		return
 	}
-	if err := a.deliver(ctx, j.to, reply); err != nil {
+	if err := a.deliver(ctx, j.to, r); err != nil {
 		a.log.ErrorContext(ctx, "slack: posting the reply failed", append(j.attrs(), "err", err)...)
 		return
 	}
-	a.log.InfoContext(ctx, "slack: replied", append(j.attrs(), "thread", j.to.thread, "ref", reply.Ref)...)
+	a.log.InfoContext(ctx, "slack: replied", append(j.attrs(), "thread", j.to.thread, "ref", r.Ref)...)
 }
 
 func isEmpty(r bot.Reply) bool {
 	return r.Text == "" && len(r.Notices) == 0 && len(r.Answers) == 0 && len(r.Contacts) == 0 &&
-		len(r.Buttons) == 0 && len(r.FollowUps) == 0
+		len(r.Buttons) == 0 && len(r.FollowUps) == 0 && r.Form == nil
 }
 
 // deliver posts r to t: ephemeral replies by the response_url when there is

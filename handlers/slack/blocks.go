@@ -56,8 +56,10 @@ var kindNames = map[string]string{
 const dateLayout = "2 January 2006"
 
 // Blocks renders r as a message's Block Kit blocks: notices first (act now
-// as a header), the text, answer cards, contact cards, buttons, then the
-// follow-up questions as buttons. The result keeps within Slack's limits.
+// as a header), the text, answer cards, contact cards, buttons (led by the
+// button that opens r's form, see formButton, since a message cannot hold
+// the form itself: FormView renders it as a modal), then the follow-up
+// questions as buttons. The result keeps within Slack's limits.
 func Blocks(r bot.Reply) []slackapi.Block {
 	var head []slackapi.Block
 	notices := slices.Clone(r.Notices)
@@ -81,9 +83,15 @@ func Blocks(r bot.Reply) []slackapi.Block {
 		cards = append(cards, []slackapi.Block{contactBlock(c)})
 	}
 
+	buttons := r.Buttons
+	if r.Form != nil {
+		if b, ok := formButton(*r.Form); ok {
+			buttons = append([]bot.Button{b}, buttons...)
+		}
+	}
 	ids := map[string]int{}
 	var tail []slackapi.Block
-	tail = append(tail, actionBlocks("buttons", r.Buttons, ids)...)
+	tail = append(tail, actionBlocks("buttons", buttons, ids)...)
 	if len(r.FollowUps) > 0 {
 		var asks []bot.Button
 		for _, q := range r.FollowUps {

@@ -96,6 +96,9 @@ func TestBlocksGolden(t *testing.T) {
 		}},
 		{"reply_text_only", bot.Reply{Text: "Thank you: noted.", Ephemeral: true}},
 		{"reply_limits", limitsReply()},
+		// Where it cannot open as a modal, a form is a button that opens it.
+		{"reply_form", bot.Reply{Text: "Tell the specialist what you would like to talk through.", Form: bookingForm(),
+			Buttons: []bot.Button{{ActionID: bot.ActionHelpful, Label: "Helpful", Value: "0123456789abcdef"}}}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			blocks := wslack.Blocks(c.reply)
@@ -117,6 +120,91 @@ func TestBlocksGolden(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			golden(t, c.name, mustJSON(t, wslack.HomeView(c.area, c.unavailable)))
 		})
+	}
+	t.Run("form_booking", func(t *testing.T) {
+		golden(t, "form_booking", mustJSON(t, wslack.FormView(*bookingForm(), `{"channel":"C0LAN2Q65"}`)))
+	})
+}
+
+// TestFormViewRespectsSlackLimits renders a form over every limit of a
+// modal, which Slack enforces by refusing to open it.
+func TestFormViewRespectsSlackLimits(t *testing.T) {
+	f := bot.Form{ID: bot.ActionBook, Title: "Book a consultation with a specialist today", SubmitLabel: "Send this request to the specialists"}
+	for i := range 120 {
+		f.Fields = append(f.Fields, bot.Field{Name: fmt.Sprintf("f%d", i), Label: strings.Repeat("Label ", 400), Kind: bot.FieldText,
+			Hint: strings.Repeat("Hint ", 500), Value: strings.Repeat("v", 5000), MaxLen: 5000})
+	}
+	sel := bot.Field{Name: "specialism", Label: "Specialist", Kind: bot.FieldSelect, Value: "s149"}
+	for i := range 150 {
+		sel.Options = append(sel.Options, bot.Option{Value: fmt.Sprintf("s%d", i), Label: strings.Repeat("Specialism ", 10)})
+	}
+	f.Fields = append([]bot.Field{sel, {Name: "empty", Label: "No options", Kind: bot.FieldSelect}}, f.Fields...)
+	raw, err := json.Marshal(wslack.FormView(f, strings.Repeat("m", 4000)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v struct {
+		Title, Submit, Close struct{ Text string }
+		PrivateMetadata      string `json:"private_metadata"`
+		Blocks               []struct {
+			Type, BlockID string
+			Label, Hint   struct{ Text string }
+			Element       struct {
+				Type          string
+				MaxLength     int                     `json:"max_length"`
+				InitialValue  string                  `json:"initial_value"`
+				InitialOption *struct{ Value string } `json:"initial_option"`
+				Options       []struct {
+					Text  struct{ Text string }
+					Value string
+				}
+			}
+		}
+	}
+	if err := json.Unmarshal(raw, &v); err != nil {
+		t.Fatal(err)
+	}
+	atMost := func(what, s string, n int) {
+		if c := utf8.RuneCountInString(s); c > n || c == 0 {
+			t.Errorf("%s has %d characters, want 1 to %d", what, c, n)
+		}
+	}
+	atMost("title", v.Title.Text, 24)
+	atMost("submit", v.Submit.Text, 24)
+	atMost("close", v.Close.Text, 24)
+	if v.PrivateMetadata != "" {
+		t.Errorf("private_metadata of %d characters kept; Slack allows 3,000", len(v.PrivateMetadata))
+	}
+	if len(v.Blocks) != 100 {
+		t.Errorf("%d blocks, want the first 100", len(v.Blocks))
+	}
+	for i, b := range v.Blocks {
+		atMost(fmt.Sprintf("label %d", i), b.Label.Text, 2000)
+		if b.Hint.Text != "" {
+			atMost(fmt.Sprintf("hint %d", i), b.Hint.Text, 2000)
+		}
+		switch b.Element.Type {
+		case "static_select":
+			if n := len(b.Element.Options); n == 0 || n > 100 {
+				t.Errorf("select %s has %d options", b.BlockID, n)
+			}
+			for _, o := range b.Element.Options {
+				atMost("option", o.Text.Text, 75)
+			}
+			if b.Element.InitialOption != nil {
+				t.Errorf("select %s starts at %s, which is not among its options", b.BlockID, b.Element.InitialOption.Value)
+			}
+		case "plain_text_input":
+			n := utf8.RuneCountInString(b.Element.InitialValue)
+			if b.Element.MaxLength > 3000 || n > 3000 || (b.Element.MaxLength > 0 && n > b.Element.MaxLength) {
+				t.Errorf("input %s: max_length %d, initial value of %d", b.BlockID, b.Element.MaxLength, len(b.Element.InitialValue))
+			}
+		default:
+			t.Errorf("block %s has a %q element", b.BlockID, b.Element.Type)
+		}
+	}
+	if v.Blocks[1].Element.Type != "plain_text_input" {
+		t.Errorf("a select without options is a %s, want a text input", v.Blocks[1].Element.Type)
 	}
 }
 

@@ -26,6 +26,12 @@ func TestCommandsBecomeMessages(t *testing.T) {
 		{"consult prevent", bot.CmdConsult, "prevent"},
 		{"feedback the EDT number was out of date", bot.CmdFeedback, "the EDT number was out of date"},
 		{"who is the LADO?", bot.CmdAsk, "who is the LADO?"},
+		// Consultation commands are passed on whole: the engine tells a
+		// command from a question that starts with the same word.
+		{"my", "", "my"},
+		{"reply WM-000001 can we talk at 3?", "", "reply WM-000001 can we talk at 3?"},
+		{"Cancel WM-000001", "", "Cancel WM-000001"},
+		{"my 15 year old says he is flying to syria tomorrow", "", "my 15 year old says he is flying to syria tomorrow"},
 		{"  what does &amp; mean  ", bot.CmdAsk, "what does & mean"},
 	}
 	for _, c := range cases {
@@ -93,5 +99,18 @@ func TestCommandWithoutResponseURL(t *testing.T) {
 	if len(calls) != 2 || calls[0].Method != "chat.postEphemeral" || calls[0].Channel != channelID || calls[0].User != userID ||
 		calls[1].Method != "chat.postMessage" || calls[1].Channel != userID {
 		t.Errorf("calls %+v, want chat.postEphemeral then a direct message", calls)
+	}
+}
+
+// TestCommandQuestionStartingWithACommandWord: "/waymark my 15 year old
+// says..." is a question, answered as one (an immediate risk, here), not
+// the list of the practitioner's consultations.
+func TestCommandQuestionStartingWithACommandWord(t *testing.T) {
+	h, _ := newEndToEnd(t, redistest.Shared(t))
+	h.command(t, "my 15 year old says he is flying to syria tomorrow to join the fighters", "trig-my-question")
+	r := h.slack.WaitCalls(t, 1, "response_url")[0]
+	h.drain(t)
+	if b := string(r.Blocks); !strings.Contains(b, `"type":"header"`) || !strings.Contains(b, "call 999 now") {
+		t.Errorf("answer %s, want the act-now steps", b)
 	}
 }

@@ -60,8 +60,13 @@ type payload struct {
 	ResponseURL string
 	ActionID    string
 	Ephemeral   bool
-	User        string // the practitioner (app_mention); userID when empty
-	Channel     string // the conversation (app_mention, block_actions); channelID when empty
+	User        string // who (app_mention, message_im, block_actions, view_submission_booking); userID when empty
+	UserName    string // their handle (block_actions, view_submission_booking); sam.okafor when empty
+	Channel     string // the conversation (app_mention, message_im, block_actions); channelID, or dmID for message_im, when empty
+	// Form and Meta are a submitted booking form's values by field name
+	// and its private_metadata (view_submission_booking).
+	Form map[string]string
+	Meta string
 }
 
 func mustPayload(tb testing.TB, name string, p payload) []byte {
@@ -140,7 +145,8 @@ type request struct {
 }
 
 // fakeSlack is slacktest's server with the Web API methods the adapter
-// calls recorded, and views.publish and a response_url endpoint added.
+// calls recorded, and views.publish, views.open and a response_url endpoint
+// added.
 type fakeSlack struct {
 	*slacktest.Server
 	mu    sync.Mutex
@@ -151,13 +157,16 @@ type fakeSlack struct {
 
 // apiCall is one recorded Web API call or response_url post.
 type apiCall struct {
-	Method       string // chat.postMessage, chat.postEphemeral, views.publish, response_url
+	Method       string // chat.postMessage, chat.postEphemeral, views.publish, views.open, response_url
 	Channel      string
 	User         string
 	ThreadTS     string
-	Text         string
+	Text         string // views.open: the view's callback_id
 	ResponseType string
 	Blocks       json.RawMessage
+	Trigger      string          // views.open: the trigger_id
+	View         json.RawMessage // views.open: the whole view
+	TS           string          // chat.postMessage, chat.postEphemeral: the ts the fake gave the message
 }
 
 // startFakeSlack starts the fake; extra binders add or replace endpoints.
@@ -171,6 +180,7 @@ func startFakeSlack(tb testing.TB, extra ...slacktest.Binder) *fakeSlack {
 		c.Handle("/chat.postMessage", f.chat("chat.postMessage"))
 		c.Handle("/chat.postEphemeral", f.chat("chat.postEphemeral"))
 		c.Handle("/views.publish", f.viewsPublish)
+		c.Handle("/views.open", f.viewsOpen)
 		c.Handle("/response/", f.responseURL)
 	})
 	f.Server = slacktest.NewTestServer(binders...)
@@ -180,11 +190,19 @@ func startFakeSlack(tb testing.TB, extra ...slacktest.Binder) *fakeSlack {
 }
 
 func (f *fakeSlack) record(c apiCall) (failWith string) {
+	_, failWith = f.recordPost(c)
+	return failWith
+}
+
+// recordPost records c, giving it a ts of its own, as Slack gives each
+// message.
+func (f *fakeSlack) recordPost(c apiCall) (ts, failWith string) {
 	c.Blocks = readable(c.Blocks)
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	c.TS = fmt.Sprintf("1700009999.%06d", len(f.calls)+1)
 	f.calls = append(f.calls, c)
-	return f.fail[c.Method]
+	return c.TS, f.fail[c.Method]
 }
 
 // Hold makes posted messages (chat.postMessage, chat.postEphemeral and
@@ -231,14 +249,30 @@ func (f *fakeSlack) chat(method string) http.HandlerFunc {
 			Text:     r.PostForm.Get("text"),
 			Blocks:   json.RawMessage(r.PostForm.Get("blocks")),
 		}
-		e := f.record(c)
+		ts, e := f.recordPost(c)
 		f.wait(r)
 		if e != "" {
 			fmt.Fprintf(w, `{"ok":false,"error":%q}`, e)
 			return
 		}
-		fmt.Fprintf(w, `{"ok":true,"channel":%q,"ts":"1700009999.000100","message_ts":"1700009999.000100"}`, c.Channel)
+		// Like Slack: each message has its own ts, and one posted to a
+		// user lands in their direct messages with the app.
+		channel := c.Channel
+		if strings.HasPrefix(channel, "U") {
+			channel = dmOf(channel)
+		}
+		fmt.Fprintf(w, `{"ok":true,"channel":%q,"ts":%q,"message_ts":%q}`, channel, ts, ts)
 	}
+}
+
+// dmOf is the direct-message channel between user and the app: dmID for
+// the practitioner of the recorded payloads, D and the rest of the id for
+// anyone else.
+func dmOf(user string) string {
+	if user == userID {
+		return dmID
+	}
+	return "D" + strings.TrimPrefix(user, "U")
 }
 
 func (f *fakeSlack) viewsPublish(w http.ResponseWriter, r *http.Request) {
@@ -258,6 +292,30 @@ func (f *fakeSlack) viewsPublish(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	fmt.Fprint(w, `{"ok":true,"view":{"id":"V0HOME123","type":"home"}}`)
+}
+
+func (f *fakeSlack) viewsOpen(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		TriggerID string          `json:"trigger_id"`
+		View      json.RawMessage `json:"view"`
+	}
+	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	var view struct {
+		CallbackID string          `json:"callback_id"`
+		Blocks     json.RawMessage `json:"blocks"`
+	}
+	if err := json.Unmarshal(req.View, &view); err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	if e := f.record(apiCall{Method: "views.open", Trigger: req.TriggerID, Text: view.CallbackID, Blocks: view.Blocks, View: readable(req.View)}); e != "" {
+		fmt.Fprintf(w, `{"ok":false,"error":%q}`, e)
+		return
+	}
+	fmt.Fprint(w, `{"ok":true,"view":{"id":"V0BOOK0001","type":"modal"}}`)
 }
 
 func (f *fakeSlack) responseURL(w http.ResponseWriter, r *http.Request) {
@@ -299,6 +357,58 @@ func (f *fakeSlack) Calls(methods ...string) []apiCall {
 // response_url posts.
 func (f *fakeSlack) Replies() []apiCall {
 	return f.Calls("chat.postMessage", "chat.postEphemeral", "response_url")
+}
+
+// PostsTo returns the chat.postMessage calls to channel (a channel, or a
+// user for a direct message from the app) so far.
+func (f *fakeSlack) PostsTo(channel string) []apiCall {
+	var out []apiCall
+	for _, c := range f.Calls("chat.postMessage") {
+		if c.Channel == channel {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// WaitPostWith polls until a message containing text (in its fallback
+// text or blocks) is posted to channel, and returns it; it fails tb after
+// a generous deadline, as WaitCalls does.
+func (f *fakeSlack) WaitPostWith(tb testing.TB, channel, text string) apiCall {
+	tb.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		for _, p := range f.PostsTo(channel) {
+			if strings.Contains(p.Text, text) || strings.Contains(string(p.Blocks), text) {
+				return p
+			}
+		}
+		if time.Now().After(deadline) {
+			var texts []string
+			for _, p := range f.PostsTo(channel) {
+				texts = append(texts, p.Text)
+			}
+			tb.Fatalf("waited for a post to %s with %q; it has %q", channel, text, texts)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// WaitPosts polls until at least n messages are posted to channel, and
+// fails tb after a generous deadline, as WaitCalls does.
+func (f *fakeSlack) WaitPosts(tb testing.TB, channel string, n int) []apiCall {
+	tb.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		posts := f.PostsTo(channel)
+		if len(posts) >= n {
+			return posts
+		}
+		if time.Now().After(deadline) {
+			tb.Fatalf("waited for %d posts to %s, got %d: %+v", n, channel, len(posts), f.Calls())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }
 
 // WaitCalls polls until at least n calls of the methods are recorded, and
@@ -348,7 +458,13 @@ func (b *syncBuffer) String() string {
 
 func newHarness(tb testing.TB, h bot.Handler, store bot.Store, mod ...func(*wslack.Config)) *harness {
 	tb.Helper()
-	fs := startFakeSlack(tb)
+	return newHarnessOn(tb, startFakeSlack(tb), h, store, mod...)
+}
+
+// newHarnessOn is newHarness answering through fs, which the handler may
+// also post to (the desk's notifier).
+func newHarnessOn(tb testing.TB, fs *fakeSlack, h bot.Handler, store bot.Store, mod ...func(*wslack.Config)) *harness {
+	tb.Helper()
 	cfg := wslack.Config{BotToken: "xoxb-test-token", SigningSecret: signingSecret, APIURL: fs.GetAPIURL(), Workers: 2}
 	for _, m := range mod {
 		m(&cfg)
@@ -438,6 +554,17 @@ func (h *harness) interaction(tb testing.TB, payload []byte) {
 	if code, resp := h.do(tb, request{path: "/slack/interactions", body: interactionBody(payload), form: true}); code != http.StatusOK {
 		tb.Fatalf("POST /slack/interactions = %d %s, want 200", code, resp)
 	}
+}
+
+// submit posts a signed view_submission payload, expects 200 and returns
+// the response body: empty, or what becomes of the modal.
+func (h *harness) submit(tb testing.TB, payload []byte) string {
+	tb.Helper()
+	code, resp := h.do(tb, request{path: "/slack/interactions", body: interactionBody(payload), form: true})
+	if code != http.StatusOK {
+		tb.Fatalf("POST /slack/interactions (view_submission) = %d %s, want 200", code, resp)
+	}
+	return resp
 }
 
 // drain closes the adapter, so every accepted job has been answered and the

@@ -2,10 +2,8 @@ package slack
 
 import (
 	"encoding/json"
-	"maps"
 	"net/http"
 	"net/url"
-	"slices"
 	"strings"
 
 	slackapi "github.com/slack-go/slack"
@@ -14,9 +12,13 @@ import (
 )
 
 // serveInteractions is POST /slack/interactions: a button press
-// (block_actions) or a modal's submission (view_submission) is queued and
-// acknowledged with an empty 200, which also closes a submitted modal.
-// Other interactions are acknowledged and ignored.
+// (block_actions) is queued and acknowledged with an empty 200 (a Book
+// button's form is opened at once instead, see opensForm). A modal's
+// submission (view_submission) is answered by the handler before Slack is,
+// and the response says what becomes of the modal: {"response_action":
+// "clear"} closes it, {"response_action": "errors", ...} keeps it open with
+// the reason it was refused (see submit). Other interactions are
+// acknowledged and ignored.
 func (a *Adapter) serveInteractions(w http.ResponseWriter, r *http.Request) error {
 	body, err := a.verified(w, r)
 	if err != nil {
@@ -29,6 +31,17 @@ func (a *Adapter) serveInteractions(w http.ResponseWriter, r *http.Request) erro
 	var cb slackapi.InteractionCallback
 	if err := json.Unmarshal([]byte(form.Get("payload")), &cb); err != nil {
 		return bot.Errorf(bot.EInvalid, "The interaction payload is not valid JSON.")
+	}
+	if cb.Type == slackapi.InteractionTypeViewSubmission {
+		resp, err := a.submit(cb)
+		if err != nil || resp == nil {
+			if err == nil {
+				w.WriteHeader(http.StatusOK) // an empty 200 closes the modal
+			}
+			return err
+		}
+		w.Header().Set("Content-Type", "application/json")
+		return json.NewEncoder(w).Encode(resp)
 	}
 	if j, ok := interactionJob(cb); ok {
 		if err := a.accept(r.Context(), j, "", queueWait); err != nil {
@@ -47,8 +60,8 @@ func (a *Adapter) serveInteractions(w http.ResponseWriter, r *http.Request) erro
 // it, privately when that message was ephemeral, or by direct message when
 // the button was on the App Home. ThreadID is the thread the reply goes
 // to, the question's, so a follow-up button carries the same context as
-// the question. A view_submission becomes an Action with the view's
-// callback_id and private_metadata, its text inputs as Text.
+// the question. The trigger_id goes with the job, so that a reply's form
+// opens as a modal. Submissions are submissionJob's.
 func interactionJob(cb slackapi.InteractionCallback) (job, bool) {
 	m := bot.Message{
 		Platform: bot.PlatformSlack,
@@ -82,32 +95,10 @@ func interactionJob(cb slackapi.InteractionCallback) (job, bool) {
 		return job{msg: m, to: target{
 			channel: m.ConversationID, thread: m.ThreadID, user: m.UserID,
 			responseURL: cb.ResponseURL, ephemeral: cb.Container.IsEphemeral,
+			trigger: cb.TriggerID,
 		}}, true
-	case slackapi.InteractionTypeViewSubmission:
-		m.Action = &bot.Action{ID: cb.View.CallbackID, Value: cb.View.PrivateMetadata}
-		// No conversation to tell by: context is kept per person.
-		m.Shared = true
-		m.Text = viewText(cb.View.State)
-		return job{msg: m, to: target{user: m.UserID}}, true
 	}
 	return job{}, false
-}
-
-// viewText joins a submitted view's text inputs, in block order.
-func viewText(st *slackapi.ViewState) string {
-	if st == nil {
-		return ""
-	}
-	var lines []string
-	for _, block := range slices.Sorted(maps.Keys(st.Values)) {
-		actions := st.Values[block]
-		for _, id := range slices.Sorted(maps.Keys(actions)) {
-			if v := strings.TrimSpace(actions[id].Value); v != "" {
-				lines = append(lines, v)
-			}
-		}
-	}
-	return strings.Join(lines, "\n")
 }
 
 // firstOf returns the first non-empty string.

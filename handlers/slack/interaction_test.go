@@ -71,20 +71,21 @@ func TestButtonsBecomeActions(t *testing.T) {
 	}
 }
 
-// TestViewSubmission acknowledges a modal with an empty 200 and hands its
-// callback_id, private_metadata and text to the handler.
+// TestViewSubmission: a modal's submission is answered in Slack's
+// response, which clears the modal, and the handler gets the view's
+// callback_id, private_metadata (not a form's own) and values by block_id;
+// the answer goes by direct message.
 func TestViewSubmission(t *testing.T) {
 	rec := &recorder{reply: func(bot.Message) (bot.Reply, error) { return bot.Reply{Text: "Thank you.", Ephemeral: true}, nil }}
 	h := newHarness(t, rec, mustStore(t, redistest.Shared(t)))
-	body := interactionBody(mustPayload(t, "view_submission", payload{EventID: "trig-view", ActionID: "feedback_comment", Text: "The EDT number is out of date"}))
-	code, resp := h.do(t, request{path: "/slack/interactions", body: body, form: true})
-	if code != 200 || resp != "" {
-		t.Fatalf("= %d %q, want 200 and an empty body (which closes the modal)", code, resp)
+	resp := h.submit(t, mustPayload(t, "view_submission", payload{EventID: "trig-view", ActionID: "feedback_comment", Text: "The EDT number is out of date"}))
+	if resp != `{"response_action":"clear"}`+"\n" {
+		t.Fatalf("response %q, want the modal cleared", resp)
 	}
 	h.drain(t)
 	// No conversation: Shared, so any context is the practitioner's own.
 	want := bot.Message{Platform: "slack", ID: "trig-view", TeamID: teamID, Shared: true, UserID: userID, UserName: "sam.okafor",
-		Text: "The EDT number is out of date", Action: &bot.Action{ID: "feedback_comment", Value: "ref-1234"}}
+		Action: &bot.Action{ID: "feedback_comment", Value: "ref-1234"}, Form: map[string]string{"comment": "The EDT number is out of date"}}
 	if msgs := rec.Messages(); len(msgs) != 1 || !reflect.DeepEqual(msgs[0], want) {
 		t.Fatalf("messages %+v, want [%+v]", msgs, want)
 	}

@@ -80,6 +80,12 @@ func (a *Adapter) socketEvent(ctx context.Context, client *socketmode.Client, ev
 		err = a.accept(ctx, commandJob(cmd), "", -1)
 	case socketmode.EventTypeInteractive:
 		cb, ok := evt.Data.(slackapi.InteractionCallback)
+		if ok && cb.Type == slackapi.InteractionTypeViewSubmission && evt.Request != nil {
+			// The acknowledgement carries what becomes of the modal, so the
+			// submission is answered first, for at most submitWait.
+			a.socketSubmit(ctx, client, evt.Request.EnvelopeID, cb)
+			return
+		}
 		if !ack() || !ok {
 			return
 		}
@@ -97,6 +103,22 @@ func (a *Adapter) socketEvent(ctx context.Context, client *socketmode.Client, ev
 	}
 	if err != nil && ctx.Err() == nil {
 		a.log.ErrorContext(ctx, "slack: socket mode event dropped", "err", err)
+	}
+}
+
+// socketSubmit answers a modal's submission and acknowledges its envelope
+// with the response, as the HTTP response would carry it.
+func (a *Adapter) socketSubmit(ctx context.Context, client *socketmode.Client, envelopeID string, cb slackapi.InteractionCallback) {
+	resp, err := a.submit(cb)
+	var payload any
+	if resp != nil {
+		payload = resp
+	}
+	if err != nil {
+		a.log.ErrorContext(ctx, "slack: socket mode submission refused", "envelope", envelopeID, "err", err)
+	}
+	if err := client.AckCtx(ctx, envelopeID, payload); err != nil {
+		a.log.ErrorContext(ctx, "slack: socket mode ack failed", "envelope", envelopeID, "err", err)
 	}
 }
 

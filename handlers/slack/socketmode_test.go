@@ -22,10 +22,11 @@ import (
 // apps.connections.open hands out a WebSocket URL on the same server, which
 // says hello, sends the envelopes given to send, and records the acks.
 type socketServer struct {
-	send  chan string
-	mu    sync.Mutex
-	acks  []string
-	token string // the Authorization header of apps.connections.open
+	send     chan string
+	mu       sync.Mutex
+	acks     []string
+	payloads map[string]json.RawMessage // the acks' payloads, by envelope id
+	token    string                     // the Authorization header of apps.connections.open
 }
 
 func (s *socketServer) bind(c slacktest.Customize) {
@@ -48,13 +49,20 @@ func (s *socketServer) bind(c slacktest.Customize) {
 		go func() {
 			for {
 				var ack struct {
-					EnvelopeID string `json:"envelope_id"`
+					EnvelopeID string          `json:"envelope_id"`
+					Payload    json.RawMessage `json:"payload"`
 				}
 				if err := conn.ReadJSON(&ack); err != nil {
 					return
 				}
 				s.mu.Lock()
 				s.acks = append(s.acks, ack.EnvelopeID)
+				if len(ack.Payload) > 0 {
+					if s.payloads == nil {
+						s.payloads = map[string]json.RawMessage{}
+					}
+					s.payloads[ack.EnvelopeID] = ack.Payload
+				}
 				s.mu.Unlock()
 			}
 		}()
@@ -156,6 +164,50 @@ func TestSocketMode(t *testing.T) {
 	}
 	if n := len(fs.Replies()); n != 3 {
 		t.Errorf("%d replies, want 3: %+v", n, fs.Replies())
+	}
+}
+
+// TestSocketModeSubmission: over Socket Mode, a modal's submission is
+// acknowledged with what becomes of the modal, as the HTTP response would
+// say it: a refusal keeps it open with the reason, a booking clears it.
+func TestSocketModeSubmission(t *testing.T) {
+	sock := &socketServer{send: make(chan string, 10)}
+	fs := startFakeSlack(t, sock.bind)
+	rec := &recorder{reply: func(m bot.Message) (bot.Reply, error) {
+		if strings.Contains(m.Form["question"], "dob") {
+			return bot.Reply{}, bot.Errorf(bot.EInvalid, "Your request included a date of birth.")
+		}
+		return bot.Reply{Text: "Request WM-000042 is with the psychology specialists."}, nil
+	}}
+	a, err := wslack.New(wslack.Config{BotToken: "xoxb-test-token", AppToken: "xapp-1-A0MDYCDME-1-test", APIURL: fs.GetAPIURL(), Workers: 2},
+		rec, mustStore(t, redistest.Shared(t)), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- a.RunSocketMode(ctx) }()
+
+	sock.send <- envelope("env-refused", "interactive", bookingSubmission(t, "trig-sock-pd", "Maisie dob 02/02/2012"), 0)
+	sock.send <- envelope("env-booked", "interactive", bookingSubmission(t, "trig-sock-ok", "a teenager's online contacts"), 0)
+	waitFor(t, func() bool { return len(sock.Acks()) == 2 })
+	fs.WaitCalls(t, 1, "chat.postMessage")
+	cancel()
+	<-done
+	a.Close()
+
+	sock.mu.Lock()
+	defer sock.mu.Unlock()
+	for id, want := range map[string]string{
+		"env-refused": `{"response_action":"errors","errors":{"question":"Your request included a date of birth."}}`,
+		"env-booked":  `{"response_action":"clear"}`,
+	} {
+		if got := string(sock.payloads[id]); got != want {
+			t.Errorf("%s acknowledged with %s, want %s", id, got, want)
+		}
+	}
+	if r := fs.Replies(); len(r) != 1 || r[0].Channel != userID || !strings.Contains(r[0].Text, "WM-000042") {
+		t.Errorf("replies %+v, want the confirmation by direct message", r)
 	}
 }
 

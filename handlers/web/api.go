@@ -8,9 +8,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"mime"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -20,26 +22,36 @@ import (
 	"github.com/waymarkhq/waymark/handlers"
 )
 
-// MaxTextChars is the longest message, in characters, the chat accepts.
+// MaxTextChars is the longest message, in characters, the chat accepts;
+// it bounds each value of a submitted form too.
 const MaxTextChars = 2000
+
+// MaxFormFields is the most values a submitted form may carry.
+const MaxFormFields = 10
 
 // Request is the body of POST /api/chat, sent as application/json:
 //
 //	{"session": "k3Jx9_Qe2mB7", "text": "/area Wyvern Vale"}
 //	{"session": "k3Jx9_Qe2mB7", "text": "who is the LADO"}
 //	{"session": "k3Jx9_Qe2mB7", "action": {"id": "feedback_helpful", "value": "r-123"}}
+//	{"session": "k3Jx9_Qe2mB7", "action": {"id": "consult_submit"}, "form": {"specialism": "psychology", "question": "..."}}
 //
 // Session is required. A request carries text, a command, an action, or a
-// combination the engine understands; it must carry at least one of them.
+// combination the engine understands; it must carry at least one of them. A
+// form's values come with the form's action.
 //
 // A successful request is answered with a Reply. A failed one is answered
 // with {"error": "<a sentence to show the practitioner>"} and the status of
 // its kind, as handlers.StatusOf maps them: 400 for an invalid request (a bad
 // session id, text over MaxTextChars characters, malformed JSON, a content
-// type other than application/json, an unknown command), 403 for a request
-// from another site's page, 413 for a body over handlers.MaxBodyBytes, and
-// the status of the handler's bot.Error kind otherwise (500, with a generic
-// sentence, for anything internal). A method other than POST is a 405.
+// type other than application/json, an unknown command, a form without an
+// action, with over MaxFormFields fields, a field name not 1 to 32 of a-z
+// and _, or a value over MaxTextChars characters), 403 for a request from
+// another site's page, 413 for a body over handlers.MaxBodyBytes, and the
+// status of the handler's bot.Error kind otherwise (400 with the reason for
+// a form the engine refuses, such as a booking that identifies a child; 500,
+// with a generic sentence, for anything internal). A method other than POST
+// is a 405.
 // Every response carries an X-Request-Id header: the id that is logged and
 // given to the handler as bot.Message.ID, which the page shows beside an
 // error as its reference.
@@ -52,11 +64,19 @@ type Request struct {
 	// Vale", "/help"), the first word is the command and the rest its text.
 	Text string `json:"text"`
 	// Command is one of the bot.Cmd constants (help, area, ask, contacts,
-	// consult, feedback), for a client that separates it from the text.
+	// consult, feedback), for a client that separates it from the text. The
+	// consultation commands (my, escalate, reply, close, cancel) are passed
+	// to the engine with their text, typed or here, and it tells a command
+	// from a question that starts with the same word.
 	Command string `json:"command"`
 	// Action is a button the practitioner pressed: a Reply's Button's
-	// action_id and value, or {"id": "ask", "value": <a follow-up>}.
+	// action_id and value, or {"id": "ask", "value": <a follow-up>}, or a
+	// submitted form: {"id": <the Form's id>}.
 	Action *Action `json:"action"`
+	// Form is a submitted form's values by field name; it comes with the
+	// form's action. At most MaxFormFields fields, each name 1 to 32 of a-z
+	// and _, each value at most MaxTextChars characters.
+	Form map[string]string `json:"form"`
 }
 
 // Action is a button press in a Request.
@@ -84,6 +104,40 @@ type Reply struct {
 	FollowUps []string `json:"follow_ups"`
 	// Ref identifies the answer for feedback; it carries no question text.
 	Ref string `json:"ref"`
+	// Form, when not null, asks for details (the booking form): the page
+	// shows it as a card and sends the values back as {"action": {"id":
+	// form.id}, "form": {<name>: <value>, ...}}.
+	Form *Form `json:"form"`
+}
+
+// Form is a set of fields to fill in, bot.Form field for field.
+type Form struct {
+	ID          string  `json:"id"` // the action its submission carries
+	Title       string  `json:"title"`
+	SubmitLabel string  `json:"submit_label"`
+	Fields      []Field `json:"fields"`
+}
+
+// Field is one input of a Form. Kind is text (one line), textarea
+// (several lines) or select (one of Options, an empty list for the other
+// kinds). Value is the initial value (for a select, the chosen option's
+// value). MaxLen is the most characters, 0 for no limit of its own
+// (MaxTextChars still holds).
+type Field struct {
+	Name     string   `json:"name"`
+	Label    string   `json:"label"`
+	Kind     string   `json:"kind"`
+	Options  []Option `json:"options"`
+	Value    string   `json:"value"`
+	Hint     string   `json:"hint"`
+	Required bool     `json:"required"`
+	MaxLen   int      `json:"max_len"`
+}
+
+// Option is a choice in a select: the value sent, the label shown.
+type Option struct {
+	Value string `json:"value"`
+	Label string `json:"label"`
 }
 
 // Notice is a highlighted message above the answer. Kind is one of
@@ -165,6 +219,22 @@ func render(r bot.Reply) Reply {
 	for _, b := range r.Buttons {
 		out.Buttons = append(out.Buttons, Button(b))
 	}
+	if r.Form != nil {
+		out.Form = renderForm(*r.Form)
+	}
+	return out
+}
+
+func renderForm(f bot.Form) *Form {
+	out := &Form{ID: f.ID, Title: f.Title, SubmitLabel: f.SubmitLabel, Fields: make([]Field, 0, len(f.Fields))}
+	for _, fd := range f.Fields {
+		field := Field{Name: fd.Name, Label: fd.Label, Kind: fd.Kind, Options: make([]Option, 0, len(fd.Options)),
+			Value: fd.Value, Hint: fd.Hint, Required: fd.Required, MaxLen: fd.MaxLen}
+		for _, o := range fd.Options {
+			field.Options = append(field.Options, Option(o))
+		}
+		out.Fields = append(out.Fields, field)
+	}
 	return out
 }
 
@@ -214,13 +284,20 @@ var crossOrigin = http.NewCrossOriginProtection()
 var (
 	sessionPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{8,64}$`)
 	actionPattern  = regexp.MustCompile(`^[A-Za-z0-9_.:-]{1,64}$`)
+	fieldPattern   = regexp.MustCompile(`^[a-z_]{1,32}$`)
 	commands       = map[string]bool{
 		bot.CmdHelp: true, bot.CmdArea: true, bot.CmdAsk: true,
 		bot.CmdContacts: true, bot.CmdConsult: true, bot.CmdFeedback: true,
 	}
+	// deskCommands are passed to the engine as text ("my", "reply
+	// WM-000042 ..."): whether they are a command depends on what follows.
+	deskCommands = map[string]bool{
+		bot.CmdMy: true, bot.CmdEscalate: true, bot.CmdReply: true, bot.CmdClose: true, bot.CmdCancel: true,
+	}
 )
 
-const unknownCommand = "Unknown command. The commands are /help, /area, /ask, /contacts, /consult and /feedback."
+const unknownCommand = "Unknown command. The commands are /help, /area, /ask, /contacts, /consult, /feedback, " +
+	"and for consultations /my, /reply, /close, /cancel and /escalate."
 
 // decode reads and validates a Request and maps it to a bot.Message without
 // an ID. Every error is an EInvalid *bot.Error with a message for the
@@ -256,22 +333,28 @@ func decode(r *http.Request) (bot.Message, error) {
 		return bot.Message{}, bot.Errorf(bot.EInvalid,
 			"Your message is %s characters long; the limit is %s. Please shorten it.", thousands(n), thousands(MaxTextChars))
 	}
-	switch cmd := strings.ToLower(strings.TrimSpace(req.Command)); {
+	switch cmd := strings.TrimPrefix(strings.ToLower(strings.TrimSpace(req.Command)), "/"); {
+	case deskCommands[cmd]:
+		m.Text = strings.TrimSpace(cmd + " " + m.Text)
 	case cmd != "":
-		if !commands[strings.TrimPrefix(cmd, "/")] {
+		if !commands[cmd] {
 			return bot.Message{}, bot.Errorf(bot.EInvalid, unknownCommand)
 		}
-		m.Command = strings.TrimPrefix(cmd, "/")
+		m.Command = cmd
 	case isSlashCommand(m.Text):
 		word, rest := m.Text[1:], ""
 		if i := strings.IndexFunc(word, unicode.IsSpace); i >= 0 {
 			word, rest = word[:i], word[i:]
 		}
 		word = strings.ToLower(word)
-		if !commands[word] {
+		switch {
+		case deskCommands[word]:
+			m.Text = strings.TrimSpace(word + " " + strings.TrimSpace(rest))
+		case !commands[word]:
 			return bot.Message{}, bot.Errorf(bot.EInvalid, unknownCommand)
+		default:
+			m.Command, m.Text = word, strings.TrimSpace(rest)
 		}
-		m.Command, m.Text = word, strings.TrimSpace(rest)
 	}
 	if req.Action != nil {
 		if !actionPattern.MatchString(req.Action.ID) {
@@ -282,10 +365,41 @@ func decode(r *http.Request) (bot.Message, error) {
 		}
 		m.Action = &bot.Action{ID: req.Action.ID, Value: req.Action.Value}
 	}
+	if req.Form != nil {
+		form, err := decodeForm(req.Form, m.Action)
+		if err != nil {
+			return bot.Message{}, err
+		}
+		m.Form = form
+	}
 	if m.Text == "" && m.Command == "" && m.Action == nil {
 		return bot.Message{}, bot.Errorf(bot.EInvalid, "Type a question, or /help to see what Waymark can do.")
 	}
 	return m, nil
+}
+
+// decodeForm checks a submitted form's values: they come with an action,
+// at most MaxFormFields of them, each named by 1 to 32 of a-z and _, each
+// at most MaxTextChars characters. An empty form is nil.
+func decodeForm(values map[string]string, action *bot.Action) (map[string]string, error) {
+	if action == nil {
+		return nil, bot.Errorf(bot.EInvalid, "A form's values must be sent with the form's action.")
+	}
+	if len(values) > MaxFormFields {
+		return nil, bot.Errorf(bot.EInvalid, "A form has at most %d fields; this one has %d.", MaxFormFields, len(values))
+	}
+	if len(values) == 0 {
+		return nil, nil
+	}
+	for _, name := range slices.Sorted(maps.Keys(values)) {
+		if !fieldPattern.MatchString(name) {
+			return nil, bot.Errorf(bot.EInvalid, "A form field's name must be 1 to 32 of a-z and '_'.")
+		}
+		if n := utf8.RuneCountInString(values[name]); n > MaxTextChars {
+			return nil, bot.Errorf(bot.EInvalid, "The form's %q is %s characters long; the limit is %s. Please shorten it.", name, thousands(n), thousands(MaxTextChars))
+		}
+	}
+	return maps.Clone(values), nil
 }
 
 // isSlashCommand reports whether text starts with a slash and a letter:

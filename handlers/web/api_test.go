@@ -16,6 +16,7 @@ import (
 
 	"github.com/waymarkhq/waymark/bot"
 	"github.com/waymarkhq/waymark/handlers"
+	"github.com/waymarkhq/waymark/handlers/web"
 )
 
 func TestChatMapsMessage(t *testing.T) {
@@ -41,6 +42,20 @@ func TestChatMapsMessage(t *testing.T) {
 		{"follow-up", map[string]any{"action": map[string]any{"id": bot.ActionAsk, "value": "What about out of hours?"}},
 			bot.Message{Action: &bot.Action{ID: bot.ActionAsk, Value: "What about out of hours?"}}},
 		{"longest text", map[string]any{"text": strings.Repeat("é", 2000)}, bot.Message{Text: strings.Repeat("é", 2000)}},
+		{"form", map[string]any{"action": map[string]any{"id": bot.ActionBook}, "form": map[string]any{
+			"specialism": "psychology", "urgency": "routine", "question": "how do I talk to a withdrawn 15 year old?", "area": "Wyvern Vale", "times": ""}},
+			bot.Message{Action: &bot.Action{ID: bot.ActionBook}, Form: map[string]string{
+				"specialism": "psychology", "urgency": "routine", "question": "how do I talk to a withdrawn 15 year old?", "area": "Wyvern Vale", "times": ""}}},
+		{"form, largest", map[string]any{"action": map[string]any{"id": bot.ActionBook}, "form": largestForm()},
+			bot.Message{Action: &bot.Action{ID: bot.ActionBook}, Form: largestForm()}},
+		{"form, empty", map[string]any{"action": map[string]any{"id": bot.ActionBook}, "form": map[string]any{}},
+			bot.Message{Action: &bot.Action{ID: bot.ActionBook}}},
+		// The consultation commands go to the engine as text: it tells a
+		// command from a question that starts with the same word.
+		{"my", map[string]any{"text": "/my"}, bot.Message{Text: "my"}},
+		{"reply", map[string]any{"text": "/Reply WM-000001  can we talk at 3?"}, bot.Message{Text: "reply WM-000001  can we talk at 3?"}},
+		{"my, a question", map[string]any{"text": "/my 15 year old is flying out tomorrow"}, bot.Message{Text: "my 15 year old is flying out tomorrow"}},
+		{"cancel command field", map[string]any{"command": "cancel", "text": "WM-000001"}, bot.Message{Text: "cancel WM-000001"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			h := &recorder{reply: bot.Reply{Text: "ok"}}
@@ -71,6 +86,16 @@ func TestChatMapsMessage(t *testing.T) {
 			}
 		})
 	}
+}
+
+// largestForm is a form at the limits: ten fields, 32-character names,
+// 2,000-character values.
+func largestForm() map[string]string {
+	f := map[string]string{}
+	for i := range 10 {
+		f[strings.Repeat(string(rune('a'+i)), 31)+"_"] = strings.Repeat("é", 2000)
+	}
+	return f
 }
 
 func TestChatIDsAreFreshPerRequest(t *testing.T) {
@@ -132,7 +157,10 @@ func TestChatRendersReply(t *testing.T) {
 		v    map[string]any
 		want string
 	}{
-		{"reply", got, "answers,buttons,contacts,follow_ups,notices,ref,text"},
+		{"reply", got, "answers,buttons,contacts,follow_ups,form,notices,ref,text"},
+		{"form", got["form"].(map[string]any), "fields,id,submit_label,title"},
+		{"field", got["form"].(map[string]any)["fields"].([]any)[0].(map[string]any), "hint,kind,label,max_len,name,options,required,value"},
+		{"option", got["form"].(map[string]any)["fields"].([]any)[0].(map[string]any)["options"].([]any)[0].(map[string]any), "label,value"},
 		{"notice", got["notices"].([]any)[0].(map[string]any), "kind,text,title"},
 		{"answer", got["answers"].([]any)[0].(map[string]any), "area,doc_id,kind,review_due,reviewed,snippet,stale,title,url"},
 		{"contact", got["contacts"].([]any)[0].(map[string]any), "bookable,doc_id,email,hours,name,organisation,out_of_hours,phone,role,specialism,team"},
@@ -149,12 +177,30 @@ func TestChatRendersReply(t *testing.T) {
 	if c := got["contacts"].([]any)[0].(map[string]any); c["bookable"] != true || c["out_of_hours"] != "EDT on 01632 961999" {
 		t.Errorf("contact rendered as %v", c)
 	}
+	// Every field has its options as a list, empty for text.
+	var reply web.Reply
+	if err := json.Unmarshal(r.body, &reply); err != nil {
+		t.Fatal(err)
+	}
+	wantForm := web.Form{ID: bot.ActionBook, Title: "Book a consultation", SubmitLabel: "Send request", Fields: []web.Field{
+		{Name: "specialism", Label: "Specialist", Kind: bot.FieldSelect, Value: "psychology", Required: true,
+			Options: []web.Option{{Value: "prevent", Label: "Prevent"}, {Value: "psychology", Label: "Psychology"}}},
+		{Name: "question", Label: "Your question <b>now</b>", Kind: bot.FieldTextArea, Options: []web.Option{}, Required: true, MaxLen: 2000,
+			Hint: "Describe the child without name, date of birth or address."},
+		{Name: "times", Label: "Times that suit you", Kind: bot.FieldText, Options: []web.Option{}, MaxLen: 200, Hint: "e.g. Tuesday afternoon"},
+	}}
+	if reply.Form == nil || !reflect.DeepEqual(*reply.Form, wantForm) {
+		t.Errorf("form\n got %+v\nwant %+v", reply.Form, wantForm)
+	}
+	if fields := got["form"].(map[string]any)["fields"].([]any); fields[1].(map[string]any)["options"] == nil {
+		t.Error("a text field's options are null, want []")
+	}
 }
 
 func TestChatRendersEmptyListsAsArrays(t *testing.T) {
 	s := newTestServer(t, &recorder{reply: bot.Reply{Text: "I don't know."}})
 	r := s.post(t, map[string]any{"session": session, "text": "what are the bin collection days"})
-	const want = `{"text":"I don't know.","notices":[],"answers":[],"contacts":[],"buttons":[],"follow_ups":[],"ref":""}` + "\n"
+	const want = `{"text":"I don't know.","notices":[],"answers":[],"contacts":[],"buttons":[],"follow_ups":[],"ref":"","form":null}` + "\n"
 	if string(r.body) != want {
 		t.Errorf("body %s, want %s", r.body, want)
 	}
@@ -179,6 +225,17 @@ func TestChatInvalidRequests(t *testing.T) {
 		{"unknown command field", "POST", "application/json", `{"session":"` + session + `","command":"sudo"}`, nil, 400, "Unknown command"},
 		{"action without id", "POST", "application/json", `{"session":"` + session + `","action":{"value":"x"}}`, nil, 400, "no valid action id"},
 		{"action value too long", "POST", "application/json", `{"session":"` + session + `","action":{"id":"ask","value":"` + strings.Repeat("a", 2001) + `"}}`, nil, 400, "longer than 2,000"},
+		{"form without action", "POST", "application/json", `{"session":"` + session + `","form":{"question":"x"}}`, nil, 400, "sent with the form's action"},
+		{"form with text only", "POST", "application/json", `{"session":"` + session + `","text":"hi","form":{"question":"x"}}`, nil, 400, "sent with the form's action"},
+		{"form too many fields", "POST", "application/json", formBody(11, "a", "x"), nil, 400, "at most 10 fields; this one has 11"},
+		{"form field name upper case", "POST", "application/json", formBody(1, "Question", "x"), nil, 400, "1 to 32 of a-z"},
+		{"form field name digits", "POST", "application/json", formBody(1, "q1", "x"), nil, 400, "1 to 32 of a-z"},
+		{"form field name long", "POST", "application/json", formBody(1, strings.Repeat("q", 33), "x"), nil, 400, "1 to 32 of a-z"},
+		{"form field name empty", "POST", "application/json", formBody(1, "", "x"), nil, 400, "1 to 32 of a-z"},
+		{"form value too long", "POST", "application/json", formBody(1, "question", strings.Repeat("é", 2001)), nil, 400,
+			`The form's "question" is 2,001 characters long; the limit is 2,000.`},
+		{"form value not text", "POST", "application/json", `{"session":"` + session + `","action":{"id":"consult_submit"},"form":{"question":2}}`, nil, 400,
+			`"form" has the wrong type`},
 		{"bad JSON", "POST", "application/json", `{"session":`, nil, 400, "not valid JSON"},
 		{"not JSON", "POST", "application/json", `session=abc`, nil, 400, "not valid JSON"},
 		{"empty body", "POST", "application/json", ``, nil, 400, "empty"},
@@ -209,6 +266,17 @@ func TestChatInvalidRequests(t *testing.T) {
 			}
 		})
 	}
+}
+
+// formBody is a request submitting a form of n fields named name (then
+// name_b, name_c...), each with value.
+func formBody(n int, name, value string) string {
+	form := map[string]string{name: value}
+	for i := 1; i < n; i++ {
+		form[name+"_"+strings.Repeat(string(rune('a'+i)), 1)] = value
+	}
+	b, _ := json.Marshal(map[string]any{"session": session, "action": map[string]any{"id": bot.ActionBook}, "form": form})
+	return string(b)
 }
 
 func TestChatSameOriginAllowed(t *testing.T) {

@@ -85,6 +85,13 @@ func richReply() bot.Reply {
 		FollowUps: []string{"What about out of hours?", "Who is the Prevent lead?"},
 		Ephemeral: true,
 		Ref:       "ref-42",
+		Form: &bot.Form{ID: bot.ActionBook, Title: "Book a consultation", SubmitLabel: "Send request", Fields: []bot.Field{
+			{Name: "specialism", Label: "Specialist", Kind: bot.FieldSelect, Value: "psychology", Required: true,
+				Options: []bot.Option{{Value: "prevent", Label: "Prevent"}, {Value: "psychology", Label: "Psychology"}}},
+			{Name: "question", Label: "Your question <b>now</b>", Kind: bot.FieldTextArea, Required: true, MaxLen: 2000,
+				Hint: "Describe the child without name, date of birth or address."},
+			{Name: "times", Label: "Times that suit you", Kind: bot.FieldText, MaxLen: 200, Hint: "e.g. Tuesday afternoon"},
+		}},
 	}
 }
 

@@ -186,10 +186,78 @@
     return card;
   }
 
+  // renderForm builds a form card: a labelled input per field (a select,
+  // a one-line text input or a textarea), its hint, and a Send button.
+  // onForm(form, values) is called on submission with the values by field
+  // name, and resolves to true when the server took them; the card is then
+  // disabled. Otherwise it stays as filled in, to be corrected and sent
+  // again.
+  var formCount = 0;
+  function renderForm(form, onForm) {
+    formCount++;
+    var card = el("form", "card card-form");
+    card.setAttribute("aria-label", form.title || "Form");
+    if (form.title) card.appendChild(el("h3", "card-title", form.title));
+    var inputs = {};
+    (form.fields || []).forEach(function (field) {
+      var id = "wm-form-" + formCount + "-" + field.name;
+      var row = el("div", "form-field");
+      var label = el("label", "form-label", field.label || field.name);
+      label.htmlFor = id;
+      if (!field.required) label.appendChild(el("span", "form-optional", " (optional)"));
+      row.appendChild(label);
+      if (field.hint) {
+        var hint = el("p", "form-hint", field.hint);
+        hint.id = id + "-hint";
+        row.appendChild(hint);
+      }
+      var input;
+      if (field.kind === "select" && field.options && field.options.length) {
+        input = el("select", "form-input");
+        field.options.forEach(function (o) {
+          var opt = el("option", "", o.label || o.value);
+          opt.value = o.value;
+          if (o.value === field.value) opt.selected = true;
+          input.appendChild(opt);
+        });
+      } else {
+        input = el(field.kind === "textarea" ? "textarea" : "input", "form-input");
+        if (field.kind === "textarea") input.rows = 4;
+        else input.type = "text";
+        input.value = field.value || "";
+        // maxLength counts UTF-16 units, never fewer than the server's
+        // characters, so what fits here fits there.
+        input.maxLength = field.max_len > 0 ? Math.min(field.max_len, LIMIT) : LIMIT;
+        input.autocomplete = "off";
+      }
+      input.id = id;
+      input.name = field.name;
+      input.required = !!field.required;
+      if (field.hint) input.setAttribute("aria-describedby", id + "-hint");
+      row.appendChild(input);
+      inputs[field.name] = input;
+      card.appendChild(row);
+    });
+    var send = el("button", "btn btn-primary", form.submit_label || "Send");
+    send.type = "submit";
+    card.appendChild(send);
+    card.addEventListener("submit", async function (e) {
+      e.preventDefault();
+      var values = {};
+      Object.keys(inputs).forEach(function (name) { values[name] = inputs[name].value; });
+      if (await onForm(form, values)) {
+        Object.keys(inputs).forEach(function (name) { inputs[name].disabled = true; });
+        send.disabled = true;
+      }
+    });
+    return card;
+  }
+
   // renderReply builds the bot's message from a Reply: notices, text,
-  // answer cards, contact cards, buttons, follow-ups. onAction(action,
-  // label, group) is called when a button is pressed.
-  function renderReply(reply, onAction) {
+  // answer cards, contact cards, a form, buttons, follow-ups.
+  // onAction(action, label, group) is called when a button is pressed,
+  // onForm(form, values) when the form is sent (see renderForm).
+  function renderReply(reply, onAction, onForm) {
     var msg = el("div", "msg msg-bot");
     msg.appendChild(el("p", "who", "Waymark"));
     if (reply.ref) msg.dataset.ref = reply.ref;
@@ -208,6 +276,9 @@
       contacts.setAttribute("aria-label", "Contacts");
       reply.contacts.forEach(function (c) { contacts.appendChild(renderContact(c)); });
       msg.appendChild(contacts);
+    }
+    if (reply.form && reply.form.id) {
+      msg.appendChild(renderForm(reply.form, onForm || function () { return Promise.resolve(false); }));
     }
     if (reply.buttons && reply.buttons.length) {
       var actions = el("div", "actions");
@@ -335,7 +406,7 @@
         try { body = await resp.json(); } catch (e) { /* not JSON */ }
         thinking.remove();
         if (resp.ok && body) {
-          add(renderReply(body, onAction), true);
+          add(renderReply(body, onAction, onForm), true);
           ok = true;
         } else if (body && typeof body.error === "string" && body.error) {
           addError(body.error, requestID);
@@ -359,6 +430,13 @@
         group.querySelectorAll("button").forEach(function (b) { b.disabled = true; });
       }
       box.focus();
+    }
+
+    // onForm sends a form's values with its action; what appears as the
+    // practitioner's message is the form's title, not the values.
+    async function onForm(form, values) {
+      if (busy) return false;
+      return send({ action: { id: form.id, value: "" }, form: values }, form.title || form.submit_label || "Form sent");
     }
 
     async function submit() {
@@ -400,6 +478,7 @@
   // Exposed for tests and the browser console; the page does not need it.
   window.WaymarkChat = Object.freeze({
     renderReply: renderReply,
+    renderForm: renderForm,
     appendInline: appendInline,
     formatDate: formatDate
   });
