@@ -156,6 +156,9 @@ func (d *Desk) notifyLinked(ctx context.Context, p Person, r Reply, ref, what st
 	if err != nil {
 		return err
 	}
+	if th.ThreadID == "" {
+		return nil // a platform without threads: 'reply WM-...' is the way back
+	}
 	if th.TeamID == "" {
 		th.TeamID = p.TeamID
 	}

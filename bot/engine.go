@@ -612,8 +612,13 @@ func (e *Engine) help(ctx context.Context, m Message) Reply {
 		"• area [name]: show or set the area your questions are about\n" +
 		"• contacts [specialism]: list contacts, e.g. contacts psychology\n" +
 		"• consult [specialism]: book a consultation with a specialist\n" +
-		"• feedback <comment>: tell the council's team what would help\n" +
-		"Never post a child's name, date of birth, address or NHS number."
+		"• feedback <comment>: tell the council's team what would help\n"
+	if e.opts.Desk != nil {
+		text += "• my: your consultation requests, to see or cancel them\n" +
+			"• reply WM-000042 <message>: write to the other side of a consultation\n" +
+			"• escalate: ask for a duty manager now\n"
+	}
+	text += "Never post a child's name, date of birth, address or NHS number."
 	reply := Reply{Text: text, Buttons: e.consultButtons(area)}
 	if ErrorKind(err) == EUnavailable {
 		reply.Notices = append(reply.Notices, unavailableNotice)

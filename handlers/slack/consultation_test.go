@@ -403,3 +403,14 @@ func TestConsultationFromDirectMessage(t *testing.T) {
 		t.Errorf("views.open %+v", opened[0])
 	}
 }
+
+// TestAppHomeListsRequests: the Home tab shows the practitioner's requests
+// with a Cancel button, as "my" lists them.
+func TestAppHomeListsRequests(t *testing.T) {
+	d := newDeskHarness(t)
+	d.book(t)
+	d.event(t, mustPayload(t, "app_home_opened", payload{EventID: "Ev0HOMECONS", Text: "home"}))
+	view := d.slack.WaitCalls(t, 1, "views.publish")[0]
+	mustContain(t, "the App Home", string(view.Blocks), "Your consultation requests", "WM-000001", `"action_id":"cancel"`)
+	d.drain(t)
+}

@@ -1,0 +1,32 @@
+package bot
+
+import "context"
+
+// MultiNotifier routes each notification to the notifier of its target's
+// platform: Slack posts for Slack people and channels, the web inbox for
+// web chat sessions.
+type MultiNotifier map[string]Notifier
+
+var _ ThreadNotifier = MultiNotifier(nil)
+
+// Notify sends r with the notifier of t's platform.
+func (m MultiNotifier) Notify(ctx context.Context, t Target, r Reply) error {
+	n, ok := m[t.Platform]
+	if !ok {
+		return Errorf(EInvalid, "Nothing here can deliver to %s.", t.Platform)
+	}
+	return n.Notify(ctx, t, r)
+}
+
+// NotifyThread sends r and returns its thread when the platform's notifier
+// has threads; otherwise it sends r and returns no thread.
+func (m MultiNotifier) NotifyThread(ctx context.Context, t Target, r Reply) (Thread, error) {
+	n, ok := m[t.Platform]
+	if !ok {
+		return Thread{}, Errorf(EInvalid, "Nothing here can deliver to %s.", t.Platform)
+	}
+	if tn, ok := n.(ThreadNotifier); ok {
+		return tn.NotifyThread(ctx, t, r)
+	}
+	return Thread{}, n.Notify(ctx, t, r)
+}
