@@ -14,21 +14,9 @@ import (
 	"github.com/waymarkhq/waymark/bot"
 	"github.com/waymarkhq/waymark/bot/redisstore"
 	wslack "github.com/waymarkhq/waymark/handlers/slack"
+	"github.com/waymarkhq/waymark/internal/clocktest"
 	"github.com/waymarkhq/waymark/internal/redistest"
 )
-
-// stepClock is a clock the test moves by hand.
-type stepClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *stepClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *stepClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
 
 // post is one message the desk sent to Slack.
 type post struct{ channel, text, blocks, ts string }
@@ -98,11 +86,11 @@ type deskFixture struct {
 	engine *bot.Engine
 	desk   *bot.Desk
 	store  *redisstore.Store
-	clock  *stepClock
+	clock  *clocktest.Clock
 	slack  *slackRecorder
 }
 
-func newDeskFixture(tb testing.TB, srv *redistest.Server, prefix string, clock *stepClock, rec *slackRecorder) *deskFixture {
+func newDeskFixture(tb testing.TB, srv *redistest.Server, prefix string, clock *clocktest.Clock, rec *slackRecorder) *deskFixture {
 	tb.Helper()
 	store, err := redisstore.New(redisstore.Config{URL: srv.URL(), Prefix: prefix})
 	if err != nil {
@@ -146,7 +134,7 @@ func newDeskFixture(tb testing.TB, srv *redistest.Server, prefix string, clock *
 
 func newDesk(tb testing.TB) *deskFixture {
 	// Tuesday 24 November 2026, 10:00 in London: inside working hours.
-	clock := &stepClock{t: time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)}
+	clock := clocktest.At(time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC))
 	return newDeskFixture(tb, redistest.Shared(tb), redistest.Prefix(tb), clock, newSlackRecorder(tb))
 }
 
@@ -422,7 +410,7 @@ func TestRoutineSLACountsWorkingDays(t *testing.T) {
 func TestLadderSurvivesRestartAndTwoReplicasFireOnce(t *testing.T) {
 	srv := redistest.Shared(t)
 	prefix := redistest.Prefix(t)
-	clock := &stepClock{t: time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)}
+	clock := clocktest.At(time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC))
 	rec := newSlackRecorder(t)
 	first := newDeskFixture(t, srv, prefix, clock, rec)
 	first.book(t, practitioner, "psychology", bot.UrgencyUrgent, "advice on a lad sharing extremist memes")

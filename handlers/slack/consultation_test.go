@@ -4,29 +4,15 @@ import (
 	"context"
 	"encoding/json"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/waymarkhq/waymark/bot"
 	"github.com/waymarkhq/waymark/bot/redisstore"
 	wslack "github.com/waymarkhq/waymark/handlers/slack"
+	"github.com/waymarkhq/waymark/internal/clocktest"
 	"github.com/waymarkhq/waymark/internal/redistest"
 )
-
-// stepClock is a clock the test moves by hand.
-type stepClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *stepClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-
-func (c *stepClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
 
 // People and channels of the consultation tests. The practitioner is
 // userID (sam.okafor), who sends the recorded payloads.
@@ -48,7 +34,7 @@ type deskHarness struct {
 	*harness
 	store *redisstore.Store
 	desk  *bot.Desk
-	clock *stepClock
+	clock *clocktest.Clock
 }
 
 func newDeskHarness(tb testing.TB) *deskHarness {
@@ -75,7 +61,7 @@ func newDeskHarness(tb testing.TB) *deskHarness {
 		{Name: "service manager", Targets: []bot.Target{slackTarget(bot.TargetUser, serviceManager)}, RepeatEvery: 15 * time.Minute},
 	}
 	// Tuesday 24 November 2026, 10:00 in London: inside working hours.
-	clock := &stepClock{t: time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)}
+	clock := clocktest.At(time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC))
 	desk, err := bot.NewDesk(kb, bot.DeskOptions{
 		Consultations: store, Escalations: store, Timers: store, Notifier: notifier,
 		Specialists: map[string][]string{"psychology": {"slack:" + psychologist}, "prevent": {"slack:U0PRV0001"}},
