@@ -114,7 +114,7 @@ func (a *app) serve(ctx context.Context) error {
 	}
 	srv := handlers.NewServer(a.log, map[string]handlers.Check{"redis": store.Ping})
 	if a.cfg.HTTP.WebChat {
-		web.New(engine, a.log).Mount(srv)
+		web.New(engine, a.log).WithInbox(store).Mount(srv)
 	}
 
 	stopSlack, err := a.startSlack(ctx, srv, engine, store)

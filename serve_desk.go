@@ -63,7 +63,9 @@ func (a *app) openDesk(kb bot.Knowledge, store *redisstore.Store) (*bot.Desk, er
 		policies[urgency] = p
 	}
 	return bot.NewDesk(kb, bot.DeskOptions{
-		Consultations: store, Escalations: store, Timers: store, Notifier: notifier,
+		Consultations: store, Escalations: store, Timers: store,
+		// Slack people and channels get Slack posts; web chat users their inbox.
+		Notifier:    bot.MultiNotifier{bot.PlatformSlack: notifier, bot.PlatformWeb: store},
 		Specialists: specialists, Directory: directory, Queues: queues, Policies: policies, Calendar: cal,
 		RiskPolicy: ec.RiskPolicy, Log: a.log,
 	})

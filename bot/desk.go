@@ -168,6 +168,15 @@ func (d *Desk) notifyLinked(ctx context.Context, p Person, r Reply, ref, what st
 	return nil
 }
 
+// replyHint tells p how to write to the other side of ref: in the thread
+// where their platform has threads, with the reply command everywhere.
+func replyHint(p Person, ref, whom string) string {
+	if p.Platform == PlatformWeb {
+		return fmt.Sprintf("To write to %s: reply %s <your message>.", whom, ref)
+	}
+	return fmt.Sprintf("Reply in this thread to write to %s (or: reply %s <message>).", whom, ref)
+}
+
 // ThreadConsultation returns the consultation m's thread is linked to, or
 // "": a direct message in the thread of a note the desk sent.
 func (d *Desk) ThreadConsultation(ctx context.Context, m Message) string {
@@ -383,11 +392,11 @@ func (d *Desk) Claim(ctx context.Context, m Message, ref string) (Reply, error) 
 		d.o.Log.WarnContext(ctx, "desk: SLA timer not cancelled; it will find the request claimed", "ref", ref, "err", err)
 	}
 	if err := d.notifyLinked(ctx, c.Requester, Reply{Text: fmt.Sprintf(
-		"%s has your consultation request %s. Reply in this thread to write to them (or: reply %s <message>).", p.Display(), ref, ref)}, ref, "claimed: requester"); err != nil {
+		"%s has your consultation request %s. %s", p.Display(), ref, replyHint(c.Requester, ref, "them"))}, ref, "claimed: requester"); err != nil {
 		d.o.Log.ErrorContext(ctx, "desk: requester not told of the claim", "ref", ref, "err", err)
 	}
 	if err := d.notifyLinked(ctx, p, Reply{Text: "You have " + ref + ".\n" + details(c) +
-		"\nReply in this thread to write to the practitioner."}, ref, "claimed: claimant"); err != nil {
+		"\n" + replyHint(p, ref, "the practitioner")}, ref, "claimed: claimant"); err != nil {
 		d.o.Log.ErrorContext(ctx, "desk: claimant's thread not started", "ref", ref, "err", err)
 	}
 	d.notify(ctx, d.o.Queues[c.Specialism], Reply{Text: fmt.Sprintf("%s has been claimed by %s.", ref, p.Display())}, "claimed: queue")
@@ -454,7 +463,7 @@ func (d *Desk) RelayTo(ctx context.Context, m Message, ref, text string) (Reply,
 	default:
 		return Reply{}, Errorf(EForbidden, "Only the practitioner and the specialist on %s can write about it.", ref)
 	}
-	if err := d.notifyLinked(ctx, to, Reply{Text: fmt.Sprintf("%s about %s: %s\n(Reply in this thread to answer.)", p.Display(), ref, text)}, ref, "relay"); err != nil {
+	if err := d.notifyLinked(ctx, to, Reply{Text: fmt.Sprintf("%s about %s: %s\n%s", p.Display(), ref, text, replyHint(to, ref, p.Display()))}, ref, "relay"); err != nil {
 		return Reply{}, Errorf(EUnavailable, "I could not deliver that just now; please try again.")
 	}
 	if err := d.o.Consultations.Audit(ctx, AuditEntry{At: d.o.Clock.Now(), Ref: ref, Actor: p.Key(), Action: AuditReplied}); err != nil {

@@ -14,6 +14,7 @@
 //	wm:{user:<userKey>}:profile  string  bot.Profile as JSON                 ProfileTTL (30 days), from the last save
 //	wm:{evt:<platform>:<id>}     string  "1": the event has been delivered   DedupeTTL (24h), from the first delivery
 //	wm:{feedback}                stream  one entry per bot.Feedback          none; trimmed to about FeedbackMaxLen entries
+//	wm:{inbox:web:<team>:<id>}   list    notes for a web chat session, JSON  InboxTTL (7 days), from the last note; the newest InboxMax (100)
 //
 // Consultations, escalations and timers (bot.ConsultationStore,
 // bot.EscalationStore, bot.TimerStore) are records, kept until deleted by

@@ -123,3 +123,10 @@ func (k Keys) TimerBodies() string {
 func (k Keys) TimerBatch(op string) string {
 	return k.Prefix + ":{timers}:taken:" + op
 }
+
+// Inbox is the list of notes waiting for a web chat session, which has no
+// connection to push them to: <prefix>:{inbox:<userKey>}, with userKey
+// web:<team>:<session>.
+func (k Keys) Inbox(userKey string) string {
+	return k.Prefix + ":{inbox:" + userKey + "}"
+}

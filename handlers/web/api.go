@@ -296,6 +296,10 @@ var (
 	}
 )
 
+// badSession is the error for a session id that does not match
+// sessionPattern.
+const badSession = "The session id must be 8 to 64 letters, digits, '-' or '_'. Reload the page to start a new session."
+
 const unknownCommand = "Unknown command. The commands are /help, /area, /ask, /contacts, /consult, /feedback, " +
 	"and for consultations /my, /reply, /close, /cancel and /escalate."
 
@@ -320,8 +324,7 @@ func decode(r *http.Request) (bot.Message, error) {
 	}
 
 	if !sessionPattern.MatchString(req.Session) {
-		return bot.Message{}, bot.Errorf(bot.EInvalid,
-			"The session id must be 8 to 64 letters, digits, '-' or '_'. Reload the page to start a new session.")
+		return bot.Message{}, bot.Errorf(bot.EInvalid, badSession)
 	}
 	m := bot.Message{
 		Platform:       bot.PlatformWeb,

@@ -3,11 +3,17 @@
 // that passes a practitioner's message to a bot.Handler and renders the
 // bot.Reply it returns, the same Reply the Slack and Teams adapters render.
 //
-// A Chat mounts three routes on a handlers.Server:
+// A Chat mounts four routes on a handlers.Server:
 //
 //	GET  /           the chat page
 //	GET  /static/... the page's script and style sheet
 //	POST /api/chat   one message in, one reply out (see Request and Reply)
+//	GET  /api/inbox  the notes the desk left for the session (see Notifications)
+//
+// The desk reaches a web practitioner ("Dr Rees has your consultation
+// request") through an Inbox, given to the chat with WithInbox: the page
+// asks for its notes every 10 seconds while it is visible, and shows each
+// as a notification.
 //
 // The page keeps a random session id in the browser's localStorage and sends
 // it with every message; the session is the conversation and the user as far
@@ -54,6 +60,7 @@ const contentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 
 type Chat struct {
 	h      bot.Handler
 	log    *slog.Logger
+	inbox  Inbox            // nil: no notes for the page
 	assets map[string]asset // by file name, without the static/ prefix
 }
 
@@ -81,6 +88,7 @@ func (c *Chat) Mount(s *handlers.Server) {
 	s.Handle("GET /{$}", c.page)
 	s.Handle("GET /static/{name}", c.static)
 	s.Handle("POST /api/chat", c.chat)
+	s.Handle("GET /api/inbox", c.notifications)
 }
 
 // page serves the chat page.

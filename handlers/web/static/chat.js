@@ -6,13 +6,17 @@
 // become <strong> elements built here, and links are made only for http(s)
 // URLs, tel: and mailto:.
 //
-// The API is POST /api/chat; see handlers/web/api.go for the JSON.
+// The API is POST /api/chat, and GET /api/inbox for the notes the desk
+// leaves for this session (a specialist has the request, their replies),
+// asked for every 10 seconds while the page is visible; see
+// handlers/web/api.go and inbox.go for the JSON.
 (function () {
   "use strict";
 
   var LIMIT = 2000; // characters, as the server counts them (code points)
   var SESSION_KEY = "waymark.session";
   var ACTION_ASK = "ask";
+  var INBOX_EVERY = 10000; // milliseconds between asking for notes
 
   var NOTICE_LABELS = {
     act_now: "Act now",
@@ -313,6 +317,15 @@
     return msg;
   }
 
+  // renderNotification builds a note the desk left (GET /api/inbox): a
+  // reply like any other, marked as a notification.
+  function renderNotification(reply, onAction, onForm) {
+    var msg = renderReply(reply, onAction, onForm);
+    msg.classList.add("msg-notification");
+    msg.insertBefore(el("p", "notification-label", "Notification"), msg.firstChild.nextSibling);
+    return msg;
+  }
+
   // ---- Session -----------------------------------------------------------
 
   function randomID() {
@@ -454,6 +467,36 @@
       box.focus();
     }
 
+    // poll asks for the session's notes and shows them. It is quiet when
+    // it fails: the next poll tries again, and notes wait on the server.
+    var polling = false;
+    async function poll() {
+      if (polling || document.visibilityState !== "visible") return;
+      polling = true;
+      try {
+        var resp = await fetch("/api/inbox?session=" + encodeURIComponent(session), {
+          method: "GET",
+          headers: { "Accept": "application/json" },
+          credentials: "same-origin",
+          cache: "no-store"
+        });
+        if (!resp.ok) return;
+        var body = await resp.json();
+        // Notes taken are shown even if a new conversation started
+        // meanwhile: they are the practitioner's, and would be lost.
+        ((body && body.replies) || []).forEach(function (reply) {
+          add(renderNotification(reply, onAction, onForm), true);
+        });
+      } catch (e) {
+        /* offline, or Waymark stopped: try again at the next poll */
+      } finally {
+        polling = false;
+      }
+    }
+    setInterval(poll, INBOX_EVERY);
+    document.addEventListener("visibilitychange", poll);
+    poll();
+
     form.addEventListener("submit", function (e) {
       e.preventDefault();
       submit();
@@ -478,6 +521,7 @@
   // Exposed for tests and the browser console; the page does not need it.
   window.WaymarkChat = Object.freeze({
     renderReply: renderReply,
+    renderNotification: renderNotification,
     renderForm: renderForm,
     appendInline: appendInline,
     formatDate: formatDate
