@@ -144,7 +144,9 @@ type TimerStore interface {
 	Schedule(ctx context.Context, t Timer) error
 	// Cancel removes the timer with id, if any.
 	CancelTimer(ctx context.Context, id string) error
-	// TakeDue removes and returns up to limit timers due at or before now.
-	// A timer is returned to one caller only, even across replicas.
+	// TakeDue leases and returns up to limit timers due at or before now.
+	// A timer is returned to one caller only, even across replicas; it stays
+	// stored, due again after a lease, until the caller reschedules or
+	// cancels it, so a caller that dies mid-way loses nothing.
 	TakeDue(ctx context.Context, now time.Time, limit int) ([]Timer, error)
 }

@@ -52,9 +52,6 @@ type Desk struct {
 const (
 	timerBatch = 100              // timers taken per tick
 	timerRetry = 30 * time.Second // a timer whose work failed is tried again after this
-	// timerLease: a taken timer is put back this far ahead before its work
-	// starts, so a replica that dies mid-way delays the step, never loses it.
-	timerLease = 2 * time.Minute
 )
 
 // NewDesk checks o and returns a Desk. Every problem is reported at once.
@@ -630,9 +627,10 @@ func (d *Desk) Acknowledge(ctx context.Context, m Message, id string) (Reply, er
 // Tick does the work of every due timer once: claim SLAs that passed start
 // the ladder, unacknowledged prompts move it on. Several replicas may tick
 // at once; each timer is taken by one, and each step is recorded atomically,
-// so a timer that fires late after an outage never prompts twice. A taken
-// timer is leased back before its work starts, so a replica that stops
-// mid-way delays the step by timerLease instead of losing it.
+// so a timer that fires late after an outage never prompts twice. Taking a
+// timer leases it (the store moves it a few minutes ahead), so a replica
+// that stops mid-way delays the step instead of losing it; a finished timer
+// is cancelled, a ladder's next step replaces it.
 func (d *Desk) Tick(ctx context.Context) (int, error) {
 	now := d.o.Clock.Now()
 	timers, err := d.o.Timers.TakeDue(ctx, now, timerBatch)
@@ -641,11 +639,6 @@ func (d *Desk) Tick(ctx context.Context) (int, error) {
 	}
 	var errs []error
 	for _, t := range timers {
-		lease := t
-		lease.Due = now.Add(timerLease)
-		if err := d.o.Timers.Schedule(ctx, lease); err != nil {
-			d.o.Log.WarnContext(ctx, "desk: timer not leased; doing its work anyway", "timer", t.ID, "err", err)
-		}
 		rescheduled, err := d.fire(ctx, t)
 		switch {
 		case err != nil:
@@ -656,7 +649,7 @@ func (d *Desk) Tick(ctx context.Context) (int, error) {
 			}
 		case !rescheduled:
 			if err := d.o.Timers.CancelTimer(ctx, t.ID); err != nil {
-				d.o.Log.WarnContext(ctx, "desk: lease not released; it will find nothing to do", "timer", t.ID, "err", err)
+				d.o.Log.WarnContext(ctx, "desk: finished timer not cancelled; it will fire again after its lease", "timer", t.ID, "err", err)
 			}
 		}
 	}

@@ -128,13 +128,15 @@ end
 return id
 `)
 
-// takeDueScript removes and returns the bodies of up to a limit of timers
-// due by a time.
+// takeDueScript leases and returns the bodies of up to a limit of timers
+// due by a time: their due times move a lease ahead, so no other caller
+// gets them meanwhile, and a caller that dies before rescheduling or
+// cancelling them only delays them.
 //
 // KEYS[1] is the sorted set of timer ids by due time, KEYS[2] the hash of
 // bodies, KEYS[3] this call's batch key. ARGV[1] is the time in unix
 // milliseconds, ARGV[2] the limit, ARGV[3] how long to keep the batch, in
-// milliseconds.
+// milliseconds, ARGV[4] the lease, in milliseconds.
 //
 // The batch key keeps what the call took for a while, so a retry of the
 // same call by go-redis returns the same timers instead of the next ones.
@@ -147,9 +149,11 @@ local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, to
 if #ids == 0 then
 	return {}
 end
-redis.call('ZREM', KEYS[1], unpack(ids))
+local leased = tonumber(ARGV[1]) + tonumber(ARGV[4])
+for i = 1, #ids do
+	redis.call('ZADD', KEYS[1], leased, ids[i])
+end
 local bodies = redis.call('HMGET', KEYS[2], unpack(ids))
-redis.call('HDEL', KEYS[2], unpack(ids))
 local out = {}
 for i = 1, #ids do
 	if bodies[i] then

@@ -73,17 +73,22 @@ func (s *Store) CancelTimer(ctx context.Context, id string) error {
 	return nil
 }
 
-// TakeDue removes and returns up to limit timers due at or before now,
+// TimerLease is how long a taken timer is held for its caller: unless the
+// caller reschedules or cancels it by then, it is due again.
+const TimerLease = 2 * time.Minute
+
+// TakeDue leases and returns up to limit timers due at or before now,
 // earliest first, at most MaxTakeDue. One script finds them
-// (ZRANGEBYSCORE up to now, LIMIT), removes them from the sorted set and the
-// bodies hash and returns the bodies, so each timer goes to one caller
-// only, however many replicas ask at once. Due times are compared in
-// milliseconds, so a timer may be handed out up to a millisecond early.
+// (ZRANGEBYSCORE up to now, LIMIT), moves their due times TimerLease ahead
+// and returns the bodies, so each timer goes to one caller only, however
+// many replicas ask at once. Due times are compared in milliseconds, so a
+// timer may be handed out up to a millisecond early.
 //
-// A timer is handed out at most once: if the caller crashes before acting on
-// it, it is gone. If the reply is lost, go-redis's retry of the call gets
-// the same timers back, from the batch the script keeps for a minute; if
-// every try fails, the timers taken are lost with the reply.
+// A taken timer stays stored: the caller reschedules it (the next step) or
+// cancels it (done). If the caller crashes first, the timer is due again
+// after the lease, so nothing is lost, only delayed. If the reply is lost,
+// go-redis's retry of the call gets the same timers back, from the batch
+// the script keeps for a minute.
 //
 // It returns an EInvalid error when limit is less than 1, EUnavailable if
 // Redis cannot be reached. A stored body that cannot be decoded is an
@@ -95,7 +100,7 @@ func (s *Store) TakeDue(ctx context.Context, now time.Time, limit int) ([]bot.Ti
 	}
 	limit = min(limit, MaxTakeDue)
 	keys := []string{s.keys.Timers(), s.keys.TimerBodies(), s.keys.TimerBatch(newOp())}
-	bodies, err := takeDueScript.Run(ctx, s.client, keys, now.UnixMilli(), limit, takenTTL.Milliseconds()).StringSlice()
+	bodies, err := takeDueScript.Run(ctx, s.client, keys, now.UnixMilli(), limit, takenTTL.Milliseconds(), TimerLease.Milliseconds()).StringSlice()
 	if err != nil {
 		return nil, fmt.Errorf("take due timers: %w", s.wrapRecords("EVALSHA", err))
 	}

@@ -3,6 +3,7 @@ package redisstore_test
 import (
 	"fmt"
 	"reflect"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -63,8 +64,23 @@ func TestTakeDueTakesOnlyDueTimers(t *testing.T) {
 		t.Errorf("TakeDue(now+1ms) = %q, want [later]", timerIDs(got))
 	}
 	ctx := t.Context()
+	// Taken timers are leased, not gone: a caller that died comes back to
+	// them after the lease; one that finished cancels them.
+	if n := s.Client().ZCard(ctx, s.Keys().Timers()).Val() + s.Client().HLen(ctx, s.Keys().TimerBodies()).Val(); n != 6 {
+		t.Errorf("%d ids and bodies kept while leased, want 6", n)
+	}
+	again := timerIDs(mustTakeDue(t, s, now.Add(redisstore.TimerLease), 10))
+	slices.Sort(again)
+	if !reflect.DeepEqual(again, []string{"now", "sla:WM-000001"}) {
+		t.Errorf("after the lease: %q, want the two taken first, due again", again)
+	}
+	for _, id := range []string{"sla:WM-000001", "now", "later"} {
+		if err := s.CancelTimer(ctx, id); err != nil {
+			t.Fatal(err)
+		}
+	}
 	if n := s.Client().ZCard(ctx, s.Keys().Timers()).Val() + s.Client().HLen(ctx, s.Keys().TimerBodies()).Val(); n != 0 {
-		t.Errorf("%d ids and bodies left after taking every timer", n)
+		t.Errorf("%d ids and bodies left after cancelling every timer", n)
 	}
 
 	_, err := s.TakeDue(ctx, now, 0)
@@ -101,6 +117,9 @@ func TestScheduleReplacesAndCancelRemoves(t *testing.T) {
 	if got := mustTakeDue(t, s, t0, 10); len(got) != 1 || !reflect.DeepEqual(got[0], moved) {
 		t.Errorf("TakeDue = %+v, want the moved timer only", got)
 	}
+	if err := s.CancelTimer(ctx, moved.ID); err != nil { // its work is done
+		t.Fatal(err)
+	}
 
 	mustSchedule(t, s,
 		bot.Timer{ID: "a", Due: t0, Kind: bot.TimerClaimSLA},
@@ -114,6 +133,9 @@ func TestScheduleReplacesAndCancelRemoves(t *testing.T) {
 	}
 	if got := timerIDs(mustTakeDue(t, s, t0.Add(time.Hour), 10)); !reflect.DeepEqual(got, []string{"b"}) {
 		t.Errorf("TakeDue after cancelling a = %q, want [b]", got)
+	}
+	if err := s.CancelTimer(ctx, "b"); err != nil {
+		t.Fatal(err)
 	}
 	if n := s.Client().HLen(ctx, s.Keys().TimerBodies()).Val(); n != 0 {
 		t.Errorf("%d bodies left", n)
