@@ -591,11 +591,16 @@ func (d *Desk) step(ctx context.Context, e Escalation, level, prompt int) (sched
 		d.o.Log.WarnContext(ctx, "desk: escalation exhausted", "id", e.ID)
 		return false, nil
 	}
-	e, advanced, err := d.o.Escalations.Advance(ctx, e.ID, level, prompt, false)
-	if err != nil || !advanced {
+	l := policy.Levels[level]
+	// The next step is scheduled before this one is recorded and sent, so
+	// an escalation is never left open without a timer.
+	if err := d.o.Timers.Schedule(ctx, Timer{ID: escTimer(e.ID), Due: d.o.Clock.Now().Add(l.RepeatEvery), Kind: TimerEscalate, Ref: e.ID}); err != nil {
 		return false, err
 	}
-	l := policy.Levels[level]
+	e, advanced, err := d.o.Escalations.Advance(ctx, e.ID, level, prompt, false)
+	if err != nil || !advanced {
+		return true, err
+	}
 	prompt1 := Reply{
 		Notices: []Notice{{Kind: NoticeActNow, Title: fmt.Sprintf("Escalation %s for the %s", e.ID, l.Name), Text: e.Summary}},
 		Text:    fmt.Sprintf("Please acknowledge %s so the practitioner knows who has it (prompt %d at this level).", e.ID, prompt),
@@ -604,8 +609,7 @@ func (d *Desk) step(ctx context.Context, e Escalation, level, prompt int) (sched
 	for _, t := range l.Targets {
 		d.notify(ctx, t, prompt1, "escalation prompt")
 	}
-	err = d.o.Timers.Schedule(ctx, Timer{ID: escTimer(e.ID), Due: d.o.Clock.Now().Add(l.RepeatEvery), Kind: TimerEscalate, Ref: e.ID})
-	return err == nil, err
+	return true, nil
 }
 
 // Acknowledge stops an escalation's ladder; the practitioner is told who
@@ -665,12 +669,22 @@ func (d *Desk) fire(ctx context.Context, t Timer) (rescheduled bool, err error) 
 		if err != nil || c.State != StateQueued {
 			return false, ignoreNotFound(err)
 		}
-		_, err = d.escalate(ctx, Escalation{
+		// One escalation per request and SLA round, however often this
+		// timer fires (a retry after an error, a lease after a crash).
+		e, created, err := d.o.Escalations.CreateEscalationOnce(ctx, fmt.Sprintf("sla:%s:%d", c.Ref, t.Due.UnixMilli()), Escalation{
 			Trigger: TriggerClaimSLA, ConsultationRef: c.Ref, Urgency: c.Urgency, Requester: c.Requester,
-			RequesterConversation: c.RequesterConversation,
+			RequesterConversation: c.RequesterConversation, State: EscalationOpen, CreatedAt: d.o.Clock.Now(),
 			Summary: fmt.Sprintf("%s, an %s %s consultation request for %s, has not been claimed %s.",
 				c.Ref, c.Urgency, specialismName(c.Specialism), areaName(c.Area), expected(d.o.Policies[c.Urgency])),
 		})
+		if err != nil {
+			return false, err
+		}
+		if created {
+			d.o.Log.InfoContext(ctx, "desk: escalated", "id", e.ID, "trigger", e.Trigger, "consultation", e.ConsultationRef)
+		}
+		// The first step is idempotent: Advance refuses it if it was done.
+		_, err = d.step(ctx, e, 0, 1)
 		return false, err
 	case TimerEscalate:
 		e, err := d.o.Escalations.Escalation(ctx, t.Ref)

@@ -521,3 +521,32 @@ func TestRepliesInTheDMThreadReachTheOtherSide(t *testing.T) {
 		t.Errorf("%d relays audited, want 2", relayed)
 	}
 }
+
+// TestSLATimerFiringAgainDoesNotPromptTwice: a claim-SLA timer that fires a
+// second time (a retry after an error, or its lease after a replica died
+// mid-way) finds the escalation it started.
+func TestSLATimerFiringAgainDoesNotPromptTwice(t *testing.T) {
+	f := newDesk(t)
+	ref := f.book(t, practitioner, "psychology", bot.UrgencyUrgent, "advice on a withdrawn 14 year old")
+	c, err := f.store.Consultation(context.Background(), ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.clock.Advance(31 * time.Minute)
+	f.tick(t)
+	if n := len(f.slack.to(dutyChannel)); n != 1 {
+		t.Fatalf("%d prompts, want 1", n)
+	}
+	// The same SLA timer again, as a lease or a retry would bring it back.
+	sla := bot.Timer{ID: "sla:" + ref, Due: c.ClaimBy, Kind: bot.TimerClaimSLA, Ref: ref}
+	if err := f.store.Schedule(context.Background(), sla); err != nil {
+		t.Fatal(err)
+	}
+	f.tick(t)
+	if n := len(f.slack.to(dutyChannel)); n != 1 {
+		t.Errorf("%d prompts after the SLA timer fired again, want still 1", n)
+	}
+	if _, err := f.store.Escalation(context.Background(), "ESC-000002"); bot.ErrorKind(err) != bot.ENotFound {
+		t.Errorf("a second escalation was created: %v", err)
+	}
+}

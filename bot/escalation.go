@@ -80,6 +80,11 @@ type Escalation struct {
 type EscalationStore interface {
 	// CreateEscalation gives e the next id, stores it and audits it.
 	CreateEscalation(ctx context.Context, e Escalation) (Escalation, error)
+	// CreateEscalationOnce creates e unless an escalation was already
+	// created under key, in which case it returns that one and false: a
+	// timer that fires again after a crash or an error finds the
+	// escalation it started instead of starting another.
+	CreateEscalationOnce(ctx context.Context, key string, e Escalation) (Escalation, bool, error)
 	// Escalation returns the escalation with id, or ENotFound.
 	Escalation(ctx context.Context, id string) (Escalation, error)
 	// Acknowledge stops an open escalation's ladder: p has it. EConflict,
