@@ -612,10 +612,36 @@ func (d *Desk) step(ctx context.Context, e Escalation, level, prompt int) (sched
 	return true, nil
 }
 
+// prompted reports whether p was among those prompted for e so far: a user
+// target of a level reached, or anyone on the platform of a channel target
+// of a level reached (only the channel's members see its Acknowledge
+// button). Anyone else, on the web chat say, cannot acknowledge it.
+func (d *Desk) prompted(p Person, e Escalation) bool {
+	levels := d.o.Policies[e.Urgency].Levels
+	for i := 0; i < len(levels) && i <= e.Level; i++ {
+		for _, t := range levels[i].Targets {
+			if t.Platform != p.Platform {
+				continue
+			}
+			if t.Kind == TargetChannel || (t.Kind == TargetUser && t.ID == p.UserID) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // Acknowledge stops an escalation's ladder; the practitioner is told who
 // has it.
 func (d *Desk) Acknowledge(ctx context.Context, m Message, id string) (Reply, error) {
 	p := m.Sender()
+	current, err := d.o.Escalations.Escalation(ctx, id)
+	if err != nil {
+		return Reply{}, err
+	}
+	if !d.prompted(p, current) {
+		return Reply{}, Errorf(EForbidden, "Only the people prompted for %s can acknowledge it.", id)
+	}
 	e, err := d.o.Escalations.Acknowledge(ctx, id, p, d.o.Clock.Now())
 	if err != nil {
 		return Reply{}, err

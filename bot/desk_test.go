@@ -67,14 +67,15 @@ func (r *slackRecorder) to(channel string) []post {
 }
 
 const (
-	practitioner = "UPRAC1"
-	otherWorker  = "UPRAC2"
-	psych1       = "UPSY1"
-	psych2       = "UPSY2"
-	dutyChannel  = "CDUTY"
-	serviceMgr   = "USVC1"
-	psychQueue   = "CPSYQ"
-	preventQueue = "CPRVQ"
+	dutyManagerUser = "UDUTY1"
+	practitioner    = "UPRAC1"
+	otherWorker     = "UPRAC2"
+	psych1          = "UPSY1"
+	psych2          = "UPSY2"
+	dutyChannel     = "CDUTY"
+	serviceMgr      = "USVC1"
+	psychQueue      = "CPSYQ"
+	preventQueue    = "CPRVQ"
 )
 
 func slackTarget(kind, id string) bot.Target {
@@ -548,5 +549,26 @@ func TestSLATimerFiringAgainDoesNotPromptTwice(t *testing.T) {
 	}
 	if _, err := f.store.Escalation(context.Background(), "ESC-000002"); bot.ErrorKind(err) != bot.ENotFound {
 		t.Errorf("a second escalation was created: %v", err)
+	}
+}
+
+// TestOnlyThePromptedCanAcknowledge: a web chat user, or a Slack user not
+// yet prompted, cannot stop a ladder (nor read its summary).
+func TestOnlyThePromptedCanAcknowledge(t *testing.T) {
+	f := newDesk(t)
+	f.book(t, practitioner, "psychology", bot.UrgencyUrgent, "advice on online contacts")
+	f.clock.Advance(31 * time.Minute)
+	f.tick(t) // level 1: the duty channel
+	id := ackValue(t, f.slack.to(dutyChannel)[0])
+
+	web := bot.Message{Platform: bot.PlatformWeb, ConversationID: "sess-123456", UserID: "sess-123456", Action: &bot.Action{ID: bot.ActionAck, Value: id}}
+	_, err := f.handle(t, web)
+	if bot.ErrorKind(err) != bot.EForbidden || strings.Contains(bot.ErrorMessage(err), "advice") {
+		t.Errorf("web acknowledgement: %v", err)
+	}
+	// The duty channel's members (any Slack user pressing its button) can.
+	r := f.must(t, action(dutyManagerUser, bot.ActionAck, id))
+	if !strings.Contains(r.Text, "You have "+id) {
+		t.Errorf("duty manager's acknowledgement: %q", r.Text)
 	}
 }
