@@ -2,8 +2,15 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"time"
 )
+
+// ErrAuditMissing is returned, wrapped, with a change that was made but
+// whose audit entry could not be written (Redis went away between the two).
+// The change stands and the record returned with the error is the changed
+// one: callers carry on (telling people) and log the gap in the trail.
+var ErrAuditMissing = errors.New("the change was made but its audit entry was not written")
 
 // Urgencies a consultation request can have.
 const (

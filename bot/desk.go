@@ -329,7 +329,7 @@ func (d *Desk) Book(ctx context.Context, m Message) (Reply, error) {
 		Requester: m.Sender(), RequesterConversation: m.ConversationID,
 		State: StateQueued, CreatedAt: now, ClaimBy: d.deadline(policy, now),
 	})
-	if err != nil {
+	if err := d.committed(ctx, err); err != nil {
 		return Reply{}, err
 	}
 	if err := d.o.Timers.Schedule(ctx, Timer{ID: slaTimer(c.Ref), Due: c.ClaimBy, Kind: TimerClaimSLA, Ref: c.Ref}); err != nil {
@@ -382,7 +382,7 @@ func (d *Desk) Claim(ctx context.Context, m Message, ref string) (Reply, error) 
 		return Reply{}, Errorf(EForbidden, "Only the %s specialists can claim %s.", specialismName(c.Specialism), ref)
 	}
 	c, err = d.o.Consultations.Claim(ctx, ref, p, d.o.Clock.Now())
-	if err != nil {
+	if err := d.committed(ctx, err); err != nil {
 		return Reply{}, err
 	}
 	if err := d.o.Timers.CancelTimer(ctx, slaTimer(ref)); err != nil {
@@ -409,7 +409,7 @@ func (d *Desk) Claim(ctx context.Context, m Message, ref string) (Reply, error) 
 // Unclaim hands a request back to the queue.
 func (d *Desk) Unclaim(ctx context.Context, m Message, ref string) (Reply, error) {
 	c, err := d.o.Consultations.Unclaim(ctx, ref, m.Sender(), d.o.Clock.Now())
-	if err != nil {
+	if err := d.committed(ctx, err); err != nil {
 		return Reply{}, err
 	}
 	due := c.ClaimBy
@@ -480,7 +480,7 @@ func (d *Desk) CloseConsultation(ctx context.Context, m Message) (Reply, error) 
 		return Reply{}, Errorf(EInvalid, "The outcome included %s; please leave identifying details out.", describeKinds(s.PersonalKinds))
 	}
 	c, err := d.o.Consultations.CloseConsultation(ctx, ref, m.Sender(), outcome, d.o.Clock.Now())
-	if err != nil {
+	if err := d.committed(ctx, err); err != nil {
 		return Reply{}, err
 	}
 	note := fmt.Sprintf("%s has closed %s.", m.Sender().Display(), ref)
@@ -500,7 +500,7 @@ func (d *Desk) Cancel(ctx context.Context, m Message, ref string) (Reply, error)
 		return Reply{}, Errorf(EInvalid, "Write: cancel WM-000042.")
 	}
 	c, err := d.o.Consultations.Cancel(ctx, ref, m.Sender(), d.o.Clock.Now())
-	if err != nil {
+	if err := d.committed(ctx, err); err != nil {
 		return Reply{}, err
 	}
 	if err := d.o.Timers.CancelTimer(ctx, slaTimer(ref)); err != nil {
@@ -569,7 +569,7 @@ func (d *Desk) escalate(ctx context.Context, e Escalation) (Escalation, error) {
 	e.State = EscalationOpen
 	e.CreatedAt = d.o.Clock.Now()
 	e, err := d.o.Escalations.CreateEscalation(ctx, e)
-	if err != nil {
+	if err := d.committed(ctx, err); err != nil {
 		return Escalation{}, err
 	}
 	d.o.Log.InfoContext(ctx, "desk: escalated", "id", e.ID, "trigger", e.Trigger, "consultation", e.ConsultationRef)
@@ -643,7 +643,7 @@ func (d *Desk) Acknowledge(ctx context.Context, m Message, id string) (Reply, er
 		return Reply{}, Errorf(EForbidden, "Only the people prompted for %s can acknowledge it.", id)
 	}
 	e, err := d.o.Escalations.Acknowledge(ctx, id, p, d.o.Clock.Now())
-	if err != nil {
+	if err := d.committed(ctx, err); err != nil {
 		return Reply{}, err
 	}
 	if err := d.o.Timers.CancelTimer(ctx, escTimer(id)); err != nil {
@@ -703,7 +703,7 @@ func (d *Desk) fire(ctx context.Context, t Timer) (rescheduled bool, err error) 
 			Summary: fmt.Sprintf("%s, an %s %s consultation request for %s, has not been claimed %s.",
 				c.Ref, c.Urgency, specialismName(c.Specialism), areaName(c.Area), expected(d.o.Policies[c.Urgency])),
 		})
-		if err != nil {
+		if err := d.committed(ctx, err); err != nil {
 			return false, err
 		}
 		if created {
@@ -729,6 +729,16 @@ func (d *Desk) fire(ctx context.Context, t Timer) (rescheduled bool, err error) 
 		return d.step(ctx, e, e.Level+1, 1)
 	}
 	return false, fmt.Errorf("unknown timer kind %q", t.Kind)
+}
+
+// committed lets a change whose audit entry alone is missing go on: the
+// change stands, so people must be told; the gap is logged.
+func (d *Desk) committed(ctx context.Context, err error) error {
+	if err != nil && errors.Is(err, ErrAuditMissing) {
+		d.o.Log.ErrorContext(ctx, "desk: a change was made but its audit entry is missing", "err", err)
+		return nil
+	}
+	return err
 }
 
 func ignoreNotFound(err error) error {

@@ -2,6 +2,7 @@ package redisstore
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -55,13 +56,26 @@ func (s *Store) appendAudit(ctx context.Context, e bot.AuditEntry) error {
 // cancel. If Redis becomes unreachable between the two, the change stands
 // and the entry is missing; the method then returns an EUnavailable error
 // saying so, which the caller logs.
+//
+// It tries three times. The error it returns then wraps bot.ErrAuditMissing,
+// and the methods return it together with the changed record, so callers
+// still tell people what happened.
 func (s *Store) audit(ctx context.Context, e bot.AuditEntry) error {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), auditTimeout)
 	defer cancel()
-	if err := s.appendAudit(ctx, e); err != nil {
-		return fmt.Errorf("%s %s was recorded, but its audit entry was not: %w", e.Ref, e.Action, err)
+	var err error
+	for try := range 3 {
+		if err = s.appendAudit(ctx, e); err == nil {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+		case <-time.After(time.Duration(try+1) * 50 * time.Millisecond):
+			continue
+		}
+		break
 	}
-	return nil
+	return fmt.Errorf("%s %s was recorded, but its audit entry was not: %w", e.Ref, e.Action, errors.Join(bot.ErrAuditMissing, err))
 }
 
 // AuditSince calls fn for every audit entry at or after since, oldest first,

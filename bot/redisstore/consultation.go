@@ -65,15 +65,13 @@ func (s *Store) CreateConsultation(ctx context.Context, c bot.Consultation) (bot
 	}
 
 	// The consultation is stored: finish even if the caller gives up now.
-	if err := s.audit(ctx, bot.AuditEntry{
+	auditErr := s.audit(ctx, bot.AuditEntry{
 		At:     c.CreatedAt,
 		Ref:    c.Ref,
 		Actor:  c.Requester.Key(),
 		Action: bot.AuditCreated,
 		Detail: strings.TrimSpace(c.Specialism + " " + c.Urgency),
-	}); err != nil {
-		return bot.Consultation{}, fmt.Errorf("create consultation: %w", err)
-	}
+	})
 	ictx, cancel := context.WithTimeout(context.WithoutCancel(ctx), auditTimeout)
 	defer cancel()
 	err = s.client.ZAdd(ictx, s.keys.ConsultationsOf(c.Requester.Key()), redis.Z{
@@ -82,6 +80,9 @@ func (s *Store) CreateConsultation(ctx context.Context, c bot.Consultation) (bot
 	}).Err()
 	if err != nil {
 		return bot.Consultation{}, fmt.Errorf("create consultation %s: index it: %w", c.Ref, s.wrapRecords("ZADD", err))
+	}
+	if auditErr != nil {
+		return c, fmt.Errorf("create consultation: %w", auditErr)
 	}
 	return c, nil
 }
@@ -208,7 +209,7 @@ func (s *Store) changeConsultation(ctx context.Context, ref string, p bot.Person
 		return bot.Consultation{}, refusal(ch.action, c, p)
 	}
 	if err := s.audit(ctx, bot.AuditEntry{At: at, Ref: ref, Actor: p.Key(), Action: ch.action}); err != nil {
-		return bot.Consultation{}, err
+		return c, err // the change stands; the error wraps bot.ErrAuditMissing
 	}
 	return c, nil
 }

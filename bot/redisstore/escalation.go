@@ -61,7 +61,7 @@ func (s *Store) CreateEscalation(ctx context.Context, e bot.Escalation) (bot.Esc
 		Action: bot.AuditEscalated,
 		Detail: strings.Join(strings.Fields(e.Trigger+" "+e.ConsultationRef+" "+e.Urgency), " "),
 	}); err != nil {
-		return bot.Escalation{}, fmt.Errorf("create escalation: %w", err)
+		return e, fmt.Errorf("create escalation: %w", err) // wraps bot.ErrAuditMissing
 	}
 	return e, nil
 }
@@ -125,7 +125,7 @@ func (s *Store) Acknowledge(ctx context.Context, id string, p bot.Person, at tim
 		return bot.Escalation{}, bot.Errorf(bot.EConflict, "%s is %s, so it cannot be acknowledged.", id, e.State)
 	}
 	if err := s.audit(ctx, bot.AuditEntry{At: at, Ref: id, Actor: p.Key(), Action: bot.AuditAcknowledged, Detail: e.ConsultationRef}); err != nil {
-		return bot.Escalation{}, err
+		return e, err // the acknowledgement stands; the error wraps bot.ErrAuditMissing
 	}
 	return e, nil
 }

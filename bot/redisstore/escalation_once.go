@@ -46,9 +46,10 @@ func (s *Store) CreateEscalationOnce(ctx context.Context, key string, e bot.Esca
 		return bot.Escalation{}, false, s.wrapRecords("GET escalation link", err)
 	}
 	created, err := s.CreateEscalation(ctx, e)
-	if err != nil {
+	if err != nil && !errors.Is(err, bot.ErrAuditMissing) {
 		return bot.Escalation{}, false, err
 	}
+	auditErr := err
 	won, err := s.client.SetNX(ctx, link, created.ID, onceTTL).Result()
 	if err != nil {
 		return bot.Escalation{}, false, s.wrapRecords("SETNX escalation link", err)
@@ -56,5 +57,5 @@ func (s *Store) CreateEscalationOnce(ctx context.Context, key string, e bot.Esca
 	if !won {
 		return existing()
 	}
-	return created, true, nil
+	return created, true, auditErr
 }
