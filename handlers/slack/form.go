@@ -263,9 +263,18 @@ func (a *Adapter) submit(cb slackapi.InteractionCallback) (*slackapi.ViewSubmiss
 	defer t.Stop()
 	select {
 	case o := <-done:
-		if block := errorBlock(cb.View); bot.ErrorKind(o.err) == bot.EInvalid && block != "" {
+		block := errorBlock(cb.View)
+		switch kind := bot.ErrorKind(o.err); {
+		case block == "":
+		case kind == bot.EInvalid:
 			shown <- true
 			return slackapi.NewErrorsViewSubmissionResponse(map[string]string{block: truncate(bot.ErrorMessage(o.err), maxLabel)}), nil
+		case kind == bot.EUnavailable || kind == bot.EInternal:
+			// Keep the modal, and what was typed in it, open: nothing was
+			// sent, and closing it would lose the practitioner's words.
+			shown <- true
+			msg := "This did not go through just now; your words are still here. Please press Send again in a minute."
+			return slackapi.NewErrorsViewSubmissionResponse(map[string]string{block: truncate(msg, maxLabel)}), nil
 		}
 	case <-t.C:
 		a.log.Warn("slack: a submission is taking long; closing the modal, the answer follows by direct message", j.attrs()...)

@@ -232,9 +232,9 @@ func TestSubmissionOutcomes(t *testing.T) {
 			`{"response_action":"errors","errors":{"question":"Your request included a date of birth, so I have not sent or kept it."}}` + "\n", ""},
 		{"refused otherwise: closed, the reason by direct message",
 			bot.Errorf(bot.EForbidden, "Only practitioners can book."), `{"response_action":"clear"}` + "\n", "Only practitioners can book."},
-		{"failed: closed, an apology by direct message",
-			bot.Errorf(bot.EUnavailable, "Consultations are unavailable just now."), `{"response_action":"clear"}` + "\n",
-			"Sorry, your form did not go through. Consultations are unavailable just now."},
+		{"failed: kept open with the words, to send again",
+			bot.Errorf(bot.EUnavailable, "Consultations are unavailable just now."),
+			`{"response_action":"errors","errors":{"question":"This did not go through just now; your words are still here. Please press Send again in a minute."}}` + "\n", ""},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			h := newHarness(t, &recorder{reply: func(bot.Message) (bot.Reply, error) { return bot.Reply{}, c.err }}, mustStore(t, redistest.Shared(t)))
