@@ -695,9 +695,11 @@ func (d *Desk) fire(ctx context.Context, t Timer) (rescheduled bool, err error) 
 		if err != nil || c.State != StateQueued {
 			return false, ignoreNotFound(err)
 		}
-		// One escalation per request and SLA round, however often this
-		// timer fires (a retry after an error, a lease after a crash).
-		e, created, err := d.o.Escalations.CreateEscalationOnce(ctx, fmt.Sprintf("sla:%s:%d", c.Ref, t.Due.UnixMilli()), Escalation{
+		// One escalation per request, however often this timer fires (a
+		// retry after an error, a lease after a crash, a new deadline after
+		// the request was handed back): a request handed back and left
+		// unclaimed again resumes its ladder where it stopped.
+		e, created, err := d.o.Escalations.CreateEscalationOnce(ctx, "sla:"+c.Ref, Escalation{
 			Trigger: TriggerClaimSLA, ConsultationRef: c.Ref, Urgency: c.Urgency, Requester: c.Requester,
 			RequesterConversation: c.RequesterConversation, State: EscalationOpen, CreatedAt: d.o.Clock.Now(),
 			Summary: fmt.Sprintf("%s, an %s %s consultation request for %s, has not been claimed %s.",
@@ -709,7 +711,8 @@ func (d *Desk) fire(ctx context.Context, t Timer) (rescheduled bool, err error) 
 		if created {
 			d.o.Log.InfoContext(ctx, "desk: escalated", "id", e.ID, "trigger", e.Trigger, "consultation", e.ConsultationRef)
 		}
-		// The first step is idempotent: Advance refuses it if it was done.
+		// The first step is idempotent: Advance refuses it if it was done,
+		// and step has re-armed the ladder's timer either way.
 		_, err = d.step(ctx, e, 0, 1)
 		return false, err
 	case TimerEscalate:

@@ -572,3 +572,29 @@ func TestOnlyThePromptedCanAcknowledge(t *testing.T) {
 		t.Errorf("duty manager's acknowledgement: %q", r.Text)
 	}
 }
+
+// TestHandedBackRequestResumesItsLadder: a request claimed mid-ladder stops
+// it; handed back and left unclaimed, it resumes the same ladder where it
+// stopped, not a second one alongside.
+func TestHandedBackRequestResumesItsLadder(t *testing.T) {
+	f := newDesk(t)
+	ref := f.book(t, practitioner, "psychology", bot.UrgencyUrgent, "advice on a boy's new online group")
+	f.clock.Advance(31 * time.Minute)
+	f.tick(t) // level 1, prompt 1
+	f.must(t, action(psych1, bot.ActionClaim, ref))
+	f.clock.Advance(10 * time.Minute)
+	f.tick(t) // the ladder sees the claim and stops
+	if n := len(f.slack.to(dutyChannel)); n != 1 {
+		t.Fatalf("%d duty prompts while claimed, want still 1", n)
+	}
+	f.must(t, action(psych1, bot.ActionUnclaim, ref)) // past its SLA: due again now
+	f.tick(t)
+	if _, err := f.store.Escalation(context.Background(), "ESC-000002"); bot.ErrorKind(err) != bot.ENotFound {
+		t.Errorf("a second escalation was started: %v", err)
+	}
+	f.clock.Advance(10 * time.Minute)
+	f.tick(t) // the same ladder, on: level 1's repeat
+	if n := len(f.slack.to(dutyChannel)); n != 2 {
+		t.Errorf("%d duty prompts after the hand-back, want the ladder resumed (2)", n)
+	}
+}
