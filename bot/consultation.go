@@ -37,6 +37,8 @@ const (
 	AuditClosed       = "closed"
 	AuditCancelled    = "cancelled"
 	AuditEscalated    = "escalated"
+	AuditPrompted     = "prompted"  // a level of the ladder was prompted
+	AuditExhausted    = "exhausted" // every level prompted, no one acknowledged
 	AuditAcknowledged = "acknowledged"
 )
 

@@ -332,8 +332,13 @@ func (d *Desk) Book(ctx context.Context, m Message) (Reply, error) {
 	if err := d.committed(ctx, err); err != nil {
 		return Reply{}, err
 	}
-	if err := d.o.Timers.Schedule(ctx, Timer{ID: slaTimer(c.Ref), Due: c.ClaimBy, Kind: TimerClaimSLA, Ref: c.Ref}); err != nil {
-		d.o.Log.ErrorContext(ctx, "desk: claim SLA timer not scheduled", "ref", c.Ref, "err", err)
+	var notices []Notice
+	sla := Timer{ID: slaTimer(c.Ref), Due: c.ClaimBy, Kind: TimerClaimSLA, Ref: c.Ref}
+	if err := d.scheduleHard(ctx, sla); err != nil {
+		// The request is stored and posted, but nothing will chase it.
+		d.o.Log.ErrorContext(ctx, "desk: claim SLA timer not scheduled: this request will not escalate by itself", "ref", c.Ref, "err", err)
+		notices = append(notices, Notice{Kind: NoticeInfo, Title: "No automatic reminder",
+			Text: "Your request is with the specialists, but I could not set its reminder: if no one has picked it up in time, ask the duty manager."})
 	}
 	d.notify(ctx, d.o.Queues[specialism], d.queueCard(c), "new request")
 	d.o.Log.InfoContext(ctx, "desk: booked", "ref", c.Ref, "specialism", specialism, "urgency", urgency, "requester", m.UserID)
@@ -342,7 +347,25 @@ func (d *Desk) Book(ctx context.Context, m Message) (Reply, error) {
 			"I will tell you when a specialist picks it up. See your requests with: my.",
 			c.Ref, specialismName(specialism), urgency, expected(policy), c.ClaimBy.Format("Mon 2 Jan 15:04")),
 		Buttons: []Button{{ActionID: ActionCancel, Label: "Cancel " + c.Ref, Value: c.Ref, Style: StyleDanger}},
+		Notices: notices,
 	}, nil
+}
+
+// scheduleHard schedules t, trying three times: a request whose timer is
+// lost would never be chased.
+func (d *Desk) scheduleHard(ctx context.Context, t Timer) error {
+	var err error
+	for try := range 3 {
+		if err = d.o.Timers.Schedule(ctx, t); err == nil {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(time.Duration(try+1) * 100 * time.Millisecond):
+		}
+	}
+	return err
 }
 
 // queueCard announces a request to its queue. It leaves out the question:
@@ -589,6 +612,7 @@ func (d *Desk) step(ctx context.Context, e Escalation, level, prompt int) (sched
 		d.notify(ctx, userTarget(e.Requester), Reply{Notices: []Notice{{Kind: NoticeActNow, Title: "No one has acknowledged yet",
 			Text: fmt.Sprintf("No duty manager has acknowledged %s. Please ring the duty manager directly; if a child is in immediate danger, call 999.", e.ID)}}}, "exhausted")
 		d.o.Log.WarnContext(ctx, "desk: escalation exhausted", "id", e.ID)
+		d.auditStep(ctx, e.ID, AuditExhausted, "no one acknowledged")
 		return false, nil
 	}
 	l := policy.Levels[level]
@@ -609,7 +633,15 @@ func (d *Desk) step(ctx context.Context, e Escalation, level, prompt int) (sched
 	for _, t := range l.Targets {
 		d.notify(ctx, t, prompt1, "escalation prompt")
 	}
+	d.auditStep(ctx, e.ID, AuditPrompted, fmt.Sprintf("level %d (%s), prompt %d", level+1, l.Name, prompt))
 	return true, nil
+}
+
+// auditStep records a ladder step; a failure is logged, the step stands.
+func (d *Desk) auditStep(ctx context.Context, id, action, detail string) {
+	if err := d.o.Consultations.Audit(ctx, AuditEntry{At: d.o.Clock.Now(), Ref: id, Actor: "system", Action: action, Detail: detail}); err != nil {
+		d.o.Log.ErrorContext(ctx, "desk: ladder step not audited", "id", id, "action", action, "err", err)
+	}
 }
 
 // prompted reports whether p was among those prompted for e so far: a user

@@ -370,6 +370,18 @@ func TestClaimSLAEscalatesUpTheLadderUntilAcknowledged(t *testing.T) {
 		t.Fatalf("level 2 prompts = %d, want 1 after no acknowledgement", len(svc))
 	}
 	id := ackValue(t, duty[0])
+	var steps []string
+	f.store.AuditSince(context.Background(), time.Time{}, func(e bot.AuditEntry) error {
+		if e.Ref == id {
+			steps = append(steps, e.Action+": "+e.Detail)
+		}
+		return nil
+	})
+	wantSteps := []string{"escalated: claim_sla " + ref + " urgent", "prompted: level 1 (duty manager), prompt 1",
+		"prompted: level 1 (duty manager), prompt 2", "prompted: level 2 (service manager), prompt 1"}
+	if strings.Join(steps, "; ") != strings.Join(wantSteps, "; ") {
+		t.Errorf("audited ladder = %q\nwant %q", steps, wantSteps)
+	}
 	ack := f.must(t, action(serviceMgr, bot.ActionAck, id))
 	if !strings.Contains(ack.Text, "You have "+id) {
 		t.Errorf("ack reply = %q", ack.Text)
