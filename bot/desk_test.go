@@ -610,3 +610,25 @@ func TestHandedBackRequestResumesItsLadder(t *testing.T) {
 		t.Errorf("%d duty prompts after the hand-back, want the ladder resumed (2)", n)
 	}
 }
+
+// TestTimerTakenByACrashedReplicaComesBack: a replica that takes a due
+// timer and dies before acting only delays the step by the lease.
+func TestTimerTakenByACrashedReplicaComesBack(t *testing.T) {
+	f := newDesk(t)
+	f.book(t, practitioner, "psychology", bot.UrgencyUrgent, "advice on a boy's extremist posts")
+	f.clock.Advance(31 * time.Minute)
+	// Another replica takes the SLA timer, then dies.
+	taken, err := f.store.TakeDue(context.Background(), f.clock.Now(), 10)
+	if err != nil || len(taken) != 1 {
+		t.Fatalf("taken %+v, %v", taken, err)
+	}
+	f.tick(t)
+	if n := len(f.slack.to(dutyChannel)); n != 0 {
+		t.Fatalf("%d prompts while the timer is leased to the dead replica", n)
+	}
+	f.clock.Advance(redisstore.TimerLease)
+	f.tick(t)
+	if n := len(f.slack.to(dutyChannel)); n != 1 {
+		t.Errorf("%d prompts after the lease, want the SLA breach escalated (1)", n)
+	}
+}
