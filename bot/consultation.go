@@ -33,6 +33,7 @@ const (
 	AuditCreated      = "created"
 	AuditClaimed      = "claimed"
 	AuditUnclaimed    = "unclaimed"
+	AuditHandedOver   = "handed_over"
 	AuditReplied      = "replied"
 	AuditClosed       = "closed"
 	AuditCancelled    = "cancelled"
@@ -112,6 +113,9 @@ type ConsultationStore interface {
 	Claim(ctx context.Context, ref string, p Person, at time.Time) (Consultation, error)
 	// Unclaim returns a consultation claimed by p to the queue.
 	Unclaim(ctx context.Context, ref string, p Person, at time.Time) (Consultation, error)
+	// HandOver gives a consultation claimed by from to another specialist,
+	// atomically.
+	HandOver(ctx context.Context, ref string, from, to Person, at time.Time) (Consultation, error)
 	// CloseConsultation closes a consultation claimed by p, with an
 	// outcome note. (Not Close: a store's Close releases its connections.)
 	CloseConsultation(ctx context.Context, ref string, p Person, outcome string, at time.Time) (Consultation, error)

@@ -447,6 +447,45 @@ func (d *Desk) Unclaim(ctx context.Context, m Message, ref string) (Reply, error
 	return Reply{Text: ref + " is back in the queue.", Ephemeral: true}, nil
 }
 
+// mentionRE reads a user named in a command: a platform mention ("<@U0123>"
+// or "<@U0123|sam>" in Slack) or a bare id.
+var mentionRE = regexp.MustCompile(`^<?@?([A-Za-z0-9_.-]+)(?:\|[^>]*)?>?$`)
+
+// HandOver lets the claimant give a request to another specialist of its
+// specialism: "handover WM-000042 @colleague". The new claimant gets the
+// details in a DM thread; the practitioner and the queue are told.
+func (d *Desk) HandOver(ctx context.Context, m Message) (Reply, error) {
+	ref, rest, ok := parseRef(m.Text)
+	who := mentionRE.FindStringSubmatch(strings.TrimSpace(rest))
+	if !ok || who == nil {
+		return Reply{}, Errorf(EInvalid, "Write: handover WM-000042 @colleague.")
+	}
+	c, err := d.o.Consultations.Consultation(ctx, ref)
+	if err != nil {
+		return Reply{}, err
+	}
+	to := Person{Platform: m.Platform, TeamID: m.TeamID, UserID: who[1]}
+	ok, err = d.isSpecialist(ctx, to, c.Specialism)
+	if err != nil && !ok {
+		return Reply{}, Errorf(EUnavailable, "I could not check who the %s specialists are just now; please try again.", specialismName(c.Specialism))
+	}
+	if !ok {
+		return Reply{}, Errorf(EInvalid, "That colleague is not one of the %s specialists, so %s cannot go to them.", specialismName(c.Specialism), ref)
+	}
+	from := m.Sender()
+	c, err = d.o.Consultations.HandOver(ctx, ref, from, to, d.o.Clock.Now())
+	if err := d.committed(ctx, err); err != nil {
+		return Reply{}, err
+	}
+	if err := d.notifyLinked(ctx, to, Reply{Text: from.Display() + " has handed " + ref + " to you.\n" + details(c) +
+		"\n" + replyHint(to, ref, "the practitioner")}, ref, "handed over: new claimant"); err != nil {
+		d.o.Log.ErrorContext(ctx, "desk: new claimant not told of the hand-over", "ref", ref, "err", err)
+	}
+	d.notify(ctx, userTarget(c.Requester), Reply{Text: fmt.Sprintf("%s is now with another specialist, who will be in touch.", ref)}, "handed over: requester")
+	d.notify(ctx, d.o.Queues[c.Specialism], Reply{Text: fmt.Sprintf("%s has been handed over by %s.", ref, from.Display())}, "handed over: queue")
+	return Reply{Text: "Handed " + ref + " over.", Ephemeral: true}, nil
+}
+
 // Relay passes a message between requester and claimant: "reply WM-000042
 // text". It is forwarded, never stored, and refused when identifying.
 func (d *Desk) Relay(ctx context.Context, m Message) (Reply, error) {

@@ -632,3 +632,51 @@ func TestTimerTakenByACrashedReplicaComesBack(t *testing.T) {
 		t.Errorf("%d prompts after the lease, want the SLA breach escalated (1)", n)
 	}
 }
+
+// TestHandOverToAColleague: the claimant gives a request to another
+// specialist of its specialism, who gets the details; no one else can
+// receive it.
+func TestHandOverToAColleague(t *testing.T) {
+	f := newDesk(t)
+	question := "how to approach a father with extreme views"
+	ref := f.book(t, practitioner, "psychology", bot.UrgencyRoutine, question)
+	f.must(t, action(psych1, bot.ActionClaim, ref))
+	if _, err := f.handle(t, command(psych1, bot.CmdHandOver, ref+" <@"+otherWorker+">")); bot.ErrorKind(err) != bot.EInvalid {
+		t.Errorf("hand-over to a non-specialist: %v", err)
+	}
+	if _, err := f.handle(t, command(psych2, bot.CmdHandOver, ref+" <@"+psych2+">")); bot.ErrorKind(err) != bot.EConflict {
+		t.Errorf("hand-over by someone who is not the claimant: %v", err)
+	}
+	// Typed as text, as in a DM: "handover WM-000001 <@UPSY2|sam>".
+	typed := from(psych1)
+	typed.Text = "handover " + ref + " <@" + psych2 + "|sam>"
+	r := f.must(t, typed)
+	if !strings.HasPrefix(r.Text, "Handed "+ref) {
+		t.Fatalf("reply %q", r.Text)
+	}
+	c, err := f.store.Consultation(context.Background(), ref)
+	if err != nil || c.Claimant.UserID != psych2 || c.State != bot.StateClaimed {
+		t.Fatalf("stored %+v, %v", c.Claimant, err)
+	}
+	if dm := f.slack.to(psych2); len(dm) != 1 || !strings.Contains(dm[0].text, question) {
+		t.Errorf("new claimant's DMs = %+v, want the details", dm)
+	}
+	if dm := f.slack.to(practitioner); !strings.Contains(dm[len(dm)-1].text, "now with another specialist") {
+		t.Errorf("practitioner's DMs = %+v", dm)
+	}
+	// The practitioner's words now reach the new claimant.
+	f.must(t, command(practitioner, bot.CmdReply, ref+" thank you both"))
+	if dm := f.slack.to(psych2); len(dm) != 2 || !strings.Contains(dm[1].text, "thank you both") {
+		t.Errorf("relay after the hand-over = %+v", dm)
+	}
+	var handed []string
+	f.store.AuditSince(context.Background(), time.Time{}, func(e bot.AuditEntry) error {
+		if e.Ref == ref && e.Action == bot.AuditHandedOver {
+			handed = append(handed, e.Actor+" "+e.Detail)
+		}
+		return nil
+	})
+	if len(handed) != 1 || handed[0] != "slack:T1:"+psych1+" to slack:T1:"+psych2 {
+		t.Errorf("audit = %q", handed)
+	}
+}

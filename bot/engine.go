@@ -77,7 +77,7 @@ var commandShapes = map[string]struct {
 }{
 	CmdHelp: {0, false}, CmdArea: {4, false}, CmdContacts: {2, false}, CmdConsult: {1, false},
 	CmdMy: {1, false}, CmdEscalate: {1, false}, CmdFeedback: {-1, false}, CmdAsk: {-1, false},
-	CmdReply: {-1, true}, CmdClose: {-1, true}, CmdCancel: {1, true},
+	CmdReply: {-1, true}, CmdClose: {-1, true}, CmdCancel: {1, true}, CmdHandOver: {2, true},
 }
 
 // parseCommand reads a command typed as text ("area Wyvern Vale", "/my").
@@ -129,7 +129,7 @@ func (e *Engine) Handle(ctx context.Context, m Message) (Reply, error) {
 		}
 	}
 	switch m.Command {
-	case CmdMy, CmdEscalate, CmdReply, CmdClose, CmdCancel:
+	case CmdMy, CmdEscalate, CmdReply, CmdClose, CmdCancel, CmdHandOver:
 		return e.deskCommand(ctx, m)
 	}
 	switch m.Command {
@@ -201,6 +201,8 @@ func (e *Engine) deskCommand(ctx context.Context, m Message) (Reply, error) {
 		return d.Relay(ctx, m)
 	case CmdClose:
 		return d.CloseConsultation(ctx, m)
+	case CmdHandOver:
+		return d.HandOver(ctx, m)
 	default: // CmdCancel
 		return d.Cancel(ctx, m, m.Text)
 	}
@@ -616,6 +618,7 @@ func (e *Engine) help(ctx context.Context, m Message) Reply {
 	if e.opts.Desk != nil {
 		text += "• my: your consultation requests, to see or cancel them\n" +
 			"• reply WM-000042 <message>: write to the other side of a consultation\n" +
+			"• handover WM-000042 @colleague: a specialist hands a consultation to another\n" +
 			"• escalate: ask for a duty manager now\n"
 	}
 	text += "Never post a child's name, date of birth, address or NHS number."

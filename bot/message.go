@@ -19,6 +19,7 @@ const (
 	CmdEscalate = "escalate" // ask for a duty manager now
 	CmdReply    = "reply"    // reply <ref> <text>: relay within a consultation
 	CmdClose    = "close"    // close <ref> <outcome>: a specialist closes
+	CmdHandOver = "handover" // handover <ref> <user>: a specialist hands it to another
 	CmdCancel   = "cancel"   // cancel <ref>: a requester cancels
 )
 

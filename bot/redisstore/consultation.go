@@ -135,6 +135,25 @@ func (s *Store) Unclaim(ctx context.Context, ref string, p bot.Person, at time.T
 	})
 }
 
+// HandOver gives a consultation claimed by from to the specialist to, in one
+// script, as a claim by to at at. Like Unclaim, it returns EConflict when
+// someone other than from has claimed it, and for a queued, closed or
+// cancelled one. Whether to may take it is the caller's to check.
+func (s *Store) HandOver(ctx context.Context, ref string, from, to bot.Person, at time.Time) (bot.Consultation, error) {
+	if to.UserID == "" {
+		return bot.Consultation{}, invalid("No one to hand %s over to.", ref)
+	}
+	set := append([]any{"claimed_at", formatTime(at)}, personArgs(claimantFields, to)...)
+	return s.changeConsultation(ctx, ref, from, at, consultationChange{
+		action: bot.AuditHandedOver,
+		from:   []string{bot.StateClaimed},
+		owner:  claimantFields,
+		del:    personFields(claimantFields),
+		set:    set,
+		detail: "to " + to.Key(),
+	})
+}
+
 // CloseConsultation closes a consultation claimed by p, with outcome as
 // the closing note, which is stored but never audited. Like Unclaim, it
 // returns EConflict when someone else claimed the consultation, and for a
@@ -167,6 +186,7 @@ type consultationChange struct {
 	owner  string   // whose consultation it must be: claimantFields, requesterFields, or "" for anyone
 	del    []string // fields to delete
 	set    []any    // field/value pairs to set
+	detail string   // the audit entry's detail
 }
 
 // changeConsultation makes ch to the consultation ref on behalf of p, at at,
@@ -208,7 +228,7 @@ func (s *Store) changeConsultation(ctx context.Context, ref string, p bot.Person
 	if r.status != statusDone {
 		return bot.Consultation{}, refusal(ch.action, c, p)
 	}
-	if err := s.audit(ctx, bot.AuditEntry{At: at, Ref: ref, Actor: p.Key(), Action: ch.action}); err != nil {
+	if err := s.audit(ctx, bot.AuditEntry{At: at, Ref: ref, Actor: p.Key(), Action: ch.action, Detail: ch.detail}); err != nil {
 		return c, err // the change stands; the error wraps bot.ErrAuditMissing
 	}
 	return c, nil
