@@ -439,12 +439,17 @@ func (d *Desk) Unclaim(ctx context.Context, m Message, ref string) (Reply, error
 	if now := d.o.Clock.Now(); due.Before(now) {
 		due = now
 	}
-	if err := d.o.Timers.Schedule(ctx, Timer{ID: slaTimer(ref), Due: due, Kind: TimerClaimSLA, Ref: ref}); err != nil {
-		d.o.Log.ErrorContext(ctx, "desk: claim SLA timer not scheduled", "ref", ref, "err", err)
+	reply := Reply{Text: ref + " is back in the queue.", Ephemeral: true}
+	toRequester := fmt.Sprintf("%s is back in the queue; another specialist will pick it up.", ref)
+	if err := d.scheduleHard(ctx, Timer{ID: slaTimer(ref), Due: due, Kind: TimerClaimSLA, Ref: ref}); err != nil {
+		d.o.Log.ErrorContext(ctx, "desk: claim SLA timer not scheduled: this request will not escalate by itself", "ref", ref, "err", err)
+		warning := "I could not set its reminder: if no one picks it up in time, ask the duty manager."
+		reply.Text += " " + warning
+		toRequester += " " + warning
 	}
 	d.notify(ctx, d.o.Queues[c.Specialism], d.queueCard(c), "unclaimed: queue")
-	d.notify(ctx, userTarget(c.Requester), Reply{Text: fmt.Sprintf("%s is back in the queue; another specialist will pick it up.", ref)}, "unclaimed: requester")
-	return Reply{Text: ref + " is back in the queue.", Ephemeral: true}, nil
+	d.notify(ctx, userTarget(c.Requester), Reply{Text: toRequester}, "unclaimed: requester")
+	return reply, nil
 }
 
 // mentionRE reads a user named in a command: a platform mention ("<@U0123>"
@@ -735,10 +740,13 @@ func (d *Desk) Acknowledge(ctx context.Context, m Message, id string) (Reply, er
 func (d *Desk) Tick(ctx context.Context) (int, error) {
 	now := d.o.Clock.Now()
 	timers, err := d.o.Timers.TakeDue(ctx, now, timerBatch)
-	if err != nil {
-		return 0, err
-	}
 	var errs []error
+	if err != nil {
+		if len(timers) == 0 {
+			return 0, err
+		}
+		errs = append(errs, err) // some could not be read; do the others
+	}
 	for _, t := range timers {
 		rescheduled, err := d.fire(ctx, t)
 		switch {
@@ -770,14 +778,24 @@ func (d *Desk) fire(ctx context.Context, t Timer) (rescheduled bool, err error) 
 		// retry after an error, a lease after a crash, a new deadline after
 		// the request was handed back): a request handed back and left
 		// unclaimed again resumes its ladder where it stopped.
-		e, created, err := d.o.Escalations.CreateEscalationOnce(ctx, "sla:"+c.Ref, Escalation{
+		esc := Escalation{
 			Trigger: TriggerClaimSLA, ConsultationRef: c.Ref, Urgency: c.Urgency, Requester: c.Requester,
 			RequesterConversation: c.RequesterConversation, State: EscalationOpen, CreatedAt: d.o.Clock.Now(),
 			Summary: fmt.Sprintf("%s, an %s %s consultation request for %s, has not been claimed %s.",
 				c.Ref, c.Urgency, specialismName(c.Specialism), areaName(c.Area), expected(d.o.Policies[c.Urgency])),
-		})
+		}
+		e, created, err := d.o.Escalations.CreateEscalationOnce(ctx, "sla:"+c.Ref, esc)
 		if err := d.committed(ctx, err); err != nil {
 			return false, err
+		}
+		if !created && e.State != EscalationOpen {
+			// Its ladder ended (someone acknowledged, or no one did) and the
+			// request is unclaimed again: a new breach, a new escalation,
+			// once per deadline (the timer's due time).
+			e, created, err = d.o.Escalations.CreateEscalationOnce(ctx, fmt.Sprintf("sla:%s:%d", c.Ref, t.Due.UnixMilli()), esc)
+			if err := d.committed(ctx, err); err != nil {
+				return false, err
+			}
 		}
 		if created {
 			d.o.Log.InfoContext(ctx, "desk: escalated", "id", e.ID, "trigger", e.Trigger, "consultation", e.ConsultationRef)

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
 	"github.com/slack-go/slack/slacktest"
 
 	"github.com/waymarkhq/waymark/bot"
@@ -678,5 +679,54 @@ func TestHandOverToAColleague(t *testing.T) {
 	})
 	if len(handed) != 1 || handed[0] != "slack:T1:"+psych1+" to slack:T1:"+psych2 {
 		t.Errorf("audit = %q", handed)
+	}
+}
+
+// TestNewBreachAfterAnAcknowledgedEscalation: a request whose escalation was
+// acknowledged, then claimed and handed back and left unclaimed, is chased
+// again by a new escalation.
+func TestNewBreachAfterAnAcknowledgedEscalation(t *testing.T) {
+	f := newDesk(t)
+	ref := f.book(t, practitioner, "psychology", bot.UrgencyUrgent, "advice on a girl talking about travel")
+	f.clock.Advance(31 * time.Minute)
+	f.tick(t)
+	first := ackValue(t, f.slack.to(dutyChannel)[0])
+	f.must(t, action(dutyManagerUser, bot.ActionAck, first))
+	f.must(t, action(psych1, bot.ActionClaim, ref))
+	f.must(t, action(psych1, bot.ActionUnclaim, ref)) // past its deadline: due now
+	f.tick(t)
+	duty := f.slack.to(dutyChannel)
+	if len(duty) != 2 || ackValue(t, duty[1]) == first {
+		t.Fatalf("duty prompts %d, want a second for a new escalation", len(duty))
+	}
+	f.clock.Advance(10 * time.Minute)
+	f.tick(t)
+	if n := len(f.slack.to(dutyChannel)); n != 3 {
+		t.Errorf("%d duty prompts, want the new ladder's repeat (3)", n)
+	}
+}
+
+// TestUnreadableTimerDoesNotBlockOthers: a timer whose stored body is
+// corrupt is dropped, and the others taken with it still fire.
+func TestUnreadableTimerDoesNotBlockOthers(t *testing.T) {
+	f := newDesk(t)
+	f.book(t, practitioner, "psychology", bot.UrgencyUrgent, "advice on an angry 15 year old")
+	ctx := context.Background()
+	cl, keys := f.store.Client(), f.store.Keys()
+	if err := cl.HSet(ctx, keys.TimerBodies(), "broken", "{not json").Err(); err != nil {
+		t.Fatal(err)
+	}
+	if err := cl.ZAdd(ctx, keys.Timers(), redis.Z{Score: 0, Member: "broken"}).Err(); err != nil {
+		t.Fatal(err)
+	}
+	f.clock.Advance(31 * time.Minute)
+	if _, err := f.desk.Tick(ctx); err == nil || !strings.Contains(err.Error(), "broken") {
+		t.Errorf("Tick error = %v, want the unreadable timer named", err)
+	}
+	if n := len(f.slack.to(dutyChannel)); n != 1 {
+		t.Errorf("%d prompts, want the good timer to fire (1)", n)
+	}
+	if cl.HExists(ctx, keys.TimerBodies(), "broken").Val() {
+		t.Error("the unreadable timer was kept; it would come back in every batch")
 	}
 }

@@ -128,7 +128,8 @@ end
 return id
 `)
 
-// takeDueScript leases and returns the bodies of up to a limit of timers
+// takeDueScript leases and returns the ids and bodies (id, body, id, body,
+// ...) of up to a limit of timers
 // due by a time: their due times move a lease ahead, so no other caller
 // gets them meanwhile, and a caller that dies before rescheduling or
 // cancelling them only delays them.
@@ -150,14 +151,16 @@ if #ids == 0 then
 	return {}
 end
 local leased = tonumber(ARGV[1]) + tonumber(ARGV[4])
-for i = 1, #ids do
-	redis.call('ZADD', KEYS[1], leased, ids[i])
-end
 local bodies = redis.call('HMGET', KEYS[2], unpack(ids))
 local out = {}
 for i = 1, #ids do
 	if bodies[i] then
+		redis.call('ZADD', KEYS[1], leased, ids[i])
+		out[#out + 1] = ids[i]
 		out[#out + 1] = bodies[i]
+	else
+		-- an id without a body can never fire: drop it
+		redis.call('ZREM', KEYS[1], ids[i])
 	end
 end
 if #out > 0 then

@@ -100,19 +100,25 @@ func (s *Store) TakeDue(ctx context.Context, now time.Time, limit int) ([]bot.Ti
 	}
 	limit = min(limit, MaxTakeDue)
 	keys := []string{s.keys.Timers(), s.keys.TimerBodies(), s.keys.TimerBatch(newOp())}
-	bodies, err := takeDueScript.Run(ctx, s.client, keys, now.UnixMilli(), limit, takenTTL.Milliseconds(), TimerLease.Milliseconds()).StringSlice()
+	pairs, err := takeDueScript.Run(ctx, s.client, keys, now.UnixMilli(), limit, takenTTL.Milliseconds(), TimerLease.Milliseconds()).StringSlice()
 	if err != nil {
 		return nil, fmt.Errorf("take due timers: %w", s.wrapRecords("EVALSHA", err))
 	}
-	if len(bodies) == 0 {
+	if len(pairs) == 0 {
 		return nil, nil
 	}
-	ts := make([]bot.Timer, 0, len(bodies))
+	ts := make([]bot.Timer, 0, len(pairs)/2)
 	var errs []error
-	for _, b := range bodies {
+	for i := 0; i+1 < len(pairs); i += 2 {
+		id, b := pairs[i], pairs[i+1]
 		var rec timerRecord
 		if err := json.Unmarshal([]byte(b), &rec); err != nil {
-			errs = append(errs, fmt.Errorf("decode a due timer: %w", err))
+			// It can never fire; leased again and again it would only take
+			// a place in every batch. Drop it, and say so.
+			errs = append(errs, fmt.Errorf("decode due timer %s (dropped): %w", id, err))
+			if cerr := s.CancelTimer(ctx, id); cerr != nil {
+				errs = append(errs, cerr)
+			}
 			continue
 		}
 		ts = append(ts, bot.Timer(rec))
