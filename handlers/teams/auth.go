@@ -1,0 +1,361 @@
+// Package teams connects Waymark to Microsoft Teams through the Bot Framework.
+//
+// This file holds the inbound authentication: every activity the Bot Framework
+// posts to the bot carries a JWT in its Authorization header, and Verifier
+// checks it as the Bot Framework requires (issuer, audience, expiry with clock
+// skew, the serviceurl claim, and the signing key's endorsements for the
+// channel). There is no maintained Go SDK for this, so the checks are done here
+// with lestrrat-go/jwx. Tokens are never logged or put into error messages.
+package teams
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/lestrrat-go/jwx/v3/jwa"
+	"github.com/lestrrat-go/jwx/v3/jwk"
+	"github.com/lestrrat-go/jwx/v3/jws"
+	"github.com/lestrrat-go/jwx/v3/jwt"
+
+	"github.com/waymarkhq/waymark/bot"
+)
+
+// Defaults for AuthConfig.
+const (
+	DefaultOpenIDMetadataURL = "https://login.botframework.com/v1/.well-known/openidconfiguration"
+	DefaultIssuer            = "https://api.botframework.com"
+	DefaultSkew              = 5 * time.Minute
+)
+
+const (
+	// keysTTL is how long the OpenID metadata and the JWKS are trusted before
+	// they are fetched again.
+	keysTTL = 24 * time.Hour
+	// refetchInterval limits refetches of the JWKS caused by an unknown kid.
+	refetchInterval = time.Minute
+	// maxDocumentSize bounds the metadata and JWKS documents read.
+	maxDocumentSize = 1 << 20
+	// defaultFetchTimeout applies when no HTTPClient is given.
+	defaultFetchTimeout = 10 * time.Second
+)
+
+// AuthConfig configures a Verifier. The zero value of every field but AppID
+// has a sensible default.
+type AuthConfig struct {
+	// AppID is the bot's Microsoft App ID; tokens must be issued for it.
+	AppID string
+	// OpenIDMetadataURL locates the OpenID configuration whose jwks_uri holds
+	// the signing keys. It must be https. Default DefaultOpenIDMetadataURL.
+	OpenIDMetadataURL string
+	// Issuers are the trusted token issuers. Default [DefaultIssuer].
+	// Single-tenant bots add "https://sts.windows.net/<tenant>/" and
+	// "https://login.microsoftonline.com/<tenant>/v2.0".
+	Issuers []string
+	// AllowedTenants, when not empty, limits the Teams tenants the bot serves.
+	AllowedTenants []string
+	// Skew is the clock skew tolerated on exp and nbf. Default DefaultSkew.
+	Skew time.Duration
+	// HTTPClient fetches the metadata and keys. Default a client with a 10 s timeout.
+	HTTPClient *http.Client
+	// Now returns the current time. Default time.Now.
+	Now func() time.Time
+}
+
+// Validate reports every problem with c at once, as a bot.EInvalid error.
+func (c AuthConfig) Validate() error {
+	var problems []string
+	if strings.TrimSpace(c.AppID) == "" {
+		problems = append(problems, "app ID is required")
+	}
+	if c.OpenIDMetadataURL != "" {
+		if err := checkHTTPS(c.OpenIDMetadataURL); err != nil {
+			problems = append(problems, "OpenID metadata URL "+err.Error())
+		}
+	}
+	for i, iss := range c.Issuers {
+		if strings.TrimSpace(iss) == "" {
+			problems = append(problems, fmt.Sprintf("issuer %d is empty", i+1))
+		}
+	}
+	for i, t := range c.AllowedTenants {
+		if strings.TrimSpace(t) == "" {
+			problems = append(problems, fmt.Sprintf("allowed tenant %d is empty", i+1))
+		}
+	}
+	if c.Skew < 0 {
+		problems = append(problems, "skew must not be negative")
+	}
+	if len(problems) > 0 {
+		return bot.Errorf(bot.EInvalid, "teams auth config: %s", strings.Join(problems, "; "))
+	}
+	return nil
+}
+
+func checkHTTPS(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return fmt.Errorf("is not a valid URL")
+	}
+	if u.Scheme != "https" || u.Host == "" {
+		return fmt.Errorf("must be an https URL")
+	}
+	return nil
+}
+
+// Claims are the checked facts of a verified token.
+type Claims struct {
+	Issuer     string
+	Audience   []string
+	ServiceURL string
+	KeyID      string
+	IssuedAt   time.Time
+	NotBefore  time.Time
+	Expiry     time.Time
+}
+
+// Verifier checks the Bot Framework JWTs on inbound activities. It caches the
+// OpenID metadata and the signing keys, and is safe for concurrent use.
+type Verifier struct {
+	cfg    AuthConfig
+	client *http.Client
+	now    func() time.Time
+
+	mu          sync.Mutex
+	jwksURI     string
+	metaFetched time.Time
+	keys        jwk.Set
+	keysFetched time.Time
+	lastRefetch time.Time // last refetch caused by an unknown kid
+}
+
+// NewVerifier validates cfg, applies the defaults and returns a Verifier. It
+// fetches nothing: metadata and keys are fetched on first use.
+func NewVerifier(cfg AuthConfig) (*Verifier, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if cfg.OpenIDMetadataURL == "" {
+		cfg.OpenIDMetadataURL = DefaultOpenIDMetadataURL
+	}
+	if len(cfg.Issuers) == 0 {
+		cfg.Issuers = []string{DefaultIssuer}
+	} else {
+		cfg.Issuers = slices.Clone(cfg.Issuers)
+	}
+	cfg.AllowedTenants = slices.Clone(cfg.AllowedTenants)
+	if cfg.Skew == 0 {
+		cfg.Skew = DefaultSkew
+	}
+	v := &Verifier{cfg: cfg, client: cfg.HTTPClient, now: cfg.Now}
+	if v.client == nil {
+		v.client = &http.Client{Timeout: defaultFetchTimeout}
+	}
+	if v.now == nil {
+		v.now = time.Now
+	}
+	return v, nil
+}
+
+// Verify checks the Authorization header of an inbound activity against the
+// activity's channelId, serviceUrl and (for Teams) channelData.tenant.id.
+//
+// It returns bot.EUnauthorized for a missing, malformed, expired or not yet
+// valid token, an untrusted issuer, a wrong audience, an unknown key, a
+// refused algorithm or a bad signature; bot.EForbidden for a key not endorsed
+// for the channel, a serviceurl claim that does not match serviceURL, or a
+// tenant not allowed; bot.EUnavailable when the keys cannot be fetched.
+func (v *Verifier) Verify(ctx context.Context, authorization string, channelID, serviceURL, tenantID string) (Claims, error) {
+	raw, ok := bearerToken(authorization)
+	if !ok {
+		return Claims{}, bot.Errorf(bot.EUnauthorized, "bearer token required")
+	}
+
+	msg, err := jws.ParseString(raw)
+	if err != nil || len(msg.Signatures()) != 1 {
+		return Claims{}, &bot.Error{Kind: bot.EUnauthorized, Message: "token malformed", Err: err}
+	}
+	hdr := msg.Signatures()[0].ProtectedHeaders()
+	if alg, _ := hdr.Algorithm(); alg != jwa.RS256() {
+		return Claims{}, bot.Errorf(bot.EUnauthorized, "token algorithm not allowed")
+	}
+	kid, _ := hdr.KeyID()
+	if kid == "" {
+		return Claims{}, bot.Errorf(bot.EUnauthorized, "token has no key ID")
+	}
+
+	key, err := v.key(ctx, kid)
+	if err != nil {
+		return Claims{}, err
+	}
+
+	tok, err := jwt.ParseString(raw, jwt.WithKey(jwa.RS256(), key), jwt.WithValidate(false))
+	if err != nil {
+		return Claims{}, &bot.Error{Kind: bot.EUnauthorized, Message: "token signature invalid", Err: err}
+	}
+
+	c := Claims{KeyID: kid}
+	c.Issuer, _ = tok.Issuer()
+	c.Audience, _ = tok.Audience()
+	c.IssuedAt, _ = tok.IssuedAt()
+	c.NotBefore, _ = tok.NotBefore()
+	c.Expiry, _ = tok.Expiration()
+	_ = tok.Get("serviceurl", &c.ServiceURL)
+
+	if !slices.Contains(v.cfg.Issuers, c.Issuer) {
+		return Claims{}, bot.Errorf(bot.EUnauthorized, "issuer not trusted")
+	}
+	if !slices.Contains(c.Audience, v.cfg.AppID) {
+		return Claims{}, bot.Errorf(bot.EUnauthorized, "token not issued for this bot")
+	}
+	now := v.now()
+	if c.Expiry.IsZero() {
+		return Claims{}, bot.Errorf(bot.EUnauthorized, "token has no expiry")
+	}
+	if !now.Before(c.Expiry.Add(v.cfg.Skew)) {
+		return Claims{}, bot.Errorf(bot.EUnauthorized, "token expired")
+	}
+	if !c.NotBefore.IsZero() && now.Add(v.cfg.Skew).Before(c.NotBefore) {
+		return Claims{}, bot.Errorf(bot.EUnauthorized, "token not yet valid")
+	}
+
+	if !endorsed(key, channelID) {
+		return Claims{}, bot.Errorf(bot.EForbidden, "signing key not endorsed for channel %q", channelID)
+	}
+	if c.ServiceURL == "" || !sameServiceURL(c.ServiceURL, serviceURL) {
+		return Claims{}, bot.Errorf(bot.EForbidden, "service URL does not match token")
+	}
+	if len(v.cfg.AllowedTenants) > 0 && !slices.ContainsFunc(v.cfg.AllowedTenants, func(t string) bool {
+		return strings.EqualFold(t, tenantID)
+	}) {
+		return Claims{}, bot.Errorf(bot.EForbidden, "tenant not allowed")
+	}
+	return c, nil
+}
+
+func bearerToken(authorization string) (string, bool) {
+	scheme, token, ok := strings.Cut(strings.TrimSpace(authorization), " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return "", false
+	}
+	token = strings.TrimSpace(token)
+	return token, token != ""
+}
+
+func sameServiceURL(a, b string) bool {
+	return strings.EqualFold(strings.TrimRight(a, "/"), strings.TrimRight(b, "/"))
+}
+
+// endorsed reports whether the JWKS entry lists channelID in its endorsements.
+func endorsed(key jwk.Key, channelID string) bool {
+	if channelID == "" {
+		return false
+	}
+	var raw any
+	if err := key.Get("endorsements", &raw); err != nil {
+		return false
+	}
+	switch list := raw.(type) {
+	case []string:
+		return slices.ContainsFunc(list, func(s string) bool { return strings.EqualFold(s, channelID) })
+	case []any:
+		for _, e := range list {
+			if s, ok := e.(string); ok && strings.EqualFold(s, channelID) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// key returns the signing key with the given kid, fetching the metadata and
+// the JWKS when they are missing or stale, and refetching the JWKS once a
+// minute at most when kid is unknown.
+func (v *Verifier) key(ctx context.Context, kid string) (jwk.Key, error) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+
+	now := v.now()
+	fresh := false
+	if v.keys == nil || now.Sub(v.keysFetched) >= keysTTL {
+		if err := v.refreshLocked(ctx, now); err != nil {
+			return nil, err
+		}
+		fresh = true
+	}
+	if k, ok := v.keys.LookupKeyID(kid); ok {
+		return k, nil
+	}
+	if fresh || (!v.lastRefetch.IsZero() && now.Sub(v.lastRefetch) < refetchInterval) {
+		return nil, bot.Errorf(bot.EUnauthorized, "signing key unknown")
+	}
+	v.lastRefetch = now
+	if err := v.refreshLocked(ctx, now); err != nil {
+		return nil, err
+	}
+	if k, ok := v.keys.LookupKeyID(kid); ok {
+		return k, nil
+	}
+	return nil, bot.Errorf(bot.EUnauthorized, "signing key unknown")
+}
+
+// refreshLocked fetches the JWKS, and first the metadata when it is stale.
+func (v *Verifier) refreshLocked(ctx context.Context, now time.Time) error {
+	if v.jwksURI == "" || now.Sub(v.metaFetched) >= keysTTL {
+		var meta struct {
+			JWKSURI string `json:"jwks_uri"`
+		}
+		body, err := v.fetch(ctx, v.cfg.OpenIDMetadataURL)
+		if err != nil {
+			return &bot.Error{Kind: bot.EUnavailable, Message: "Bot Framework OpenID metadata unavailable", Err: err}
+		}
+		if err := json.Unmarshal(body, &meta); err != nil {
+			return &bot.Error{Kind: bot.EUnavailable, Message: "Bot Framework OpenID metadata unreadable", Err: err}
+		}
+		if err := checkHTTPS(meta.JWKSURI); err != nil {
+			return &bot.Error{Kind: bot.EUnavailable, Message: "Bot Framework OpenID metadata unreadable", Err: fmt.Errorf("jwks_uri %w", err)}
+		}
+		v.jwksURI, v.metaFetched = meta.JWKSURI, now
+	}
+	body, err := v.fetch(ctx, v.jwksURI)
+	if err != nil {
+		return &bot.Error{Kind: bot.EUnavailable, Message: "Bot Framework signing keys unavailable", Err: err}
+	}
+	set, err := jwk.Parse(body)
+	if err != nil {
+		return &bot.Error{Kind: bot.EUnavailable, Message: "Bot Framework signing keys unreadable", Err: err}
+	}
+	v.keys, v.keysFetched = set, now
+	return nil
+}
+
+func (v *Verifier) fetch(ctx context.Context, u string) ([]byte, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return nil, fmt.Errorf("fetch %s: %w", u, err)
+	}
+	req.Header.Set("Accept", "application/json")
+	resp, err := v.client.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("fetch %s: %w", u, err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("fetch %s: status %s", u, resp.Status)
+	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxDocumentSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("fetch %s: %w", u, err)
+	}
+	if len(body) > maxDocumentSize {
+		return nil, fmt.Errorf("fetch %s: document larger than %d bytes", u, maxDocumentSize)
+	}
+	return body, nil
+}

@@ -1,0 +1,605 @@
+package teams
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"regexp"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/waymarkhq/waymark/bot"
+)
+
+// Teams' limits. A message over MaxCardBytes is refused, so Card cuts long
+// texts with an ellipsis and, when the card is still too big, leaves out
+// the follow-up questions, then contact cards, then answer cards, saying so
+// in a last line.
+const (
+	MaxCardBytes = 28 * 1024 // a whole message activity, as JSON
+	// cardBudget is what the card may use of MaxCardBytes, leaving room
+	// for the activity around it and its fallback text.
+	cardBudget = MaxCardBytes - 3*1024
+
+	MaxActionsPerSet = 6 // actions in an ActionSet, as Teams shows them
+
+	maxText       = 3000 // the reply's text, a notice's text
+	maxSnippet    = 1000 // an answer's snippet
+	maxTitle      = 200  // a card or notice title, a fact
+	maxActionText = 80   // a button's title
+	maxValue      = 2000 // a button's value
+	maxFallback   = 1000 // the activity's plain text
+)
+
+// Adaptive Card identifiers.
+const (
+	cardSchema  = "http://adaptivecards.io/schemas/adaptive-card.json"
+	cardVersion = "1.5"
+	// ContentType is the attachment content type of an Adaptive Card.
+	ContentType = "application/vnd.microsoft.card.adaptive"
+)
+
+const ellipsis = "…"
+
+// noticeStyle orders notice kinds and gives each its Container style.
+var noticeStyle = map[string]struct {
+	rank  int
+	style string
+}{
+	bot.NoticeActNow:       {0, "attention"},
+	bot.NoticePersonalData: {1, "warning"},
+	bot.NoticeUnavailable:  {2, "emphasis"},
+	bot.NoticeInfo:         {3, "accent"},
+}
+
+// kindNames are document kinds as a practitioner reads them.
+var kindNames = map[string]string{
+	bot.KindProcess:  "Process",
+	bot.KindPathway:  "Referral pathway",
+	bot.KindContact:  "Contact",
+	bot.KindGuidance: "Guidance",
+	bot.KindTraining: "Training",
+	bot.KindPractice: "Practice example",
+}
+
+// dateLayout is how dates read in cards: 1 March 2026.
+const dateLayout = "2 January 2006"
+
+// Card renders r as an Adaptive Card 1.5: notices first (act now as an
+// attention container with a bold title), the text, the form when r has
+// one (its inputs and a submit button whose verb is the form's ID), answer
+// cards, contact cards, buttons as Action.Execute (verb: the action id,
+// data: {"value": the value}), then the follow-up questions as
+// Action.Execute with the verb "ask". Actions go in ActionSets of at most
+// MaxActionsPerSet. The card keeps within Teams' size limit.
+//
+// Text from the engine and the knowledge base is escaped, so it cannot
+// add links or images: only the reply's bold, and an answer's title link to
+// an http(s) URL, become markup.
+func Card(r bot.Reply) map[string]any {
+	var head []any
+	notices := slices.Clone(r.Notices)
+	slices.SortStableFunc(notices, func(a, b bot.Notice) int { return noticeRank(a.Kind) - noticeRank(b.Kind) })
+	for _, n := range notices {
+		head = append(head, noticeContainer(n))
+	}
+	if r.Text != "" {
+		head = append(head, textBlock(markdown(r.Text, maxText)))
+	}
+	if r.Form != nil {
+		head = append(head, formElements(*r.Form)...)
+	}
+
+	var answers, contacts []any
+	for _, a := range r.Answers {
+		answers = append(answers, answerContainer(a))
+	}
+	for _, c := range r.Contacts {
+		contacts = append(contacts, contactContainer(c))
+	}
+
+	buttons := actionSets(r.Buttons)
+	var followUps []any
+	if len(r.FollowUps) > 0 {
+		var asks []bot.Button
+		for _, q := range r.FollowUps {
+			asks = append(asks, bot.Button{ActionID: bot.ActionAsk, Label: q, Value: q})
+		}
+		followUps = append(followUps, subtle("Ask next:"))
+		followUps = append(followUps, actionSets(asks)...)
+	}
+
+	return card(fit(head, answers, contacts, buttons, followUps, cardBudget))
+}
+
+// Activity renders r as a Bot Framework message activity: the card as its
+// one attachment, and a plain text fallback for notifications and for
+// clients that cannot show cards.
+func Activity(r bot.Reply) map[string]any {
+	return map[string]any{
+		"type":       "message",
+		"text":       FallbackText(r),
+		"textFormat": "plain",
+		"attachments": []any{map[string]any{
+			"contentType": ContentType,
+			"content":     Card(r),
+		}},
+	}
+}
+
+// FallbackText is a reply's plain text: the act-now title first when there
+// is one, then the text, or else the first answer, contact or notice.
+func FallbackText(r bot.Reply) string {
+	var parts []string
+	for _, n := range r.Notices {
+		if title := strings.TrimRight(n.Title, " ."); n.Kind == bot.NoticeActNow && title != "" {
+			parts = append(parts, title+".")
+		}
+	}
+	switch {
+	case r.Text != "":
+		parts = append(parts, plain(r.Text))
+	case len(r.Answers) > 0:
+		parts = append(parts, r.Answers[0].Title)
+	case len(r.Contacts) > 0:
+		parts = append(parts, "Contacts: "+firstOf(r.Contacts[0].Name, r.Contacts[0].Team, r.Contacts[0].Role, "Contact"))
+	case r.Form != nil && r.Form.Title != "":
+		parts = append(parts, r.Form.Title)
+	case len(r.Notices) > 0:
+		parts = append(parts, r.Notices[0].Title)
+	}
+	if len(parts) == 0 {
+		return "Waymark"
+	}
+	return truncate(strings.Join(parts, " "), maxFallback)
+}
+
+func card(body []any) map[string]any {
+	return map[string]any{
+		"type":    "AdaptiveCard",
+		"$schema": cardSchema,
+		"version": cardVersion,
+		"body":    body,
+	}
+}
+
+// fit joins the parts of a card's body so that the card's JSON stays
+// within budget bytes: it leaves out the follow-ups, then contacts from the
+// end, then answers from the end, and adds a last line saying what was
+// left out. The head and the buttons are always kept.
+func fit(head, answers, contacts, buttons, followUps []any, budget int) []any {
+	join := func(parts ...[]any) []any {
+		var out []any
+		for _, p := range parts {
+			out = append(out, p...)
+		}
+		return out
+	}
+	all := join(head, answers, contacts, buttons, followUps)
+	envelope := size(card(nil)) - len("null") + len("[]")
+	used := envelope + bodySize(all)
+	if used <= budget {
+		return all
+	}
+
+	droppedAsks := len(followUps) > 0
+	used -= bodySize(followUps) + min(len(followUps), 1) // and its comma
+	cards := join(answers, contacts)
+	// Worst case note, to keep room for it.
+	noteRoom := size(note(len(cards), droppedAsks)) + 1
+	shown := len(cards)
+	for shown > 0 && used+noteRoom > budget {
+		shown--
+		used -= size(cards[shown]) + 1
+	}
+	body := join(head, cards[:shown], buttons)
+	if n := note(len(cards)-shown, droppedAsks); n != nil {
+		body = append(body, n)
+	}
+	return body
+}
+
+// note says what fit left out, or is nil when nothing was.
+func note(cards int, asks bool) map[string]any {
+	var s []string
+	if cards > 0 {
+		s = append(s, fmt.Sprintf("%d more %s not shown: the card would be too big for Teams. Ask a narrower question to see %s.",
+			cards, plural(cards, "result", "results"), plural(cards, "it", "them")))
+	}
+	if asks {
+		s = append(s, "Suggested next questions were left out.")
+	}
+	if len(s) == 0 {
+		return nil
+	}
+	b := subtle(strings.Join(s, " "))
+	b["separator"] = true
+	return b
+}
+
+// size is v's length as JSON, as json.Marshal writes it.
+func size(v any) int {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return 0
+	}
+	return len(b)
+}
+
+// bodySize is the length of elements as a JSON array without its brackets.
+func bodySize(elements []any) int {
+	n := max(len(elements)-1, 0) // commas
+	for _, e := range elements {
+		n += size(e)
+	}
+	return n
+}
+
+func noticeRank(kind string) int {
+	if s, ok := noticeStyle[kind]; ok {
+		return s.rank
+	}
+	return len(noticeStyle)
+}
+
+func noticeContainer(n bot.Notice) map[string]any {
+	style := noticeStyle[n.Kind].style
+	if style == "" {
+		style = noticeStyle[bot.NoticeInfo].style
+	}
+	title := n.Title
+	if title == "" && n.Kind == bot.NoticeActNow {
+		title = "Act now"
+	}
+	var items []any
+	if title != "" {
+		t := textBlock(escape(truncate(title, maxTitle)))
+		t["weight"] = "Bolder"
+		if n.Kind == bot.NoticeActNow {
+			t["size"] = "Medium"
+			t["color"] = "Attention"
+		}
+		items = append(items, t)
+	}
+	if n.Text != "" {
+		items = append(items, textBlock(markdown(n.Text, maxText)))
+	}
+	return map[string]any{"type": "Container", "style": style, "bleed": true, "items": items}
+}
+
+// answerContainer renders a cited document: its title (a link when it has
+// a URL), kind and area, the snippet, the review date and a warning when it
+// is past review.
+func answerContainer(a bot.AnswerCard) map[string]any {
+	title := escape(truncate(firstOf(a.Title, a.DocID), maxTitle))
+	if u := safeURL(a.URL); u != "" {
+		title = "[" + title + "](" + u + ")"
+	}
+	t := textBlock(title)
+	t["weight"] = "Bolder"
+	items := []any{t}
+
+	var meta []string
+	if k := kindName(a.Kind); k != "" {
+		meta = append(meta, k)
+	}
+	if a.Area != "" {
+		meta = append(meta, areaName(a.Area))
+	}
+	if len(meta) > 0 {
+		m := subtle(strings.Join(meta, " · "))
+		m["spacing"] = "None"
+		items = append(items, m)
+	}
+	if s := markdown(a.Snippet, maxSnippet); s != "" {
+		items = append(items, textBlock(s))
+	}
+	if !a.Reviewed.IsZero() {
+		items = append(items, subtle("Reviewed "+a.Reviewed.Format(dateLayout)))
+	}
+	if a.Stale {
+		s := "Past its review date: may be out of date"
+		if !a.ReviewDue.IsZero() {
+			s += " (review was due " + a.ReviewDue.Format(dateLayout) + ")"
+		}
+		s += ". Check with the owner that it still applies."
+		w := textBlock(escape(s))
+		w["color"] = "Attention"
+		w["weight"] = "Bolder"
+		items = append(items, w)
+	}
+	return map[string]any{"type": "Container", "separator": true, "spacing": "Medium", "items": items}
+}
+
+// contactContainer renders someone to reach: the name, the organisation,
+// then role, team, phone, email, hours and out of hours as facts.
+func contactContainer(c bot.ContactCard) map[string]any {
+	name := firstOf(c.Name, c.Team, c.Role, "Contact")
+	t := textBlock(escape(truncate(name, maxTitle)))
+	t["weight"] = "Bolder"
+	items := []any{t}
+	if c.Organisation != "" && c.Organisation != name {
+		o := subtle(c.Organisation)
+		o["spacing"] = "None"
+		items = append(items, o)
+	}
+	if c.Bookable && c.Specialism != "" {
+		items = append(items, subtle("Takes "+c.Specialism+" consultations"))
+	}
+	var facts []any
+	add := func(label, value string) {
+		if value != "" && value != name {
+			facts = append(facts, map[string]any{"title": label, "value": escape(truncate(value, maxTitle))})
+		}
+	}
+	add("Role", c.Role)
+	add("Team", c.Team)
+	add("Phone", c.Phone)
+	add("Email", c.Email)
+	add("Hours", c.Hours)
+	add("Out of hours", c.OutOfHours)
+	if len(facts) > 0 {
+		items = append(items, map[string]any{"type": "FactSet", "facts": facts})
+	}
+	return map[string]any{"type": "Container", "separator": true, "spacing": "Medium", "items": items}
+}
+
+// formElements renders a form: its title, an input for each field (a
+// select without options is a text input), and an ActionSet whose submit
+// button's verb is the form's ID. Teams sends the inputs' values, by field
+// name, in the submission's data.
+func formElements(f bot.Form) []any {
+	var items []any
+	if f.Title != "" {
+		t := textBlock(escape(truncate(f.Title, maxTitle)))
+		t["weight"] = "Bolder"
+		t["size"] = "Medium"
+		items = append(items, t)
+	}
+	for _, fd := range f.Fields {
+		items = append(items, input(fd))
+	}
+	submit := map[string]any{
+		"type":             "Action.Execute",
+		"title":            truncate(firstOf(f.SubmitLabel, "Submit"), maxActionText),
+		"verb":             f.ID,
+		"style":            "positive",
+		"associatedInputs": "auto",
+	}
+	return []any{
+		map[string]any{"type": "Container", "separator": true, "items": items},
+		map[string]any{"type": "ActionSet", "actions": []any{submit}},
+	}
+}
+
+func input(fd bot.Field) map[string]any {
+	label := truncate(firstOf(fd.Label, fd.Name), maxTitle)
+	in := map[string]any{"id": fd.Name, "label": label}
+	if fd.Required {
+		in["isRequired"] = true
+		in["errorMessage"] = "Please fill in " + label + "."
+	}
+	if fd.Kind == bot.FieldSelect && len(fd.Options) > 0 {
+		in["type"] = "Input.ChoiceSet"
+		in["style"] = "compact"
+		var choices []any
+		for _, o := range fd.Options {
+			choices = append(choices, map[string]any{"title": truncate(firstOf(o.Label, o.Value), maxTitle), "value": o.Value})
+			if o.Value == fd.Value && fd.Value != "" {
+				in["value"] = fd.Value
+			}
+		}
+		in["choices"] = choices
+		if fd.Hint != "" {
+			in["placeholder"] = truncate(fd.Hint, maxTitle)
+		}
+		return in
+	}
+	in["type"] = "Input.Text"
+	if fd.Kind == bot.FieldTextArea {
+		in["isMultiline"] = true
+	}
+	if fd.MaxLen > 0 {
+		in["maxLength"] = fd.MaxLen
+	}
+	if fd.Hint != "" {
+		in["placeholder"] = truncate(fd.Hint, maxText)
+	}
+	if v := fd.Value; v != "" {
+		if fd.MaxLen > 0 {
+			v = truncate(v, fd.MaxLen)
+		}
+		in["value"] = truncate(v, maxText)
+	}
+	return in
+}
+
+// actionSets renders buttons as Action.Execute, at most MaxActionsPerSet
+// to an ActionSet.
+func actionSets(buttons []bot.Button) []any {
+	var out []any
+	for chunk := range slices.Chunk(buttons, MaxActionsPerSet) {
+		var actions []any
+		for _, b := range chunk {
+			a := map[string]any{
+				"type":  "Action.Execute",
+				"title": truncate(firstOf(b.Label, b.Value, b.ActionID), maxActionText),
+				"verb":  b.ActionID,
+				"data":  map[string]any{"value": truncate(b.Value, maxValue)},
+			}
+			switch b.Style {
+			case bot.StylePrimary:
+				a["style"] = "positive"
+			case bot.StyleDanger:
+				a["style"] = "destructive"
+			}
+			actions = append(actions, a)
+		}
+		out = append(out, map[string]any{"type": "ActionSet", "actions": actions})
+	}
+	return out
+}
+
+func textBlock(md string) map[string]any {
+	return map[string]any{"type": "TextBlock", "text": md, "wrap": true}
+}
+
+// subtle is a small, subtle TextBlock of plain text.
+func subtle(s string) map[string]any {
+	t := textBlock(escape(truncate(s, maxText)))
+	t["isSubtle"] = true
+	t["size"] = "Small"
+	return t
+}
+
+func kindName(k string) string {
+	if n, ok := kindNames[k]; ok {
+		return n
+	}
+	return k
+}
+
+func areaName(a string) string {
+	if a == bot.AreaNational {
+		return "National"
+	}
+	return a
+}
+
+// mdEscaper backslash-escapes what Adaptive Card markdown (and the
+// CommonMark renderers behind it) could read as markup: emphasis, links,
+// images, HTML, entities, code, headings, quotes and tables.
+var mdEscaper = strings.NewReplacer(
+	`\`, `\\`, "*", `\*`, "_", `\_`, "[", `\[`, "]", `\]`, "(", `\(`, ")", `\)`,
+	"!", `\!`, "<", `\<`, ">", `\>`, "&", `\&`, "`", "\\`", "#", `\#`, "~", `\~`, "|", `\|`,
+)
+
+// escape makes plain text safe in a TextBlock or a fact.
+func escape(s string) string {
+	return mdEscaper.Replace(s)
+}
+
+// safeURL returns u, percent-encoding what would end a Markdown link, when
+// it is an absolute http(s) URL, and "" otherwise.
+func safeURL(u string) string {
+	p, err := url.Parse(u)
+	if err != nil || (p.Scheme != "https" && p.Scheme != "http") || p.Host == "" {
+		return ""
+	}
+	return strings.NewReplacer("(", "%28", ")", "%29", " ", "%20", "<", "%3C", ">", "%3E", `\`, "%5C", "[", "%5B", "]", "%5D").Replace(p.String())
+}
+
+var (
+	// mdSpanRE finds, in order: a Markdown link, **bold**, __bold__ and the
+	// engine's *bold*.
+	mdSpanRE   = regexp.MustCompile(`\[([^\]\n]+)\]\(([^)\s]+)\)|\*\*([^*\n]+?)\*\*|__([^_\n]+?)__|\*([^*\n]+?)\*`)
+	mdHeadRE   = regexp.MustCompile(`(?m)^#{1,6}[ \t]+(.+?)[ \t#]*$`)
+	mdSpacesRE = regexp.MustCompile(`[ \t]+`)
+)
+
+// markdown converts the engine's text (*bold*) or a snippet's Markdown
+// (**bold**, __bold__, headings, links) to Adaptive Card markdown, cut to
+// at most n characters of text. Bold survives; a link becomes its text and
+// its URL in brackets, so the reader sees where it goes; everything else is
+// escaped.
+func markdown(s string, n int) string {
+	s = strings.TrimSpace(s)
+	s = mdHeadRE.ReplaceAllString(s, "**$1**")
+	s = mdSpacesRE.ReplaceAllString(s, " ")
+	var b strings.Builder
+	budget := n
+	// add writes t, escaped, within the budget; it reports false once the
+	// budget is spent.
+	add := func(t string, bold bool) bool {
+		if budget <= 0 {
+			return false
+		}
+		cut := false
+		if utf8.RuneCountInString(t) > budget {
+			t, cut = strings.TrimRight(string([]rune(t)[:max(budget-1, 0)]), " \n"), true
+		}
+		budget -= utf8.RuneCountInString(t)
+		if t != "" {
+			if bold {
+				b.WriteString("**" + escape(t) + "**")
+			} else {
+				b.WriteString(escape(t))
+			}
+		}
+		if cut {
+			b.WriteString(ellipsis)
+			budget = 0
+			return false
+		}
+		return true
+	}
+	last := 0
+	for _, m := range mdSpanRE.FindAllStringSubmatchIndex(s, -1) {
+		if !add(s[last:m[0]], false) {
+			return b.String()
+		}
+		last = m[1]
+		group := func(i int) string {
+			if m[2*i] < 0 {
+				return ""
+			}
+			return s[m[2*i]:m[2*i+1]]
+		}
+		switch {
+		case m[2] >= 0: // a link: its text, then its URL
+			if !add(group(1), false) || !add(" ("+group(2)+")", false) {
+				return b.String()
+			}
+		default:
+			inner := strings.TrimSpace(group(3) + group(4) + group(5))
+			if inner == "" {
+				if !add(s[m[0]:m[1]], false) {
+					return b.String()
+				}
+				continue
+			}
+			if !add(inner, true) {
+				return b.String()
+			}
+		}
+	}
+	add(s[last:], false)
+	return b.String()
+}
+
+// plain strips the engine's bold markers for the plain text fallback.
+func plain(s string) string {
+	return mdSpanRE.ReplaceAllStringFunc(s, func(m string) string {
+		g := mdSpanRE.FindStringSubmatch(m)
+		if g[1] != "" {
+			return g[1] + " (" + g[2] + ")"
+		}
+		return g[3] + g[4] + g[5]
+	})
+}
+
+// truncate cuts s to at most n characters, the last an ellipsis.
+func truncate(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return strings.TrimRight(string(r[:n-1]), " \n") + ellipsis
+}
+
+func firstOf(ss ...string) string {
+	for _, s := range ss {
+		if s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
