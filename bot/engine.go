@@ -374,7 +374,7 @@ func (e *Engine) ask(ctx context.Context, m Message, question string) (Reply, er
 	}
 	reply := e.compose(ctx, area, res, !storeDown)
 	reply.Notices = append(notices, reply.Notices...)
-	sortNotices(reply.Notices)
+	SortNotices(reply.Notices)
 	if storeDown {
 		e.log.WarnContext(ctx, "answering without conversation state: the store is unavailable", "platform", m.Platform, "message", m.ID)
 	}
@@ -567,13 +567,6 @@ func (e *Engine) actNowNotice(ctx context.Context, area string) Notice {
 		"For advice about radicalisation, the national ACT Early support line (actearly.uk) is there too.",
 		"Follow your immediate-risk procedure; the answer below has it.")
 	return Notice{Kind: NoticeActNow, Title: "This sounds urgent: act now", Text: strings.Join(lines, "\n")}
-}
-
-// noticeOrder is the order notices are shown in.
-var noticeOrder = map[string]int{NoticeActNow: 0, NoticePersonalData: 1, NoticeUnavailable: 2, NoticeInfo: 3}
-
-func sortNotices(ns []Notice) {
-	slices.SortStableFunc(ns, func(a, b Notice) int { return noticeOrder[a.Kind] - noticeOrder[b.Kind] })
 }
 
 func nonEmpty(ss ...string) []string {

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"slices"
 	"time"
 )
 
@@ -71,6 +72,40 @@ type Field struct {
 type Option struct {
 	Value string
 	Label string
+}
+
+// noticeOrder is the order notices are shown in, on every platform.
+var noticeOrder = map[string]int{NoticeActNow: 0, NoticePersonalData: 1, NoticeUnavailable: 2, NoticeInfo: 3}
+
+// SortNotices orders notices as every platform shows them: act now first,
+// then personal data, unavailable, info; unknown kinds last.
+func SortNotices(ns []Notice) {
+	rank := func(k string) int {
+		if r, ok := noticeOrder[k]; ok {
+			return r
+		}
+		return len(noticeOrder)
+	}
+	slices.SortStableFunc(ns, func(a, b Notice) int { return rank(a.Kind) - rank(b.Kind) })
+}
+
+// kindNames are document kinds as a practitioner reads them.
+var kindNames = map[string]string{
+	KindProcess:  "Process",
+	KindPathway:  "Referral pathway",
+	KindContact:  "Contact",
+	KindGuidance: "Guidance",
+	KindTraining: "Training",
+	KindPractice: "Practice example",
+}
+
+// KindName is a document kind as a practitioner reads it ("Referral
+// pathway"); an unknown kind is shown as it is.
+func KindName(kind string) string {
+	if n, ok := kindNames[kind]; ok {
+		return n
+	}
+	return kind
 }
 
 // Notice is a highlighted message above the answer.

@@ -31,25 +31,12 @@ const (
 
 const ellipsis = "…"
 
-// noticeStyle orders notice kinds and gives each its emoji.
-var noticeStyle = map[string]struct {
-	rank  int
-	emoji string
-}{
-	bot.NoticeActNow:       {0, ":rotating_light:"},
-	bot.NoticePersonalData: {1, ":lock:"},
-	bot.NoticeUnavailable:  {2, ":warning:"},
-	bot.NoticeInfo:         {3, ":information_source:"},
-}
-
-// kindNames are document kinds as a practitioner reads them.
-var kindNames = map[string]string{
-	bot.KindProcess:  "Process",
-	bot.KindPathway:  "Referral pathway",
-	bot.KindContact:  "Contact",
-	bot.KindGuidance: "Guidance",
-	bot.KindTraining: "Training",
-	bot.KindPractice: "Practice example",
+// noticeStyle gives each notice kind its emoji.
+var noticeStyle = map[string]string{
+	bot.NoticeActNow:       ":rotating_light:",
+	bot.NoticePersonalData: ":lock:",
+	bot.NoticeUnavailable:  ":warning:",
+	bot.NoticeInfo:         ":information_source:",
 }
 
 // dateLayout is how dates read in cards: 1 March 2026.
@@ -63,7 +50,7 @@ const dateLayout = "2 January 2006"
 func Blocks(r bot.Reply) []slackapi.Block {
 	var head []slackapi.Block
 	notices := slices.Clone(r.Notices)
-	slices.SortStableFunc(notices, func(a, b bot.Notice) int { return noticeRank(a.Kind) - noticeRank(b.Kind) })
+	bot.SortNotices(notices)
 	for _, n := range notices {
 		head = append(head, noticeBlocks(n)...)
 	}
@@ -163,17 +150,10 @@ func fit(head []slackapi.Block, cards [][]slackapi.Block, tail []slackapi.Block,
 	return out
 }
 
-func noticeRank(kind string) int {
-	if s, ok := noticeStyle[kind]; ok {
-		return s.rank
-	}
-	return len(noticeStyle)
-}
-
 func noticeBlocks(n bot.Notice) []slackapi.Block {
-	emoji := noticeStyle[n.Kind].emoji
+	emoji := noticeStyle[n.Kind]
 	if emoji == "" {
-		emoji = noticeStyle[bot.NoticeInfo].emoji
+		emoji = noticeStyle[bot.NoticeInfo]
 	}
 	if n.Kind == bot.NoticeActNow {
 		title := n.Title
@@ -221,7 +201,7 @@ func answerBlocks(a bot.AnswerCard) []slackapi.Block {
 	out := []slackapi.Block{mrkdwnSection(truncateMrkdwn(text, maxText))}
 
 	var meta []string
-	if k := kindName(a.Kind); k != "" {
+	if k := bot.KindName(a.Kind); k != "" {
 		meta = append(meta, k)
 	}
 	if a.Area != "" {
@@ -318,13 +298,6 @@ func plainText(s string) *slackapi.TextBlockObject {
 
 func mrkdwnSection(s string) *slackapi.SectionBlock {
 	return slackapi.NewSectionBlock(mrkdwnText(s), nil, nil)
-}
-
-func kindName(k string) string {
-	if n, ok := kindNames[k]; ok {
-		return n
-	}
-	return k
 }
 
 func areaName(a string) string {

@@ -42,25 +42,12 @@ const (
 
 const ellipsis = "…"
 
-// noticeStyle orders notice kinds and gives each its Container style.
-var noticeStyle = map[string]struct {
-	rank  int
-	style string
-}{
-	bot.NoticeActNow:       {0, "attention"},
-	bot.NoticePersonalData: {1, "warning"},
-	bot.NoticeUnavailable:  {2, "emphasis"},
-	bot.NoticeInfo:         {3, "accent"},
-}
-
-// kindNames are document kinds as a practitioner reads them.
-var kindNames = map[string]string{
-	bot.KindProcess:  "Process",
-	bot.KindPathway:  "Referral pathway",
-	bot.KindContact:  "Contact",
-	bot.KindGuidance: "Guidance",
-	bot.KindTraining: "Training",
-	bot.KindPractice: "Practice example",
+// noticeStyle gives each notice kind its Container style.
+var noticeStyle = map[string]string{
+	bot.NoticeActNow:       "attention",
+	bot.NoticePersonalData: "warning",
+	bot.NoticeUnavailable:  "emphasis",
+	bot.NoticeInfo:         "accent",
 }
 
 // dateLayout is how dates read in cards: 1 March 2026.
@@ -80,7 +67,7 @@ const dateLayout = "2 January 2006"
 func Card(r bot.Reply) map[string]any {
 	var head []any
 	notices := slices.Clone(r.Notices)
-	slices.SortStableFunc(notices, func(a, b bot.Notice) int { return noticeRank(a.Kind) - noticeRank(b.Kind) })
+	bot.SortNotices(notices)
 	for _, n := range notices {
 		head = append(head, noticeContainer(n))
 	}
@@ -236,17 +223,10 @@ func bodySize(elements []any) int {
 	return n
 }
 
-func noticeRank(kind string) int {
-	if s, ok := noticeStyle[kind]; ok {
-		return s.rank
-	}
-	return len(noticeStyle)
-}
-
 func noticeContainer(n bot.Notice) map[string]any {
-	style := noticeStyle[n.Kind].style
+	style := noticeStyle[n.Kind]
 	if style == "" {
-		style = noticeStyle[bot.NoticeInfo].style
+		style = noticeStyle[bot.NoticeInfo]
 	}
 	title := n.Title
 	if title == "" && n.Kind == bot.NoticeActNow {
@@ -281,7 +261,7 @@ func answerContainer(a bot.AnswerCard) map[string]any {
 	items := []any{t}
 
 	var meta []string
-	if k := kindName(a.Kind); k != "" {
+	if k := bot.KindName(a.Kind); k != "" {
 		meta = append(meta, k)
 	}
 	if a.Area != "" {
@@ -451,13 +431,6 @@ func subtle(s string) map[string]any {
 	t["isSubtle"] = true
 	t["size"] = "Small"
 	return t
-}
-
-func kindName(k string) string {
-	if n, ok := kindNames[k]; ok {
-		return n
-	}
-	return k
 }
 
 func areaName(a string) string {
