@@ -1,0 +1,426 @@
+package teams
+
+// This file holds the outbound side: Connector posts activities to the Bot
+// Framework Connector service with an app token from Microsoft Entra ID. The
+// app secret and the tokens are never logged or put into error messages.
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/waymarkhq/waymark/bot"
+)
+
+// Defaults for ConnectorConfig.
+const (
+	DefaultTokenURL          = "https://login.microsoftonline.com/botframework.com/oauth2/v2.0/token"
+	DefaultScope             = "https://api.botframework.com/.default"
+	DefaultAllowedServiceURL = "https://smba.trafficmanager.net/"
+	DefaultMaxRetries        = 3
+	DefaultRetryBase         = 200 * time.Millisecond
+)
+
+const (
+	// tokenEarly is how long before its expiry a cached token is replaced.
+	tokenEarly = 5 * time.Minute
+	// maxRetryAfter caps the delay a 429's Retry-After may ask for.
+	maxRetryAfter = 30 * time.Second
+	// maxResponseSize bounds the token and Connector responses read.
+	maxResponseSize = 1 << 20
+	// defaultSendTimeout applies when no HTTPClient is given.
+	defaultSendTimeout = 30 * time.Second
+)
+
+// ConnectorConfig configures a Connector. AppID and AppSecret are required;
+// every other field has a sensible default.
+type ConnectorConfig struct {
+	// AppID and AppSecret are the bot's Microsoft App ID and client secret.
+	AppID, AppSecret string
+	// TenantID, when set, makes the bot single-tenant: tokens come from
+	// https://login.microsoftonline.com/<TenantID>/oauth2/v2.0/token.
+	// Empty means multi-tenant, with tokens from DefaultTokenURL.
+	TenantID string
+	// TokenURL overrides the token endpoint (for tests). It must be https.
+	TokenURL string
+	// Scope is the token scope. Default DefaultScope.
+	Scope string
+	// AllowedServiceURLs are the prefixes a service URL must start with
+	// before the bot's token is sent to it. Each must be an https URL ending
+	// in "/". Default [DefaultAllowedServiceURL].
+	AllowedServiceURLs []string
+	// HTTPClient makes the requests. Default a client with a 30 s timeout.
+	HTTPClient *http.Client
+	// Now returns the current time. Default time.Now.
+	Now func() time.Time
+	// MaxRetries is how many times a request answered with 429 or 5xx is
+	// retried. Zero means DefaultMaxRetries; negative means no retries.
+	MaxRetries int
+	// RetryBase is the first backoff delay, doubled on each retry.
+	// Default DefaultRetryBase.
+	RetryBase time.Duration
+	// Sleep waits for d or until ctx is done. Default a timer; tests
+	// replace it to run without waiting.
+	Sleep func(ctx context.Context, d time.Duration) error
+}
+
+// Validate reports every problem with c at once, as a bot.EInvalid error.
+// It never quotes the secret.
+func (c ConnectorConfig) Validate() error {
+	var problems []string
+	if strings.TrimSpace(c.AppID) == "" {
+		problems = append(problems, "app ID is required")
+	}
+	if strings.TrimSpace(c.AppSecret) == "" {
+		problems = append(problems, "app secret is required")
+	}
+	if c.TenantID != "" && !validTenant(c.TenantID) {
+		problems = append(problems, "tenant ID may hold only letters, digits, '.' and '-'")
+	}
+	if c.TokenURL != "" {
+		if err := checkHTTPS(c.TokenURL); err != nil {
+			problems = append(problems, "token URL "+err.Error())
+		}
+	}
+	for _, p := range c.AllowedServiceURLs {
+		if err := checkHTTPS(p); err != nil {
+			problems = append(problems, fmt.Sprintf("allowed service URL %q %v", p, err))
+		} else if !strings.HasSuffix(p, "/") {
+			problems = append(problems, fmt.Sprintf("allowed service URL %q must end in /", p))
+		}
+	}
+	if c.RetryBase < 0 {
+		problems = append(problems, "retry base must not be negative")
+	}
+	if len(problems) > 0 {
+		return bot.Errorf(bot.EInvalid, "teams connector config: %s", strings.Join(problems, "; "))
+	}
+	return nil
+}
+
+func validTenant(s string) bool {
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+// Connector sends activities to Teams through the Bot Framework Connector
+// service. It caches the app token, sharing one fetch among concurrent
+// callers, and is safe for concurrent use.
+type Connector struct {
+	cfg      ConnectorConfig
+	tokenURL string
+	client   *http.Client
+	now      func() time.Time
+	sleep    func(context.Context, time.Duration) error
+	retries  int
+
+	mu      sync.Mutex
+	token   string
+	expires time.Time // when the cached token stops being used
+}
+
+// NewConnector validates cfg, applies the defaults and returns a Connector.
+// It fetches nothing: the token is fetched on first use.
+func NewConnector(cfg ConnectorConfig) (*Connector, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	c := &Connector{cfg: cfg, client: cfg.HTTPClient, now: cfg.Now, sleep: cfg.Sleep, retries: cfg.MaxRetries}
+	switch {
+	case cfg.TokenURL != "":
+		c.tokenURL = cfg.TokenURL
+	case cfg.TenantID != "":
+		c.tokenURL = "https://login.microsoftonline.com/" + cfg.TenantID + "/oauth2/v2.0/token"
+	default:
+		c.tokenURL = DefaultTokenURL
+	}
+	if c.cfg.Scope == "" {
+		c.cfg.Scope = DefaultScope
+	}
+	if len(c.cfg.AllowedServiceURLs) == 0 {
+		c.cfg.AllowedServiceURLs = []string{DefaultAllowedServiceURL}
+	}
+	if c.cfg.RetryBase == 0 {
+		c.cfg.RetryBase = DefaultRetryBase
+	}
+	if c.client == nil {
+		c.client = &http.Client{Timeout: defaultSendTimeout}
+	}
+	if c.now == nil {
+		c.now = time.Now
+	}
+	if c.sleep == nil {
+		c.sleep = sleep
+	}
+	switch {
+	case c.retries == 0:
+		c.retries = DefaultMaxRetries
+	case c.retries < 0:
+		c.retries = 0
+	}
+	return c, nil
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// Reply posts activity into a conversation, as a reply to the activity
+// replyToID, or as a new message when replyToID is empty. It returns the id
+// of the new activity, which may be empty.
+//
+// It returns bot.EInvalid for a missing conversation ID or activity;
+// bot.EForbidden, without any request, for a service URL outside the
+// allow-list; bot.EUnavailable on network errors and when retries are
+// exhausted; bot.EInternal for any other failure.
+func (c *Connector) Reply(ctx context.Context, serviceURL, conversationID, replyToID string, activity map[string]any) (id string, err error) {
+	if conversationID == "" {
+		return "", bot.Errorf(bot.EInvalid, "conversation ID is required")
+	}
+	if activity == nil {
+		return "", bot.Errorf(bot.EInvalid, "activity is required")
+	}
+	base, err := c.base(serviceURL)
+	if err != nil {
+		return "", err
+	}
+	u := base + "v3/conversations/" + url.PathEscape(conversationID) + "/activities"
+	if replyToID != "" {
+		u += "/" + url.PathEscape(replyToID)
+	}
+	var out struct {
+		ID string `json:"id"`
+	}
+	if err := c.post(ctx, u, activity, &out); err != nil {
+		return "", err
+	}
+	return out.ID, nil
+}
+
+// Send posts activity into a conversation as a new message. It is Reply
+// with no replyToID and returns the same error kinds.
+func (c *Connector) Send(ctx context.Context, serviceURL, conversationID string, activity map[string]any) (string, error) {
+	return c.Reply(ctx, serviceURL, conversationID, "", activity)
+}
+
+// CreateConversation opens (or finds) the 1:1 conversation between the bot
+// botID and the user userID in the tenant tenantID, for proactive messages,
+// and returns its ID. It returns the same error kinds as Reply, and
+// bot.EInternal when the Connector answers without a conversation ID.
+func (c *Connector) CreateConversation(ctx context.Context, serviceURL, tenantID, botID, userID string) (conversationID string, err error) {
+	var missing []string
+	for _, f := range []struct{ name, value string }{{"tenant ID", tenantID}, {"bot ID", botID}, {"user ID", userID}} {
+		if f.value == "" {
+			missing = append(missing, f.name)
+		}
+	}
+	if len(missing) > 0 {
+		return "", bot.Errorf(bot.EInvalid, "create conversation: %s required", strings.Join(missing, ", "))
+	}
+	base, err := c.base(serviceURL)
+	if err != nil {
+		return "", err
+	}
+	body := map[string]any{
+		"bot":         map[string]any{"id": botID},
+		"members":     []any{map[string]any{"id": userID}},
+		"isGroup":     false,
+		"tenantId":    tenantID,
+		"channelData": map[string]any{"tenant": map[string]any{"id": tenantID}},
+	}
+	var out struct {
+		ID string `json:"id"`
+	}
+	if err := c.post(ctx, base+"v3/conversations", body, &out); err != nil {
+		return "", err
+	}
+	if out.ID == "" {
+		return "", bot.Errorf(bot.EInternal, "Teams connector returned no conversation ID")
+	}
+	return out.ID, nil
+}
+
+// base checks serviceURL against the allow-list and returns it ending in "/".
+func (c *Connector) base(serviceURL string) (string, error) {
+	refused := bot.Errorf(bot.EForbidden, "service URL not allowed")
+	u, err := url.Parse(serviceURL)
+	if err != nil || u.Scheme != "https" || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" || u.Opaque != "" {
+		return "", refused
+	}
+	if !strings.HasSuffix(serviceURL, "/") {
+		serviceURL += "/"
+	}
+	for _, p := range c.cfg.AllowedServiceURLs {
+		if strings.HasPrefix(serviceURL, p) {
+			return serviceURL, nil
+		}
+	}
+	return "", refused
+}
+
+// post sends body to u with the bot's token and decodes the answer into out,
+// retrying 429 and 5xx with backoff and refreshing the token once on 401.
+func (c *Connector) post(ctx context.Context, u string, body, out any) error {
+	payload, err := json.Marshal(body)
+	if err != nil {
+		return &bot.Error{Kind: bot.EInvalid, Message: "activity cannot be encoded", Err: err}
+	}
+	refreshed := false
+	for attempt := 0; ; {
+		token, err := c.accessToken(ctx)
+		if err != nil {
+			return err
+		}
+		req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, bytes.NewReader(payload))
+		if err != nil {
+			return &bot.Error{Kind: bot.EInternal, Message: "Teams connector request failed", Err: err}
+		}
+		req.Header.Set("Authorization", "Bearer "+token)
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Accept", "application/json")
+		resp, err := c.client.Do(req)
+		if err != nil {
+			// Not retried: the activity may have been delivered.
+			return &bot.Error{Kind: bot.EUnavailable, Message: "Teams connector unreachable", Err: err}
+		}
+		respBody, readErr := io.ReadAll(io.LimitReader(resp.Body, maxResponseSize))
+		resp.Body.Close()
+		status := resp.StatusCode
+
+		switch {
+		case status >= 200 && status < 300:
+			if readErr != nil {
+				return &bot.Error{Kind: bot.EUnavailable, Message: "Teams connector response unreadable", Err: readErr}
+			}
+			if len(bytes.TrimSpace(respBody)) == 0 || out == nil {
+				return nil
+			}
+			if err := json.Unmarshal(respBody, out); err != nil {
+				return &bot.Error{Kind: bot.EInternal, Message: "Teams connector response unreadable", Err: err}
+			}
+			return nil
+		case status == http.StatusUnauthorized && !refreshed:
+			refreshed = true
+			c.invalidate(token)
+			continue
+		case status == http.StatusTooManyRequests || status >= 500:
+			if attempt >= c.retries {
+				return bot.Errorf(bot.EUnavailable, "Teams connector unavailable: status %d after %d attempts", status, attempt+1)
+			}
+			delay := c.cfg.RetryBase << attempt
+			if status == http.StatusTooManyRequests {
+				if d, ok := c.retryAfter(resp.Header.Get("Retry-After")); ok {
+					delay = d
+				}
+			}
+			attempt++
+			if err := c.sleep(ctx, delay); err != nil {
+				return &bot.Error{Kind: bot.EUnavailable, Message: "Teams connector unavailable", Err: err}
+			}
+		default:
+			return bot.Errorf(bot.EInternal, "Teams connector refused the request: status %d", status)
+		}
+	}
+}
+
+// retryAfter reads a Retry-After header in seconds or as an HTTP date,
+// capped at maxRetryAfter.
+func (c *Connector) retryAfter(h string) (time.Duration, bool) {
+	if h == "" {
+		return 0, false
+	}
+	var d time.Duration
+	if n, err := strconv.Atoi(strings.TrimSpace(h)); err == nil {
+		d = time.Duration(n) * time.Second
+	} else if t, err := http.ParseTime(h); err == nil {
+		d = t.Sub(c.now())
+	} else {
+		return 0, false
+	}
+	return max(0, min(d, maxRetryAfter)), true
+}
+
+// accessToken returns the cached token, fetching a new one when it is about
+// to expire. The lock is held during the fetch so that concurrent callers
+// share it.
+func (c *Connector) accessToken(ctx context.Context) (string, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.token != "" && c.now().Before(c.expires) {
+		return c.token, nil
+	}
+	token, lifetime, err := c.fetchToken(ctx)
+	if err != nil {
+		return "", err
+	}
+	c.token, c.expires = token, c.now().Add(lifetime-tokenEarly)
+	return token, nil
+}
+
+// invalidate drops the cached token if it is still token, so that several
+// callers refused at once cause one refresh.
+func (c *Connector) invalidate(token string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.token == token {
+		c.token, c.expires = "", time.Time{}
+	}
+}
+
+func (c *Connector) fetchToken(ctx context.Context) (string, time.Duration, error) {
+	form := url.Values{
+		"grant_type":    {"client_credentials"},
+		"client_id":     {c.cfg.AppID},
+		"client_secret": {c.cfg.AppSecret},
+		"scope":         {c.cfg.Scope},
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.tokenURL, strings.NewReader(form.Encode()))
+	if err != nil {
+		return "", 0, &bot.Error{Kind: bot.EInternal, Message: "bot token request failed", Err: err}
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Accept", "application/json")
+	resp, err := c.client.Do(req)
+	if err != nil {
+		return "", 0, &bot.Error{Kind: bot.EUnavailable, Message: "bot token service unreachable", Err: err}
+	}
+	defer resp.Body.Close()
+	// The body is not quoted in errors: it might echo what was sent.
+	switch {
+	case resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500:
+		return "", 0, bot.Errorf(bot.EUnavailable, "bot token service unavailable: status %d", resp.StatusCode)
+	case resp.StatusCode != http.StatusOK:
+		return "", 0, bot.Errorf(bot.EInternal, "bot token request refused: status %d", resp.StatusCode)
+	}
+	var tr struct {
+		AccessToken string      `json:"access_token"`
+		ExpiresIn   json.Number `json:"expires_in"`
+	}
+	if err := json.NewDecoder(io.LimitReader(resp.Body, maxResponseSize)).Decode(&tr); err != nil {
+		return "", 0, bot.Errorf(bot.EInternal, "bot token response unreadable")
+	}
+	secs, err := tr.ExpiresIn.Int64()
+	if tr.AccessToken == "" || err != nil || secs <= 0 {
+		return "", 0, bot.Errorf(bot.EInternal, "bot token response incomplete")
+	}
+	return tr.AccessToken, time.Duration(secs) * time.Second, nil
+}
