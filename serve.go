@@ -122,6 +122,11 @@ func (a *app) serve(ctx context.Context) error {
 		return err
 	}
 	defer stopSlack()
+	stopTeams, err := a.startTeams(srv, engine, store)
+	if err != nil {
+		return err
+	}
+	defer stopTeams()
 
 	ln, err := net.Listen("tcp", a.cfg.HTTP.Addr)
 	if err != nil {
@@ -133,7 +138,7 @@ func (a *app) serve(ctx context.Context) error {
 	url := "http://" + ln.Addr().String()
 	fmt.Fprintf(a.stdout, "Waymark is answering on %s (corpus: %d documents, %s)\n", url, len(base.Corpus().Docs), corpusName(a.cfg))
 	a.log.Info("serving", "addr", ln.Addr().String(), "web_chat", a.cfg.HTTP.WebChat, "slack", a.cfg.Slack.Enabled(),
-		"consultations", desk != nil, "redis_embedded", !a.cfg.Redis.Configured())
+		"teams", a.cfg.Teams.Enabled(), "consultations", desk != nil, "redis_embedded", !a.cfg.Redis.Configured())
 
 	select {
 	case err := <-served:

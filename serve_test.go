@@ -221,3 +221,48 @@ func TestServeReloadKeepsLastGoodIndex(t *testing.T) {
 		t.Error("after a failed reload the last good index should keep answering")
 	}
 }
+
+// TestServeTeamsEndpoint: with Teams configured, POST /api/messages is
+// served and refuses an activity without a Bot Framework token before
+// anything is fetched or answered.
+func TestServeTeamsEndpoint(t *testing.T) {
+	t.Chdir(t.TempDir())
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	env := map[string]string{
+		"WAYMARK_HTTP_ADDR":        addr,
+		"WAYMARK_TEAMS_APP_ID":     "00000000-0000-0000-0000-000000000001",
+		"WAYMARK_TEAMS_APP_SECRET": "test-secret",
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	var out, errOut lockedBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"serve"}, func(k string) string { return env[k] }, strings.NewReader(""), &out, &errOut)
+	}()
+	defer func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("serve: %v", err)
+		}
+	}()
+	base := "http://" + addr
+	waitHealthy(t, base, done, &errOut)
+	activity := `{"type":"message","id":"1","channelId":"msteams","serviceUrl":"https://smba.trafficmanager.net/emea/",` +
+		`"from":{"id":"29:1"},"conversation":{"id":"a:1","conversationType":"personal"},"recipient":{"id":"28:bot"},"text":"who is the LADO"}`
+	resp, err := http.Post(base+"/api/messages", "application/json", strings.NewReader(activity))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("an activity without a token: status %d, want 401", resp.StatusCode)
+	}
+	if !strings.Contains(errOut.String(), "teams connected") || strings.Contains(errOut.String(), "test-secret") {
+		t.Errorf("log:\n%s", errOut.String())
+	}
+}

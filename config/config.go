@@ -37,6 +37,7 @@ type Config struct {
 	HTTP   HTTPConfig   `mapstructure:"http"`
 	Redis  RedisConfig  `mapstructure:"redis"`
 	Slack  SlackConfig  `mapstructure:"slack"`
+	Teams  TeamsConfig  `mapstructure:"teams"`
 
 	Consultations ConsultationsConfig `mapstructure:"consultations"`
 	Escalation    EscalationConfig    `mapstructure:"escalation"`
@@ -102,6 +103,20 @@ type SlackConfig struct {
 
 // Enabled reports whether Slack is configured.
 func (s SlackConfig) Enabled() bool { return s.BotToken != "" }
+
+// TeamsConfig connects Waymark to Microsoft Teams through the Bot Framework.
+type TeamsConfig struct {
+	AppID              string   `mapstructure:"app_id"`               // the bot's Microsoft app id; turns Teams on
+	AppSecret          string   `mapstructure:"app_secret"`           // its client secret
+	TenantID           string   `mapstructure:"tenant_id"`            // set for a single-tenant app registration
+	AllowedTenants     []string `mapstructure:"allowed_tenants"`      // only these tenants may talk to the bot
+	OpenIDMetadataURL  string   `mapstructure:"openid_metadata_url"`  // Bot Framework's, or a test server's
+	TokenURL           string   `mapstructure:"token_url"`            // Microsoft's, or a test server's
+	AllowedServiceURLs []string `mapstructure:"allowed_service_urls"` // where replies may be posted
+}
+
+// Enabled reports whether Teams is configured.
+func (t TeamsConfig) Enabled() bool { return t.AppID != "" }
 
 // ConsultationsConfig says who takes consultation requests. With no
 // queues, consult shows the bookable specialists' contact details instead.
@@ -183,28 +198,35 @@ func ParseTarget(s string) (Target, error) {
 
 // defaults lists every key with its default; a key not here is unknown.
 var defaults = map[string]any{
-	"corpus.dir":             "",
-	"search.limit":           5,
-	"search.min_confidence":  0.26,
-	"log.level":              "info",
-	"log.format":             "text",
-	"http.addr":              "127.0.0.1:8080",
-	"http.web_chat":          true,
-	"redis.url":              "",
-	"redis.addrs":            []string{},
-	"redis.master_name":      "",
-	"redis.cluster":          false,
-	"redis.username":         "",
-	"redis.password":         "",
-	"redis.db":               0,
-	"redis.prefix":           "wm",
-	"redis.conversation_ttl": "24h",
-	"redis.profile_ttl":      "720h",
-	"slack.bot_token":        "",
-	"slack.signing_secret":   "",
-	"slack.app_token":        "",
-	"slack.api_url":          "https://slack.com/api/",
-	"slack.workers":          8,
+	"corpus.dir":                 "",
+	"search.limit":               5,
+	"search.min_confidence":      0.26,
+	"log.level":                  "info",
+	"log.format":                 "text",
+	"http.addr":                  "127.0.0.1:8080",
+	"http.web_chat":              true,
+	"redis.url":                  "",
+	"redis.addrs":                []string{},
+	"redis.master_name":          "",
+	"redis.cluster":              false,
+	"redis.username":             "",
+	"redis.password":             "",
+	"redis.db":                   0,
+	"redis.prefix":               "wm",
+	"redis.conversation_ttl":     "24h",
+	"redis.profile_ttl":          "720h",
+	"slack.bot_token":            "",
+	"slack.signing_secret":       "",
+	"slack.app_token":            "",
+	"slack.api_url":              "https://slack.com/api/",
+	"slack.workers":              8,
+	"teams.app_id":               "",
+	"teams.app_secret":           "",
+	"teams.tenant_id":            "",
+	"teams.allowed_tenants":      []string{},
+	"teams.openid_metadata_url":  "https://login.botframework.com/v1/.well-known/openidconfiguration",
+	"teams.token_url":            "",
+	"teams.allowed_service_urls": []string{"https://smba.trafficmanager.net/"},
 
 	"consultations.specialists":              map[string]any{},
 	"consultations.queues":                   map[string]any{},
@@ -411,6 +433,19 @@ func (c *Config) validate() []string {
 	}
 	if s.Workers < 1 || s.Workers > 256 {
 		p = append(p, fmt.Sprintf("slack.workers must be between 1 and 256, not %d", s.Workers))
+	}
+	if t := c.Teams; t.Enabled() || t.AppSecret != "" {
+		if t.AppID == "" || t.AppSecret == "" {
+			p = append(p, "teams.app_id and teams.app_secret are both needed")
+		}
+		for _, u := range append([]string{t.OpenIDMetadataURL}, t.AllowedServiceURLs...) {
+			if !strings.HasPrefix(u, "https://") {
+				p = append(p, fmt.Sprintf("teams: %q must be an https URL", u))
+			}
+		}
+		if t.TokenURL != "" && !strings.HasPrefix(t.TokenURL, "https://") {
+			p = append(p, fmt.Sprintf("teams.token_url %q must be an https URL", t.TokenURL))
+		}
 	}
 	p = append(p, c.validateDesk()...)
 	return p

@@ -262,3 +262,21 @@ func TestConsultationProblems(t *testing.T) {
 		}
 	}
 }
+
+func TestTeamsSettings(t *testing.T) {
+	t.Chdir(t.TempDir())
+	c, err := config.Load(config.Sources{Getenv: env(map[string]string{
+		"WAYMARK_TEAMS_APP_ID": "00000000-0000-0000-0000-000000000001", "WAYMARK_TEAMS_APP_SECRET": "s",
+		"WAYMARK_TEAMS_ALLOWED_TENANTS": "t1,t2",
+	})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.Teams.Enabled() || len(c.Teams.AllowedTenants) != 2 || c.Teams.AllowedServiceURLs[0] != "https://smba.trafficmanager.net/" {
+		t.Errorf("teams = %+v", c.Teams)
+	}
+	_, err = config.Load(config.Sources{Getenv: env(map[string]string{"WAYMARK_TEAMS_APP_ID": "x", "WAYMARK_TEAMS_TOKEN_URL": "http://plain"})})
+	if err == nil || !strings.Contains(err.Error(), "teams.app_id and teams.app_secret are both needed") || !strings.Contains(err.Error(), "teams.token_url") {
+		t.Errorf("error = %v", err)
+	}
+}

@@ -1,0 +1,440 @@
+package teams
+
+// This file holds the Bot Framework endpoint: POST /api/messages. Every
+// activity is parsed and its JWT verified before anything else. Messages and
+// the bot's own arrival in a conversation are de-duplicated on the activity
+// id and acknowledged at once; a bounded pool of workers then calls the
+// bot.Handler and posts the reply through the Connector. Adaptive Card
+// actions (invoke adaptiveCard/action) are answered in the HTTP response
+// itself, so the card is refreshed in place. Message text is never logged,
+// only ids.
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/waymarkhq/waymark/bot"
+	"github.com/waymarkhq/waymark/handlers"
+)
+
+const (
+	// workers answer messages concurrently.
+	workers = 4
+	// queueSize is how many accepted messages may wait for a worker.
+	queueSize = workers * 16
+	// queueWait is how long a request waits for room on a full queue
+	// before the Bot Framework is told to retry later.
+	queueWait = time.Second
+	// dedupeTimeout bounds the store call that de-duplicates an activity.
+	dedupeTimeout = time.Second
+	// jobTimeout bounds answering and posting one message.
+	jobTimeout = 60 * time.Second
+	// invokeTimeout bounds answering an invoke, which Teams waits for.
+	invokeTimeout = 10 * time.Second
+
+	// invokeCard and invokeMessage are the types of an invoke response.
+	invokeCard    = ContentType
+	invokeMessage = "application/vnd.microsoft.activity.message"
+)
+
+// Activity types and invoke names the adapter handles; others are
+// acknowledged and ignored.
+const (
+	typeMessage            = "message"
+	typeConversationUpdate = "conversationUpdate"
+	typeInvoke             = "invoke"
+	invokeAdaptiveAction   = "adaptiveCard/action"
+)
+
+// Adapter answers Teams activities with a bot.Handler. It is safe for
+// concurrent use.
+type Adapter struct {
+	v     *Verifier
+	c     *Connector
+	h     bot.Handler
+	store bot.Store
+	log   *slog.Logger
+
+	jobs  chan job
+	slots chan struct{} // a token per job accepted and not yet taken by a worker
+
+	mu        sync.RWMutex
+	closed    bool
+	accepting sync.WaitGroup
+	workers   sync.WaitGroup
+	closeOnce sync.Once
+}
+
+// New returns an Adapter that verifies activities with v, answers them with
+// h and posts replies with c; store de-duplicates deliveries. Its workers
+// start at once; Close stops them. It returns bot.EInvalid when a
+// dependency is missing.
+func New(v *Verifier, c *Connector, h bot.Handler, store bot.Store, log *slog.Logger) (*Adapter, error) {
+	if v == nil || c == nil || h == nil || store == nil {
+		return nil, bot.Errorf(bot.EInvalid, "teams: a verifier, a connector, a handler and a store are needed")
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	a := &Adapter{
+		v: v, c: c, h: h, store: store, log: log.With("platform", bot.PlatformTeams),
+		jobs:  make(chan job, queueSize),
+		slots: make(chan struct{}, queueSize),
+	}
+	for range workers {
+		a.workers.Go(a.work)
+	}
+	return a, nil
+}
+
+// Mount adds POST /api/messages, the Bot Framework messaging endpoint, to s.
+func (a *Adapter) Mount(s *handlers.Server) {
+	s.Handle("POST /api/messages", a.serve)
+}
+
+// Close stops accepting activities (requests then get 503, which the Bot
+// Framework retries), lets the workers answer everything already accepted,
+// and returns when they are done. It is safe to call more than once.
+func (a *Adapter) Close() error {
+	a.closeOnce.Do(func() {
+		a.mu.Lock()
+		a.closed = true
+		a.mu.Unlock()
+		a.accepting.Wait()
+		close(a.jobs)
+		a.workers.Wait()
+	})
+	return nil
+}
+
+// activity is the part of a Bot Framework activity the adapter reads.
+type activity struct {
+	Type         string    `json:"type"`
+	ID           string    `json:"id"`
+	Name         string    `json:"name"`
+	ChannelID    string    `json:"channelId"`
+	ServiceURL   string    `json:"serviceUrl"`
+	ReplyToID    string    `json:"replyToId"`
+	Text         string    `json:"text"`
+	From         account   `json:"from"`
+	Recipient    account   `json:"recipient"`
+	MembersAdded []account `json:"membersAdded"`
+	Entities     []entity  `json:"entities"`
+	Conversation struct {
+		ID               string `json:"id"`
+		ConversationType string `json:"conversationType"`
+		TenantID         string `json:"tenantId"`
+	} `json:"conversation"`
+	ChannelData struct {
+		Tenant struct {
+			ID string `json:"id"`
+		} `json:"tenant"`
+	} `json:"channelData"`
+	Value json.RawMessage `json:"value"`
+}
+
+type account struct {
+	ID          string `json:"id"`
+	Name        string `json:"name"`
+	AADObjectID string `json:"aadObjectId"`
+}
+
+type entity struct {
+	Type      string  `json:"type"`
+	Text      string  `json:"text"`
+	Mentioned account `json:"mentioned"`
+}
+
+// adaptiveAction is the value of an adaptiveCard/action invoke.
+type adaptiveAction struct {
+	Action struct {
+		Type string         `json:"type"`
+		Verb string         `json:"verb"`
+		Data map[string]any `json:"data"`
+	} `json:"action"`
+}
+
+// job is a message to answer, or a welcome to send.
+type job struct {
+	msg        bot.Message
+	serviceURL string
+	replyTo    string // the activity answered; empty to post a new message
+	welcome    bool
+}
+
+// attrs are what a log line may say about a job: ids, never text.
+func (j job) attrs() []any {
+	return []any{"id", j.msg.ID, "tenant", j.msg.TeamID, "conversation", j.msg.ConversationID, "user", j.msg.UserID}
+}
+
+var (
+	errClosed = bot.Errorf(bot.EUnavailable, "Waymark is shutting down; the Bot Framework will retry.")
+	errBusy   = bot.Errorf(bot.EUnavailable, "Waymark is busy; the Bot Framework will retry.")
+)
+
+func (a *Adapter) serve(w http.ResponseWriter, r *http.Request) error {
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return err
+		}
+		return &bot.Error{Kind: bot.EInvalid, Message: "The request body could not be read.", Err: err}
+	}
+	var act activity
+	if err := json.Unmarshal(body, &act); err != nil {
+		return &bot.Error{Kind: bot.EInvalid, Message: "The request body is not a valid Bot Framework activity.", Err: err}
+	}
+	tenant := act.tenant()
+	if _, err := a.v.Verify(r.Context(), r.Header.Get("Authorization"), act.ChannelID, act.ServiceURL, tenant); err != nil {
+		a.log.InfoContext(r.Context(), "teams: activity refused", "id", act.ID, "tenant", tenant, "kind", bot.ErrorKind(err))
+		return err
+	}
+	if act.ID == "" || act.Conversation.ID == "" {
+		return bot.Errorf(bot.EInvalid, "The activity has no id or conversation.")
+	}
+
+	switch act.Type {
+	case typeMessage:
+		if err := a.accept(r.Context(), job{msg: act.message(), serviceURL: act.ServiceURL, replyTo: act.ID}); err != nil {
+			return err
+		}
+	case typeConversationUpdate:
+		if act.botAdded() {
+			j := job{msg: act.message(), serviceURL: act.ServiceURL, welcome: true}
+			j.msg.Text = ""
+			if err := a.accept(r.Context(), j); err != nil {
+				return err
+			}
+		}
+	case typeInvoke:
+		if act.Name == invokeAdaptiveAction {
+			return a.invoke(w, r, act)
+		}
+	}
+	w.WriteHeader(http.StatusAccepted)
+	return nil
+}
+
+// tenant is the activity's Teams tenant.
+func (act activity) tenant() string {
+	if act.ChannelData.Tenant.ID != "" {
+		return act.ChannelData.Tenant.ID
+	}
+	return act.Conversation.TenantID
+}
+
+// botAdded reports whether the bot is among the members added.
+func (act activity) botAdded() bool {
+	for _, m := range act.MembersAdded {
+		if m.ID != "" && m.ID == act.Recipient.ID {
+			return true
+		}
+	}
+	return false
+}
+
+// message maps the activity to a bot.Message, without the bot's own
+// mention in its text.
+func (act activity) message() bot.Message {
+	shared := act.Conversation.ConversationType != "" && act.Conversation.ConversationType != "personal"
+	thread := act.ID
+	if act.ReplyToID != "" {
+		thread = act.ReplyToID
+	}
+	user := act.From.AADObjectID
+	if user == "" {
+		user = act.From.ID
+	}
+	return bot.Message{
+		Platform:       bot.PlatformTeams,
+		ID:             act.ID,
+		TeamID:         act.tenant(),
+		ConversationID: act.Conversation.ID,
+		ThreadID:       thread,
+		Shared:         shared,
+		UserID:         user,
+		UserName:       act.From.Name,
+		Text:           stripMention(act.Text, act.Entities, act.Recipient.ID),
+	}
+}
+
+// stripMention removes the text of every mention of botID ("<at>Waymark</at>")
+// from text.
+func stripMention(text string, entities []entity, botID string) string {
+	for _, e := range entities {
+		if e.Type == "mention" && e.Mentioned.ID == botID && e.Text != "" {
+			text = strings.ReplaceAll(text, e.Text, "")
+		}
+	}
+	return strings.Join(strings.Fields(text), " ")
+}
+
+// invoke answers an adaptiveCard/action in the response: the reply as a
+// card, or a refusal as a message.
+func (a *Adapter) invoke(w http.ResponseWriter, r *http.Request, act activity) error {
+	var v adaptiveAction
+	if err := json.Unmarshal(act.Value, &v); err != nil || v.Action.Verb == "" {
+		return &bot.Error{Kind: bot.EInvalid, Message: "The card action has no verb.", Err: err}
+	}
+	m := act.message()
+	m.Text = ""
+	m.Action = &bot.Action{ID: v.Action.Verb}
+	keys := make([]string, 0, len(v.Action.Data))
+	for k := range v.Action.Data {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		s := stringOf(v.Action.Data[k])
+		if k == "value" {
+			m.Action.Value = s
+			continue
+		}
+		if m.Form == nil {
+			m.Form = map[string]string{}
+		}
+		m.Form[k] = s
+	}
+	j := job{msg: m}
+
+	ctx, cancel := context.WithTimeout(r.Context(), invokeTimeout)
+	defer cancel()
+	reply, err := a.h.Handle(ctx, m)
+	var resp map[string]any
+	if err != nil {
+		a.logRefusal(ctx, j, err)
+		resp = map[string]any{"statusCode": http.StatusOK, "type": invokeMessage, "value": bot.ErrorMessage(err)}
+	} else {
+		a.log.InfoContext(ctx, "teams: card action answered", append(j.attrs(), "action", m.Action.ID, "ref", reply.Ref)...)
+		resp = map[string]any{"statusCode": http.StatusOK, "type": invokeCard, "value": Card(reply)}
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusOK)
+	return json.NewEncoder(w).Encode(resp)
+}
+
+func stringOf(v any) string {
+	switch v := v.(type) {
+	case nil:
+		return ""
+	case string:
+		return v
+	default:
+		b, _ := json.Marshal(v)
+		return string(b)
+	}
+}
+
+// accept reserves room on the queue, checks with the store that this is the
+// activity's first delivery, and enqueues j. Room is reserved first so that
+// an activity the Bot Framework must retry is not already marked as
+// delivered. When the store cannot say, the activity is processed: better a
+// rare double answer than a lost one.
+func (a *Adapter) accept(ctx context.Context, j job) error {
+	if !a.enter() {
+		return errClosed
+	}
+	defer a.accepting.Done()
+	if err := a.reserve(ctx); err != nil {
+		a.log.WarnContext(ctx, "teams: queue full, asking the Bot Framework to retry", j.attrs()...)
+		return err
+	}
+	dctx, cancel := context.WithTimeout(ctx, dedupeTimeout)
+	first, err := a.store.FirstDelivery(dctx, bot.PlatformTeams, j.msg.ID)
+	cancel()
+	switch {
+	case err != nil:
+		a.log.WarnContext(ctx, "teams: cannot de-duplicate, processing anyway", append(j.attrs(), "err", err)...)
+	case !first:
+		<-a.slots
+		a.log.InfoContext(ctx, "teams: duplicate delivery ignored", j.attrs()...)
+		return nil
+	}
+	a.jobs <- j // never blocks: a slot is reserved
+	return nil
+}
+
+func (a *Adapter) enter() bool {
+	a.mu.RLock()
+	defer a.mu.RUnlock()
+	if a.closed {
+		return false
+	}
+	a.accepting.Add(1)
+	return true
+}
+
+func (a *Adapter) reserve(ctx context.Context) error {
+	t := time.NewTimer(queueWait)
+	defer t.Stop()
+	select {
+	case a.slots <- struct{}{}:
+		return nil
+	case <-t.C:
+		return errBusy
+	case <-ctx.Done():
+		return errBusy
+	}
+}
+
+func (a *Adapter) work() {
+	for j := range a.jobs {
+		<-a.slots
+		a.run(j)
+	}
+}
+
+// run answers one job. A panic is logged, and the worker carries on.
+func (a *Adapter) run(j job) {
+	ctx, cancel := context.WithTimeout(context.Background(), jobTimeout)
+	defer cancel()
+	defer func() {
+		if p := recover(); p != nil {
+			a.log.ErrorContext(ctx, "teams: job panicked", append(j.attrs(), "panic", fmt.Sprint(p))...)
+		}
+	}()
+	m := j.msg
+	if j.welcome {
+		m.Command = bot.CmdHelp
+	}
+	reply, err := a.h.Handle(ctx, m)
+	switch {
+	case err != nil && j.welcome:
+		a.logRefusal(ctx, j, err)
+		reply = bot.Reply{Text: welcomeText}
+	case err != nil:
+		a.logRefusal(ctx, j, err)
+		reply = bot.Reply{Text: bot.ErrorMessage(err)}
+	case j.welcome:
+		reply.Text = strings.TrimSpace(welcomeText + "\n\n" + reply.Text)
+	}
+	if _, err := a.c.Reply(ctx, j.serviceURL, m.ConversationID, j.replyTo, Activity(reply)); err != nil {
+		a.log.ErrorContext(ctx, "teams: posting the reply failed", append(j.attrs(), "err", err)...)
+		return
+	}
+	a.log.InfoContext(ctx, "teams: replied", append(j.attrs(), "welcome", j.welcome, "ref", reply.Ref)...)
+}
+
+// welcomeText opens the help the bot sends when it is added to a conversation.
+const welcomeText = "Hello, I'm *Waymark*. Ask me about safeguarding processes, referral pathways and who to contact."
+
+// logRefusal logs a handler's error by its kind, never its message's
+// words: failures as errors, refusals (invalid, forbidden...) as info.
+func (a *Adapter) logRefusal(ctx context.Context, j job, err error) {
+	switch bot.ErrorKind(err) {
+	case bot.EInternal, bot.EUnavailable:
+		a.log.ErrorContext(ctx, "teams: handler failed", append(j.attrs(), "err", err)...)
+	default:
+		a.log.InfoContext(ctx, "teams: handler refused", append(j.attrs(), "kind", bot.ErrorKind(err))...)
+	}
+}

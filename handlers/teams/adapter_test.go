@@ -1,0 +1,480 @@
+package teams_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/waymarkhq/waymark/bot"
+	"github.com/waymarkhq/waymark/bot/redisstore"
+	"github.com/waymarkhq/waymark/handlers"
+	"github.com/waymarkhq/waymark/handlers/teams"
+	"github.com/waymarkhq/waymark/internal/redistest"
+	"github.com/waymarkhq/waymark/knowledge"
+	"github.com/waymarkhq/waymark/knowledge/sample"
+)
+
+// adapterTenant is the tenant of the recorded activities in testdata.
+const adapterTenant = "72f988bf-86f1-41af-91ab-2d7cd011db47"
+
+type adapterClock struct{}
+
+func (adapterClock) Now() time.Time { return time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC) }
+
+// sampleKnowledge is the embedded sample corpus, indexed once for the
+// package's tests; it is read-only.
+var sampleKnowledge = sync.OnceValues(func() (*knowledge.Base, error) {
+	c, err := knowledge.Load(sample.FS(), "sample")
+	if err != nil {
+		return nil, err
+	}
+	return knowledge.New(c, knowledge.Options{Clock: adapterClock{}})
+})
+
+// mustEngine is the real engine over the sample corpus and a Redis store
+// with keys of the test's own.
+func mustEngine(tb testing.TB) (bot.Handler, bot.Store) {
+	tb.Helper()
+	kb, err := sampleKnowledge()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	store := mustRedisStore(tb)
+	return bot.NewEngine(kb, store, bot.EngineOptions{Clock: adapterClock{}, DefaultArea: "Wyvern Vale"}), store
+}
+
+func mustRedisStore(tb testing.TB) *redisstore.Store {
+	tb.Helper()
+	store, err := redisstore.New(redisstore.Config{URL: redistest.Shared(tb).URL(), Prefix: redistest.Prefix(tb)})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { store.Close() })
+	return store
+}
+
+// teamsHarness is the adapter mounted on a handlers.Server, with a local
+// OpenID/JWKS server, a fake Connector that records posts, and a signing key
+// endorsed for msteams.
+type teamsHarness struct {
+	srv     *handlers.Server
+	adapter *teams.Adapter
+	auth    *fixture
+	conn    *connFixture
+	key     *testKey
+}
+
+func newTeamsHarness(tb testing.TB, h bot.Handler, store bot.Store, keys ...*testKey) *teamsHarness {
+	tb.Helper()
+	key := mustKey(tb, "key-1", "msteams")
+	auth := newFixture(tb, append([]*testKey{key}, keys...)...)
+	cfg := auth.config()
+	cfg.AllowedTenants = []string{adapterTenant}
+	v := mustVerifier(tb, cfg)
+	conn := newConnFixture(tb)
+	c := mustConnector(tb, conn.config())
+	logs := &lockedBuf{}
+	a, err := teams.New(v, c, h, store, slog.New(slog.NewTextHandler(logs, nil)))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { a.Close() })
+	srv := handlers.NewServer(slog.New(slog.DiscardHandler), nil)
+	a.Mount(srv)
+	th := &teamsHarness{srv: srv, adapter: a, auth: auth, conn: conn, key: key}
+	tb.Cleanup(func() {
+		if s := logs.String(); strings.Contains(s, "LADO") || strings.Contains(s, "out of hours") {
+			tb.Errorf("logs carry message text:\n%s", s)
+		}
+	})
+	return th
+}
+
+type lockedBuf struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuf) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuf) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// claims are valid claims for the fake Connector's service URL.
+func (th *teamsHarness) claims() map[string]any {
+	return with(validClaims(), "serviceurl", th.conn.serviceURL())
+}
+
+// mustActivity reads testdata/activities/<name>.json, pointed at the fake
+// Connector, and changed by mod.
+func (th *teamsHarness) mustActivity(tb testing.TB, name string, mod ...func(map[string]any)) map[string]any {
+	tb.Helper()
+	raw, err := os.ReadFile(filepath.Join("testdata", "activities", name+".json"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var act map[string]any
+	if err := json.Unmarshal(raw, &act); err != nil {
+		tb.Fatalf("%s: %v", name, err)
+	}
+	act["serviceUrl"] = th.conn.serviceURL()
+	for _, m := range mod {
+		m(act)
+	}
+	return act
+}
+
+// post sends act to POST /api/messages with the Authorization header auth.
+func (th *teamsHarness) post(tb testing.TB, act any, auth string) (int, string) {
+	tb.Helper()
+	var body []byte
+	switch b := act.(type) {
+	case []byte:
+		body = b
+	default:
+		var err error
+		if body, err = json.Marshal(act); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	req := httptest.NewRequest(http.MethodPost, "/api/messages", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	if auth != "" {
+		req.Header.Set("Authorization", auth)
+	}
+	rec := httptest.NewRecorder()
+	th.srv.ServeHTTP(rec, req)
+	return rec.Code, rec.Body.String()
+}
+
+// drain waits for the workers to answer everything accepted.
+func (th *teamsHarness) drain(tb testing.TB) {
+	tb.Helper()
+	if err := th.adapter.Close(); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// activityPosts are the activities posted to the fake Connector.
+func (th *teamsHarness) activityPosts() []recorded {
+	var out []recorded
+	for _, r := range th.conn.requests() {
+		if strings.Contains(r.Path, "/activities") {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func convPath(conversationID, activityID string) string {
+	p := "/amer/v3/conversations/" + url.PathEscape(conversationID) + "/activities"
+	if activityID != "" {
+		p += "/" + url.PathEscape(activityID)
+	}
+	return p
+}
+
+// TestAdapterPersonalMessage: a signed personal message gets exactly one
+// reply, to the activity, with an Adaptive Card naming the LADO's number.
+func TestAdapterPersonalMessage(t *testing.T) {
+	h, store := mustEngine(t)
+	th := newTeamsHarness(t, h, store)
+	act := th.mustActivity(t, "personal_message")
+	if code, body := th.post(t, act, mustSign(t, th.key, th.claims())); code != http.StatusAccepted && code != http.StatusOK {
+		t.Fatalf("status %d %s", code, body)
+	}
+	th.drain(t)
+	posts := th.activityPosts()
+	if len(posts) != 1 {
+		t.Fatalf("%d posts, want 1: %+v", len(posts), posts)
+	}
+	p := posts[0]
+	if want := convPath("a:1Xy2Zw3Vu4Ts5Rq6Po7Nm8Lk9Ji0Hg", "1772442000000"); p.Method != http.MethodPost || p.Path != want {
+		t.Errorf("%s %s, want POST %s", p.Method, p.Path, want)
+	}
+	if !strings.HasPrefix(p.Auth, "Bearer token-") {
+		t.Errorf("Authorization %q, want the app token", p.Auth)
+	}
+	var sent struct {
+		Type        string `json:"type"`
+		Attachments []struct {
+			ContentType string          `json:"contentType"`
+			Content     json.RawMessage `json:"content"`
+		} `json:"attachments"`
+	}
+	if err := json.Unmarshal(p.Body, &sent); err != nil {
+		t.Fatal(err)
+	}
+	if sent.Type != "message" || len(sent.Attachments) != 1 || sent.Attachments[0].ContentType != teams.ContentType {
+		t.Fatalf("activity %s, want a message with one Adaptive Card", p.Body)
+	}
+	if card := string(sent.Attachments[0].Content); !strings.Contains(card, "01632 961 250") {
+		t.Errorf("card lacks the LADO's number:\n%s", card)
+	}
+}
+
+// TestAdapterDuplicateDelivery: the same activity delivered twice is
+// answered once.
+func TestAdapterDuplicateDelivery(t *testing.T) {
+	h, store := mustEngine(t)
+	th := newTeamsHarness(t, h, store)
+	act := th.mustActivity(t, "personal_message")
+	for i := range 2 {
+		if code, body := th.post(t, act, mustSign(t, th.key, th.claims())); code >= 300 {
+			t.Fatalf("delivery %d: status %d %s", i+1, code, body)
+		}
+	}
+	th.drain(t)
+	if posts := th.activityPosts(); len(posts) != 1 {
+		t.Errorf("%d posts, want 1", len(posts))
+	}
+}
+
+// TestAdapterRefuses: an activity whose token fails a check gets 401 or
+// 403, and nothing is answered.
+func TestAdapterRefuses(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		status int
+		sign   func(th *teamsHarness, t *testing.T) string
+		mod    func(map[string]any)
+	}{
+		{"wrong issuer", http.StatusUnauthorized, func(th *teamsHarness, t *testing.T) string {
+			return mustSign(t, th.key, with(th.claims(), "iss", "https://evil.example"))
+		}, nil},
+		{"wrong audience", http.StatusUnauthorized, func(th *teamsHarness, t *testing.T) string {
+			return mustSign(t, th.key, with(th.claims(), "aud", "another-bot"))
+		}, nil},
+		{"expired", http.StatusUnauthorized, func(th *teamsHarness, t *testing.T) string {
+			return mustSign(t, th.key, with(th.claims(), "exp", testEpoch.Add(-10*time.Minute)))
+		}, nil},
+		{"unknown key", http.StatusUnauthorized, func(th *teamsHarness, t *testing.T) string {
+			return mustSign(t, mustKey(t, "key-unknown", "msteams"), th.claims())
+		}, nil},
+		{"no token", http.StatusUnauthorized, func(*teamsHarness, *testing.T) string { return "" }, nil},
+		{"key not endorsed", http.StatusForbidden, func(th *teamsHarness, t *testing.T) string {
+			return mustSign(t, th.auth.keys[1], th.claims())
+		}, nil},
+		{"service URL mismatch", http.StatusForbidden, func(th *teamsHarness, t *testing.T) string {
+			return mustSign(t, th.key, with(th.claims(), "serviceurl", "https://smba.trafficmanager.net/other/"))
+		}, nil},
+		{"tenant not allowed", http.StatusForbidden, func(th *teamsHarness, t *testing.T) string {
+			return mustSign(t, th.key, th.claims())
+		}, func(act map[string]any) {
+			act["channelData"] = map[string]any{"tenant": map[string]any{"id": "another-tenant"}}
+		}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			h := &recordingHandler{}
+			th := newTeamsHarness(t, h, mustRedisStore(t), mustKey(t, "key-webchat", "webchat"))
+			var mods []func(map[string]any)
+			if c.mod != nil {
+				mods = append(mods, c.mod)
+			}
+			code, body := th.post(t, th.mustActivity(t, "personal_message", mods...), c.sign(th, t))
+			if code != c.status {
+				t.Errorf("status %d %s, want %d", code, body, c.status)
+			}
+			th.drain(t)
+			if n := len(th.conn.requests()); n != 0 {
+				t.Errorf("%d connector requests, want none", n)
+			}
+			if n := len(h.Messages()); n != 0 {
+				t.Errorf("%d messages handled, want none", n)
+			}
+		})
+	}
+}
+
+// TestAdapterMalformed: a body that is not an activity gets a clear 400.
+func TestAdapterMalformed(t *testing.T) {
+	th := newTeamsHarness(t, &recordingHandler{}, mustRedisStore(t))
+	code, body := th.post(t, []byte("{not json"), mustSign(t, th.key, th.claims()))
+	if code != http.StatusBadRequest || !strings.Contains(body, "not a valid Bot Framework activity") {
+		t.Errorf("status %d %s, want 400 saying so", code, body)
+	}
+}
+
+// TestAdapterInvokeAction: an Action.Execute "ask" is answered with a card
+// in the response body.
+func TestAdapterInvokeAction(t *testing.T) {
+	h, store := mustEngine(t)
+	th := newTeamsHarness(t, h, store)
+	code, body := th.post(t, th.mustActivity(t, "invoke_action"), mustSign(t, th.key, th.claims()))
+	if code != http.StatusOK {
+		t.Fatalf("status %d %s", code, body)
+	}
+	var resp struct {
+		StatusCode int            `json:"statusCode"`
+		Type       string         `json:"type"`
+		Value      map[string]any `json:"value"`
+	}
+	if err := json.Unmarshal([]byte(body), &resp); err != nil {
+		t.Fatalf("%v in %s", err, body)
+	}
+	if resp.StatusCode != 200 || resp.Type != "application/vnd.microsoft.card.adaptive" || resp.Value["type"] != "AdaptiveCard" {
+		t.Errorf("response %s, want an Adaptive Card", body)
+	}
+	if b, _ := resp.Value["body"].([]any); len(b) == 0 {
+		t.Errorf("card has no body: %s", body)
+	}
+	th.drain(t)
+	if n := len(th.activityPosts()); n != 0 {
+		t.Errorf("%d posts, want none: the invoke is answered in the response", n)
+	}
+}
+
+// TestAdapterInvokeError: a handler's refusal is answered as a message.
+func TestAdapterInvokeError(t *testing.T) {
+	h := &recordingHandler{err: bot.Errorf(bot.EInvalid, "That button has expired.")}
+	th := newTeamsHarness(t, h, mustRedisStore(t))
+	code, body := th.post(t, th.mustActivity(t, "invoke_action"), mustSign(t, th.key, th.claims()))
+	want := `{"statusCode":200,"type":"application/vnd.microsoft.activity.message","value":"That button has expired."}`
+	if code != http.StatusOK || strings.TrimSpace(body) != want {
+		t.Errorf("status %d %s, want 200 %s", code, body, want)
+	}
+}
+
+// TestAdapterMapping: recorded activities become the bot.Message the engine
+// is given.
+func TestAdapterMapping(t *testing.T) {
+	user := "6f1e2d3c-4b5a-4978-8877-665544332211"
+	for _, c := range []struct {
+		name string
+		mod  func(map[string]any)
+		want bot.Message
+	}{
+		{"personal_message", nil, bot.Message{
+			Platform: "teams", ID: "1772442000000", TeamID: adapterTenant,
+			ConversationID: "a:1Xy2Zw3Vu4Ts5Rq6Po7Nm8Lk9Ji0Hg", ThreadID: "1772442000000",
+			UserID: user, UserName: "Priya Shah", Text: "who is the LADO",
+		}},
+		{"channel_mention", nil, bot.Message{
+			Platform: "teams", ID: "1772442300000", TeamID: adapterTenant,
+			ConversationID: "19:a1b2c3d4e5f60718293a4b5c6d7e8f90@thread.tacv2;messageid=1772442300000", ThreadID: "1772442300000",
+			Shared: true, UserID: user, UserName: "Priya Shah", Text: "who is the LADO",
+		}},
+		{"invoke_action", nil, bot.Message{
+			Platform: "teams", ID: "f:2b7e1c3a-9d8f-4e6b-a5c4-3b2a1f0e9d8c", TeamID: adapterTenant,
+			ConversationID: "a:1Xy2Zw3Vu4Ts5Rq6Po7Nm8Lk9Ji0Hg", ThreadID: "1772442000123",
+			UserID: user, UserName: "Priya Shah",
+			Action: &bot.Action{ID: "ask", Value: "what about out of hours?"},
+		}},
+		{"invoke_action", func(act map[string]any) {
+			act["value"].(map[string]any)["action"].(map[string]any)["verb"] = bot.ActionBook
+			act["value"].(map[string]any)["action"].(map[string]any)["data"] = map[string]any{"specialism": "prevent", "details": "call me", "value": "x"}
+		}, bot.Message{
+			Platform: "teams", ID: "f:2b7e1c3a-9d8f-4e6b-a5c4-3b2a1f0e9d8c", TeamID: adapterTenant,
+			ConversationID: "a:1Xy2Zw3Vu4Ts5Rq6Po7Nm8Lk9Ji0Hg", ThreadID: "1772442000123",
+			UserID: user, UserName: "Priya Shah",
+			Action: &bot.Action{ID: bot.ActionBook, Value: "x"},
+			Form:   map[string]string{"specialism": "prevent", "details": "call me"},
+		}},
+		{"members_added", nil, bot.Message{
+			Platform: "teams", ID: "f:8c6a1b2e-3d4f-5a6b-7c8d-9e0f1a2b3c4d", TeamID: adapterTenant,
+			ConversationID: "a:1Xy2Zw3Vu4Ts5Rq6Po7Nm8Lk9Ji0Hg", ThreadID: "f:8c6a1b2e-3d4f-5a6b-7c8d-9e0f1a2b3c4d",
+			UserID: user, Command: bot.CmdHelp,
+		}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			h := &recordingHandler{}
+			th := newTeamsHarness(t, h, mustRedisStore(t))
+			var mods []func(map[string]any)
+			if c.mod != nil {
+				mods = append(mods, c.mod)
+			}
+			if code, body := th.post(t, th.mustActivity(t, c.name, mods...), mustSign(t, th.key, th.claims())); code >= 300 {
+				t.Fatalf("status %d %s", code, body)
+			}
+			th.drain(t)
+			got := h.Messages()
+			if len(got) != 1 {
+				t.Fatalf("%d messages, want 1: %+v", len(got), got)
+			}
+			if !equalMessage(got[0], c.want) {
+				t.Errorf("message\n got %+v %+v\nwant %+v %+v", got[0], got[0].Action, c.want, c.want.Action)
+			}
+		})
+	}
+}
+
+// TestAdapterWelcome: adding the bot to a conversation posts a welcome as a
+// new message in it.
+func TestAdapterWelcome(t *testing.T) {
+	h, store := mustEngine(t)
+	th := newTeamsHarness(t, h, store)
+	if code, body := th.post(t, th.mustActivity(t, "members_added"), mustSign(t, th.key, th.claims())); code >= 300 {
+		t.Fatalf("status %d %s", code, body)
+	}
+	th.drain(t)
+	posts := th.activityPosts()
+	if len(posts) != 1 {
+		t.Fatalf("%d posts, want 1", len(posts))
+	}
+	if want := convPath("a:1Xy2Zw3Vu4Ts5Rq6Po7Nm8Lk9Ji0Hg", ""); posts[0].Path != want {
+		t.Errorf("posted to %s, want %s", posts[0].Path, want)
+	}
+	if !strings.Contains(string(posts[0].Body), "Waymark") {
+		t.Errorf("welcome lacks the bot's name: %s", posts[0].Body)
+	}
+}
+
+// TestAdapterOtherMemberAdded: someone else joining gets no welcome.
+func TestAdapterOtherMemberAdded(t *testing.T) {
+	h := &recordingHandler{}
+	th := newTeamsHarness(t, h, mustRedisStore(t))
+	act := th.mustActivity(t, "members_added", func(act map[string]any) {
+		act["membersAdded"] = []any{map[string]any{"id": "29:someone-else"}}
+	})
+	if code, body := th.post(t, act, mustSign(t, th.key, th.claims())); code >= 300 {
+		t.Fatalf("status %d %s", code, body)
+	}
+	th.drain(t)
+	if n := len(th.conn.requests()) + len(h.Messages()); n != 0 {
+		t.Errorf("%d calls, want none", n)
+	}
+}
+
+func equalMessage(a, b bot.Message) bool { return reflect.DeepEqual(a, b) }
+
+// recordingHandler records the messages it is given and answers with a
+// short reply, or err.
+type recordingHandler struct {
+	mu   sync.Mutex
+	msgs []bot.Message
+	err  error
+}
+
+func (r *recordingHandler) Handle(_ context.Context, m bot.Message) (bot.Reply, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.msgs = append(r.msgs, m)
+	if r.err != nil {
+		return bot.Reply{}, r.err
+	}
+	return bot.Reply{Text: "ok"}, nil
+}
+
+func (r *recordingHandler) Messages() []bot.Message {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]bot.Message(nil), r.msgs...)
+}
