@@ -104,7 +104,11 @@ func (a *app) serve(ctx context.Context) error {
 		a.log.Warn("redis is not answering yet: answering without conversation state until it does", "err", err)
 	}
 
-	desk, err := a.openDesk(kb, store)
+	connector, err := a.teamsConnector()
+	if err != nil {
+		return err
+	}
+	desk, err := a.openDesk(kb, store, connector)
 	if err != nil {
 		return fmt.Errorf("consultations: %w", err)
 	}
@@ -122,7 +126,7 @@ func (a *app) serve(ctx context.Context) error {
 		return err
 	}
 	defer stopSlack()
-	stopTeams, err := a.startTeams(srv, engine, store)
+	stopTeams, err := a.startTeams(srv, engine, store, connector)
 	if err != nil {
 		return err
 	}

@@ -9,18 +9,28 @@ import (
 	"github.com/waymarkhq/waymark/bot/redisstore"
 	"github.com/waymarkhq/waymark/config"
 	"github.com/waymarkhq/waymark/handlers/slack"
+	"github.com/waymarkhq/waymark/handlers/teams"
 )
 
 // openDesk sets up consultations and escalations from the configuration,
 // or returns nil when no queues are configured.
-func (a *app) openDesk(kb bot.Knowledge, store *redisstore.Store) (*bot.Desk, error) {
+func (a *app) openDesk(kb bot.Knowledge, store *redisstore.Store, connector *teams.Connector) (*bot.Desk, error) {
 	cc, ec := a.cfg.Consultations, a.cfg.Escalation
 	if !cc.Enabled() {
 		return nil, nil
 	}
-	notifier, err := slack.NewNotifier(slack.Config{BotToken: a.cfg.Slack.BotToken, APIURL: a.cfg.Slack.APIURL})
-	if err != nil {
-		return nil, err
+	// Each note goes to its target's platform: Slack posts, Teams
+	// messages through stored conversation references, the web inbox.
+	notifier := bot.MultiNotifier{bot.PlatformWeb: store}
+	if a.cfg.Slack.Enabled() {
+		n, err := slack.NewNotifier(slack.Config{BotToken: a.cfg.Slack.BotToken, APIURL: a.cfg.Slack.APIURL})
+		if err != nil {
+			return nil, err
+		}
+		notifier[bot.PlatformSlack] = n
+	}
+	if connector != nil {
+		notifier[bot.PlatformTeams] = teams.NewNotifier(connector, store)
 	}
 	cal, err := calendar(ec.WorkingHours)
 	if err != nil {

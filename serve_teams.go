@@ -4,15 +4,33 @@ import (
 	"fmt"
 
 	"github.com/waymarkhq/waymark/bot"
+	"github.com/waymarkhq/waymark/bot/redisstore"
 	"github.com/waymarkhq/waymark/handlers"
 	"github.com/waymarkhq/waymark/handlers/teams"
 )
 
-// startTeams mounts the Bot Framework endpoint, POST /api/messages, when
-// Teams is configured. The returned stop function answers what is queued.
-func (a *app) startTeams(srv *handlers.Server, engine *bot.Engine, store bot.Store) (stop func(), err error) {
+// teamsConnector is the Bot Framework Connector client when Teams is
+// configured, or nil. The desk's notifier and the endpoint share it.
+func (a *app) teamsConnector() (*teams.Connector, error) {
 	tc := a.cfg.Teams
 	if !tc.Enabled() {
+		return nil, nil
+	}
+	c, err := teams.NewConnector(teams.ConnectorConfig{AppID: tc.AppID, AppSecret: tc.AppSecret, TenantID: tc.TenantID,
+		TokenURL: tc.TokenURL, AllowedServiceURLs: tc.AllowedServiceURLs})
+	if err != nil {
+		return nil, fmt.Errorf("teams: %w", err)
+	}
+	return c, nil
+}
+
+// startTeams mounts the Bot Framework endpoint, POST /api/messages, when
+// Teams is configured; it records conversation references so the desk can
+// reach Teams people and channels. The returned stop function answers
+// what is queued.
+func (a *app) startTeams(srv *handlers.Server, engine *bot.Engine, store *redisstore.Store, connector *teams.Connector) (stop func(), err error) {
+	tc := a.cfg.Teams
+	if connector == nil {
 		return func() {}, nil
 	}
 	auth := teams.AuthConfig{AppID: tc.AppID, OpenIDMetadataURL: tc.OpenIDMetadataURL, AllowedTenants: tc.AllowedTenants}
@@ -25,16 +43,11 @@ func (a *app) startTeams(srv *handlers.Server, engine *bot.Engine, store bot.Sto
 	if err != nil {
 		return nil, fmt.Errorf("teams: %w", err)
 	}
-	connector, err := teams.NewConnector(teams.ConnectorConfig{AppID: tc.AppID, AppSecret: tc.AppSecret, TenantID: tc.TenantID,
-		TokenURL: tc.TokenURL, AllowedServiceURLs: tc.AllowedServiceURLs})
-	if err != nil {
-		return nil, fmt.Errorf("teams: %w", err)
-	}
 	adapter, err := teams.New(verifier, connector, engine, store, a.log)
 	if err != nil {
 		return nil, fmt.Errorf("teams: %w", err)
 	}
-	adapter.Mount(srv)
+	adapter.WithRefs(store).Mount(srv)
 	a.log.Info("teams connected", "single_tenant", tc.TenantID != "")
 	return func() { adapter.Close() }, nil
 }

@@ -172,20 +172,22 @@ type WorkingHoursConfig struct {
 // Target is a parsed "platform:kind:id" (or "platform:team:kind:id").
 type Target struct{ Platform, TeamID, Kind, ID string }
 
-// ParseTarget reads a target string.
+// ParseTarget reads a target string: platform:kind:id or
+// platform:team:kind:id. The id may itself contain colons, as Teams ids do
+// ("teams:channel:19:abc@thread.tacv2").
 func ParseTarget(s string) (Target, error) {
 	parts := strings.Split(strings.TrimSpace(s), ":")
 	var t Target
-	switch len(parts) {
-	case 3:
-		t = Target{Platform: parts[0], Kind: parts[1], ID: parts[2]}
-	case 4:
-		t = Target{Platform: parts[0], TeamID: parts[1], Kind: parts[2], ID: parts[3]}
+	switch {
+	case len(parts) >= 3 && (parts[1] == "channel" || parts[1] == "user"):
+		t = Target{Platform: parts[0], Kind: parts[1], ID: strings.Join(parts[2:], ":")}
+	case len(parts) >= 4:
+		t = Target{Platform: parts[0], TeamID: parts[1], Kind: parts[2], ID: strings.Join(parts[3:], ":")}
 	default:
 		return t, fmt.Errorf("target %q must be platform:kind:id, like slack:channel:C0123", s)
 	}
-	if t.Platform != "slack" {
-		return t, fmt.Errorf("target %q: only slack targets can be prompted so far", s)
+	if t.Platform != "slack" && t.Platform != "teams" {
+		return t, fmt.Errorf("target %q: only slack and teams targets can be prompted", s)
 	}
 	if t.Kind != "channel" && t.Kind != "user" {
 		return t, fmt.Errorf("target %q: kind must be channel or user", s)
@@ -457,8 +459,19 @@ func (c *Config) validateDesk() []string {
 	if !cs.Enabled() {
 		return nil
 	}
-	if !c.Slack.Enabled() {
-		p = append(p, "consultations need Slack configured: queues and prompts are posted there")
+	if !c.Slack.Enabled() && !c.Teams.Enabled() {
+		p = append(p, "consultations need Slack or Teams configured: queues and prompts are posted there")
+	}
+	for _, group := range [][]string{queueTargets(cs.Queues), ladderTargets(c.Escalation)} {
+		for _, ts := range group {
+			t, err := ParseTarget(ts)
+			if err != nil {
+				continue // reported below
+			}
+			if (t.Platform == "slack" && !c.Slack.Enabled()) || (t.Platform == "teams" && !c.Teams.Enabled()) {
+				p = append(p, fmt.Sprintf("target %q needs %s configured", ts, t.Platform))
+			}
+		}
 	}
 	for specialism, q := range cs.Queues {
 		if _, err := ParseTarget(q); err != nil {
@@ -502,4 +515,22 @@ func (c *Config) validateDesk() []string {
 		p = append(p, "escalation.tick must be a positive duration")
 	}
 	return p
+}
+
+func queueTargets(q map[string]string) []string {
+	var out []string
+	for _, t := range q {
+		out = append(out, t)
+	}
+	return out
+}
+
+func ladderTargets(e EscalationConfig) []string {
+	var out []string
+	for _, p := range e.Policies {
+		for _, l := range p.Levels {
+			out = append(out, l.Targets...)
+		}
+	}
+	return out
 }

@@ -241,18 +241,21 @@ func TestConsultationSettings(t *testing.T) {
 	if tg, err := config.ParseTarget("slack:T01:user:U0SVC"); err != nil || tg.TeamID != "T01" || tg.Kind != "user" {
 		t.Errorf("ParseTarget = %+v, %v", tg, err)
 	}
+	if tg, err := config.ParseTarget("teams:channel:19:abc@thread.tacv2"); err != nil || tg.ID != "19:abc@thread.tacv2" || tg.Kind != "channel" {
+		t.Errorf("ParseTarget(teams) = %+v, %v", tg, err)
+	}
 }
 
 func TestConsultationProblems(t *testing.T) {
 	t.Chdir(t.TempDir())
-	bad := strings.NewReplacer("slack:channel:C0PRVQ", "teams:channel:X", "claim_within_working_days: 2", "claim_within_working_days: 0",
+	bad := strings.NewReplacer("slack:channel:C0PRVQ", "fax:channel:X", "claim_within_working_days: 2", "claim_within_working_days: 0",
 		"repeat_every: 15m", "repeat_every: 0s", `prevent: ["slack:U0PRV1"]`, "").Replace(deskYAML)
 	_, err := config.Load(config.Sources{File: writeFile(t, "w.yaml", bad)})
 	if err == nil {
 		t.Fatal("want errors")
 	}
 	for _, want := range []string{
-		"consultations.queues.prevent: target \"teams:channel:X\": only slack targets",
+		"consultations.queues.prevent: target \"fax:channel:X\": only slack and teams targets",
 		"consultations.specialists.prevent",
 		"escalation.policies.routine needs claim_within",
 		"escalation.policies.urgent.levels[1] needs repeat_every",
@@ -277,6 +280,15 @@ func TestTeamsSettings(t *testing.T) {
 	}
 	_, err = config.Load(config.Sources{Getenv: env(map[string]string{"WAYMARK_TEAMS_APP_ID": "x", "WAYMARK_TEAMS_TOKEN_URL": "http://plain"})})
 	if err == nil || !strings.Contains(err.Error(), "teams.app_id and teams.app_secret are both needed") || !strings.Contains(err.Error(), "teams.token_url") {
+		t.Errorf("error = %v", err)
+	}
+}
+
+func TestTeamsTargetsNeedTeams(t *testing.T) {
+	t.Chdir(t.TempDir())
+	yaml := strings.Replace(deskYAML, "slack:channel:C0DUTY", "teams:channel:19:duty", 1)
+	_, err := config.Load(config.Sources{File: writeFile(t, "w.yaml", yaml)})
+	if err == nil || !strings.Contains(err.Error(), `target "teams:channel:19:duty" needs teams configured`) {
 		t.Errorf("error = %v", err)
 	}
 }

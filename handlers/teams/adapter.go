@@ -62,6 +62,7 @@ type Adapter struct {
 	c     *Connector
 	h     bot.Handler
 	store bot.Store
+	refs  RefStore // nil: conversation references are not recorded
 	log   *slog.Logger
 
 	jobs  chan job
@@ -138,6 +139,9 @@ type activity struct {
 		Tenant struct {
 			ID string `json:"id"`
 		} `json:"tenant"`
+		Channel struct {
+			ID string `json:"id"`
+		} `json:"channel"`
 	} `json:"channelData"`
 	Value json.RawMessage `json:"value"`
 }
@@ -203,6 +207,10 @@ func (a *Adapter) serve(w http.ResponseWriter, r *http.Request) error {
 		return bot.Errorf(bot.EInvalid, "The activity has no id or conversation.")
 	}
 
+	if act.Type == typeMessage || act.Type == typeConversationUpdate {
+		a.saveRefs(r.Context(), act)
+	}
+
 	switch act.Type {
 	case typeMessage:
 		if err := a.accept(r.Context(), job{msg: act.message(), serviceURL: act.ServiceURL, replyTo: act.ID}); err != nil {
@@ -251,10 +259,7 @@ func (act activity) message() bot.Message {
 	if act.ReplyToID != "" {
 		thread = act.ReplyToID
 	}
-	user := act.From.AADObjectID
-	if user == "" {
-		user = act.From.ID
-	}
+	user := userID(act.From)
 	return bot.Message{
 		Platform:       bot.PlatformTeams,
 		ID:             act.ID,
