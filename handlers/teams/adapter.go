@@ -207,7 +207,9 @@ func (a *Adapter) serve(w http.ResponseWriter, r *http.Request) error {
 		return bot.Errorf(bot.EInvalid, "The activity has no id or conversation.")
 	}
 
-	if act.Type == typeMessage || act.Type == typeConversationUpdate {
+	// Remember how to reach whoever writes, adds the bot or presses a
+	// button, so the desk can tell them what happens next.
+	if act.Type == typeMessage || act.Type == typeConversationUpdate || act.Type == typeInvoke {
 		a.saveRefs(r.Context(), act)
 	}
 

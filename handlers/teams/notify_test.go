@@ -252,3 +252,21 @@ func TestNotifierRefuses(t *testing.T) {
 		t.Errorf("%d connector requests, want none", len(reqs))
 	}
 }
+
+// TestNotifierShortFormTarget: a target configured without its tenant
+// ("teams:user:<object id>") reaches the user as one with it does.
+func TestNotifierShortFormTarget(t *testing.T) {
+	store := mustRedisStore(t)
+	th := deliver(t, store, "personal_message")
+	before := len(th.conn.requests())
+	n := teams.NewNotifier(mustConnector(t, th.conn.config()), store)
+	short := priyaTarget
+	short.TeamID = ""
+	if err := n.Notify(t.Context(), short, note); err != nil {
+		t.Fatal(err)
+	}
+	reqs := th.conn.requests()[before:]
+	if len(reqs) != 1 || reqs[0].Path != convPath(personalConv, "") {
+		t.Errorf("requests %+v, want one post to the personal conversation", reqs)
+	}
+}
