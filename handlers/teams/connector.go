@@ -2,12 +2,22 @@ package teams
 
 // This file holds the outbound side: Connector posts activities to the Bot
 // Framework Connector service with an app token from Microsoft Entra ID. The
-// app secret and the tokens are never logged or put into error messages.
+// app secret, the private key and the tokens are never logged or put into
+// error messages.
 
 import (
 	"bytes"
 	"context"
+	"crypto"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/sha1"
+	"crypto/sha256"
+	"crypto/x509"
+	"encoding/base64"
 	"encoding/json"
+	"encoding/pem"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -30,6 +40,10 @@ const (
 )
 
 const (
+	// assertionLifetime is how long a client assertion is valid.
+	assertionLifetime = 10 * time.Minute
+	// clientAssertionType is the OAuth2 client assertion type for a JWT.
+	clientAssertionType = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 	// tokenEarly is how long before its expiry a cached token is replaced.
 	tokenEarly = 5 * time.Minute
 	// maxRetryAfter caps the delay a 429's Retry-After may ask for.
@@ -40,11 +54,17 @@ const (
 	defaultSendTimeout = 30 * time.Second
 )
 
-// ConnectorConfig configures a Connector. AppID and AppSecret are required;
-// every other field has a sensible default.
+// ConnectorConfig configures a Connector. AppID is required, and exactly
+// one credential: AppSecret, or CertificatePEM with PrivateKeyPEM. Every
+// other field has a sensible default.
 type ConnectorConfig struct {
 	// AppID and AppSecret are the bot's Microsoft App ID and client secret.
 	AppID, AppSecret string
+	// CertificatePEM and PrivateKeyPEM are the app's certificate credential,
+	// an alternative to AppSecret: a PEM certificate and its PEM RSA private
+	// key (PKCS#8 "PRIVATE KEY" or PKCS#1 "RSA PRIVATE KEY"). The token
+	// request then carries a client assertion signed with the key.
+	CertificatePEM, PrivateKeyPEM []byte
 	// TenantID, when set, makes the bot single-tenant: tokens come from
 	// https://login.microsoftonline.com/<TenantID>/oauth2/v2.0/token.
 	// Empty means multi-tenant, with tokens from DefaultTokenURL.
@@ -73,14 +93,23 @@ type ConnectorConfig struct {
 }
 
 // Validate reports every problem with c at once, as a bot.EInvalid error.
-// It never quotes the secret.
+// It never quotes the secret or the key.
 func (c ConnectorConfig) Validate() error {
 	var problems []string
 	if strings.TrimSpace(c.AppID) == "" {
 		problems = append(problems, "app ID is required")
 	}
-	if strings.TrimSpace(c.AppSecret) == "" {
-		problems = append(problems, "app secret is required")
+	hasSecret := strings.TrimSpace(c.AppSecret) != ""
+	hasCert := len(c.CertificatePEM) > 0 || len(c.PrivateKeyPEM) > 0
+	switch {
+	case hasSecret && hasCert:
+		problems = append(problems, "set either the app secret or a certificate and private key, not both")
+	case !hasSecret && !hasCert:
+		problems = append(problems, "app secret or certificate and private key is required")
+	case hasCert:
+		if _, err := parseCertCredential(c.CertificatePEM, c.PrivateKeyPEM); err != nil {
+			problems = append(problems, err.Error())
+		}
 	}
 	if c.TenantID != "" && !validTenant(c.TenantID) {
 		problems = append(problems, "tenant ID may hold only letters, digits, '.' and '-'")
@@ -106,6 +135,120 @@ func (c ConnectorConfig) Validate() error {
 	return nil
 }
 
+// certCredential is a parsed certificate credential.
+type certCredential struct {
+	key          *rsa.PrivateKey
+	x5t, x5tS256 string
+}
+
+// parseCertCredential parses and checks a certificate and its private key.
+// Its errors describe the problem without quoting either.
+func parseCertCredential(certPEM, keyPEM []byte) (*certCredential, error) {
+	if len(certPEM) == 0 || len(keyPEM) == 0 {
+		return nil, errors.New("certificate and private key must be set together")
+	}
+	cert, err := parseCertificatePEM(certPEM)
+	if err != nil {
+		return nil, err
+	}
+	pub, ok := cert.PublicKey.(*rsa.PublicKey)
+	if !ok {
+		return nil, errors.New("certificate must hold an RSA public key")
+	}
+	key, err := parseRSAKeyPEM(keyPEM)
+	if err != nil {
+		return nil, err
+	}
+	if !pub.Equal(key.Public()) {
+		return nil, errors.New("private key does not match the certificate")
+	}
+	s1 := sha1.Sum(cert.Raw)
+	s256 := sha256.Sum256(cert.Raw)
+	return &certCredential{
+		key:     key,
+		x5t:     base64.RawURLEncoding.EncodeToString(s1[:]),
+		x5tS256: base64.RawURLEncoding.EncodeToString(s256[:]),
+	}, nil
+}
+
+func parseCertificatePEM(data []byte) (*x509.Certificate, error) {
+	for {
+		var block *pem.Block
+		block, data = pem.Decode(data)
+		if block == nil {
+			return nil, errors.New("certificate must be a PEM CERTIFICATE block")
+		}
+		if block.Type != "CERTIFICATE" {
+			continue
+		}
+		cert, err := x509.ParseCertificate(block.Bytes)
+		if err != nil {
+			return nil, errors.New("certificate cannot be parsed")
+		}
+		return cert, nil
+	}
+}
+
+func parseRSAKeyPEM(data []byte) (*rsa.PrivateKey, error) {
+	for {
+		var block *pem.Block
+		block, data = pem.Decode(data)
+		if block == nil {
+			return nil, errors.New("private key must be a PEM PRIVATE KEY or RSA PRIVATE KEY block")
+		}
+		switch block.Type {
+		case "PRIVATE KEY":
+			k, err := x509.ParsePKCS8PrivateKey(block.Bytes)
+			if err != nil {
+				return nil, errors.New("private key cannot be parsed as PKCS#8")
+			}
+			rk, ok := k.(*rsa.PrivateKey)
+			if !ok {
+				return nil, errors.New("private key must be an RSA key")
+			}
+			return rk, nil
+		case "RSA PRIVATE KEY":
+			rk, err := x509.ParsePKCS1PrivateKey(block.Bytes)
+			if err != nil {
+				return nil, errors.New("private key cannot be parsed as PKCS#1")
+			}
+			return rk, nil
+		}
+	}
+}
+
+// clientAssertion returns a JWT signed with the certificate's key, for the
+// token endpoint aud, as the Microsoft identity platform expects.
+func (cc *certCredential) clientAssertion(appID, aud string, now time.Time) (string, error) {
+	var jti [16]byte
+	if _, err := rand.Read(jti[:]); err != nil {
+		return "", err
+	}
+	header, err := json.Marshal(map[string]string{"alg": "RS256", "typ": "JWT", "x5t": cc.x5t, "x5t#S256": cc.x5tS256})
+	if err != nil {
+		return "", err
+	}
+	claims, err := json.Marshal(map[string]any{
+		"aud": aud,
+		"iss": appID,
+		"sub": appID,
+		"jti": base64.RawURLEncoding.EncodeToString(jti[:]),
+		"nbf": now.Unix(),
+		"iat": now.Unix(),
+		"exp": now.Add(assertionLifetime).Unix(),
+	})
+	if err != nil {
+		return "", err
+	}
+	signing := base64.RawURLEncoding.EncodeToString(header) + "." + base64.RawURLEncoding.EncodeToString(claims)
+	digest := sha256.Sum256([]byte(signing))
+	sig, err := rsa.SignPKCS1v15(rand.Reader, cc.key, crypto.SHA256, digest[:])
+	if err != nil {
+		return "", err
+	}
+	return signing + "." + base64.RawURLEncoding.EncodeToString(sig), nil
+}
+
 func validTenant(s string) bool {
 	for _, r := range s {
 		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '-') {
@@ -125,6 +268,7 @@ type Connector struct {
 	now      func() time.Time
 	sleep    func(context.Context, time.Duration) error
 	retries  int
+	cert     *certCredential // nil when the app secret is used
 
 	mu      sync.Mutex
 	token   string
@@ -138,6 +282,13 @@ func NewConnector(cfg ConnectorConfig) (*Connector, error) {
 		return nil, err
 	}
 	c := &Connector{cfg: cfg, client: cfg.HTTPClient, now: cfg.Now, sleep: cfg.Sleep, retries: cfg.MaxRetries}
+	if len(cfg.CertificatePEM) > 0 {
+		cert, err := parseCertCredential(cfg.CertificatePEM, cfg.PrivateKeyPEM)
+		if err != nil {
+			return nil, bot.Errorf(bot.EInvalid, "teams connector config: %v", err)
+		}
+		c.cert = cert
+	}
 	switch {
 	case cfg.TokenURL != "":
 		c.tokenURL = cfg.TokenURL
@@ -388,10 +539,19 @@ func (c *Connector) invalidate(token string) {
 
 func (c *Connector) fetchToken(ctx context.Context) (string, time.Duration, error) {
 	form := url.Values{
-		"grant_type":    {"client_credentials"},
-		"client_id":     {c.cfg.AppID},
-		"client_secret": {c.cfg.AppSecret},
-		"scope":         {c.cfg.Scope},
+		"grant_type": {"client_credentials"},
+		"client_id":  {c.cfg.AppID},
+		"scope":      {c.cfg.Scope},
+	}
+	if c.cert != nil {
+		assertion, err := c.cert.clientAssertion(c.cfg.AppID, c.tokenURL, c.now())
+		if err != nil {
+			return "", 0, &bot.Error{Kind: bot.EInternal, Message: "bot token client assertion failed", Err: err}
+		}
+		form.Set("client_assertion_type", clientAssertionType)
+		form.Set("client_assertion", assertion)
+	} else {
+		form.Set("client_secret", c.cfg.AppSecret)
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.tokenURL, strings.NewReader(form.Encode()))
 	if err != nil {
