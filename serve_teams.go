@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"os"
 
 	"github.com/waymarkhq/waymark/bot"
 	"github.com/waymarkhq/waymark/bot/redisstore"
@@ -16,8 +17,18 @@ func (a *app) teamsConnector() (*teams.Connector, error) {
 	if !tc.Enabled() {
 		return nil, nil
 	}
-	c, err := teams.NewConnector(teams.ConnectorConfig{AppID: tc.AppID, AppSecret: tc.AppSecret, TenantID: tc.TenantID,
-		TokenURL: tc.TokenURL, AllowedServiceURLs: tc.AllowedServiceURLs})
+	cfg := teams.ConnectorConfig{AppID: tc.AppID, AppSecret: tc.AppSecret, TenantID: tc.TenantID,
+		TokenURL: tc.TokenURL, AllowedServiceURLs: tc.AllowedServiceURLs}
+	if tc.CertificateFile != "" {
+		var err error
+		if cfg.CertificatePEM, err = os.ReadFile(tc.CertificateFile); err != nil {
+			return nil, fmt.Errorf("teams.certificate_file: %w", err)
+		}
+		if cfg.PrivateKeyPEM, err = os.ReadFile(tc.PrivateKeyFile); err != nil {
+			return nil, fmt.Errorf("teams.private_key_file: %w", err)
+		}
+	}
+	c, err := teams.NewConnector(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("teams: %w", err)
 	}

@@ -107,7 +107,9 @@ func (s SlackConfig) Enabled() bool { return s.BotToken != "" }
 // TeamsConfig connects Waymark to Microsoft Teams through the Bot Framework.
 type TeamsConfig struct {
 	AppID              string   `mapstructure:"app_id"`               // the bot's Microsoft app id; turns Teams on
-	AppSecret          string   `mapstructure:"app_secret"`           // its client secret
+	AppSecret          string   `mapstructure:"app_secret"`           // its client secret, or:
+	CertificateFile    string   `mapstructure:"certificate_file"`     // a PEM certificate of the app registration
+	PrivateKeyFile     string   `mapstructure:"private_key_file"`     // and its PEM RSA private key
 	TenantID           string   `mapstructure:"tenant_id"`            // set for a single-tenant app registration
 	AllowedTenants     []string `mapstructure:"allowed_tenants"`      // only these tenants may talk to the bot
 	OpenIDMetadataURL  string   `mapstructure:"openid_metadata_url"`  // Bot Framework's, or a test server's
@@ -224,6 +226,8 @@ var defaults = map[string]any{
 	"slack.workers":              8,
 	"teams.app_id":               "",
 	"teams.app_secret":           "",
+	"teams.certificate_file":     "",
+	"teams.private_key_file":     "",
 	"teams.tenant_id":            "",
 	"teams.allowed_tenants":      []string{},
 	"teams.openid_metadata_url":  "https://login.botframework.com/v1/.well-known/openidconfiguration",
@@ -436,9 +440,25 @@ func (c *Config) validate() []string {
 	if s.Workers < 1 || s.Workers > 256 {
 		p = append(p, fmt.Sprintf("slack.workers must be between 1 and 256, not %d", s.Workers))
 	}
-	if t := c.Teams; t.Enabled() || t.AppSecret != "" {
-		if t.AppID == "" || t.AppSecret == "" {
-			p = append(p, "teams.app_id and teams.app_secret are both needed")
+	if t := c.Teams; t.Enabled() || t.AppSecret != "" || t.CertificateFile != "" {
+		cert := t.CertificateFile != "" || t.PrivateKeyFile != ""
+		switch {
+		case t.AppID == "":
+			p = append(p, "teams.app_id is needed with teams credentials")
+		case t.AppSecret == "" && !cert:
+			p = append(p, "teams.app_id and teams.app_secret are both needed (or teams.certificate_file and teams.private_key_file)")
+		case t.AppSecret != "" && cert:
+			p = append(p, "set teams.app_secret or teams.certificate_file, not both")
+		case cert && (t.CertificateFile == "" || t.PrivateKeyFile == ""):
+			p = append(p, "teams.certificate_file and teams.private_key_file go together")
+		}
+		for _, f := range []string{t.CertificateFile, t.PrivateKeyFile} {
+			if f == "" {
+				continue
+			}
+			if _, err := os.Stat(f); err != nil {
+				p = append(p, fmt.Sprintf("teams: %v", err))
+			}
 		}
 		for _, u := range append([]string{t.OpenIDMetadataURL}, t.AllowedServiceURLs...) {
 			if !strings.HasPrefix(u, "https://") {

@@ -292,3 +292,25 @@ func TestTeamsTargetsNeedTeams(t *testing.T) {
 		t.Errorf("error = %v", err)
 	}
 }
+
+func TestTeamsCredentials(t *testing.T) {
+	t.Chdir(t.TempDir())
+	cert := writeFile(t, "app.pem", "cert")
+	for _, tc := range []struct {
+		env  map[string]string
+		want string
+	}{
+		{map[string]string{"WAYMARK_TEAMS_APP_ID": "a", "WAYMARK_TEAMS_APP_SECRET": "s", "WAYMARK_TEAMS_CERTIFICATE_FILE": cert, "WAYMARK_TEAMS_PRIVATE_KEY_FILE": cert}, "not both"},
+		{map[string]string{"WAYMARK_TEAMS_APP_ID": "a", "WAYMARK_TEAMS_CERTIFICATE_FILE": cert}, "go together"},
+		{map[string]string{"WAYMARK_TEAMS_APP_ID": "a", "WAYMARK_TEAMS_CERTIFICATE_FILE": "/no/cert.pem", "WAYMARK_TEAMS_PRIVATE_KEY_FILE": cert}, "/no/cert.pem"},
+		{map[string]string{"WAYMARK_TEAMS_APP_ID": "a", "WAYMARK_TEAMS_CERTIFICATE_FILE": cert, "WAYMARK_TEAMS_PRIVATE_KEY_FILE": cert}, ""},
+	} {
+		_, err := config.Load(config.Sources{Getenv: env(tc.env)})
+		switch {
+		case tc.want == "" && err != nil:
+			t.Errorf("%v: %v", tc.env, err)
+		case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)):
+			t.Errorf("%v: error %v, want %q", tc.env, err, tc.want)
+		}
+	}
+}
