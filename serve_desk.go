@@ -19,18 +19,9 @@ func (a *app) openDesk(kb bot.Knowledge, store *redisstore.Store, connector *tea
 	if !cc.Enabled() {
 		return nil, nil
 	}
-	// Each note goes to its target's platform: Slack posts, Teams
-	// messages through stored conversation references, the web inbox.
-	notifier := bot.MultiNotifier{bot.PlatformWeb: store}
-	if a.cfg.Slack.Enabled() {
-		n, err := slack.NewNotifier(slack.Config{BotToken: a.cfg.Slack.BotToken, APIURL: a.cfg.Slack.APIURL})
-		if err != nil {
-			return nil, err
-		}
-		notifier[bot.PlatformSlack] = n
-	}
-	if connector != nil {
-		notifier[bot.PlatformTeams] = teams.NewNotifier(connector, store)
+	notifier, err := a.deskNotifier(store, connector)
+	if err != nil {
+		return nil, err
 	}
 	cal, err := calendar(ec.WorkingHours)
 	if err != nil {
@@ -74,8 +65,7 @@ func (a *app) openDesk(kb bot.Knowledge, store *redisstore.Store, connector *tea
 	}
 	return bot.NewDesk(kb, bot.DeskOptions{
 		Consultations: store, Escalations: store, Timers: store,
-		// Slack people and channels get Slack posts; web chat users their inbox.
-		Notifier:    bot.MultiNotifier{bot.PlatformSlack: notifier, bot.PlatformWeb: store},
+		Notifier:    notifier,
 		Specialists: specialists, Directory: directory, Queues: queues, Policies: policies, Calendar: cal,
 		RiskPolicy: ec.RiskPolicy, Log: a.log,
 	})
@@ -112,4 +102,21 @@ func calendar(w config.WorkingHoursConfig) (*bot.Calendar, error) {
 		}
 	}
 	return cal, cal.Validate()
+}
+
+// deskNotifier routes each note to its target's platform: Slack posts,
+// Teams messages through stored conversation references, the web inbox.
+func (a *app) deskNotifier(store *redisstore.Store, connector *teams.Connector) (bot.MultiNotifier, error) {
+	n := bot.MultiNotifier{bot.PlatformWeb: store}
+	if a.cfg.Slack.Enabled() {
+		s, err := slack.NewNotifier(slack.Config{BotToken: a.cfg.Slack.BotToken, APIURL: a.cfg.Slack.APIURL})
+		if err != nil {
+			return nil, err
+		}
+		n[bot.PlatformSlack] = s
+	}
+	if connector != nil {
+		n[bot.PlatformTeams] = teams.NewNotifier(connector, store)
+	}
+	return n, nil
 }

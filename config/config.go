@@ -440,7 +440,7 @@ func (c *Config) validate() []string {
 	if s.Workers < 1 || s.Workers > 256 {
 		p = append(p, fmt.Sprintf("slack.workers must be between 1 and 256, not %d", s.Workers))
 	}
-	if t := c.Teams; t.Enabled() || t.AppSecret != "" || t.CertificateFile != "" {
+	if t := c.Teams; t.Enabled() || t.AppSecret != "" || t.CertificateFile != "" || t.PrivateKeyFile != "" {
 		cert := t.CertificateFile != "" || t.PrivateKeyFile != ""
 		switch {
 		case t.AppID == "":

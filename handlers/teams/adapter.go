@@ -39,7 +39,7 @@ const (
 	// jobTimeout bounds answering and posting one message.
 	jobTimeout = 60 * time.Second
 	// invokeTimeout bounds answering an invoke, which Teams waits for.
-	invokeTimeout = 10 * time.Second
+	invokeTimeout = 4 * time.Second // Teams gives up on an invoke response after a few seconds
 
 	// invokeCard and invokeMessage are the types of an invoke response.
 	invokeCard    = ContentType

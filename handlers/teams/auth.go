@@ -286,9 +286,14 @@ func (v *Verifier) key(ctx context.Context, kid string) (jwk.Key, error) {
 	fresh := false
 	if v.keys == nil || now.Sub(v.keysFetched) >= keysTTL {
 		if err := v.refreshLocked(ctx, now); err != nil {
-			return nil, err
+			if v.keys == nil {
+				return nil, err
+			}
+			// Keep answering with the keys we have: a short outage at the
+			// key endpoint must not refuse every request.
+		} else {
+			fresh = true
 		}
-		fresh = true
 	}
 	if k, ok := v.keys.LookupKeyID(kid); ok {
 		return k, nil

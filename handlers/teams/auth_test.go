@@ -528,3 +528,20 @@ func TestAuthConfigValidate(t *testing.T) {
 		})
 	}
 }
+
+// TestVerifyKeepsCachedKeysWhenRefreshFails: a key endpoint that is down
+// when the day-old keys are refreshed does not refuse every request.
+func TestVerifyKeepsCachedKeysWhenRefreshFails(t *testing.T) {
+	k := mustKey(t, "k1", "msteams")
+	f := newFixture(t, k)
+	v := mustVerifier(t, f.config())
+	if _, err := v.Verify(context.Background(), mustSign(t, k, validClaims()), testChannel, testServiceURL, testTenant); err != nil {
+		t.Fatal(err)
+	}
+	f.srv.Close() // the endpoint goes away
+	f.advance(25 * time.Hour)
+	claims := map[string]any{"iss": testIssuer, "aud": testAppID, "exp": f.clock().Add(time.Hour), "serviceurl": testServiceURL}
+	if _, err := v.Verify(context.Background(), mustSign(t, k, claims), testChannel, testServiceURL, testTenant); err != nil {
+		t.Errorf("with the key endpoint down and cached keys: %v", err)
+	}
+}
