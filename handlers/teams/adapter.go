@@ -14,9 +14,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"html"
 	"io"
 	"log/slog"
 	"net/http"
+	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -276,15 +278,32 @@ func (act activity) message() bot.Message {
 }
 
 // stripMention removes the text of every mention of botID ("<at>Waymark</at>")
-// from text.
+// from text, then the HTML Teams sends channel messages as: tags are
+// removed, entities unescaped ("&nbsp;" becomes a space) and whitespace
+// collapsed.
 func stripMention(text string, entities []entity, botID string) string {
 	for _, e := range entities {
 		if e.Type == "mention" && e.Mentioned.ID == botID && e.Text != "" {
 			text = strings.ReplaceAll(text, e.Text, "")
 		}
 	}
+	text = htmlTag.ReplaceAllStringFunc(text, func(tag string) string {
+		// Block tags separate words; inline ones ("<b>") may sit inside one.
+		if blockTag.MatchString(tag) {
+			return " "
+		}
+		return ""
+	})
+	text = html.UnescapeString(text)
 	return strings.Join(strings.Fields(text), " ")
 }
+
+var (
+	// htmlTag matches an HTML tag, opening or closing ("<p>", "</at>", "<br/>").
+	htmlTag = regexp.MustCompile(`</?[A-Za-z][^<>]*>`)
+	// blockTag matches the tags that break a line or start a block.
+	blockTag = regexp.MustCompile(`(?i)^</?(p|br|div|li|ul|ol|tr|td|th|table|h[1-6]|blockquote|pre|hr)\b`)
+)
 
 // invoke answers an adaptiveCard/action in the response: the reply as a
 // card, or a refusal as a message.
@@ -425,7 +444,15 @@ func (a *Adapter) run(j job) {
 	case j.welcome:
 		reply.Text = strings.TrimSpace(welcomeText + "\n\n" + reply.Text)
 	}
-	if _, err := a.c.Reply(ctx, j.serviceURL, m.ConversationID, j.replyTo, Activity(reply)); err != nil {
+	_, err = a.c.Reply(ctx, j.serviceURL, m.ConversationID, j.replyTo, Activity(reply))
+	if err != nil && j.replyTo != "" && bot.ErrorKind(err) == bot.EInternal {
+		// The Connector refused the reply to the activity (a 4xx: the
+		// activity may be gone, or not one that can be replied to); post
+		// the answer as a new message in the conversation instead.
+		a.log.WarnContext(ctx, "teams: reply refused, posting as a new message", append(j.attrs(), "kind", bot.ErrorKind(err))...)
+		_, err = a.c.Send(ctx, j.serviceURL, m.ConversationID, Activity(reply))
+	}
+	if err != nil {
 		a.log.ErrorContext(ctx, "teams: posting the reply failed", append(j.attrs(), "err", err)...)
 		return
 	}

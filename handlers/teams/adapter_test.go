@@ -372,6 +372,20 @@ func TestAdapterMapping(t *testing.T) {
 			ConversationID: "19:a1b2c3d4e5f60718293a4b5c6d7e8f90@thread.tacv2;messageid=1772442300000", ThreadID: "1772442300000",
 			Shared: true, UserID: user, UserName: "Priya Shah", Text: "who is the LADO",
 		}},
+		{"channel_mention", func(act map[string]any) {
+			act["text"] = "<at>Waymark</at>&nbsp;who is the&nbsp;LADO<p></p>"
+		}, bot.Message{
+			Platform: "teams", ID: "1772442300000", TeamID: adapterTenant,
+			ConversationID: "19:a1b2c3d4e5f60718293a4b5c6d7e8f90@thread.tacv2;messageid=1772442300000", ThreadID: "1772442300000",
+			Shared: true, UserID: user, UserName: "Priya Shah", Text: "who is the LADO",
+		}},
+		{"channel_mention", func(act map[string]any) {
+			act["text"] = "<p><at>Waymark</at> who is the <b>LA</b>DO?</p><p>in&nbsp;Wyvern&amp;Vale &lt;now&gt;</p>"
+		}, bot.Message{
+			Platform: "teams", ID: "1772442300000", TeamID: adapterTenant,
+			ConversationID: "19:a1b2c3d4e5f60718293a4b5c6d7e8f90@thread.tacv2;messageid=1772442300000", ThreadID: "1772442300000",
+			Shared: true, UserID: user, UserName: "Priya Shah", Text: "who is the LADO? in Wyvern&Vale <now>",
+		}},
 		{"invoke_action", nil, bot.Message{
 			Platform: "teams", ID: "f:2b7e1c3a-9d8f-4e6b-a5c4-3b2a1f0e9d8c", TeamID: adapterTenant,
 			ConversationID: "a:1Xy2Zw3Vu4Ts5Rq6Po7Nm8Lk9Ji0Hg", ThreadID: "1772442000123",
@@ -413,6 +427,48 @@ func TestAdapterMapping(t *testing.T) {
 				t.Errorf("message\n got %+v %+v\nwant %+v %+v", got[0], got[0].Action, c.want, c.want.Action)
 			}
 		})
+	}
+}
+
+// TestAdapterReplyFallback: when the Connector refuses the reply to the
+// activity (400), the answer is posted once as a new message in the
+// conversation.
+func TestAdapterReplyFallback(t *testing.T) {
+	h := &recordingHandler{}
+	th := newTeamsHarness(t, h, mustRedisStore(t))
+	th.conn.answer(answer{status: http.StatusBadRequest})
+	if code, body := th.post(t, th.mustActivity(t, "personal_message"), mustSign(t, th.key, th.claims())); code >= 300 {
+		t.Fatalf("status %d %s", code, body)
+	}
+	th.drain(t)
+	posts := th.activityPosts()
+	if len(posts) != 2 {
+		t.Fatalf("%d posts, want 2: %+v", len(posts), posts)
+	}
+	conv := "a:1Xy2Zw3Vu4Ts5Rq6Po7Nm8Lk9Ji0Hg"
+	if want := convPath(conv, "1772442000000"); posts[0].Path != want {
+		t.Errorf("reply posted to %s, want %s", posts[0].Path, want)
+	}
+	if want := convPath(conv, ""); posts[1].Method != http.MethodPost || posts[1].Path != want {
+		t.Errorf("fallback %s %s, want POST %s", posts[1].Method, posts[1].Path, want)
+	}
+	if !strings.Contains(string(posts[1].Body), "ok") {
+		t.Errorf("fallback lacks the answer: %s", posts[1].Body)
+	}
+}
+
+// TestAdapterReplyFallbackOnce: a refused fallback is not
+// retried again.
+func TestAdapterReplyFallbackOnce(t *testing.T) {
+	h := &recordingHandler{}
+	th := newTeamsHarness(t, h, mustRedisStore(t))
+	th.conn.answer(answer{status: http.StatusBadRequest}, answer{status: http.StatusBadRequest})
+	if code, body := th.post(t, th.mustActivity(t, "personal_message"), mustSign(t, th.key, th.claims())); code >= 300 {
+		t.Fatalf("status %d %s", code, body)
+	}
+	th.drain(t)
+	if posts := th.activityPosts(); len(posts) != 2 {
+		t.Fatalf("%d posts, want 2: %+v", len(posts), posts)
 	}
 }
 

@@ -59,6 +59,12 @@ type AuthConfig struct {
 	// Single-tenant bots add "https://sts.windows.net/<tenant>/" and
 	// "https://login.microsoftonline.com/<tenant>/v2.0".
 	Issuers []string
+	// EntraMetadataURL locates the OpenID configuration of Microsoft Entra,
+	// whose keys sign the tokens of the Entra issuers in Issuers. It must be
+	// https. Default, when Issuers holds an Entra issuer,
+	// https://login.microsoftonline.com/<tenant>/v2.0/.well-known/openid-configuration
+	// for the first such issuer's tenant.
+	EntraMetadataURL string
 	// AllowedTenants, when not empty, limits the Teams tenants the bot serves.
 	AllowedTenants []string
 	// Skew is the clock skew tolerated on exp and nbf. Default DefaultSkew.
@@ -78,6 +84,11 @@ func (c AuthConfig) Validate() error {
 	if c.OpenIDMetadataURL != "" {
 		if err := checkHTTPS(c.OpenIDMetadataURL); err != nil {
 			problems = append(problems, "OpenID metadata URL "+err.Error())
+		}
+	}
+	if c.EntraMetadataURL != "" {
+		if err := checkHTTPS(c.EntraMetadataURL); err != nil {
+			problems = append(problems, "Entra metadata URL "+err.Error())
 		}
 	}
 	for i, iss := range c.Issuers {
@@ -128,12 +139,46 @@ type Verifier struct {
 	client *http.Client
 	now    func() time.Time
 
+	bf    *keySource // the Bot Framework's keys
+	entra *keySource // Entra's keys; nil when no Entra issuer is trusted
+}
+
+// keySource is one cached OpenID metadata document and its JWKS.
+type keySource struct {
+	name        string // for error messages: "Bot Framework", "Entra"
+	metadataURL string
+
 	mu          sync.Mutex
 	jwksURI     string
 	metaFetched time.Time
 	keys        jwk.Set
 	keysFetched time.Time
 	lastRefetch time.Time // last refetch caused by an unknown kid
+}
+
+const (
+	entraV2Prefix = "https://login.microsoftonline.com/"
+	entraV2Suffix = "/v2.0"
+	entraV1Prefix = "https://sts.windows.net/"
+)
+
+// entraTenant returns the tenant of an Entra issuer
+// ("https://login.microsoftonline.com/<tenant>/v2.0" or
+// "https://sts.windows.net/<tenant>/"), and whether iss is one.
+func entraTenant(iss string) (string, bool) {
+	var t string
+	switch {
+	case strings.HasPrefix(iss, entraV2Prefix) && strings.HasSuffix(iss, entraV2Suffix):
+		t = strings.TrimSuffix(strings.TrimPrefix(iss, entraV2Prefix), entraV2Suffix)
+	case strings.HasPrefix(iss, entraV1Prefix) && strings.HasSuffix(iss, "/"):
+		t = strings.TrimSuffix(strings.TrimPrefix(iss, entraV1Prefix), "/")
+	default:
+		return "", false
+	}
+	if t == "" || strings.ContainsAny(t, "/?#") {
+		return "", false
+	}
+	return t, true
 }
 
 // NewVerifier validates cfg, applies the defaults and returns a Verifier. It
@@ -154,7 +199,19 @@ func NewVerifier(cfg AuthConfig) (*Verifier, error) {
 	if cfg.Skew == 0 {
 		cfg.Skew = DefaultSkew
 	}
+	for _, iss := range cfg.Issuers {
+		if tenant, ok := entraTenant(iss); ok {
+			if cfg.EntraMetadataURL == "" {
+				cfg.EntraMetadataURL = entraV2Prefix + url.PathEscape(tenant) + entraV2Suffix + "/.well-known/openid-configuration"
+			}
+			break
+		}
+	}
 	v := &Verifier{cfg: cfg, client: cfg.HTTPClient, now: cfg.Now}
+	v.bf = &keySource{name: "Bot Framework", metadataURL: cfg.OpenIDMetadataURL}
+	if cfg.EntraMetadataURL != "" && slices.ContainsFunc(cfg.Issuers, func(iss string) bool { _, ok := entraTenant(iss); return ok }) {
+		v.entra = &keySource{name: "Entra", metadataURL: cfg.EntraMetadataURL}
+	}
 	if v.client == nil {
 		v.client = &http.Client{Timeout: defaultFetchTimeout}
 	}
@@ -166,6 +223,9 @@ func NewVerifier(cfg AuthConfig) (*Verifier, error) {
 
 // Verify checks the Authorization header of an inbound activity against the
 // activity's channelId, serviceUrl and (for Teams) channelData.tenant.id.
+// The signing key is looked up by the issuer the token claims: Entra's keys
+// for a trusted Entra issuer (and then no endorsements are required, as
+// Entra's keys carry none), the Bot Framework's otherwise.
 //
 // It returns bot.EUnauthorized for a missing, malformed, expired or not yet
 // valid token, an untrusted issuer, a wrong audience, an unknown key, a
@@ -191,7 +251,24 @@ func (v *Verifier) Verify(ctx context.Context, authorization string, channelID, 
 		return Claims{}, bot.Errorf(bot.EUnauthorized, "token has no key ID")
 	}
 
-	key, err := v.key(ctx, kid)
+	// The key source is chosen by the issuer the token claims; the
+	// signature is then checked with that source's key, and the claimed
+	// issuer against the trusted ones.
+	src, fromEntra := v.bf, false
+	var unverified struct {
+		Issuer string `json:"iss"`
+	}
+	if err := json.Unmarshal(msg.Payload(), &unverified); err != nil {
+		return Claims{}, &bot.Error{Kind: bot.EUnauthorized, Message: "token malformed", Err: err}
+	}
+	if _, ok := entraTenant(unverified.Issuer); ok {
+		if v.entra == nil || !slices.Contains(v.cfg.Issuers, unverified.Issuer) {
+			return Claims{}, bot.Errorf(bot.EUnauthorized, "issuer not trusted")
+		}
+		src, fromEntra = v.entra, true
+	}
+
+	key, err := v.key(ctx, src, kid)
 	if err != nil {
 		return Claims{}, err
 	}
@@ -209,7 +286,7 @@ func (v *Verifier) Verify(ctx context.Context, authorization string, channelID, 
 	c.Expiry, _ = tok.Expiration()
 	_ = tok.Get("serviceurl", &c.ServiceURL)
 
-	if !slices.Contains(v.cfg.Issuers, c.Issuer) {
+	if !slices.Contains(v.cfg.Issuers, c.Issuer) || c.Issuer != unverified.Issuer {
 		return Claims{}, bot.Errorf(bot.EUnauthorized, "issuer not trusted")
 	}
 	if !slices.Contains(c.Audience, v.cfg.AppID) {
@@ -226,7 +303,8 @@ func (v *Verifier) Verify(ctx context.Context, authorization string, channelID, 
 		return Claims{}, bot.Errorf(bot.EUnauthorized, "token not yet valid")
 	}
 
-	if !endorsed(key, channelID) {
+	// Entra's keys carry no endorsements; the Bot Framework's must.
+	if !fromEntra && !endorsed(key, channelID) {
 		return Claims{}, bot.Errorf(bot.EForbidden, "signing key not endorsed for channel %q", channelID)
 	}
 	if c.ServiceURL == "" || !sameServiceURL(c.ServiceURL, serviceURL) {
@@ -278,15 +356,15 @@ func endorsed(key jwk.Key, channelID string) bool {
 // key returns the signing key with the given kid, fetching the metadata and
 // the JWKS when they are missing or stale, and refetching the JWKS once a
 // minute at most when kid is unknown.
-func (v *Verifier) key(ctx context.Context, kid string) (jwk.Key, error) {
-	v.mu.Lock()
-	defer v.mu.Unlock()
+func (v *Verifier) key(ctx context.Context, s *keySource, kid string) (jwk.Key, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 
 	now := v.now()
 	fresh := false
-	if v.keys == nil || now.Sub(v.keysFetched) >= keysTTL {
-		if err := v.refreshLocked(ctx, now); err != nil {
-			if v.keys == nil {
+	if s.keys == nil || now.Sub(s.keysFetched) >= keysTTL {
+		if err := v.refreshLocked(ctx, s, now); err != nil {
+			if s.keys == nil {
 				return nil, err
 			}
 			// Keep answering with the keys we have: a short outage at the
@@ -295,49 +373,50 @@ func (v *Verifier) key(ctx context.Context, kid string) (jwk.Key, error) {
 			fresh = true
 		}
 	}
-	if k, ok := v.keys.LookupKeyID(kid); ok {
+	if k, ok := s.keys.LookupKeyID(kid); ok {
 		return k, nil
 	}
-	if fresh || (!v.lastRefetch.IsZero() && now.Sub(v.lastRefetch) < refetchInterval) {
+	if fresh || (!s.lastRefetch.IsZero() && now.Sub(s.lastRefetch) < refetchInterval) {
 		return nil, bot.Errorf(bot.EUnauthorized, "signing key unknown")
 	}
-	v.lastRefetch = now
-	if err := v.refreshLocked(ctx, now); err != nil {
+	s.lastRefetch = now
+	if err := v.refreshLocked(ctx, s, now); err != nil {
 		return nil, err
 	}
-	if k, ok := v.keys.LookupKeyID(kid); ok {
+	if k, ok := s.keys.LookupKeyID(kid); ok {
 		return k, nil
 	}
 	return nil, bot.Errorf(bot.EUnauthorized, "signing key unknown")
 }
 
-// refreshLocked fetches the JWKS, and first the metadata when it is stale.
-func (v *Verifier) refreshLocked(ctx context.Context, now time.Time) error {
-	if v.jwksURI == "" || now.Sub(v.metaFetched) >= keysTTL {
+// refreshLocked fetches the JWKS of s, and first the metadata when it is
+// stale. s.mu must be held.
+func (v *Verifier) refreshLocked(ctx context.Context, s *keySource, now time.Time) error {
+	if s.jwksURI == "" || now.Sub(s.metaFetched) >= keysTTL {
 		var meta struct {
 			JWKSURI string `json:"jwks_uri"`
 		}
-		body, err := v.fetch(ctx, v.cfg.OpenIDMetadataURL)
+		body, err := v.fetch(ctx, s.metadataURL)
 		if err != nil {
-			return &bot.Error{Kind: bot.EUnavailable, Message: "Bot Framework OpenID metadata unavailable", Err: err}
+			return &bot.Error{Kind: bot.EUnavailable, Message: s.name + " OpenID metadata unavailable", Err: err}
 		}
 		if err := json.Unmarshal(body, &meta); err != nil {
-			return &bot.Error{Kind: bot.EUnavailable, Message: "Bot Framework OpenID metadata unreadable", Err: err}
+			return &bot.Error{Kind: bot.EUnavailable, Message: s.name + " OpenID metadata unreadable", Err: err}
 		}
 		if err := checkHTTPS(meta.JWKSURI); err != nil {
-			return &bot.Error{Kind: bot.EUnavailable, Message: "Bot Framework OpenID metadata unreadable", Err: fmt.Errorf("jwks_uri %w", err)}
+			return &bot.Error{Kind: bot.EUnavailable, Message: s.name + " OpenID metadata unreadable", Err: fmt.Errorf("jwks_uri %w", err)}
 		}
-		v.jwksURI, v.metaFetched = meta.JWKSURI, now
+		s.jwksURI, s.metaFetched = meta.JWKSURI, now
 	}
-	body, err := v.fetch(ctx, v.jwksURI)
+	body, err := v.fetch(ctx, s.jwksURI)
 	if err != nil {
-		return &bot.Error{Kind: bot.EUnavailable, Message: "Bot Framework signing keys unavailable", Err: err}
+		return &bot.Error{Kind: bot.EUnavailable, Message: s.name + " signing keys unavailable", Err: err}
 	}
 	set, err := jwk.Parse(body)
 	if err != nil {
-		return &bot.Error{Kind: bot.EUnavailable, Message: "Bot Framework signing keys unreadable", Err: err}
+		return &bot.Error{Kind: bot.EUnavailable, Message: s.name + " signing keys unreadable", Err: err}
 	}
-	v.keys, v.keysFetched = set, now
+	s.keys, s.keysFetched = set, now
 	return nil
 }
 

@@ -52,14 +52,17 @@ func mustKey(tb testing.TB, kid string, endorsements ...string) *testKey {
 // jwksEntry is the key as the Bot Framework publishes it.
 func (k *testKey) jwksEntry() map[string]any {
 	b64 := base64.RawURLEncoding.EncodeToString
-	return map[string]any{
-		"kty":          "RSA",
-		"use":          "sig",
-		"kid":          k.kid,
-		"n":            b64(k.priv.N.Bytes()),
-		"e":            b64(big.NewInt(int64(k.priv.E)).Bytes()),
-		"endorsements": k.endorsements,
+	e := map[string]any{
+		"kty": "RSA",
+		"use": "sig",
+		"kid": k.kid,
+		"n":   b64(k.priv.N.Bytes()),
+		"e":   b64(big.NewInt(int64(k.priv.E)).Bytes()),
 	}
+	if k.endorsements != nil { // Entra's keys carry none
+		e["endorsements"] = k.endorsements
+	}
+	return e
 }
 
 // fixture is a local OpenID metadata and JWKS server plus a fake clock.
@@ -232,6 +235,7 @@ func TestVerifyAccepts(t *testing.T) {
 			name: "single-tenant issuer",
 			cfg: func(c *teams.AuthConfig) {
 				c.Issuers = []string{testIssuer, "https://login.microsoftonline.com/" + testTenant + "/v2.0"}
+				c.EntraMetadataURL = c.OpenIDMetadataURL // Entra's keys, here the same JWKS
 			},
 			claims: with(validClaims(), "iss", "https://login.microsoftonline.com/"+testTenant+"/v2.0"),
 		},
@@ -495,11 +499,12 @@ func TestAuthConfigValidate(t *testing.T) {
 			name: "everything wrong",
 			cfg: teams.AuthConfig{
 				OpenIDMetadataURL: "http://login.botframework.com/",
+				EntraMetadataURL:  "http://login.microsoftonline.com/t/v2.0/.well-known/openid-configuration",
 				Issuers:           []string{""},
 				AllowedTenants:    []string{" "},
 				Skew:              -time.Second,
 			},
-			wantErr: []string{"app ID is required", "must be an https URL", "issuer 1 is empty", "allowed tenant 1 is empty", "skew must not be negative"},
+			wantErr: []string{"app ID is required", "must be an https URL", "issuer 1 is empty", "allowed tenant 1 is empty", "skew must not be negative", "Entra metadata URL must be an https URL"},
 		},
 	}
 	for _, tt := range tests {
@@ -543,5 +548,98 @@ func TestVerifyKeepsCachedKeysWhenRefreshFails(t *testing.T) {
 	claims := map[string]any{"iss": testIssuer, "aud": testAppID, "exp": f.clock().Add(time.Hour), "serviceurl": testServiceURL}
 	if _, err := v.Verify(context.Background(), mustSign(t, k, claims), testChannel, testServiceURL, testTenant); err != nil {
 		t.Errorf("with the key endpoint down and cached keys: %v", err)
+	}
+}
+
+// TestVerifyEntraIssuer: a single-tenant bot's tokens, issued by Entra and
+// signed with a key only in Entra's JWKS (which carries no endorsements),
+// pass when that issuer is trusted, and every other check still applies.
+func TestVerifyEntraIssuer(t *testing.T) {
+	const (
+		entraV2 = "https://login.microsoftonline.com/" + testTenant + "/v2.0"
+		entraV1 = "https://sts.windows.net/" + testTenant + "/"
+	)
+	bfKey := mustKey(t, "bf-1", "msteams")
+	bfBare := mustKey(t, "bf-bare") // no endorsements
+	entraKey := mustKey(t, "entra-1")
+	bf := newFixture(t, bfKey, bfBare)
+	entra := newFixture(t, entraKey)
+
+	entraConfig := func(issuers ...string) teams.AuthConfig {
+		cfg := bf.config()
+		cfg.Issuers = append([]string{testIssuer}, issuers...)
+		cfg.EntraMetadataURL = entra.srv.URL + "/v1/.well-known/openidconfiguration"
+		cfg.AllowedTenants = []string{testTenant}
+		return cfg
+	}
+	trusted := mustVerifier(t, entraConfig(entraV2, entraV1))
+	bfOnly := mustVerifier(t, bf.config())
+
+	ctx := context.Background()
+	for _, iss := range []string{entraV2, entraV1} {
+		c, err := trusted.Verify(ctx, mustSign(t, entraKey, with(validClaims(), "iss", iss)), testChannel, testServiceURL, testTenant)
+		if err != nil {
+			t.Fatalf("%s: Verify: %v", iss, err)
+		}
+		if c.Issuer != iss || c.KeyID != "entra-1" {
+			t.Errorf("%s: claims %+v", iss, c)
+		}
+		// Not trusted: refused before any key is looked for.
+		if _, err := bfOnly.Verify(ctx, mustSign(t, entraKey, with(validClaims(), "iss", iss)), testChannel, testServiceURL, testTenant); bot.ErrorKind(err) != bot.EUnauthorized {
+			t.Errorf("%s untrusted: kind %q (err %v), want %q", iss, bot.ErrorKind(err), err, bot.EUnauthorized)
+		}
+	}
+	// Only the v2 issuer trusted: the v1 one is still refused.
+	v2Only := mustVerifier(t, entraConfig(entraV2))
+	if _, err := v2Only.Verify(ctx, mustSign(t, entraKey, with(validClaims(), "iss", entraV1)), testChannel, testServiceURL, testTenant); bot.ErrorKind(err) != bot.EUnauthorized {
+		t.Errorf("v1 issuer not configured: kind %q (err %v), want %q", bot.ErrorKind(err), err, bot.EUnauthorized)
+	}
+
+	refused := []struct {
+		name   string
+		auth   string
+		tenant string
+		want   string
+	}{
+		{"Entra issuer, Bot Framework key", mustSign(t, bfKey, with(validClaims(), "iss", entraV2)), testTenant, bot.EUnauthorized},
+		{"Bot Framework issuer, Entra key", mustSign(t, entraKey, validClaims()), testTenant, bot.EUnauthorized},
+		{"Bot Framework key without endorsements", mustSign(t, bfBare, validClaims()), testTenant, bot.EForbidden},
+		{"wrong audience", mustSign(t, entraKey, with(with(validClaims(), "iss", entraV2), "aud", "another-bot")), testTenant, bot.EUnauthorized},
+		{"expired", mustSign(t, entraKey, with(with(validClaims(), "iss", entraV2), "exp", testEpoch.Add(-10*time.Minute))), testTenant, bot.EUnauthorized},
+		{"service URL mismatch", mustSign(t, entraKey, with(with(validClaims(), "iss", entraV2), "serviceurl", "https://smba.trafficmanager.net/other/")), testTenant, bot.EForbidden},
+		{"tenant not allowed", mustSign(t, entraKey, with(validClaims(), "iss", entraV2)), "another-tenant", bot.EForbidden},
+	}
+	for _, c := range refused {
+		if _, err := trusted.Verify(ctx, c.auth, testChannel, testServiceURL, c.tenant); bot.ErrorKind(err) != c.want {
+			t.Errorf("%s: kind %q (err %v), want %q", c.name, bot.ErrorKind(err), err, c.want)
+		}
+	}
+	// A Bot Framework token still passes beside the Entra issuers.
+	if _, err := trusted.Verify(ctx, mustSign(t, bfKey, validClaims()), testChannel, testServiceURL, testTenant); err != nil {
+		t.Errorf("Bot Framework token: %v", err)
+	}
+}
+
+// TestVerifyEntraDefaultMetadataURL: with an Entra issuer and no
+// EntraMetadataURL, Entra's keys are looked for at the tenant's v2.0 OpenID
+// configuration.
+func TestVerifyEntraDefaultMetadataURL(t *testing.T) {
+	rt := &roundTripper{}
+	k := mustKey(t, "entra-1")
+	v := mustVerifier(t, teams.AuthConfig{
+		AppID:      testAppID,
+		Issuers:    []string{"https://sts.windows.net/" + testTenant + "/"},
+		HTTPClient: &http.Client{Transport: rt},
+		Now:        func() time.Time { return testEpoch },
+	})
+	_, err := v.Verify(context.Background(), mustSign(t, k, with(validClaims(), "iss", "https://sts.windows.net/"+testTenant+"/")), testChannel, testServiceURL, testTenant)
+	if bot.ErrorKind(err) != bot.EUnavailable {
+		t.Errorf("kind %q (err %v), want %q: the fake metadata has no jwks_uri", bot.ErrorKind(err), err, bot.EUnavailable)
+	}
+	rt.mu.Lock()
+	defer rt.mu.Unlock()
+	want := "https://login.microsoftonline.com/" + testTenant + "/v2.0/.well-known/openid-configuration"
+	if len(rt.urls) == 0 || rt.urls[0] != want {
+		t.Errorf("fetched %v, want %s first", rt.urls, want)
 	}
 }
