@@ -33,12 +33,11 @@ func (a *app) openDesk(kb bot.Knowledge, store *redisstore.Store, connector *tea
 		if err != nil {
 			return nil, err // validated already
 		}
-		queues[strings.ToLower(specialism)] = target(t)
+		queues[strings.ToLower(specialism)] = a.target(t)
 	}
-	specialists := map[string][]string{}
+	specialists := a.specialists()
 	var directory bot.Directory
-	for s, people := range cc.Specialists {
-		specialists[strings.ToLower(s)] = people
+	for _, people := range specialists {
 		for _, p := range people {
 			if strings.HasPrefix(p, "slack:group:") && directory == nil {
 				if directory, err = slack.NewDirectory(slack.Config{BotToken: a.cfg.Slack.BotToken, APIURL: a.cfg.Slack.APIURL}); err != nil {
@@ -57,7 +56,7 @@ func (a *app) openDesk(kb bot.Knowledge, store *redisstore.Store, connector *tea
 				if err != nil {
 					return nil, err
 				}
-				l.Targets = append(l.Targets, target(t))
+				l.Targets = append(l.Targets, a.target(t))
 			}
 			p.Levels = append(p.Levels, l)
 		}
@@ -71,7 +70,28 @@ func (a *app) openDesk(kb bot.Knowledge, store *redisstore.Store, connector *tea
 	})
 }
 
-func target(t config.Target) bot.Target {
+// specialists is who may claim each specialism's requests, Teams people
+// with their tenant (the bot's only one when they name none).
+func (a *app) specialists() map[string][]string {
+	out := map[string][]string{}
+	for s, people := range a.cfg.Consultations.Specialists {
+		s = strings.ToLower(s)
+		for _, p := range people {
+			if full, ok := config.TeamsPerson(p, a.cfg.Teams.HomeTenant()); ok {
+				p = full
+			}
+			out[s] = append(out[s], p)
+		}
+	}
+	return out
+}
+
+// target is t as the desk addresses it. A Teams target without a tenant
+// belongs to the bot's only tenant (config refuses one when there are
+// several), so that conversation references, which are kept per tenant,
+// are found, and no other tenant's user or channel can stand in for it.
+func (a *app) target(t config.Target) bot.Target {
+	t = t.InTenant(a.cfg.Teams.HomeTenant())
 	return bot.Target{Platform: t.Platform, TeamID: t.TeamID, Kind: t.Kind, ID: t.ID}
 }
 

@@ -44,7 +44,7 @@ func (a *app) startTeams(srv *handlers.Server, engine *bot.Engine, store *rediss
 	if connector == nil {
 		return func() {}, nil
 	}
-	auth := teams.AuthConfig{AppID: tc.AppID, OpenIDMetadataURL: tc.OpenIDMetadataURL, AllowedTenants: tc.AllowedTenants}
+	auth := teams.AuthConfig{AppID: tc.AppID, OpenIDMetadataURL: tc.OpenIDMetadataURL, AllowedTenants: tc.Tenants()}
 	if tc.TenantID != "" {
 		auth.Issuers = []string{teams.DefaultIssuer,
 			"https://sts.windows.net/" + tc.TenantID + "/",

@@ -696,8 +696,8 @@ func (d *Desk) prompted(p Person, e Escalation) bool {
 	levels := d.o.Policies[e.Urgency].Levels
 	for i := 0; i < len(levels) && i <= e.Level; i++ {
 		for _, t := range levels[i].Targets {
-			if t.Platform != p.Platform {
-				continue
+			if t.Platform != p.Platform || (t.TeamID != "" && !strings.EqualFold(t.TeamID, p.TeamID)) {
+				continue // another platform, or another workspace or tenant
 			}
 			if t.Kind == TargetChannel || (t.Kind == TargetUser && t.ID == p.UserID) {
 				return true

@@ -579,6 +579,13 @@ func TestOnlyThePromptedCanAcknowledge(t *testing.T) {
 	if bot.ErrorKind(err) != bot.EForbidden || strings.Contains(bot.ErrorMessage(err), "advice") {
 		t.Errorf("web acknowledgement: %v", err)
 	}
+	// Targets name their workspace (or Teams tenant): the same user id in
+	// another one was not prompted.
+	elsewhere := action(dutyManagerUser, bot.ActionAck, id)
+	elsewhere.TeamID = "T2"
+	if _, err := f.handle(t, elsewhere); bot.ErrorKind(err) != bot.EForbidden {
+		t.Errorf("acknowledgement from another workspace: %v, want forbidden", err)
+	}
 	// The duty channel's members (any Slack user pressing its button) can.
 	r := f.must(t, action(dutyManagerUser, bot.ActionAck, id))
 	if !strings.Contains(r.Text, "You have "+id) {

@@ -16,6 +16,7 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -120,6 +121,50 @@ type TeamsConfig struct {
 // Enabled reports whether Teams is configured.
 func (t TeamsConfig) Enabled() bool { return t.AppID != "" }
 
+// Tenants is the allow-list of Teams tenants the bot serves: allowed_tenants,
+// or else the home tenant of a single-tenant registration, or nil (any).
+func (t TeamsConfig) Tenants() []string {
+	if len(t.AllowedTenants) > 0 {
+		return t.AllowedTenants
+	}
+	if t.TenantID != "" {
+		return []string{t.TenantID}
+	}
+	return nil
+}
+
+// HomeTenant is the tenant a Teams target or specialist written without one
+// belongs to: the only tenant the bot serves, in lower case, or "" when it
+// serves several (or any), so that every target must name its tenant.
+func (t TeamsConfig) HomeTenant() string {
+	if ts := t.Tenants(); len(ts) == 1 {
+		return strings.ToLower(strings.TrimSpace(ts[0]))
+	}
+	return ""
+}
+
+// guidPrefix matches a tenant id (a GUID) followed by a colon.
+var guidPrefix = regexp.MustCompile(`^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}:`)
+
+// TeamsPerson reads a Teams specialist, "teams:<user>" or
+// "teams:<tenant>:<user>", and returns it with the tenant filled in from
+// home when it names none. It reports false for anything else (another
+// platform, or a group).
+func TeamsPerson(s, home string) (string, bool) {
+	rest, ok := strings.CutPrefix(strings.TrimSpace(s), "teams:")
+	if !ok || rest == "" || strings.HasPrefix(rest, "group:") {
+		return s, false
+	}
+	if guidPrefix.MatchString(rest) {
+		tenant, user, _ := strings.Cut(rest, ":")
+		return "teams:" + strings.ToLower(tenant) + ":" + user, true
+	}
+	if home == "" {
+		return s, true
+	}
+	return "teams:" + home + ":" + rest, true
+}
+
 // ConsultationsConfig says who takes consultation requests. With no
 // queues, consult shows the bookable specialists' contact details instead.
 type ConsultationsConfig struct {
@@ -173,6 +218,19 @@ type WorkingHoursConfig struct {
 
 // Target is a parsed "platform:kind:id" (or "platform:team:kind:id").
 type Target struct{ Platform, TeamID, Kind, ID string }
+
+// InTenant returns t with home as its tenant when t is a Teams target that
+// names none, and with its tenant in lower case (tenant ids are GUIDs).
+func (t Target) InTenant(home string) Target {
+	if t.Platform != "teams" {
+		return t
+	}
+	if t.TeamID == "" {
+		t.TeamID = home
+	}
+	t.TeamID = strings.ToLower(t.TeamID)
+	return t
+}
 
 // ParseTarget reads a target string: platform:kind:id or
 // platform:team:kind:id. The id may itself contain colons, as Teams ids do
@@ -490,6 +548,18 @@ func (c *Config) validateDesk() []string {
 			}
 			if (t.Platform == "slack" && !c.Slack.Enabled()) || (t.Platform == "teams" && !c.Teams.Enabled()) {
 				p = append(p, fmt.Sprintf("target %q needs %s configured", ts, t.Platform))
+			} else if t.Platform == "teams" && t.TeamID == "" && c.Teams.HomeTenant() == "" {
+				p = append(p, fmt.Sprintf("target %q must name its tenant (teams:<tenant id>:%s:%s): %s", ts, t.Kind, t.ID, severalTenants))
+			}
+		}
+	}
+	if c.Teams.Enabled() && c.Teams.HomeTenant() == "" {
+		for specialism, people := range cs.Specialists {
+			for _, who := range people {
+				rest, ok := strings.CutPrefix(strings.TrimSpace(who), "teams:")
+				if ok && !strings.HasPrefix(rest, "group:") && !guidPrefix.MatchString(rest) {
+					p = append(p, fmt.Sprintf("consultations.specialists.%s: %q must name its tenant (teams:<tenant id>:<user>): %s", specialism, who, severalTenants))
+				}
 			}
 		}
 	}
@@ -536,6 +606,9 @@ func (c *Config) validateDesk() []string {
 	}
 	return p
 }
+
+// severalTenants explains why a Teams target must name its tenant.
+const severalTenants = "the bot serves more than one Teams tenant; set teams.tenant_id (single-tenant) or one teams.allowed_tenants entry to leave it out"
 
 func queueTargets(q map[string]string) []string {
 	var out []string

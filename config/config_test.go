@@ -314,3 +314,105 @@ func TestTeamsCredentials(t *testing.T) {
 		}
 	}
 }
+
+// teamsDeskYAML puts the desk on Teams; the test adds the tenant settings.
+const teamsDeskYAML = `
+teams:
+  app_id: 00000000-0000-0000-0000-000000000001
+  app_secret: s
+consultations:
+  specialists:
+    psychology: ["teams:22222222-2222-2222-2222-222222222222", "teams:11111111-1111-1111-1111-111111111111:33333333-3333-3333-3333-333333333333"]
+  queues:
+    psychology: teams:channel:19:psy@thread.tacv2
+escalation:
+  policies:
+    urgent:
+      claim_within: 30m
+      levels:
+        - {name: duty manager, targets: ["teams:11111111-1111-1111-1111-111111111111:user:44444444-4444-4444-4444-444444444444"], repeat_every: 10m}
+    routine:
+      claim_within: 4h
+      levels:
+        - {name: duty manager, targets: ["teams:channel:19:duty@thread.tacv2"], repeat_every: 1h}
+`
+
+// TestTeamsTargetsNameTheirTenant: a bot that serves one tenant (its own,
+// or the only allowed one) lets targets leave the tenant out; one that
+// serves several refuses every Teams target and specialist without it.
+func TestTeamsTargetsNameTheirTenant(t *testing.T) {
+	t.Chdir(t.TempDir())
+	file := writeFile(t, "w.yaml", teamsDeskYAML)
+	for _, tc := range []struct {
+		name string
+		env  map[string]string
+		home string
+	}{
+		{"single-tenant", map[string]string{"WAYMARK_TEAMS_TENANT_ID": "11111111-1111-1111-1111-11111111111A"}, "11111111-1111-1111-1111-11111111111a"},
+		{"one allowed tenant", map[string]string{"WAYMARK_TEAMS_ALLOWED_TENANTS": "11111111-1111-1111-1111-111111111111"}, "11111111-1111-1111-1111-111111111111"},
+	} {
+		c, err := config.Load(config.Sources{File: file, Getenv: env(tc.env)})
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if got := c.Teams.HomeTenant(); got != tc.home {
+			t.Errorf("%s: HomeTenant() = %q, want %q", tc.name, got, tc.home)
+		}
+		if got := c.Teams.Tenants(); len(got) != 1 || !strings.EqualFold(got[0], tc.home) {
+			t.Errorf("%s: Tenants() = %q, want [%s]", tc.name, got, tc.home)
+		}
+	}
+
+	_, err := config.Load(config.Sources{File: file, Getenv: env(map[string]string{
+		"WAYMARK_TEAMS_ALLOWED_TENANTS": "11111111-1111-1111-1111-111111111111,55555555-5555-5555-5555-555555555555"})})
+	if err == nil {
+		t.Fatal("several tenants and tenant-less targets loaded")
+	}
+	for _, want := range []string{
+		`target "teams:channel:19:psy@thread.tacv2" must name its tenant (teams:<tenant id>:channel:19:psy@thread.tacv2)`,
+		`target "teams:channel:19:duty@thread.tacv2" must name its tenant`,
+		`consultations.specialists.psychology: "teams:22222222-2222-2222-2222-222222222222" must name its tenant`,
+	} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error lacks %q:\n%v", want, err)
+		}
+	}
+	for _, refused := range []string{"44444444", "33333333"} { // these name theirs
+		if strings.Contains(err.Error(), refused) {
+			t.Errorf("a target naming its tenant was refused:\n%v", err)
+		}
+	}
+}
+
+func TestTargetInTenant(t *testing.T) {
+	const home = "11111111-1111-1111-1111-111111111111"
+	for _, tc := range []struct{ in, want string }{
+		{"teams:user:abc", home},
+		{"teams:22222222-2222-2222-2222-22222222222F:user:abc", "22222222-2222-2222-2222-22222222222f"},
+		{"slack:channel:C1", ""},
+		{"slack:T1:channel:C1", "T1"},
+	} {
+		tg, err := config.ParseTarget(tc.in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := tg.InTenant(home).TeamID; got != tc.want {
+			t.Errorf("%s: tenant %q, want %q", tc.in, got, tc.want)
+		}
+	}
+	for _, tc := range []struct {
+		in, want string
+		ok       bool
+	}{
+		{"teams:abc", "teams:" + home + ":abc", true},
+		{"teams:29:1abc", "teams:" + home + ":29:1abc", true},
+		{"teams:22222222-2222-2222-2222-22222222222F:abc", "teams:22222222-2222-2222-2222-22222222222f:abc", true},
+		{"teams:group:x", "teams:group:x", false},
+		{"slack:U1", "slack:U1", false},
+	} {
+		got, ok := config.TeamsPerson(tc.in, home)
+		if got != tc.want || ok != tc.ok {
+			t.Errorf("TeamsPerson(%q) = %q, %v; want %q, %v", tc.in, got, ok, tc.want, tc.ok)
+		}
+	}
+}

@@ -237,12 +237,13 @@ func (a *Adapter) serve(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// tenant is the activity's Teams tenant.
+// tenant is the activity's Teams tenant, in lower case: tenant ids are
+// GUIDs, and configured targets are compared with it.
 func (act activity) tenant() string {
 	if act.ChannelData.Tenant.ID != "" {
-		return act.ChannelData.Tenant.ID
+		return strings.ToLower(act.ChannelData.Tenant.ID)
 	}
-	return act.Conversation.TenantID
+	return strings.ToLower(act.Conversation.TenantID)
 }
 
 // botAdded reports whether the bot is among the members added.

@@ -53,19 +53,11 @@ func (a *Adapter) WithRefs(r RefStore) *Adapter {
 	return a
 }
 
-// saveRefs records act's references. A failure is logged and the activity
-// is processed anyway: an answer matters more than a later notification.
-// saveBoth stores ref under the tenant and under no tenant, so a target
-// configured without one ("teams:user:<object id>") finds it as well as
-// one with it ("teams:<tenant>:user:<object id>").
-func (a *Adapter) saveBoth(ctx context.Context, tenant, kind, id string, ref map[string]string) error {
-	err := a.refs.SaveConversationRef(ctx, bot.PlatformTeams, tenant, kind, id, ref)
-	if tenant != "" && err == nil {
-		err = a.refs.SaveConversationRef(ctx, bot.PlatformTeams, "", kind, id, ref)
-	}
-	return err
-}
-
+// saveRefs records act's references under its tenant: a target finds them
+// only by naming that tenant, so a user or channel of one tenant never
+// receives what was meant for another's. A failure is logged and the
+// activity is processed anyway: an answer matters more than a later
+// notification.
 func (a *Adapter) saveRefs(ctx context.Context, act activity) {
 	if a.refs == nil {
 		return
@@ -88,7 +80,7 @@ func (a *Adapter) saveRefs(ctx context.Context, act activity) {
 		} else if err := a.keepConversation(ctx, tenant, user, ref); err != nil {
 			a.log.WarnContext(ctx, "teams: cannot read a user's conversation reference", append(attrs, "user", user, "err", err)...)
 		}
-		if err := a.saveBoth(ctx, tenant, bot.TargetUser, user, ref); err != nil {
+		if err := a.refs.SaveConversationRef(ctx, bot.PlatformTeams, tenant, bot.TargetUser, user, ref); err != nil {
 			a.log.WarnContext(ctx, "teams: cannot record a user's conversation reference", append(attrs, "user", user, "err", err)...)
 		}
 	}
@@ -100,7 +92,7 @@ func (a *Adapter) saveRefs(ctx context.Context, act activity) {
 			refBotID:          act.Recipient.ID,
 			refConversationID: channel,
 		}
-		if err := a.saveBoth(ctx, tenant, bot.TargetChannel, channel, ref); err != nil {
+		if err := a.refs.SaveConversationRef(ctx, bot.PlatformTeams, tenant, bot.TargetChannel, channel, ref); err != nil {
 			a.log.WarnContext(ctx, "teams: cannot record a channel's conversation reference", append(attrs, "channel", channel, "err", err)...)
 		}
 	}

@@ -253,16 +253,26 @@ func TestNotifierRefuses(t *testing.T) {
 	}
 }
 
-// TestNotifierShortFormTarget: a target configured without its tenant
-// ("teams:user:<object id>") reaches the user as one with it does.
-func TestNotifierShortFormTarget(t *testing.T) {
+// TestNotifierTargetsAreTenantScoped: references are kept per tenant, so a
+// target reaches a user only under the tenant the user wrote from; one
+// without a tenant, or with another tenant's id, finds nothing and nothing
+// is posted. (Config gives tenant-less targets the bot's only tenant.)
+func TestNotifierTargetsAreTenantScoped(t *testing.T) {
 	store := mustRedisStore(t)
 	th := deliver(t, store, "personal_message")
 	before := len(th.conn.requests())
 	n := teams.NewNotifier(mustConnector(t, th.conn.config()), store)
-	short := priyaTarget
-	short.TeamID = ""
-	if err := n.Notify(t.Context(), short, note); err != nil {
+	for _, tenant := range []string{"", "00000000-0000-0000-0000-0000000000aa"} {
+		other := priyaTarget
+		other.TeamID = tenant
+		if err := n.Notify(t.Context(), other, note); bot.ErrorKind(err) != bot.EUnavailable {
+			t.Errorf("tenant %q: error %v, want unavailable (no reference)", tenant, err)
+		}
+	}
+	if reqs := th.conn.requests()[before:]; len(reqs) != 0 {
+		t.Errorf("requests %+v, want none for other tenants", reqs)
+	}
+	if err := n.Notify(t.Context(), priyaTarget, note); err != nil {
 		t.Fatal(err)
 	}
 	reqs := th.conn.requests()[before:]
