@@ -168,8 +168,11 @@ func (d *Desk) notifyLinked(ctx context.Context, p Person, r Reply, ref, what st
 // replyHint tells p how to write to the other side of ref: in the thread
 // where their platform has threads, with the reply command everywhere.
 func replyHint(p Person, ref, whom string) string {
-	if p.Platform == PlatformWeb {
+	switch p.Platform {
+	case PlatformWeb:
 		return fmt.Sprintf("To write to %s: reply %s <your message>.", whom, ref)
+	case PlatformTeams: // chats have no threads: a reply quotes the message
+		return fmt.Sprintf("Reply to this message to write to %s (or: reply %s <message>).", whom, ref)
 	}
 	return fmt.Sprintf("Reply in this thread to write to %s (or: reply %s <message>).", whom, ref)
 }

@@ -6,19 +6,20 @@ package teams
 // id and acknowledged at once; a bounded pool of workers then calls the
 // bot.Handler and posts the reply through the Connector. Adaptive Card
 // actions (invoke adaptiveCard/action) are answered in the HTTP response
-// itself, so the card is refreshed in place. Message text is never logged,
-// only ids.
+// itself, so the card is refreshed in place; a retried one gets the first
+// answer, and one that takes longer than Teams waits finishes anyway and
+// posts its answer to the chat. Only Teams activities are served (not Web
+// Chat or Direct Line, whose clients choose who they are). Message text is
+// never logged, only ids.
 
 import (
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"html"
 	"io"
 	"log/slog"
 	"net/http"
-	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -55,17 +56,21 @@ const (
 	typeConversationUpdate = "conversationUpdate"
 	typeInvoke             = "invoke"
 	invokeAdaptiveAction   = "adaptiveCard/action"
+
+	// channelTeams is the only Bot Framework channel served.
+	channelTeams = "msteams"
 )
 
 // Adapter answers Teams activities with a bot.Handler. It is safe for
 // concurrent use.
 type Adapter struct {
-	v     *Verifier
-	c     *Connector
-	h     bot.Handler
-	store bot.Store
-	refs  RefStore // nil: conversation references are not recorded
-	log   *slog.Logger
+	v       *Verifier
+	c       *Connector
+	h       bot.Handler
+	store   bot.Store
+	refs    RefStore    // nil: conversation references are not recorded
+	invokes InvokeStore // nil: card actions are not de-duplicated
+	log     *slog.Logger
 
 	jobs  chan job
 	slots chan struct{} // a token per job accepted and not yet taken by a worker
@@ -74,6 +79,7 @@ type Adapter struct {
 	closed    bool
 	accepting sync.WaitGroup
 	workers   sync.WaitGroup
+	late      sync.WaitGroup // card actions still being answered
 	closeOnce sync.Once
 }
 
@@ -93,10 +99,24 @@ func New(v *Verifier, c *Connector, h bot.Handler, store bot.Store, log *slog.Lo
 		jobs:  make(chan job, queueSize),
 		slots: make(chan struct{}, queueSize),
 	}
+	a.invokes, _ = store.(InvokeStore)
 	for range workers {
 		a.workers.Go(a.work)
 	}
 	return a, nil
+}
+
+// InvokeStore remembers card actions (invokes), which are answered in the
+// HTTP response rather than queued, so that a retried delivery gets the
+// first answer instead of doing the action twice. bot/redisstore.Store
+// implements it; New uses the store it is given when it does.
+type InvokeStore interface {
+	// BeginInvoke reports whether this is the invoke's first delivery;
+	// for a retry it returns the saved answer, or nil while the first is
+	// being answered.
+	BeginInvoke(ctx context.Context, platform, id string) (first bool, answer []byte, err error)
+	// FinishInvoke saves the answer for retries.
+	FinishInvoke(ctx context.Context, platform, id string, answer []byte) error
 }
 
 // Mount adds POST /api/messages, the Bot Framework messaging endpoint, to s.
@@ -115,23 +135,26 @@ func (a *Adapter) Close() error {
 		a.accepting.Wait()
 		close(a.jobs)
 		a.workers.Wait()
+		a.late.Wait()
 	})
 	return nil
 }
 
 // activity is the part of a Bot Framework activity the adapter reads.
 type activity struct {
-	Type         string    `json:"type"`
-	ID           string    `json:"id"`
-	Name         string    `json:"name"`
-	ChannelID    string    `json:"channelId"`
-	ServiceURL   string    `json:"serviceUrl"`
-	ReplyToID    string    `json:"replyToId"`
-	Text         string    `json:"text"`
-	From         account   `json:"from"`
-	Recipient    account   `json:"recipient"`
-	MembersAdded []account `json:"membersAdded"`
-	Entities     []entity  `json:"entities"`
+	Type         string       `json:"type"`
+	ID           string       `json:"id"`
+	Name         string       `json:"name"`
+	ChannelID    string       `json:"channelId"`
+	ServiceURL   string       `json:"serviceUrl"`
+	ReplyToID    string       `json:"replyToId"`
+	Text         string       `json:"text"`
+	TextFormat   string       `json:"textFormat"`
+	Attachments  []attachment `json:"attachments"`
+	From         account      `json:"from"`
+	Recipient    account      `json:"recipient"`
+	MembersAdded []account    `json:"membersAdded"`
+	Entities     []entity     `json:"entities"`
 	Conversation struct {
 		ID               string `json:"id"`
 		ConversationType string `json:"conversationType"`
@@ -155,9 +178,12 @@ type account struct {
 }
 
 type entity struct {
-	Type      string  `json:"type"`
-	Text      string  `json:"text"`
-	Mentioned account `json:"mentioned"`
+	Type        string  `json:"type"`
+	Text        string  `json:"text"`
+	Mentioned   account `json:"mentioned"`
+	QuotedReply struct {
+		MessageID string `json:"messageId"`
+	} `json:"quotedReply"`
 }
 
 // adaptiveAction is the value of an adaptiveCard/action invoke.
@@ -204,6 +230,12 @@ func (a *Adapter) serve(w http.ResponseWriter, r *http.Request) error {
 	if _, err := a.v.Verify(r.Context(), r.Header.Get("Authorization"), act.ChannelID, act.ServiceURL, tenant); err != nil {
 		a.log.InfoContext(r.Context(), "teams: activity refused", "id", act.ID, "tenant", tenant, "kind", bot.ErrorKind(err))
 		return err
+	}
+	if act.ChannelID != channelTeams {
+		// Other channels of the same Azure Bot (Web Chat, Direct Line) let
+		// their clients say who is writing; only Teams vouches for it.
+		a.log.InfoContext(r.Context(), "teams: activity from another channel refused", "id", act.ID, "channel", act.ChannelID)
+		return bot.Errorf(bot.EForbidden, "Only Microsoft Teams activities are accepted here.")
 	}
 	if act.ID == "" || act.Conversation.ID == "" {
 		return bot.Errorf(bot.EInvalid, "The activity has no id or conversation.")
@@ -257,12 +289,17 @@ func (act activity) botAdded() bool {
 }
 
 // message maps the activity to a bot.Message, without the bot's own
-// mention in its text.
+// mention in its text. Its thread is the message it answers: the one it
+// replies to in a channel, or quotes in a chat, or else itself.
 func (act activity) message() bot.Message {
 	shared := act.Conversation.ConversationType != "" && act.Conversation.ConversationType != "personal"
+	text, quoted := act.text()
 	thread := act.ID
-	if act.ReplyToID != "" {
+	switch {
+	case act.ReplyToID != "":
 		thread = act.ReplyToID
+	case quoted != "":
+		thread = quoted
 	}
 	user := userID(act.From)
 	return bot.Message{
@@ -274,37 +311,9 @@ func (act activity) message() bot.Message {
 		Shared:         shared,
 		UserID:         user,
 		UserName:       act.From.Name,
-		Text:           stripMention(act.Text, act.Entities, act.Recipient.ID),
+		Text:           text,
 	}
 }
-
-// stripMention removes the text of every mention of botID ("<at>Waymark</at>")
-// from text, then the HTML Teams sends channel messages as: tags are
-// removed, entities unescaped ("&nbsp;" becomes a space) and whitespace
-// collapsed.
-func stripMention(text string, entities []entity, botID string) string {
-	for _, e := range entities {
-		if e.Type == "mention" && e.Mentioned.ID == botID && e.Text != "" {
-			text = strings.ReplaceAll(text, e.Text, "")
-		}
-	}
-	text = htmlTag.ReplaceAllStringFunc(text, func(tag string) string {
-		// Block tags separate words; inline ones ("<b>") may sit inside one.
-		if blockTag.MatchString(tag) {
-			return " "
-		}
-		return ""
-	})
-	text = html.UnescapeString(text)
-	return strings.Join(strings.Fields(text), " ")
-}
-
-var (
-	// htmlTag matches an HTML tag, opening or closing ("<p>", "</at>", "<br/>").
-	htmlTag = regexp.MustCompile(`</?[A-Za-z][^<>]*>`)
-	// blockTag matches the tags that break a line or start a block.
-	blockTag = regexp.MustCompile(`(?i)^</?(p|br|div|li|ul|ol|tr|td|th|table|h[1-6]|blockquote|pre|hr)\b`)
-)
 
 // invoke answers an adaptiveCard/action in the response: the reply as a
 // card, or a refusal as a message.
@@ -333,21 +342,128 @@ func (a *Adapter) invoke(w http.ResponseWriter, r *http.Request, act activity) e
 		m.Form[k] = s
 	}
 	j := job{msg: m}
+	ctx := r.Context()
+	if !a.enter() {
+		return errClosed
+	}
+	defer a.accepting.Done() // Close waits for the answer, or its goroutine to start
 
-	ctx, cancel := context.WithTimeout(r.Context(), invokeTimeout)
-	defer cancel()
-	reply, err := a.h.Handle(ctx, m)
-	var resp map[string]any
+	if a.invokes != nil {
+		dctx, cancel := context.WithTimeout(ctx, dedupeTimeout)
+		first, answer, err := a.invokes.BeginInvoke(dctx, bot.PlatformTeams, act.ID)
+		cancel()
+		switch {
+		case err != nil:
+			a.log.WarnContext(ctx, "teams: cannot de-duplicate a card action, answering anyway", append(j.attrs(), "err", err)...)
+		case !first && answer != nil:
+			a.log.InfoContext(ctx, "teams: card action retried, answered as before", j.attrs()...)
+			return writeInvoke(w, answer)
+		case !first:
+			a.log.InfoContext(ctx, "teams: card action retried while being answered", j.attrs()...)
+			return writeInvoke(w, invokeText(stillWorking))
+		}
+	}
+
+	// The handler runs apart from the request: what the action sets off
+	// (a booking's queue post, the duty managers' prompts) must not be cut
+	// short when Teams stops waiting. What is not ready in time is posted
+	// to the conversation when it is.
+	type result struct {
+		answer []byte
+		reply  bot.Reply
+		ok     bool
+	}
+	results := make(chan result, 1)
+	var mu sync.Mutex
+	waiting := true // the request still waits for the answer
+	a.late.Add(1)
+	go func() {
+		defer a.late.Done()
+		hctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), jobTimeout)
+		defer cancel()
+		var res result
+		res.answer, res.reply, res.ok = a.answerInvoke(hctx, j)
+		if a.invokes != nil {
+			if err := a.invokes.FinishInvoke(hctx, bot.PlatformTeams, act.ID, res.answer); err != nil {
+				a.log.WarnContext(hctx, "teams: card action answer not kept for retries", append(j.attrs(), "err", err)...)
+			}
+		}
+		mu.Lock()
+		w := waiting
+		if w {
+			results <- res
+		}
+		mu.Unlock()
+		if !w && res.ok {
+			a.postLate(hctx, act, j, res.reply)
+		}
+	}()
+	timer := time.NewTimer(invokeTimeout)
+	defer timer.Stop()
+	select {
+	case res := <-results:
+		return writeInvoke(w, res.answer)
+	case <-timer.C:
+	case <-ctx.Done():
+	}
+	mu.Lock()
+	waiting = false
+	mu.Unlock()
+	select {
+	case res := <-results: // it came just in time
+		return writeInvoke(w, res.answer)
+	default:
+	}
+	a.log.WarnContext(ctx, "teams: card action slow, its answer will be posted", j.attrs()...)
+	return writeInvoke(w, invokeText(stillWorking))
+}
+
+// stillWorking answers a card action whose answer is not ready yet.
+const stillWorking = "Working on it: the answer will be posted in this chat."
+
+// answerInvoke runs the handler for j and returns the invoke response body:
+// the reply as a card, or a refusal as a message. ok is false for a
+// refusal, which is not worth posting late.
+func (a *Adapter) answerInvoke(ctx context.Context, j job) (answer []byte, reply bot.Reply, ok bool) {
+	defer func() {
+		if p := recover(); p != nil {
+			a.log.ErrorContext(ctx, "teams: card action panicked", append(j.attrs(), "panic", fmt.Sprint(p))...)
+			answer, ok = invokeText(bot.ErrorMessage(bot.Errorf(bot.EInternal, "Something went wrong."))), false
+		}
+	}()
+	reply, err := a.h.Handle(ctx, j.msg)
 	if err != nil {
 		a.logRefusal(ctx, j, err)
-		resp = map[string]any{"statusCode": http.StatusOK, "type": invokeMessage, "value": bot.ErrorMessage(err)}
-	} else {
-		a.log.InfoContext(ctx, "teams: card action answered", append(j.attrs(), "action", m.Action.ID, "ref", reply.Ref)...)
-		resp = map[string]any{"statusCode": http.StatusOK, "type": invokeCard, "value": Card(reply)}
+		return invokeText(bot.ErrorMessage(err)), reply, false
 	}
+	a.log.InfoContext(ctx, "teams: card action answered", append(j.attrs(), "action", j.msg.Action.ID, "ref", reply.Ref)...)
+	b, err := json.Marshal(map[string]any{"statusCode": http.StatusOK, "type": invokeCard, "value": Card(reply)})
+	if err != nil {
+		return invokeText(bot.ErrorMessage(bot.Errorf(bot.EInternal, "The answer could not be shown."))), reply, false
+	}
+	return b, reply, true
+}
+
+// postLate posts the answer to a card action Teams stopped waiting for.
+func (a *Adapter) postLate(ctx context.Context, act activity, j job, reply bot.Reply) {
+	if _, err := a.c.Send(ctx, act.ServiceURL, act.Conversation.ID, Activity(reply)); err != nil {
+		a.log.ErrorContext(ctx, "teams: posting a slow card action's answer failed", append(j.attrs(), "err", err)...)
+		return
+	}
+	a.log.InfoContext(ctx, "teams: slow card action's answer posted", j.attrs()...)
+}
+
+// invokeText is an invoke response showing text as a message.
+func invokeText(text string) []byte {
+	b, _ := json.Marshal(map[string]any{"statusCode": http.StatusOK, "type": invokeMessage, "value": text})
+	return b
+}
+
+func writeInvoke(w http.ResponseWriter, body []byte) error {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(http.StatusOK)
-	return json.NewEncoder(w).Encode(resp)
+	_, err := w.Write(body)
+	return err
 }
 
 func stringOf(v any) string {

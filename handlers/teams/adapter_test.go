@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -276,6 +277,13 @@ func TestAdapterRefuses(t *testing.T) {
 		{"service URL mismatch", http.StatusForbidden, func(th *teamsHarness, t *testing.T) string {
 			return mustSign(t, th.key, with(th.claims(), "serviceurl", "https://smba.trafficmanager.net/other/"))
 		}, nil},
+		{"another channel", http.StatusForbidden, func(th *teamsHarness, t *testing.T) string {
+			// A Web Chat activity, properly signed by a key endorsed for
+			// webchat: its client chose who it is from.
+			return mustSign(t, th.auth.keys[1], th.claims())
+		}, func(act map[string]any) {
+			act["channelId"] = "webchat"
+		}},
 		{"tenant not allowed", http.StatusForbidden, func(th *teamsHarness, t *testing.T) string {
 			return mustSign(t, th.key, th.claims())
 		}, func(act map[string]any) {
@@ -357,41 +365,84 @@ func TestAdapterInvokeError(t *testing.T) {
 // is given.
 func TestAdapterMapping(t *testing.T) {
 	user := "6f1e2d3c-4b5a-4978-8877-665544332211"
+	quoteHTML := `<blockquote itemscope="" itemtype="http://schema.skype.com/Reply" itemid="act-7">` +
+		`<strong itemprop="mri" itemid="28:00000000-aaaa-bbbb-cccc-000000000001">Waymark</strong>` +
+		`<span itemprop="time" itemid="act-7"></span><p itemprop="preview">Bethan Rees has your consultation request WM-000001.</p>` +
+		`</blockquote><p>Thanks,&nbsp;Tuesday <b>suits</b></p>`
 	for _, c := range []struct {
 		name string
 		mod  func(map[string]any)
 		want bot.Message
+		file string // the recorded activity, when not name
 	}{
 		{"personal_message", nil, bot.Message{
 			Platform: "teams", ID: "1772442000000", TeamID: adapterTenant,
 			ConversationID: "a:1Xy2Zw3Vu4Ts5Rq6Po7Nm8Lk9Ji0Hg", ThreadID: "1772442000000",
 			UserID: user, UserName: "Priya Shah", Text: "who is the LADO",
-		}},
+		}, ""},
 		{"channel_mention", nil, bot.Message{
 			Platform: "teams", ID: "1772442300000", TeamID: adapterTenant,
 			ConversationID: "19:a1b2c3d4e5f60718293a4b5c6d7e8f90@thread.tacv2;messageid=1772442300000", ThreadID: "1772442300000",
 			Shared: true, UserID: user, UserName: "Priya Shah", Text: "who is the LADO",
-		}},
-		{"channel_mention", func(act map[string]any) {
+		}, ""},
+		{"plain text keeps angle brackets", func(act map[string]any) {
+			act["text"] = "Is it ok to contact <Mum> directly? See <https://wyvern.example/a> if a<b"
+		}, bot.Message{
+			Platform: "teams", ID: "1772442000000", TeamID: adapterTenant,
+			ConversationID: "a:1Xy2Zw3Vu4Ts5Rq6Po7Nm8Lk9Ji0Hg", ThreadID: "1772442000000",
+			UserID: user, UserName: "Priya Shah", Text: "Is it ok to contact <Mum> directly? See <https://wyvern.example/a> if a<b",
+		}, "personal_message"},
+		{"quoted reply in a chat", func(act map[string]any) {
+			// text squashes the quote in; the HTML says what was quoted.
+			act["text"] = "WaymarkBethan Rees has your consultation request WM-000001.Thanks, Tuesday suits"
+			act["attachments"] = []any{map[string]any{"contentType": "text/html", "content": quoteHTML}}
+		}, bot.Message{
+			Platform: "teams", ID: "1772442000000", TeamID: adapterTenant,
+			ConversationID: "a:1Xy2Zw3Vu4Ts5Rq6Po7Nm8Lk9Ji0Hg", ThreadID: "act-7",
+			UserID: user, UserName: "Priya Shah", Text: "Thanks, Tuesday suits",
+		}, "personal_message"},
+		{"quotedReply entity", func(act map[string]any) {
+			act["text"] = `<quoted messageId="act-9"/>Thanks, Tuesday suits`
+			act["entities"] = []any{map[string]any{"type": "quotedReply", "quotedReply": map[string]any{"messageId": "act-9", "preview": "Bethan Rees has"}}}
+		}, bot.Message{
+			Platform: "teams", ID: "1772442000000", TeamID: adapterTenant,
+			ConversationID: "a:1Xy2Zw3Vu4Ts5Rq6Po7Nm8Lk9Ji0Hg", ThreadID: "act-9",
+			UserID: user, UserName: "Priya Shah", Text: "Thanks, Tuesday suits",
+		}, "personal_message"},
+		{"other mentions keep their names", func(act map[string]any) {
+			act["text"] = "<at>Waymark</at> should I ask <at>Owen &amp; Co</at> first?"
+		}, bot.Message{
+			Platform: "teams", ID: "1772442300000", TeamID: adapterTenant,
+			ConversationID: "19:a1b2c3d4e5f60718293a4b5c6d7e8f90@thread.tacv2;messageid=1772442300000", ThreadID: "1772442300000",
+			Shared: true, UserID: user, UserName: "Priya Shah", Text: "should I ask Owen & Co first?",
+		}, "channel_mention"},
+		{"upper-case tenant", func(act map[string]any) {
+			act["channelData"].(map[string]any)["tenant"] = map[string]any{"id": strings.ToUpper(adapterTenant)}
+		}, bot.Message{
+			Platform: "teams", ID: "1772442300000", TeamID: adapterTenant,
+			ConversationID: "19:a1b2c3d4e5f60718293a4b5c6d7e8f90@thread.tacv2;messageid=1772442300000", ThreadID: "1772442300000",
+			Shared: true, UserID: user, UserName: "Priya Shah", Text: "who is the LADO",
+		}, "channel_mention"},
+		{"channel HTML entities", func(act map[string]any) {
 			act["text"] = "<at>Waymark</at>&nbsp;who is the&nbsp;LADO<p></p>"
 		}, bot.Message{
 			Platform: "teams", ID: "1772442300000", TeamID: adapterTenant,
 			ConversationID: "19:a1b2c3d4e5f60718293a4b5c6d7e8f90@thread.tacv2;messageid=1772442300000", ThreadID: "1772442300000",
 			Shared: true, UserID: user, UserName: "Priya Shah", Text: "who is the LADO",
-		}},
-		{"channel_mention", func(act map[string]any) {
+		}, "channel_mention"},
+		{"channel HTML markup", func(act map[string]any) {
 			act["text"] = "<p><at>Waymark</at> who is the <b>LA</b>DO?</p><p>in&nbsp;Wyvern&amp;Vale &lt;now&gt;</p>"
 		}, bot.Message{
 			Platform: "teams", ID: "1772442300000", TeamID: adapterTenant,
 			ConversationID: "19:a1b2c3d4e5f60718293a4b5c6d7e8f90@thread.tacv2;messageid=1772442300000", ThreadID: "1772442300000",
 			Shared: true, UserID: user, UserName: "Priya Shah", Text: "who is the LADO? in Wyvern&Vale <now>",
-		}},
+		}, "channel_mention"},
 		{"invoke_action", nil, bot.Message{
 			Platform: "teams", ID: "f:2b7e1c3a-9d8f-4e6b-a5c4-3b2a1f0e9d8c", TeamID: adapterTenant,
 			ConversationID: "a:1Xy2Zw3Vu4Ts5Rq6Po7Nm8Lk9Ji0Hg", ThreadID: "1772442000123",
 			UserID: user, UserName: "Priya Shah",
 			Action: &bot.Action{ID: "ask", Value: "what about out of hours?"},
-		}},
+		}, ""},
 		{"invoke_action", func(act map[string]any) {
 			act["value"].(map[string]any)["action"].(map[string]any)["verb"] = bot.ActionBook
 			act["value"].(map[string]any)["action"].(map[string]any)["data"] = map[string]any{"specialism": "prevent", "details": "call me", "value": "x"}
@@ -401,12 +452,12 @@ func TestAdapterMapping(t *testing.T) {
 			UserID: user, UserName: "Priya Shah",
 			Action: &bot.Action{ID: bot.ActionBook, Value: "x"},
 			Form:   map[string]string{"specialism": "prevent", "details": "call me"},
-		}},
+		}, ""},
 		{"members_added", nil, bot.Message{
 			Platform: "teams", ID: "f:8c6a1b2e-3d4f-5a6b-7c8d-9e0f1a2b3c4d", TeamID: adapterTenant,
 			ConversationID: "a:1Xy2Zw3Vu4Ts5Rq6Po7Nm8Lk9Ji0Hg", ThreadID: "f:8c6a1b2e-3d4f-5a6b-7c8d-9e0f1a2b3c4d",
 			UserID: user, Command: bot.CmdHelp,
-		}},
+		}, ""},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			h := &recordingHandler{}
@@ -415,7 +466,11 @@ func TestAdapterMapping(t *testing.T) {
 			if c.mod != nil {
 				mods = append(mods, c.mod)
 			}
-			if code, body := th.post(t, th.mustActivity(t, c.name, mods...), mustSign(t, th.key, th.claims())); code >= 300 {
+			file := c.file
+			if file == "" {
+				file = c.name
+			}
+			if code, body := th.post(t, th.mustActivity(t, file, mods...), mustSign(t, th.key, th.claims())); code >= 300 {
 				t.Fatalf("status %d %s", code, body)
 			}
 			th.drain(t)
@@ -533,4 +588,94 @@ func (r *recordingHandler) Messages() []bot.Message {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return append([]bot.Message(nil), r.msgs...)
+}
+
+// countingHandler answers with a reply naming how many times it was called.
+type countingHandler struct {
+	mu sync.Mutex
+	n  int
+}
+
+func (c *countingHandler) Handle(context.Context, bot.Message) (bot.Reply, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.n++
+	return bot.Reply{Text: fmt.Sprintf("answer number %d", c.n)}, nil
+}
+
+// TestAdapterInvokeRetried: a card action delivered twice (the Bot
+// Framework retrying) is done once; the retry gets the first answer.
+func TestAdapterInvokeRetried(t *testing.T) {
+	h := &countingHandler{}
+	th := newTeamsHarness(t, h, mustRedisStore(t))
+	act := th.mustActivity(t, "invoke_action")
+	var bodies []string
+	for i := range 2 {
+		code, body := th.post(t, act, mustSign(t, th.key, th.claims()))
+		if code != http.StatusOK {
+			t.Fatalf("delivery %d: status %d %s", i+1, code, body)
+		}
+		bodies = append(bodies, body)
+	}
+	if h.n != 1 {
+		t.Errorf("handler called %d times, want once", h.n)
+	}
+	if !strings.Contains(bodies[0], "answer number 1") || bodies[1] != bodies[0] {
+		t.Errorf("answers differ:\n%s\n%s", bodies[0], bodies[1])
+	}
+	// Another press of the button is another action.
+	act["id"] = "f:another-press"
+	if _, body := th.post(t, act, mustSign(t, th.key, th.claims())); !strings.Contains(body, "answer number 2") {
+		t.Errorf("a new action was not done: %s", body)
+	}
+}
+
+// blockingHandler waits for release before answering, and records whether
+// its context was still live when it did.
+type blockingHandler struct {
+	started, release chan struct{}
+	ctxErr           chan error
+}
+
+func (b *blockingHandler) Handle(ctx context.Context, _ bot.Message) (bot.Reply, error) {
+	close(b.started)
+	<-b.release
+	b.ctxErr <- ctx.Err()
+	return bot.Reply{Text: "booked as WM-000042"}, nil
+}
+
+// TestAdapterSlowInvoke: when Teams stops waiting for a card action, the
+// action is not cut short: the request is told it is in hand, the handler
+// finishes with a live context, and its answer is posted to the chat.
+func TestAdapterSlowInvoke(t *testing.T) {
+	h := &blockingHandler{started: make(chan struct{}), release: make(chan struct{}), ctxErr: make(chan error, 1)}
+	th := newTeamsHarness(t, h, mustRedisStore(t))
+	raw, err := json.Marshal(th.mustActivity(t, "invoke_action"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	req := httptest.NewRequestWithContext(ctx, http.MethodPost, "/api/messages", bytes.NewReader(raw))
+	req.Header.Set("Authorization", mustSign(t, th.key, th.claims()))
+	rec := httptest.NewRecorder()
+	served := make(chan struct{})
+	go func() {
+		defer close(served)
+		th.srv.ServeHTTP(rec, req)
+	}()
+	<-h.started
+	cancel() // Teams gives up waiting
+	<-served
+	if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), "Working on it") || strings.Contains(rec.Body.String(), "WM-000042") {
+		t.Fatalf("status %d %s, want the in-hand message", rec.Code, rec.Body.String())
+	}
+	close(h.release)
+	if err := <-h.ctxErr; err != nil {
+		t.Errorf("the handler's context ended with the request: %v", err)
+	}
+	th.drain(t) // Close waits for the late answer
+	posts := th.activityPosts()
+	if len(posts) != 1 || posts[0].Path != convPath("a:1Xy2Zw3Vu4Ts5Rq6Po7Nm8Lk9Ji0Hg", "") || !strings.Contains(string(posts[0].Body), "WM-000042") {
+		t.Errorf("posts %+v, want the answer posted to the chat", posts)
+	}
 }

@@ -2,6 +2,7 @@ package teams_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"regexp"
 	"strings"
@@ -197,6 +198,35 @@ func TestTeamsConsultationClaimedAndEscalated(t *testing.T) {
 	if code != http.StatusOK || !strings.Contains(body, "You have WM-000001") || !strings.Contains(body, "stopped eating") {
 		t.Fatalf("claim: status %d %s, want the request's details", code, body)
 	}
-	postsTo(e2ePractitioner.conv, "has your consultation request", "WM-000001")
+	note := postsTo(e2ePractitioner.conv, "has your consultation request", "WM-000001", "Reply to this message")
+
+	// (6) The practitioner answers that note by quoting it, as a 1:1 chat
+	// replies; the specialist gets the answer, and the quote stays behind.
+	noteID := th.postedID(t, note)
+	quote := `<blockquote itemscope="" itemtype="http://schema.skype.com/Reply" itemid="` + noteID + `">` +
+		`<strong itemprop="mri">Waymark</strong><p itemprop="preview">Bethan Rees has your consultation request WM-000001.</p></blockquote>` +
+		`<p>Tuesday afternoon suits me</p>`
+	if code, body := send("personal_message", as(e2ePractitioner, "relay-1"), func(act map[string]any) {
+		act["text"] = "WaymarkBethan Rees has your consultation request WM-000001.Tuesday afternoon suits me"
+		act["attachments"] = []any{map[string]any{"contentType": "text/html", "content": quote}}
+	}); code >= 300 {
+		t.Fatalf("relay: status %d %s", code, body)
+	}
+	relayed := postsTo(e2eSpecialist.conv, "about WM-000001", "Tuesday afternoon suits me")
+	if strings.Contains(relayed, "has your consultation request") {
+		t.Errorf("the relay carries the quoted note:\n%s", relayed)
+	}
 	th.drain(t)
+}
+
+// postedID is the id the fake Connector gave the activity posted with body.
+func (th *teamsHarness) postedID(tb testing.TB, body string) string {
+	tb.Helper()
+	for i, r := range th.conn.requests() {
+		if string(r.Body) == body {
+			return fmt.Sprintf("act-%d", i+1)
+		}
+	}
+	tb.Fatalf("no post with body %s", body)
+	return ""
 }
