@@ -562,11 +562,12 @@ func (a *Adapter) run(j job) {
 		reply.Text = strings.TrimSpace(welcomeText + "\n\n" + reply.Text)
 	}
 	_, err = a.c.Reply(ctx, j.serviceURL, m.ConversationID, j.replyTo, Activity(reply))
-	if err != nil && j.replyTo != "" && bot.ErrorKind(err) == bot.EInternal {
-		// The Connector refused the reply to the activity (a 4xx: the
-		// activity may be gone, or not one that can be replied to); post
-		// the answer as a new message in the conversation instead.
-		a.log.WarnContext(ctx, "teams: reply refused, posting as a new message", append(j.attrs(), "kind", bot.ErrorKind(err))...)
+	if st := Status(err); j.replyTo != "" && (st == http.StatusBadRequest || st == http.StatusNotFound) {
+		// The Connector refused the reply to the activity (it may be
+		// gone, or not one that can be replied to) and posted nothing;
+		// post the answer as a new message in the conversation instead.
+		// Any other failure might have posted it, or would fail again.
+		a.log.WarnContext(ctx, "teams: reply refused, posting as a new message", append(j.attrs(), "status", st)...)
 		_, err = a.c.Send(ctx, j.serviceURL, m.ConversationID, Activity(reply))
 	}
 	if err != nil {

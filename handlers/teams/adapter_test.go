@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -507,8 +508,30 @@ func TestAdapterReplyFallback(t *testing.T) {
 	if want := convPath(conv, ""); posts[1].Method != http.MethodPost || posts[1].Path != want {
 		t.Errorf("fallback %s %s, want POST %s", posts[1].Method, posts[1].Path, want)
 	}
-	if !strings.Contains(string(posts[1].Body), "ok") {
-		t.Errorf("fallback lacks the answer: %s", posts[1].Body)
+	if body := string(posts[1].Body); !strings.Contains(body, `"text":"ok"`) || strings.Contains(body, "replyToId") {
+		t.Errorf("fallback is not the answer as a new message: %s", body)
+	}
+}
+
+// TestAdapterNoFallback: a reply the Connector accepted (even with a body
+// that cannot be read), or refused for a reason a new message would share,
+// is not posted again.
+func TestAdapterNoFallback(t *testing.T) {
+	for _, a := range []answer{
+		{status: http.StatusCreated, body: "Created"},
+		{status: http.StatusForbidden},
+	} {
+		t.Run(strconv.Itoa(a.status), func(t *testing.T) {
+			th := newTeamsHarness(t, &recordingHandler{}, mustRedisStore(t))
+			th.conn.answer(a)
+			if code, body := th.post(t, th.mustActivity(t, "personal_message"), mustSign(t, th.key, th.claims())); code >= 300 {
+				t.Fatalf("status %d %s", code, body)
+			}
+			th.drain(t)
+			if posts := th.activityPosts(); len(posts) != 1 {
+				t.Errorf("%d posts, want only the reply: %+v", len(posts), posts)
+			}
+		})
 	}
 }
 

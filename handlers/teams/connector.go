@@ -335,14 +335,58 @@ func sleep(ctx context.Context, d time.Duration) error {
 	}
 }
 
+// StatusError is the cause inside the *bot.Error a Connector returns when
+// the Connector service answered a request with a status other than 2xx,
+// after the retries of 429 and 5xx and the one token refresh on 401. It
+// carries no message text, token or ID. Use Status to read it.
+type StatusError struct {
+	// Status is the HTTP status of the Connector's last answer.
+	Status int
+	// Op is the request: "reply", "send" or "create conversation".
+	Op string
+	// Attempts is how many times the request was sent.
+	Attempts int
+}
+
+func (e *StatusError) Error() string {
+	if e.Attempts > 1 {
+		return fmt.Sprintf("%s: status %d after %d attempts", e.Op, e.Status, e.Attempts)
+	}
+	return fmt.Sprintf("%s: status %d", e.Op, e.Status)
+}
+
+// Status returns the HTTP status the Connector service refused a request
+// with: the status of its last answer, other than 2xx, after any retries.
+// It returns 0 for nil and for every other failure: an invalid request, a
+// refused service URL, a network error, a context ended during a backoff,
+// a failure to get the bot's token (the token endpoint's status is about
+// the bot's credentials, not the request, and is not reported), and an
+// answer the Connector accepted but whose body could not be read.
+func Status(err error) int {
+	var se *StatusError
+	if errors.As(err, &se) {
+		return se.Status
+	}
+	return 0
+}
+
+// errAccepted marks the failure to read the body of a 2xx answer: the
+// Connector accepted the request, so it must not be sent again.
+var errAccepted = errors.New("request accepted")
+
 // Reply posts activity into a conversation, as a reply to the activity
 // replyToID, or as a new message when replyToID is empty. It returns the id
-// of the new activity, which may be empty.
+// of the new activity, which may be empty: a 2xx answer is a success even
+// when its body is empty or cannot be read or decoded, as the activity was
+// accepted, and the id is then "".
 //
 // It returns bot.EInvalid for a missing conversation ID or activity;
 // bot.EForbidden, without any request, for a service URL outside the
 // allow-list; bot.EUnavailable on network errors and when retries are
-// exhausted; bot.EInternal for any other failure.
+// exhausted; bot.EInternal for any other failure. When the Connector
+// refused the activity, the error wraps a *StatusError, and Status
+// returns the Connector's HTTP status; it is 0 for every other failure,
+// including a refused token request.
 func (c *Connector) Reply(ctx context.Context, serviceURL, conversationID, replyToID string, activity map[string]any) (id string, err error) {
 	if conversationID == "" {
 		return "", bot.Errorf(bot.EInvalid, "conversation ID is required")
@@ -355,28 +399,41 @@ func (c *Connector) Reply(ctx context.Context, serviceURL, conversationID, reply
 		return "", err
 	}
 	u := base + "v3/conversations/" + url.PathEscape(conversationID) + "/activities"
+	op := "send"
 	if replyToID != "" {
 		u += "/" + url.PathEscape(replyToID)
+		op = "reply"
+	}
+	answer, err := c.post(ctx, op, u, activity)
+	if errors.Is(err, errAccepted) {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
 	}
 	var out struct {
 		ID string `json:"id"`
 	}
-	if err := c.post(ctx, u, activity, &out); err != nil {
-		return "", err
+	if json.Unmarshal(answer, &out) != nil {
+		return "", nil
 	}
 	return out.ID, nil
 }
 
 // Send posts activity into a conversation as a new message. It is Reply
-// with no replyToID and returns the same error kinds.
+// with no replyToID: it returns the same error kinds, and an empty id with
+// no error for a 2xx answer whose body cannot be read.
 func (c *Connector) Send(ctx context.Context, serviceURL, conversationID string, activity map[string]any) (string, error) {
 	return c.Reply(ctx, serviceURL, conversationID, "", activity)
 }
 
 // CreateConversation opens (or finds) the 1:1 conversation between the bot
 // botID and the user userID in the tenant tenantID, for proactive messages,
-// and returns its ID. It returns the same error kinds as Reply, and
-// bot.EInternal when the Connector answers without a conversation ID.
+// and returns its ID. It returns the same error kinds as Reply. Unlike
+// Reply, a 2xx answer without a readable conversation ID is an error, as
+// the caller cannot go on without it: bot.EUnavailable when the body cannot
+// be read, bot.EInternal when it is empty, cannot be decoded or holds no
+// ID. Status returns 0 for it, as the Connector did not refuse the request.
 func (c *Connector) CreateConversation(ctx context.Context, serviceURL, tenantID, botID, userID string) (conversationID string, err error) {
 	var missing []string
 	for _, f := range []struct{ name, value string }{{"tenant ID", tenantID}, {"bot ID", botID}, {"user ID", userID}} {
@@ -398,11 +455,17 @@ func (c *Connector) CreateConversation(ctx context.Context, serviceURL, tenantID
 		"tenantId":    tenantID,
 		"channelData": map[string]any{"tenant": map[string]any{"id": tenantID}},
 	}
+	answer, err := c.post(ctx, "create conversation", base+"v3/conversations", body)
+	if err != nil {
+		return "", err
+	}
 	var out struct {
 		ID string `json:"id"`
 	}
-	if err := c.post(ctx, base+"v3/conversations", body, &out); err != nil {
-		return "", err
+	if len(bytes.TrimSpace(answer)) > 0 {
+		if err := json.Unmarshal(answer, &out); err != nil {
+			return "", &bot.Error{Kind: bot.EInternal, Message: "Teams connector response unreadable", Err: err}
+		}
 	}
 	if out.ID == "" {
 		return "", bot.Errorf(bot.EInternal, "Teams connector returned no conversation ID")
@@ -428,30 +491,33 @@ func (c *Connector) base(serviceURL string) (string, error) {
 	return "", refused
 }
 
-// post sends body to u with the bot's token and decodes the answer into out,
-// retrying 429 and 5xx with backoff and refreshing the token once on 401.
-func (c *Connector) post(ctx context.Context, u string, body, out any) error {
+// post sends body to u with the bot's token and returns the body of the 2xx
+// answer, retrying 429 and 5xx with backoff and refreshing the token once on
+// 401. op names the request in a *StatusError when the Connector refuses it.
+// When a 2xx answer's body cannot be read, the error wraps errAccepted.
+func (c *Connector) post(ctx context.Context, op, u string, body any) ([]byte, error) {
 	payload, err := json.Marshal(body)
 	if err != nil {
-		return &bot.Error{Kind: bot.EInvalid, Message: "activity cannot be encoded", Err: err}
+		return nil, &bot.Error{Kind: bot.EInvalid, Message: "activity cannot be encoded", Err: err}
 	}
 	refreshed := false
-	for attempt := 0; ; {
+	for attempt, sent := 0, 0; ; {
 		token, err := c.accessToken(ctx)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, bytes.NewReader(payload))
 		if err != nil {
-			return &bot.Error{Kind: bot.EInternal, Message: "Teams connector request failed", Err: err}
+			return nil, &bot.Error{Kind: bot.EInternal, Message: "Teams connector request failed", Err: err}
 		}
 		req.Header.Set("Authorization", "Bearer "+token)
 		req.Header.Set("Content-Type", "application/json")
 		req.Header.Set("Accept", "application/json")
 		resp, err := c.client.Do(req)
+		sent++
 		if err != nil {
 			// Not retried: the activity may have been delivered.
-			return &bot.Error{Kind: bot.EUnavailable, Message: "Teams connector unreachable", Err: err}
+			return nil, &bot.Error{Kind: bot.EUnavailable, Message: "Teams connector unreachable", Err: err}
 		}
 		respBody, readErr := io.ReadAll(io.LimitReader(resp.Body, maxResponseSize))
 		resp.Body.Close()
@@ -460,22 +526,16 @@ func (c *Connector) post(ctx context.Context, u string, body, out any) error {
 		switch {
 		case status >= 200 && status < 300:
 			if readErr != nil {
-				return &bot.Error{Kind: bot.EUnavailable, Message: "Teams connector response unreadable", Err: readErr}
+				return nil, &bot.Error{Kind: bot.EUnavailable, Message: "Teams connector response unreadable", Err: fmt.Errorf("%w: %w", errAccepted, readErr)}
 			}
-			if len(bytes.TrimSpace(respBody)) == 0 || out == nil {
-				return nil
-			}
-			if err := json.Unmarshal(respBody, out); err != nil {
-				return &bot.Error{Kind: bot.EInternal, Message: "Teams connector response unreadable", Err: err}
-			}
-			return nil
+			return respBody, nil
 		case status == http.StatusUnauthorized && !refreshed:
 			refreshed = true
 			c.invalidate(token)
 			continue
 		case status == http.StatusTooManyRequests || status >= 500:
 			if attempt >= c.retries {
-				return bot.Errorf(bot.EUnavailable, "Teams connector unavailable: status %d after %d attempts", status, attempt+1)
+				return nil, &bot.Error{Kind: bot.EUnavailable, Message: "Teams connector unavailable", Err: &StatusError{Status: status, Op: op, Attempts: sent}}
 			}
 			delay := c.cfg.RetryBase << attempt
 			if status == http.StatusTooManyRequests {
@@ -485,10 +545,11 @@ func (c *Connector) post(ctx context.Context, u string, body, out any) error {
 			}
 			attempt++
 			if err := c.sleep(ctx, delay); err != nil {
-				return &bot.Error{Kind: bot.EUnavailable, Message: "Teams connector unavailable", Err: err}
+				return nil, &bot.Error{Kind: bot.EUnavailable, Message: "Teams connector unavailable", Err: err}
 			}
 		default:
-			return bot.Errorf(bot.EInternal, "Teams connector refused the request: status %d", status)
+			// The answer's body is not quoted: it might echo the activity.
+			return nil, &bot.Error{Kind: bot.EInternal, Message: "Teams connector refused the request", Err: &StatusError{Status: status, Op: op, Attempts: sent}}
 		}
 	}
 }

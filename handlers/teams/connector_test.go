@@ -3,6 +3,7 @@ package teams_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -11,6 +12,7 @@ import (
 	"reflect"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -33,6 +35,7 @@ type recorded struct {
 type answer struct {
 	status     int
 	retryAfter string
+	body       string // written after status, when status is set
 }
 
 // connFixture is a local token server and a fake Connector that record what
@@ -77,6 +80,7 @@ func newConnFixture(tb testing.TB) *connFixture {
 		}
 		if a.status != 0 {
 			w.WriteHeader(a.status)
+			_, _ = io.WriteString(w, a.body)
 			return
 		}
 		if strings.HasSuffix(r.URL.Path, "/v3/conversations") {
@@ -545,6 +549,157 @@ func TestConnectorTokenFailures(t *testing.T) {
 		if n := len(f.requests()); n != 0 {
 			t.Errorf("token status %d: %d connector requests, want none", tc.status, n)
 		}
+	}
+}
+
+func TestConnectorAcceptedWithUnreadableBody(t *testing.T) {
+	for _, a := range []answer{
+		{status: http.StatusCreated, body: "Created"},
+		{status: http.StatusOK, body: `{"id":`},
+		{status: http.StatusOK, body: `{"id":7}`},
+		{status: http.StatusAccepted},
+	} {
+		f := newConnFixture(t)
+		c := mustConnector(t, f.config())
+		f.answer(a, a)
+		id, err := c.Reply(context.Background(), f.serviceURL(), "a:conv", "1/2", hello())
+		if err != nil || id != "" {
+			t.Errorf("Reply answered %d %q: id %q, err = %v, want no id and no error", a.status, a.body, id, err)
+		}
+		id, err = c.Send(context.Background(), f.serviceURL(), "a:conv", hello())
+		if err != nil || id != "" {
+			t.Errorf("Send answered %d %q: id %q, err = %v, want no id and no error", a.status, a.body, id, err)
+		}
+		if n := len(f.requests()); n != 2 {
+			t.Errorf("answered %d %q: %d requests, want 2", a.status, a.body, n)
+		}
+	}
+}
+
+func TestConnectorCreateConversationUnreadableBody(t *testing.T) {
+	for _, a := range []answer{
+		{status: http.StatusCreated, body: "Created"},
+		{status: http.StatusOK, body: `{"id":7}`},
+		{status: http.StatusOK},
+	} {
+		f := newConnFixture(t)
+		c := mustConnector(t, f.config())
+		f.answer(a)
+		id, err := c.CreateConversation(context.Background(), f.serviceURL(), "tenant-1", "28:bot", "29:user")
+		if bot.ErrorKind(err) != bot.EInternal || id != "" {
+			t.Errorf("answered %d %q: id %q, err = %v, want %s", a.status, a.body, id, err, bot.EInternal)
+			continue
+		}
+		if s := teams.Status(err); s != 0 {
+			t.Errorf("answered %d %q: Status = %d, want 0: the Connector did not refuse", a.status, a.body, s)
+		}
+		if n := len(f.requests()); n != 1 {
+			t.Errorf("answered %d %q: %d requests, want 1", a.status, a.body, n)
+		}
+	}
+}
+
+func TestConnectorStatus(t *testing.T) {
+	const text = "Call the duty officer about the child in room 4."
+	activity := teams.Activity(bot.Reply{Text: text})
+	tests := []struct {
+		name    string
+		answers []answer
+		reply   bool
+		kind    string
+		status  int
+	}{
+		{"reply 404", []answer{{status: 404, body: text}}, true, bot.EInternal, 404},
+		{"reply 400", []answer{{status: 400, body: text}}, true, bot.EInternal, 400},
+		{"send 403", []answer{{status: 403}}, false, bot.EInternal, 403},
+		{"401 after the refresh", []answer{{status: 401}, {status: 401}}, true, bot.EInternal, 401},
+		{"503 after retries", []answer{{status: 503}, {status: 503}, {status: 503}, {status: 503, body: text}}, true, bot.EUnavailable, 503},
+		{"429 after retries", []answer{{status: 429}, {status: 429}, {status: 429}, {status: 429}}, false, bot.EUnavailable, 429},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newConnFixture(t)
+			c := mustConnector(t, f.config())
+			f.answer(tt.answers...)
+			replyTo := ""
+			if tt.reply {
+				replyTo = "1/2"
+			}
+			_, err := c.Reply(context.Background(), f.serviceURL(), "a:conv", replyTo, activity)
+			if got := bot.ErrorKind(err); got != tt.kind {
+				t.Fatalf("kind = %q (%v), want %q", got, err, tt.kind)
+			}
+			if got := teams.Status(err); got != tt.status {
+				t.Errorf("Status = %d (%v), want %d", got, err, tt.status)
+			}
+			var se *teams.StatusError
+			if !errors.As(err, &se) || se.Attempts != len(tt.answers) {
+				t.Errorf("err = %v, want a *StatusError after %d attempts", err, len(tt.answers))
+			}
+			checkSafe(t, err)
+			if strings.Contains(err.Error(), "duty officer") {
+				t.Errorf("error quotes the message text: %v", err)
+			}
+		})
+	}
+
+	if got := teams.Status(nil); got != 0 {
+		t.Errorf("Status(nil) = %d, want 0", got)
+	}
+	if got := teams.Status(errors.New("status 404")); got != 0 {
+		t.Errorf("Status(plain error) = %d, want 0", got)
+	}
+	f := newConnFixture(t)
+	cfg := f.config()
+	cfg.AllowedServiceURLs = nil
+	c := mustConnector(t, cfg)
+	if _, err := c.Send(context.Background(), "https://evil.example/", "a:conv", activity); err == nil || teams.Status(err) != 0 {
+		t.Errorf("refused service URL: err = %v, Status = %d, want an error and 0", err, teams.Status(err))
+	}
+}
+
+func TestConnectorTokenRefusalHasNoStatus(t *testing.T) {
+	for _, status := range []int{400, 401, 403, 503} {
+		tok := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			http.Error(w, `{"error":"invalid_client"}`, status)
+		}))
+		f := newConnFixture(t)
+		cfg := f.config()
+		cfg.TokenURL = tok.URL
+		c := mustConnector(t, cfg)
+		_, err := c.Reply(context.Background(), f.serviceURL(), "a:conv", "1/2", hello())
+		tok.Close()
+		if err == nil {
+			t.Fatalf("token status %d: no error", status)
+		}
+		if got := teams.Status(err); got != 0 {
+			t.Errorf("token status %d: Status = %d (%v), want 0", status, got, err)
+		}
+	}
+
+	// A token refused while refreshing after a 401 is no Connector status
+	// either.
+	var refuse atomic.Bool
+	tok := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if refuse.Load() {
+			http.Error(w, `{"error":"invalid_client"}`, http.StatusUnauthorized)
+			return
+		}
+		writeJSON(w, map[string]any{"token_type": "Bearer", "expires_in": 3600, "access_token": "token-1"})
+	}))
+	defer tok.Close()
+	f := newConnFixture(t)
+	cfg := f.config()
+	cfg.TokenURL = tok.URL
+	c := mustConnector(t, cfg)
+	if _, err := c.Send(context.Background(), f.serviceURL(), "a:conv", hello()); err != nil {
+		t.Fatal(err)
+	}
+	refuse.Store(true)
+	f.answer(answer{status: http.StatusUnauthorized})
+	_, err := c.Reply(context.Background(), f.serviceURL(), "a:conv", "1/2", hello())
+	if bot.ErrorKind(err) != bot.EInternal || teams.Status(err) != 0 {
+		t.Errorf("token refused on refresh: err = %v, Status = %d, want %s and 0", err, teams.Status(err), bot.EInternal)
 	}
 }
 
