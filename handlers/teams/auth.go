@@ -3,9 +3,10 @@
 // This file holds the inbound authentication: every activity the Bot Framework
 // posts to the bot carries a JWT in its Authorization header, and Verifier
 // checks it as the Bot Framework requires (issuer, audience, expiry with clock
-// skew, the serviceurl claim, and the signing key's endorsements for the
-// channel). There is no maintained Go SDK for this, so the checks are done here
-// with lestrrat-go/jwx. Tokens are never logged or put into error messages.
+// skew, the serviceurl claim, the signing key's endorsements for the channel,
+// and for Entra-issued tokens the tid claim). There is no maintained Go SDK
+// for this, so the checks are done here with lestrrat-go/jwx. Tokens are
+// never logged or put into error messages.
 package teams
 
 import (
@@ -39,8 +40,16 @@ const (
 	// keysTTL is how long the OpenID metadata and the JWKS are trusted before
 	// they are fetched again.
 	keysTTL = 24 * time.Hour
-	// refetchInterval limits refetches of the JWKS caused by an unknown kid.
+	// refetchInterval limits refetches of the JWKS caused by an unknown kid,
+	// and is the back-off after a failed fetch.
 	refetchInterval = time.Minute
+	// maxStale is how long past their refresh time cached keys are still
+	// used while they cannot be refreshed. The Bot Framework rotates its keys
+	// and asks for a daily refresh, so keys much older are not trusted.
+	maxStale = 3 * 24 * time.Hour
+	// refreshTimeout bounds one fetch of the metadata and the JWKS, whatever
+	// the context of the request that started it.
+	refreshTimeout = 20 * time.Second
 	// maxDocumentSize bounds the metadata and JWKS documents read.
 	maxDocumentSize = 1 << 20
 	// defaultFetchTimeout applies when no HTTPClient is given.
@@ -57,7 +66,8 @@ type AuthConfig struct {
 	OpenIDMetadataURL string
 	// Issuers are the trusted token issuers. Default [DefaultIssuer].
 	// Single-tenant bots add "https://sts.windows.net/<tenant>/" and
-	// "https://login.microsoftonline.com/<tenant>/v2.0".
+	// "https://login.microsoftonline.com/<tenant>/v2.0", where <tenant> is
+	// the Directory (tenant) ID, a GUID: Entra's tokens name their tenant so.
 	Issuers []string
 	// EntraMetadataURL locates the OpenID configuration of Microsoft Entra,
 	// whose keys sign the tokens of the Entra issuers in Issuers. It must be
@@ -95,6 +105,9 @@ func (c AuthConfig) Validate() error {
 		if strings.TrimSpace(iss) == "" {
 			problems = append(problems, fmt.Sprintf("issuer %d is empty", i+1))
 		}
+		if tenant, ok := entraTenant(iss); ok && !isGUID(tenant) {
+			problems = append(problems, fmt.Sprintf("issuer %d: tenant %q is not a GUID; use the Directory (tenant) ID GUID of the app registration, not a domain name", i+1, tenant))
+		}
 	}
 	for i, t := range c.AllowedTenants {
 		if strings.TrimSpace(t) == "" {
@@ -108,6 +121,27 @@ func (c AuthConfig) Validate() error {
 		return bot.Errorf(bot.EInvalid, "teams auth config: %s", strings.Join(problems, "; "))
 	}
 	return nil
+}
+
+// isGUID reports whether s is a GUID in its usual form,
+// xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx, in either case.
+func isGUID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i, r := range s {
+		switch i {
+		case 8, 13, 18, 23:
+			if r != '-' {
+				return false
+			}
+		default:
+			if !('0' <= r && r <= '9' || 'a' <= r && r <= 'f' || 'A' <= r && r <= 'F') {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 func checkHTTPS(raw string) error {
@@ -143,7 +177,9 @@ type Verifier struct {
 	entra *keySource // Entra's keys; nil when no Entra issuer is trusted
 }
 
-// keySource is one cached OpenID metadata document and its JWKS.
+// keySource is one cached OpenID metadata document and its JWKS. One fetch
+// at most is under way at a time, and callers that need it share it; mu is
+// held only to read and install the state, never across a fetch.
 type keySource struct {
 	name        string // for error messages: "Bot Framework", "Entra"
 	metadataURL string
@@ -153,7 +189,16 @@ type keySource struct {
 	metaFetched time.Time
 	keys        jwk.Set
 	keysFetched time.Time
+	lastAttempt time.Time // start of the last fetch, whatever its outcome
+	lastErr     error     // the last fetch's failure; nil after a success
 	lastRefetch time.Time // last refetch caused by an unknown kid
+	inflight    *keyFetch // the fetch under way; nil when none is
+}
+
+// keyFetch is one fetch of a keySource's metadata and JWKS.
+type keyFetch struct {
+	done chan struct{} // closed when the fetch ends
+	err  error         // its failure; read only once done is closed
 }
 
 const (
@@ -230,8 +275,10 @@ func NewVerifier(cfg AuthConfig) (*Verifier, error) {
 // It returns bot.EUnauthorized for a missing, malformed, expired or not yet
 // valid token, an untrusted issuer, a wrong audience, an unknown key, a
 // refused algorithm or a bad signature; bot.EForbidden for a key not endorsed
-// for the channel, a serviceurl claim that does not match serviceURL, or a
-// tenant not allowed; bot.EUnavailable when the keys cannot be fetched.
+// for the channel, a serviceurl claim that does not match serviceURL, an
+// Entra-issued token whose tid claim is not the tenant of its issuer, or a
+// tenant not allowed; bot.EUnavailable when the keys cannot be fetched, or
+// could not be refreshed for longer than maxStale past their refresh time.
 func (v *Verifier) Verify(ctx context.Context, authorization string, channelID, serviceURL, tenantID string) (Claims, error) {
 	raw, ok := bearerToken(authorization)
 	if !ok {
@@ -310,6 +357,16 @@ func (v *Verifier) Verify(ctx context.Context, authorization string, channelID, 
 	if c.ServiceURL == "" || !sameServiceURL(c.ServiceURL, serviceURL) {
 		return Claims{}, bot.Errorf(bot.EForbidden, "service URL does not match token")
 	}
+	// An Entra token names its tenant twice, in the issuer and in tid; both
+	// must agree.
+	if fromEntra {
+		tenant, _ := entraTenant(c.Issuer)
+		var tid string
+		_ = tok.Get("tid", &tid)
+		if tid == "" || !strings.EqualFold(tid, tenant) {
+			return Claims{}, bot.Errorf(bot.EForbidden, "token tenant does not match issuer")
+		}
+	}
 	if len(v.cfg.AllowedTenants) > 0 && !slices.ContainsFunc(v.cfg.AllowedTenants, func(t string) bool {
 		return strings.EqualFold(t, tenantID)
 	}) {
@@ -355,69 +412,142 @@ func endorsed(key jwk.Key, channelID string) bool {
 
 // key returns the signing key with the given kid, fetching the metadata and
 // the JWKS when they are missing or stale, and refetching the JWKS once a
-// minute at most when kid is unknown.
+// minute at most when kid is unknown. Concurrent callers share one fetch, and
+// each waits for it until ctx ends. After a failed fetch none is tried again
+// for refetchInterval; meanwhile stale keys are still used, up to maxStale
+// past their refresh time.
 func (v *Verifier) key(ctx context.Context, s *keySource, kid string) (jwk.Key, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-
 	now := v.now()
-	fresh := false
+	s.mu.Lock()
+	var f *keyFetch
 	if s.keys == nil || now.Sub(s.keysFetched) >= keysTTL {
-		if err := v.refreshLocked(ctx, s, now); err != nil {
-			if s.keys == nil {
-				return nil, err
-			}
-			// Keep answering with the keys we have: a short outage at the
-			// key endpoint must not refuse every request.
-		} else {
-			fresh = true
+		f = v.startFetchLocked(ctx, s, now)
+	}
+	s.mu.Unlock()
+	var fetchErr error
+	if f != nil {
+		// A failure is not final yet: the cached keys may still do.
+		fetchErr = s.wait(ctx, f)
+	}
+
+	s.mu.Lock()
+	if s.keys == nil {
+		err := s.lastErr
+		if fetchErr != nil {
+			err = fetchErr
 		}
-	}
-	if k, ok := s.keys.LookupKeyID(kid); ok {
-		return k, nil
-	}
-	if fresh || (!s.lastRefetch.IsZero() && now.Sub(s.lastRefetch) < refetchInterval) {
-		return nil, bot.Errorf(bot.EUnauthorized, "signing key unknown")
-	}
-	s.lastRefetch = now
-	if err := v.refreshLocked(ctx, s, now); err != nil {
+		s.mu.Unlock()
+		if err == nil {
+			err = bot.Errorf(bot.EUnavailable, "%s signing keys unavailable", s.name)
+		}
 		return nil, err
 	}
+	if now.Sub(s.keysFetched) >= keysTTL+maxStale {
+		err := s.lastErr
+		s.mu.Unlock()
+		return nil, &bot.Error{Kind: bot.EUnavailable, Message: s.name + " signing keys could not be refreshed", Err: err}
+	}
+	if k, ok := s.keys.LookupKeyID(kid); ok {
+		s.mu.Unlock()
+		return k, nil
+	}
+	if (f != nil && fetchErr == nil) || (!s.lastRefetch.IsZero() && now.Sub(s.lastRefetch) < refetchInterval) {
+		s.mu.Unlock()
+		return nil, bot.Errorf(bot.EUnauthorized, "signing key unknown")
+	}
+	f = v.startFetchLocked(ctx, s, now)
+	if f == nil { // backing off after a failure
+		err := s.lastErr
+		s.mu.Unlock()
+		return nil, err
+	}
+	s.lastRefetch = now
+	s.mu.Unlock()
+	if err := s.wait(ctx, f); err != nil {
+		return nil, err
+	}
+
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	if k, ok := s.keys.LookupKeyID(kid); ok {
 		return k, nil
 	}
 	return nil, bot.Errorf(bot.EUnauthorized, "signing key unknown")
 }
 
-// refreshLocked fetches the JWKS of s, and first the metadata when it is
-// stale. s.mu must be held.
-func (v *Verifier) refreshLocked(ctx context.Context, s *keySource, now time.Time) error {
-	if s.jwksURI == "" || now.Sub(s.metaFetched) >= keysTTL {
+// startFetchLocked returns the fetch of s under way, or starts one. It
+// returns nil, starting none, when the last fetch failed less than
+// refetchInterval ago. The fetch is bounded by refreshTimeout and does not
+// end with ctx, which other callers may be sharing it past. s.mu must be held.
+func (v *Verifier) startFetchLocked(ctx context.Context, s *keySource, now time.Time) *keyFetch {
+	if s.inflight != nil {
+		return s.inflight
+	}
+	if s.lastErr != nil && now.Sub(s.lastAttempt) < refetchInterval {
+		return nil
+	}
+	f := &keyFetch{done: make(chan struct{})}
+	s.inflight, s.lastAttempt = f, now
+	jwksURI := s.jwksURI
+	if now.Sub(s.metaFetched) >= keysTTL {
+		jwksURI = ""
+	}
+	go func() {
+		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), refreshTimeout)
+		defer cancel()
+		uri, set, err := v.fetchKeys(fctx, s, jwksURI)
+		s.mu.Lock()
+		if uri != jwksURI {
+			s.jwksURI, s.metaFetched = uri, now
+		}
+		if err == nil {
+			s.keys, s.keysFetched = set, now
+		}
+		s.lastErr, s.inflight, f.err = err, nil, err
+		s.mu.Unlock()
+		close(f.done)
+	}()
+	return f
+}
+
+// wait waits for f to end, or for ctx to, and returns the failure of either.
+func (s *keySource) wait(ctx context.Context, f *keyFetch) error {
+	select {
+	case <-f.done:
+		return f.err
+	case <-ctx.Done():
+		return &bot.Error{Kind: bot.EUnavailable, Message: s.name + " signing keys unavailable", Err: ctx.Err()}
+	}
+}
+
+// fetchKeys fetches the JWKS of s from jwksURI, and first, when jwksURI is
+// empty, the metadata that locates it. It returns the JWKS URI it used.
+func (v *Verifier) fetchKeys(ctx context.Context, s *keySource, jwksURI string) (string, jwk.Set, error) {
+	if jwksURI == "" {
 		var meta struct {
 			JWKSURI string `json:"jwks_uri"`
 		}
 		body, err := v.fetch(ctx, s.metadataURL)
 		if err != nil {
-			return &bot.Error{Kind: bot.EUnavailable, Message: s.name + " OpenID metadata unavailable", Err: err}
+			return "", nil, &bot.Error{Kind: bot.EUnavailable, Message: s.name + " OpenID metadata unavailable", Err: err}
 		}
 		if err := json.Unmarshal(body, &meta); err != nil {
-			return &bot.Error{Kind: bot.EUnavailable, Message: s.name + " OpenID metadata unreadable", Err: err}
+			return "", nil, &bot.Error{Kind: bot.EUnavailable, Message: s.name + " OpenID metadata unreadable", Err: err}
 		}
 		if err := checkHTTPS(meta.JWKSURI); err != nil {
-			return &bot.Error{Kind: bot.EUnavailable, Message: s.name + " OpenID metadata unreadable", Err: fmt.Errorf("jwks_uri %w", err)}
+			return "", nil, &bot.Error{Kind: bot.EUnavailable, Message: s.name + " OpenID metadata unreadable", Err: fmt.Errorf("jwks_uri %w", err)}
 		}
-		s.jwksURI, s.metaFetched = meta.JWKSURI, now
+		jwksURI = meta.JWKSURI
 	}
-	body, err := v.fetch(ctx, s.jwksURI)
+	body, err := v.fetch(ctx, jwksURI)
 	if err != nil {
-		return &bot.Error{Kind: bot.EUnavailable, Message: s.name + " signing keys unavailable", Err: err}
+		return jwksURI, nil, &bot.Error{Kind: bot.EUnavailable, Message: s.name + " signing keys unavailable", Err: err}
 	}
 	set, err := jwk.Parse(body)
 	if err != nil {
-		return &bot.Error{Kind: bot.EUnavailable, Message: s.name + " signing keys unreadable", Err: err}
+		return jwksURI, nil, &bot.Error{Kind: bot.EUnavailable, Message: s.name + " signing keys unreadable", Err: err}
 	}
-	s.keys, s.keysFetched = set, now
-	return nil
+	return jwksURI, set, nil
 }
 
 func (v *Verifier) fetch(ctx context.Context, u string) ([]byte, error) {

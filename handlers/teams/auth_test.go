@@ -28,7 +28,7 @@ const (
 	testIssuer     = "https://api.botframework.com"
 	testServiceURL = "https://smba.trafficmanager.net/emea/"
 	testChannel    = "msteams"
-	testTenant     = "tenant-1"
+	testTenant     = "5f1c2d3e-0000-4000-8000-00000000000a" // a Directory (tenant) ID
 )
 
 var testEpoch = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
@@ -65,11 +65,22 @@ func (k *testKey) jwksEntry() map[string]any {
 	return e
 }
 
+// Modes of a fixture's server.
+const (
+	serveOK   int32 = iota
+	serveFail       // answer 503
+	serveHang       // answer 503 only once released (or the client gives up)
+)
+
 // fixture is a local OpenID metadata and JWKS server plus a fake clock.
 type fixture struct {
 	srv      *httptest.Server
 	metaHits atomic.Int32
 	keysHits atomic.Int32
+	mode     atomic.Int32 // serveOK, serveFail or serveHang
+
+	release     chan struct{} // closed to end the hanging requests
+	releaseOnce sync.Once
 
 	mu   sync.Mutex
 	keys []*testKey
@@ -78,10 +89,13 @@ type fixture struct {
 
 func newFixture(tb testing.TB, keys ...*testKey) *fixture {
 	tb.Helper()
-	f := &fixture{keys: keys, now: testEpoch}
+	f := &fixture{keys: keys, now: testEpoch, release: make(chan struct{})}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /v1/.well-known/openidconfiguration", func(w http.ResponseWriter, r *http.Request) {
 		f.metaHits.Add(1)
+		if !f.serving(w, r) {
+			return
+		}
 		writeJSON(w, map[string]any{
 			"issuer":                                testIssuer,
 			"jwks_uri":                              f.srv.URL + "/v1/.well-known/keys",
@@ -90,6 +104,9 @@ func newFixture(tb testing.TB, keys ...*testKey) *fixture {
 	})
 	mux.HandleFunc("GET /v1/.well-known/keys", func(w http.ResponseWriter, r *http.Request) {
 		f.keysHits.Add(1)
+		if !f.serving(w, r) {
+			return
+		}
 		f.mu.Lock()
 		entries := make([]map[string]any, 0, len(f.keys))
 		for _, k := range f.keys {
@@ -100,8 +117,30 @@ func newFixture(tb testing.TB, keys ...*testKey) *fixture {
 	})
 	f.srv = httptest.NewTLSServer(mux)
 	tb.Cleanup(f.srv.Close)
+	tb.Cleanup(f.unblock) // before Close, which waits for the hanging requests
 	return f
 }
+
+// serving fails the request, after hanging it, unless the fixture serves.
+func (f *fixture) serving(w http.ResponseWriter, r *http.Request) bool {
+	switch f.mode.Load() {
+	case serveOK:
+		return true
+	case serveHang:
+		select {
+		case <-f.release:
+		case <-r.Context().Done():
+		}
+	}
+	http.Error(w, "down", http.StatusServiceUnavailable)
+	return false
+}
+
+// unblock ends the hanging requests, which then fail.
+func (f *fixture) unblock() { f.releaseOnce.Do(func() { close(f.release) }) }
+
+// hits counts the requests to the fixture, metadata and JWKS.
+func (f *fixture) hits() int32 { return f.metaHits.Load() + f.keysHits.Load() }
 
 func writeJSON(w http.ResponseWriter, v any) {
 	w.Header().Set("Content-Type", "application/json")
@@ -184,6 +223,12 @@ func mustSignWith(tb testing.TB, alg jwa.SignatureAlgorithm, key jwk.Key, claims
 	return string(signed)
 }
 
+// entraClaims are the claims of a token Entra would send for a bot of
+// testTenant, with the given issuer.
+func entraClaims(iss string) map[string]any {
+	return with(with(validClaims(), "iss", iss), "tid", testTenant)
+}
+
 func with(claims map[string]any, name string, value any) map[string]any {
 	if value == nil {
 		delete(claims, name)
@@ -237,7 +282,7 @@ func TestVerifyAccepts(t *testing.T) {
 				c.Issuers = []string{testIssuer, "https://login.microsoftonline.com/" + testTenant + "/v2.0"}
 				c.EntraMetadataURL = c.OpenIDMetadataURL // Entra's keys, here the same JWKS
 			},
-			claims: with(validClaims(), "iss", "https://login.microsoftonline.com/"+testTenant+"/v2.0"),
+			claims: entraClaims("https://login.microsoftonline.com/" + testTenant + "/v2.0"),
 		},
 		{
 			name:   "allowed tenant",
@@ -490,8 +535,8 @@ func TestAuthConfigValidate(t *testing.T) {
 		{name: "full", cfg: teams.AuthConfig{
 			AppID:             testAppID,
 			OpenIDMetadataURL: teams.DefaultOpenIDMetadataURL,
-			Issuers:           []string{testIssuer, "https://sts.windows.net/t/"},
-			AllowedTenants:    []string{"t"},
+			Issuers:           []string{testIssuer, "https://sts.windows.net/" + testTenant + "/"},
+			AllowedTenants:    []string{testTenant},
 			Skew:              time.Minute,
 		}},
 		{name: "empty", cfg: teams.AuthConfig{}, wantErr: []string{"app ID is required"}},
@@ -577,7 +622,7 @@ func TestVerifyEntraIssuer(t *testing.T) {
 
 	ctx := context.Background()
 	for _, iss := range []string{entraV2, entraV1} {
-		c, err := trusted.Verify(ctx, mustSign(t, entraKey, with(validClaims(), "iss", iss)), testChannel, testServiceURL, testTenant)
+		c, err := trusted.Verify(ctx, mustSign(t, entraKey, entraClaims(iss)), testChannel, testServiceURL, testTenant)
 		if err != nil {
 			t.Fatalf("%s: Verify: %v", iss, err)
 		}
@@ -585,13 +630,13 @@ func TestVerifyEntraIssuer(t *testing.T) {
 			t.Errorf("%s: claims %+v", iss, c)
 		}
 		// Not trusted: refused before any key is looked for.
-		if _, err := bfOnly.Verify(ctx, mustSign(t, entraKey, with(validClaims(), "iss", iss)), testChannel, testServiceURL, testTenant); bot.ErrorKind(err) != bot.EUnauthorized {
+		if _, err := bfOnly.Verify(ctx, mustSign(t, entraKey, entraClaims(iss)), testChannel, testServiceURL, testTenant); bot.ErrorKind(err) != bot.EUnauthorized {
 			t.Errorf("%s untrusted: kind %q (err %v), want %q", iss, bot.ErrorKind(err), err, bot.EUnauthorized)
 		}
 	}
 	// Only the v2 issuer trusted: the v1 one is still refused.
 	v2Only := mustVerifier(t, entraConfig(entraV2))
-	if _, err := v2Only.Verify(ctx, mustSign(t, entraKey, with(validClaims(), "iss", entraV1)), testChannel, testServiceURL, testTenant); bot.ErrorKind(err) != bot.EUnauthorized {
+	if _, err := v2Only.Verify(ctx, mustSign(t, entraKey, entraClaims(entraV1)), testChannel, testServiceURL, testTenant); bot.ErrorKind(err) != bot.EUnauthorized {
 		t.Errorf("v1 issuer not configured: kind %q (err %v), want %q", bot.ErrorKind(err), err, bot.EUnauthorized)
 	}
 
@@ -601,13 +646,13 @@ func TestVerifyEntraIssuer(t *testing.T) {
 		tenant string
 		want   string
 	}{
-		{"Entra issuer, Bot Framework key", mustSign(t, bfKey, with(validClaims(), "iss", entraV2)), testTenant, bot.EUnauthorized},
+		{"Entra issuer, Bot Framework key", mustSign(t, bfKey, entraClaims(entraV2)), testTenant, bot.EUnauthorized},
 		{"Bot Framework issuer, Entra key", mustSign(t, entraKey, validClaims()), testTenant, bot.EUnauthorized},
 		{"Bot Framework key without endorsements", mustSign(t, bfBare, validClaims()), testTenant, bot.EForbidden},
-		{"wrong audience", mustSign(t, entraKey, with(with(validClaims(), "iss", entraV2), "aud", "another-bot")), testTenant, bot.EUnauthorized},
-		{"expired", mustSign(t, entraKey, with(with(validClaims(), "iss", entraV2), "exp", testEpoch.Add(-10*time.Minute))), testTenant, bot.EUnauthorized},
-		{"service URL mismatch", mustSign(t, entraKey, with(with(validClaims(), "iss", entraV2), "serviceurl", "https://smba.trafficmanager.net/other/")), testTenant, bot.EForbidden},
-		{"tenant not allowed", mustSign(t, entraKey, with(validClaims(), "iss", entraV2)), "another-tenant", bot.EForbidden},
+		{"wrong audience", mustSign(t, entraKey, with(entraClaims(entraV2), "aud", "another-bot")), testTenant, bot.EUnauthorized},
+		{"expired", mustSign(t, entraKey, with(entraClaims(entraV2), "exp", testEpoch.Add(-10*time.Minute))), testTenant, bot.EUnauthorized},
+		{"service URL mismatch", mustSign(t, entraKey, with(entraClaims(entraV2), "serviceurl", "https://smba.trafficmanager.net/other/")), testTenant, bot.EForbidden},
+		{"tenant not allowed", mustSign(t, entraKey, entraClaims(entraV2)), "another-tenant", bot.EForbidden},
 	}
 	for _, c := range refused {
 		if _, err := trusted.Verify(ctx, c.auth, testChannel, testServiceURL, c.tenant); bot.ErrorKind(err) != c.want {
@@ -632,7 +677,7 @@ func TestVerifyEntraDefaultMetadataURL(t *testing.T) {
 		HTTPClient: &http.Client{Transport: rt},
 		Now:        func() time.Time { return testEpoch },
 	})
-	_, err := v.Verify(context.Background(), mustSign(t, k, with(validClaims(), "iss", "https://sts.windows.net/"+testTenant+"/")), testChannel, testServiceURL, testTenant)
+	_, err := v.Verify(context.Background(), mustSign(t, k, entraClaims("https://sts.windows.net/"+testTenant+"/")), testChannel, testServiceURL, testTenant)
 	if bot.ErrorKind(err) != bot.EUnavailable {
 		t.Errorf("kind %q (err %v), want %q: the fake metadata has no jwks_uri", bot.ErrorKind(err), err, bot.EUnavailable)
 	}
@@ -641,5 +686,237 @@ func TestVerifyEntraDefaultMetadataURL(t *testing.T) {
 	want := "https://login.microsoftonline.com/" + testTenant + "/v2.0/.well-known/openid-configuration"
 	if len(rt.urls) == 0 || rt.urls[0] != want {
 		t.Errorf("fetched %v, want %s first", rt.urls, want)
+	}
+}
+
+// claimsAt are validClaims for a token issued at now.
+func claimsAt(now time.Time) map[string]any {
+	return map[string]any{"iss": testIssuer, "aud": testAppID, "exp": now.Add(time.Hour), "serviceurl": testServiceURL}
+}
+
+// verifyAll runs Verify n times at once with token and returns the errors.
+func verifyAll(v *teams.Verifier, n int, token string) []error {
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			_, errs[i] = v.Verify(context.Background(), token, testChannel, testServiceURL, testTenant)
+		})
+	}
+	wg.Wait()
+	return errs
+}
+
+// TestVerifyRefreshFailureBacksOff: when the daily refresh fails, the
+// concurrent requests make one attempt between them and pass with the cached
+// keys; none is made again for a minute, and then one.
+func TestVerifyRefreshFailureBacksOff(t *testing.T) {
+	k := mustKey(t, "k1", "msteams")
+	stranger := mustKey(t, "k-unknown", "msteams")
+	f := newFixture(t, k)
+	v := mustVerifier(t, f.config())
+	ctx := context.Background()
+	if _, err := v.Verify(ctx, mustSign(t, k, validClaims()), testChannel, testServiceURL, testTenant); err != nil {
+		t.Fatalf("warm-up Verify: %v", err)
+	}
+	base := f.hits()
+
+	f.mode.Store(serveFail)
+	f.advance(25 * time.Hour)
+	for i, err := range verifyAll(v, 10, mustSign(t, k, claimsAt(f.clock()))) {
+		if err != nil {
+			t.Errorf("Verify %d with the refresh failing: %v", i, err)
+		}
+	}
+	if got := f.hits() - base; got != 1 {
+		t.Fatalf("10 concurrent requests made %d fetches, want 1", got)
+	}
+
+	f.advance(30 * time.Second)
+	if _, err := v.Verify(ctx, mustSign(t, k, claimsAt(f.clock())), testChannel, testServiceURL, testTenant); err != nil {
+		t.Errorf("Verify within the back-off: %v", err)
+	}
+	// An unknown kid does not refetch within the back-off either.
+	if _, err := v.Verify(ctx, mustSign(t, stranger, claimsAt(f.clock())), testChannel, testServiceURL, testTenant); bot.ErrorKind(err) != bot.EUnavailable {
+		t.Errorf("unknown kid within the back-off: kind %q (err %v), want %q", bot.ErrorKind(err), err, bot.EUnavailable)
+	}
+	if got := f.hits() - base; got != 1 {
+		t.Fatalf("within the back-off: %d fetches, want still 1", got)
+	}
+
+	f.advance(31 * time.Second)
+	for i, err := range verifyAll(v, 10, mustSign(t, k, claimsAt(f.clock()))) {
+		if err != nil {
+			t.Errorf("Verify %d after the back-off: %v", i, err)
+		}
+	}
+	if got := f.hits() - base; got != 2 {
+		t.Fatalf("after the back-off: %d fetches, want 2 (one new attempt)", got)
+	}
+
+	// Once the endpoint is back, the next attempt installs fresh keys.
+	f.mode.Store(serveOK)
+	f.advance(61 * time.Second)
+	for range 2 {
+		if _, err := v.Verify(ctx, mustSign(t, k, claimsAt(f.clock())), testChannel, testServiceURL, testTenant); err != nil {
+			t.Errorf("Verify with the endpoint back: %v", err)
+		}
+	}
+	if got := f.hits() - base; got != 4 {
+		t.Errorf("with the endpoint back: %d fetches, want 4 (metadata and JWKS once)", got)
+	}
+}
+
+// TestVerifyRefreshHangingSharesOneFetch: while the refresh hangs, the
+// requests that need it wait for the one fetch under way rather than each
+// making its own; a request whose context ends stops waiting and passes with
+// the cached keys.
+func TestVerifyRefreshHangingSharesOneFetch(t *testing.T) {
+	k := mustKey(t, "k1", "msteams")
+	f := newFixture(t, k)
+	v := mustVerifier(t, f.config())
+	if _, err := v.Verify(context.Background(), mustSign(t, k, validClaims()), testChannel, testServiceURL, testTenant); err != nil {
+		t.Fatalf("warm-up Verify: %v", err)
+	}
+	base := f.hits()
+
+	f.mode.Store(serveHang)
+	f.advance(25 * time.Hour)
+	token := mustSign(t, k, claimsAt(f.clock()))
+	results := make(chan []error, 1)
+	go func() { results <- verifyAll(v, 10, token) }()
+
+	// Wait for the hanging request to reach the server.
+	for deadline := time.Now().Add(10 * time.Second); f.hits() == base; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			f.unblock()
+			t.Fatal("no refresh was attempted")
+		}
+	}
+
+	// A request whose context has ended does not wait for the fetch.
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	done := make(chan error, 1)
+	go func() {
+		_, err := v.Verify(cancelled, token, testChannel, testServiceURL, testTenant)
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("Verify with its context ended: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Error("Verify with its context ended kept waiting for the hanging fetch")
+	}
+
+	f.unblock() // the hanging fetch now fails
+	for i, err := range <-results {
+		if err != nil {
+			t.Errorf("Verify %d with the refresh hanging: %v", i, err)
+		}
+	}
+	if got := f.hits() - base; got != 1 {
+		t.Fatalf("10 concurrent requests made %d fetches, want 1", got)
+	}
+	if _, err := v.Verify(context.Background(), token, testChannel, testServiceURL, testTenant); err != nil {
+		t.Errorf("Verify within the back-off: %v", err)
+	}
+	if got := f.hits() - base; got != 1 {
+		t.Errorf("within the back-off: %d fetches, want still 1", got)
+	}
+}
+
+// TestVerifyStaleKeysExpire: keys that cannot be refreshed are used for
+// three days past their refresh time, not longer.
+func TestVerifyStaleKeysExpire(t *testing.T) {
+	k := mustKey(t, "k1", "msteams")
+	f := newFixture(t, k)
+	v := mustVerifier(t, f.config())
+	ctx := context.Background()
+	if _, err := v.Verify(ctx, mustSign(t, k, validClaims()), testChannel, testServiceURL, testTenant); err != nil {
+		t.Fatalf("warm-up Verify: %v", err)
+	}
+
+	f.mode.Store(serveFail)
+	f.advance(24*time.Hour + 72*time.Hour - time.Minute)
+	if _, err := v.Verify(ctx, mustSign(t, k, claimsAt(f.clock())), testChannel, testServiceURL, testTenant); err != nil {
+		t.Fatalf("Verify with keys stale for less than three days: %v", err)
+	}
+	f.advance(2 * time.Minute)
+	_, err := v.Verify(ctx, mustSign(t, k, claimsAt(f.clock())), testChannel, testServiceURL, testTenant)
+	if bot.ErrorKind(err) != bot.EUnavailable || !strings.Contains(bot.ErrorMessage(err), "signing keys could not be refreshed") {
+		t.Fatalf("Verify with keys stale for three days: kind %q message %q, want %q and %q",
+			bot.ErrorKind(err), bot.ErrorMessage(err), bot.EUnavailable, "signing keys could not be refreshed")
+	}
+	// Within the back-off too, without a fetch.
+	hits := f.hits()
+	if _, err := v.Verify(ctx, mustSign(t, k, claimsAt(f.clock())), testChannel, testServiceURL, testTenant); bot.ErrorKind(err) != bot.EUnavailable {
+		t.Errorf("again: kind %q (err %v), want %q", bot.ErrorKind(err), err, bot.EUnavailable)
+	}
+	if f.hits() != hits {
+		t.Errorf("a fetch was made within the back-off")
+	}
+
+	f.mode.Store(serveOK)
+	f.advance(61 * time.Second)
+	if _, err := v.Verify(ctx, mustSign(t, k, claimsAt(f.clock())), testChannel, testServiceURL, testTenant); err != nil {
+		t.Errorf("Verify once the keys are refreshed: %v", err)
+	}
+}
+
+// TestVerifyEntraTenantClaim: an Entra-issued token must name the tenant of
+// its issuer in tid.
+func TestVerifyEntraTenantClaim(t *testing.T) {
+	const (
+		entraV2 = "https://login.microsoftonline.com/" + testTenant + "/v2.0"
+		entraV1 = "https://sts.windows.net/" + testTenant + "/"
+	)
+	k := mustKey(t, "entra-1")
+	f := newFixture(t, k)
+	cfg := f.config()
+	cfg.Issuers = []string{testIssuer, entraV2, entraV1}
+	cfg.EntraMetadataURL = cfg.OpenIDMetadataURL
+	v := mustVerifier(t, cfg)
+	ctx := context.Background()
+
+	for _, iss := range []string{entraV2, entraV1} {
+		if _, err := v.Verify(ctx, mustSign(t, k, with(entraClaims(iss), "tid", strings.ToUpper(testTenant))), testChannel, testServiceURL, testTenant); err != nil {
+			t.Errorf("%s, tid in upper case: %v", iss, err)
+		}
+		for name, tid := range map[string]any{
+			"no tid":       nil,
+			"empty tid":    "",
+			"other tenant": "5f1c2d3e-0000-4000-8000-00000000000b",
+			"domain name":  "contoso.onmicrosoft.com",
+			"tid a number": 42,
+		} {
+			_, err := v.Verify(ctx, mustSign(t, k, with(entraClaims(iss), "tid", tid)), testChannel, testServiceURL, testTenant)
+			if bot.ErrorKind(err) != bot.EForbidden || bot.ErrorMessage(err) != "token tenant does not match issuer" {
+				t.Errorf("%s, %s: kind %q message %q, want %q and %q", iss, name, bot.ErrorKind(err), bot.ErrorMessage(err), bot.EForbidden, "token tenant does not match issuer")
+			}
+		}
+	}
+}
+
+// TestNewVerifierEntraTenantNotGUID: an Entra issuer must name its tenant by
+// its GUID, as the tokens' iss does; a domain name could never match.
+func TestNewVerifierEntraTenantNotGUID(t *testing.T) {
+	for _, iss := range []string{
+		"https://login.microsoftonline.com/contoso.onmicrosoft.com/v2.0",
+		"https://sts.windows.net/contoso.onmicrosoft.com/",
+		"https://login.microsoftonline.com/common/v2.0",
+		"https://sts.windows.net/5f1c2d3e00004000800000000000000a/",
+		"https://sts.windows.net/5f1c2d3e-0000-4000-8000-00000000000g/",
+	} {
+		_, err := teams.NewVerifier(teams.AuthConfig{AppID: testAppID, Issuers: []string{testIssuer, iss}})
+		if bot.ErrorKind(err) != bot.EInvalid || !strings.Contains(bot.ErrorMessage(err), "is not a GUID") || !strings.Contains(bot.ErrorMessage(err), "Directory (tenant) ID") {
+			t.Errorf("%s: kind %q message %q, want %q saying to use the Directory (tenant) ID GUID", iss, bot.ErrorKind(err), bot.ErrorMessage(err), bot.EInvalid)
+		}
+	}
+	upper := "https://sts.windows.net/" + strings.ToUpper(testTenant) + "/"
+	if _, err := teams.NewVerifier(teams.AuthConfig{AppID: testAppID, Issuers: []string{testIssuer, upper}}); err != nil {
+		t.Errorf("%s: %v", upper, err)
 	}
 }
