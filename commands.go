@@ -87,7 +87,7 @@ func newRootCommand(getenv func(string) string, stdin io.Reader, stdout, stderr 
 	root.PersistentFlags().StringVar(&a.configFile, "config", "", "configuration file (default ./"+config.DefaultFile+" if it exists)")
 	root.PersistentFlags().String("corpus", "", "corpus folder (default: the embedded Wyvern Vale sample corpus)")
 	root.PersistentFlags().String("log-level", "info", "log level: debug, info, warn, error")
-	root.AddCommand(a.serveCommand(), a.auditCommand(), a.validateCommand(), a.searchCommand(), a.evalCommand(), versionCommand(stdout))
+	root.AddCommand(a.serveCommand(), a.auditCommand(), a.validateCommand(), a.searchCommand(), a.evalCommand(), a.teamsCommand(), versionCommand(stdout))
 	return root
 }
 

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/waymarkhq/waymark/bot"
 	"github.com/waymarkhq/waymark/bot/redisstore"
@@ -46,9 +47,10 @@ func (a *app) startTeams(srv *handlers.Server, engine *bot.Engine, store *rediss
 	}
 	auth := teams.AuthConfig{AppID: tc.AppID, OpenIDMetadataURL: tc.OpenIDMetadataURL, AllowedTenants: tc.Tenants()}
 	if tc.TenantID != "" {
+		tenant := strings.ToLower(strings.TrimSpace(tc.TenantID)) // as Entra writes it in iss
 		auth.Issuers = []string{teams.DefaultIssuer,
-			"https://sts.windows.net/" + tc.TenantID + "/",
-			"https://login.microsoftonline.com/" + tc.TenantID + "/v2.0"}
+			"https://sts.windows.net/" + tenant + "/",
+			"https://login.microsoftonline.com/" + tenant + "/v2.0"}
 	}
 	verifier, err := teams.NewVerifier(auth)
 	if err != nil {

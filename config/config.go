@@ -143,6 +143,9 @@ func (t TeamsConfig) HomeTenant() string {
 	return ""
 }
 
+// isGUID reports whether s is a GUID, like a tenant id.
+func isGUID(s string) bool { return guidPrefix.MatchString(strings.TrimSpace(s) + ":") }
+
 // guidPrefix matches a tenant id (a GUID) followed by a colon.
 var guidPrefix = regexp.MustCompile(`^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}:`)
 
@@ -521,6 +524,14 @@ func (c *Config) validate() []string {
 		for _, u := range append([]string{t.OpenIDMetadataURL}, t.AllowedServiceURLs...) {
 			if !strings.HasPrefix(u, "https://") {
 				p = append(p, fmt.Sprintf("teams: %q must be an https URL", u))
+			}
+		}
+		if t.TenantID != "" && !isGUID(t.TenantID) {
+			p = append(p, fmt.Sprintf("teams.tenant_id %q must be the Directory (tenant) ID, a GUID, not a domain name", t.TenantID))
+		}
+		for _, id := range t.AllowedTenants {
+			if !isGUID(id) {
+				p = append(p, fmt.Sprintf("teams.allowed_tenants: %q must be a Directory (tenant) ID, a GUID", id))
 			}
 		}
 		if t.TokenURL != "" && !strings.HasPrefix(t.TokenURL, "https://") {

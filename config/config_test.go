@@ -270,7 +270,7 @@ func TestTeamsSettings(t *testing.T) {
 	t.Chdir(t.TempDir())
 	c, err := config.Load(config.Sources{Getenv: env(map[string]string{
 		"WAYMARK_TEAMS_APP_ID": "00000000-0000-0000-0000-000000000001", "WAYMARK_TEAMS_APP_SECRET": "s",
-		"WAYMARK_TEAMS_ALLOWED_TENANTS": "t1,t2",
+		"WAYMARK_TEAMS_ALLOWED_TENANTS": "11111111-1111-1111-1111-111111111111,22222222-2222-2222-2222-222222222222",
 	})})
 	if err != nil {
 		t.Fatal(err)
@@ -278,9 +278,13 @@ func TestTeamsSettings(t *testing.T) {
 	if !c.Teams.Enabled() || len(c.Teams.AllowedTenants) != 2 || c.Teams.AllowedServiceURLs[0] != "https://smba.trafficmanager.net/" {
 		t.Errorf("teams = %+v", c.Teams)
 	}
-	_, err = config.Load(config.Sources{Getenv: env(map[string]string{"WAYMARK_TEAMS_APP_ID": "x", "WAYMARK_TEAMS_TOKEN_URL": "http://plain"})})
-	if err == nil || !strings.Contains(err.Error(), "teams.app_id and teams.app_secret are both needed") || !strings.Contains(err.Error(), "teams.token_url") {
-		t.Errorf("error = %v", err)
+	_, err = config.Load(config.Sources{Getenv: env(map[string]string{"WAYMARK_TEAMS_APP_ID": "x", "WAYMARK_TEAMS_TOKEN_URL": "http://plain",
+		"WAYMARK_TEAMS_TENANT_ID": "council.onmicrosoft.com", "WAYMARK_TEAMS_ALLOWED_TENANTS": "t1"})})
+	for _, want := range []string{"teams.app_id and teams.app_secret are both needed", "teams.token_url",
+		`teams.tenant_id "council.onmicrosoft.com" must be the Directory (tenant) ID, a GUID`, `teams.allowed_tenants: "t1" must be a Directory (tenant) ID`} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("error lacks %q: %v", want, err)
+		}
 	}
 }
 
