@@ -10,7 +10,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/slack-go/slack/slacktest"
+
 	"github.com/waymarkhq/waymark/bot"
+	wslack "github.com/waymarkhq/waymark/handlers/slack"
 	"github.com/waymarkhq/waymark/handlers/teams"
 	"github.com/waymarkhq/waymark/internal/clocktest"
 )
@@ -229,4 +232,149 @@ func (th *teamsHarness) postedID(tb testing.TB, body string) string {
 	}
 	tb.Fatalf("no post with body %s", body)
 	return ""
+}
+
+// slackPosts is slacktest standing in for Slack, recording chat.postMessage.
+type slackPosts struct {
+	srv   *slacktest.Server
+	mu    sync.Mutex
+	posts []struct{ channel, text, ts string }
+}
+
+func newSlackPosts(tb testing.TB) *slackPosts {
+	s := &slackPosts{}
+	s.srv = slacktest.NewTestServer(func(c slacktest.Customize) {
+		c.Handle("/chat.postMessage", func(w http.ResponseWriter, r *http.Request) {
+			_ = r.ParseForm()
+			s.mu.Lock()
+			ts := fmt.Sprintf("1700000000.%06d", len(s.posts)+1)
+			s.posts = append(s.posts, struct{ channel, text, ts string }{r.Form.Get("channel"), r.Form.Get("text") + r.Form.Get("blocks"), ts})
+			s.mu.Unlock()
+			fmt.Fprintf(w, `{"ok":true,"channel":%q,"ts":%q}`, "D"+r.Form.Get("channel"), ts)
+		})
+	})
+	s.srv.Start()
+	tb.Cleanup(s.srv.Stop)
+	return s
+}
+
+// find returns the ts of a post to channel containing want, or "".
+func (s *slackPosts) find(channel, want string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, p := range s.posts {
+		if p.channel == channel && strings.Contains(p.text, want) {
+			return p.ts
+		}
+	}
+	return ""
+}
+
+// TestSlackPractitionerTeamsSpecialist: one engine and one queue serve both
+// platforms at once. A practitioner on Slack books; the request is posted
+// to a Teams queue channel; a Teams specialist claims it; the practitioner
+// is told in Slack, and what they write in that Slack thread reaches the
+// specialist's Teams chat.
+func TestSlackPractitionerTeamsSpecialist(t *testing.T) {
+	store := mustRedisStore(t)
+	lh := &lateHandler{}
+	th := newTeamsHarness(t, lh, store)
+	th.adapter.WithRefs(store)
+	slack := newSlackPosts(t)
+	slackNotifier, err := wslack.NewNotifier(wslack.Config{BotToken: "xoxb-test", APIURL: slack.srv.GetAPIURL()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	kb, err := sampleKnowledge()
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock := clocktest.At(time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC))
+	levels := []bot.EscalationLevel{{Name: "duty manager", Repeat: 1, RepeatEvery: 10 * time.Minute,
+		Targets: []bot.Target{{Platform: bot.PlatformSlack, TeamID: "T1", Kind: bot.TargetChannel, ID: "CDUTY"}}}}
+	desk, err := bot.NewDesk(kb, bot.DeskOptions{
+		Consultations: store, Escalations: store, Timers: store,
+		Notifier: bot.MultiNotifier{
+			bot.PlatformTeams: teams.NewNotifier(mustConnector(t, th.conn.config()), store),
+			bot.PlatformSlack: slackNotifier,
+		},
+		Specialists: map[string][]string{"psychology": {"teams:" + adapterTenant + ":" + e2eSpecialist.aad}},
+		Queues:      map[string]bot.Target{"psychology": {Platform: bot.PlatformTeams, TeamID: adapterTenant, Kind: bot.TargetChannel, ID: channelTeamID}},
+		Policies: map[string]bot.EscalationPolicy{
+			bot.UrgencyUrgent:  {Urgency: bot.UrgencyUrgent, ClaimWithin: 30 * time.Minute, Levels: levels},
+			bot.UrgencyRoutine: {Urgency: bot.UrgencyRoutine, ClaimWithin: 4 * time.Hour, Levels: levels},
+		},
+		Clock: clock,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	engine := bot.NewEngine(kb, store, bot.EngineOptions{Clock: clock, DefaultArea: "Wyvern Vale", Desk: desk})
+	lh.set(engine)
+	send := func(name string, mods ...func(map[string]any)) (int, string) {
+		t.Helper()
+		return th.post(t, th.mustActivity(t, name, mods...), mustSign(t, th.key, th.claims()))
+	}
+	waitFor := func(what string, found func() bool) {
+		t.Helper()
+		for deadline := time.Now().Add(10 * time.Second); !found(); time.Sleep(10 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatalf("no %s; Teams posts %+v; Slack posts %+v", what, th.activityPosts(), slack.posts)
+			}
+		}
+	}
+
+	// The specialist and the queue channel have talked to the bot.
+	if code, body := send("personal_message", as(e2eSpecialist, "hello-specialist")); code >= 300 {
+		t.Fatalf("status %d %s", code, body)
+	}
+	if code, body := send("channel_mention", func(act map[string]any) { act["id"] = "channel-hello" }); code >= 300 {
+		t.Fatalf("status %d %s", code, body)
+	}
+
+	// A Slack practitioner books.
+	fromSlack := bot.Message{Platform: bot.PlatformSlack, TeamID: "T1", UserID: "UPRAC1", UserName: "Sam", ConversationID: "DUPRAC1", ID: "m1"}
+	book := fromSlack
+	book.Action = &bot.Action{ID: bot.ActionBook}
+	book.Form = map[string]string{"specialism": "psychology", "urgency": "routine", "area": "Wyvern Vale",
+		"question": "A 15-year-old girl in year 10 is sharing extremist videos; is this a Prevent referral?"}
+	r, err := engine.Handle(t.Context(), book)
+	if err != nil || !strings.Contains(r.Text, "WM-000001") {
+		t.Fatalf("booking: %q, %v", r.Text, err)
+	}
+	waitFor("queue post in the Teams channel", func() bool {
+		for _, p := range th.activityPosts() {
+			if p.Path == convPath(channelTeamID, "") && strings.Contains(string(p.Body), "WM-000001") {
+				return true
+			}
+		}
+		return false
+	})
+
+	// A Teams specialist claims it; the Slack practitioner is told.
+	code, body := send("invoke_action", invokeAs(e2eSpecialist, "claim-x", bot.ActionClaim, map[string]any{"value": "WM-000001"}))
+	if code != http.StatusOK || !strings.Contains(body, "You have WM-000001") || !strings.Contains(body, "extremist videos") {
+		t.Fatalf("claim: status %d %s", code, body)
+	}
+	var noteTS string
+	waitFor("note to the Slack practitioner", func() bool {
+		noteTS = slack.find("UPRAC1", "has your consultation request")
+		return noteTS != ""
+	})
+
+	// The practitioner answers in that Slack thread; it reaches Teams.
+	reply := fromSlack
+	reply.ID, reply.ThreadID, reply.Text = "m2", noteTS, "Thursday morning is best for me"
+	if _, err := engine.Handle(t.Context(), reply); err != nil {
+		t.Fatal(err)
+	}
+	waitFor("relay to the specialist's Teams chat", func() bool {
+		for _, p := range th.activityPosts() {
+			if p.Path == convPath(e2eSpecialist.conv, "") && strings.Contains(string(p.Body), "Thursday morning is best for me") {
+				return true
+			}
+		}
+		return false
+	})
+	th.drain(t)
 }
