@@ -45,7 +45,7 @@ func (a *app) startTeams(srv *handlers.Server, engine *bot.Engine, store *rediss
 	if connector == nil {
 		return func() {}, nil
 	}
-	auth := teams.AuthConfig{AppID: tc.AppID, OpenIDMetadataURL: tc.OpenIDMetadataURL, AllowedTenants: tc.Tenants()}
+	auth := teams.AuthConfig{AppID: tc.AppID, OpenIDMetadataURL: tc.OpenIDMetadataURL, EntraMetadataURL: tc.EntraMetadataURL, AllowedTenants: tc.Tenants()}
 	if tc.TenantID != "" {
 		tenant := strings.ToLower(strings.TrimSpace(tc.TenantID)) // as Entra writes it in iss
 		auth.Issuers = []string{teams.DefaultIssuer,

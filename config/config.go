@@ -114,6 +114,7 @@ type TeamsConfig struct {
 	TenantID           string   `mapstructure:"tenant_id"`            // set for a single-tenant app registration
 	AllowedTenants     []string `mapstructure:"allowed_tenants"`      // only these tenants may talk to the bot
 	OpenIDMetadataURL  string   `mapstructure:"openid_metadata_url"`  // Bot Framework's, or a test server's
+	EntraMetadataURL   string   `mapstructure:"entra_metadata_url"`   // Entra's, for a single-tenant bot; default from tenant_id
 	TokenURL           string   `mapstructure:"token_url"`            // Microsoft's, or a test server's
 	AllowedServiceURLs []string `mapstructure:"allowed_service_urls"` // where replies may be posted
 }
@@ -292,6 +293,7 @@ var defaults = map[string]any{
 	"teams.tenant_id":            "",
 	"teams.allowed_tenants":      []string{},
 	"teams.openid_metadata_url":  "https://login.botframework.com/v1/.well-known/openidconfiguration",
+	"teams.entra_metadata_url":   "",
 	"teams.token_url":            "",
 	"teams.allowed_service_urls": []string{"https://smba.trafficmanager.net/"},
 
@@ -533,6 +535,9 @@ func (c *Config) validate() []string {
 			if !isGUID(id) {
 				p = append(p, fmt.Sprintf("teams.allowed_tenants: %q must be a Directory (tenant) ID, a GUID", id))
 			}
+		}
+		if t.EntraMetadataURL != "" && !strings.HasPrefix(t.EntraMetadataURL, "https://") {
+			p = append(p, fmt.Sprintf("teams.entra_metadata_url %q must be an https URL", t.EntraMetadataURL))
 		}
 		if t.TokenURL != "" && !strings.HasPrefix(t.TokenURL, "https://") {
 			p = append(p, fmt.Sprintf("teams.token_url %q must be an https URL", t.TokenURL))
