@@ -32,7 +32,6 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	slackapi "github.com/slack-go/slack"
@@ -44,8 +43,6 @@ import (
 // Timeouts. Slack gives three seconds for the acknowledgement, so the work
 // done before it is bounded well under that.
 const (
-	// dedupeTimeout bounds the store call that de-duplicates an event.
-	dedupeTimeout = time.Second
 	// queueWait is how long an HTTP request waits for room on a full queue
 	// before Slack is told to retry later.
 	queueWait = time.Second
@@ -79,18 +76,12 @@ type Adapter struct {
 	log   *slog.Logger
 	api   slackAPI
 
-	jobs  chan job
-	slots chan struct{} // a token per job accepted and not yet taken by a worker
+	// queue holds the jobs accepted for the workers; forms and submissions
+	// answered outside it run with queue.Go, so Close waits for them too.
+	queue *handlers.Queue[job]
 	// prompt holds a token per form being opened outside the queue (see
 	// opensForm); when it is full, forms wait in the queue.
 	prompt chan struct{}
-
-	mu        sync.RWMutex
-	closed    bool
-	accepting sync.WaitGroup // admissions in progress
-	workers   sync.WaitGroup
-	inflight  sync.WaitGroup // forms and submissions answered outside the queue
-	closeOnce sync.Once
 }
 
 // New validates cfg and returns an Adapter whose workers answer with h; store
@@ -114,16 +105,11 @@ func New(cfg Config, h bot.Handler, store bot.Store, log *slog.Logger) (*Adapter
 }
 
 func newAdapter(cfg Config, h bot.Handler, store bot.Store, log *slog.Logger, api slackAPI) *Adapter {
-	size := cfg.Workers * queuePerWorker
 	a := &Adapter{
 		cfg: cfg, h: h, store: store, log: log.With("platform", bot.PlatformSlack), api: api,
-		jobs:   make(chan job, size),
-		slots:  make(chan struct{}, size),
 		prompt: make(chan struct{}, cfg.Workers),
 	}
-	for range cfg.Workers {
-		a.workers.Go(a.work)
-	}
+	a.queue = handlers.NewQueue(cfg.Workers, cfg.Workers*queuePerWorker, a.run)
 	return a
 }
 
@@ -141,15 +127,7 @@ func (a *Adapter) Mount(s *handlers.Server) {
 // retries), lets the workers answer everything already accepted, and returns
 // when they are done. It is safe to call more than once.
 func (a *Adapter) Close() error {
-	a.closeOnce.Do(func() {
-		a.mu.Lock()
-		a.closed = true
-		a.mu.Unlock()
-		a.accepting.Wait()
-		close(a.jobs)
-		a.workers.Wait()
-		a.inflight.Wait()
-	})
+	a.queue.Close()
 	return nil
 }
 
@@ -212,51 +190,32 @@ var (
 
 // accept admits j: it reserves room on the queue, then, when eventID is not
 // empty, checks with the store that this is the event's first delivery, then
-// enqueues. Room is reserved first so that an event Slack must retry is not
-// already marked as delivered. wait bounds the wait for room; a negative
+// enqueues (handlers.Queue.Add). wait bounds the wait for room; a negative
 // wait waits until ctx is done. When the store cannot say, the event is
 // processed: better a rare double answer than a lost one. A job that opens
 // a form (opensForm) skips the queue when there is room (startNow).
 func (a *Adapter) accept(ctx context.Context, j job, eventID string, wait time.Duration) error {
-	if !a.enter() {
-		return errClosed
-	}
-	defer a.accepting.Done()
-
 	if opensForm(j) && a.startNow(j) {
 		return nil
 	}
-	if err := a.reserve(ctx, wait); err != nil {
-		a.log.WarnContext(ctx, "slack: queue full, asking Slack to retry", j.attrs()...)
-		return err
-	}
+	var first func(context.Context) (bool, error)
 	if eventID != "" {
-		dctx, cancel := context.WithTimeout(ctx, dedupeTimeout)
-		first, err := a.store.FirstDelivery(dctx, bot.PlatformSlack, eventID)
-		cancel()
-		switch {
-		case err != nil:
-			a.log.WarnContext(ctx, "slack: cannot de-duplicate, processing anyway", append(j.attrs(), "err", err)...)
-		case !first:
-			<-a.slots
-			a.log.InfoContext(ctx, "slack: duplicate delivery ignored", j.attrs()...)
-			return nil
+		first = func(ctx context.Context) (bool, error) {
+			return a.store.FirstDelivery(ctx, bot.PlatformSlack, eventID)
 		}
 	}
-	a.jobs <- j // never blocks: a slot is reserved
-	return nil
-}
-
-// enter admits one request unless the adapter is closed; the caller calls
-// a.accepting.Done when it has handed the request on.
-func (a *Adapter) enter() bool {
-	a.mu.RLock()
-	defer a.mu.RUnlock()
-	if a.closed {
-		return false
+	switch adm, err := a.queue.Add(ctx, j, wait, first); adm {
+	case handlers.QueueClosed:
+		return errClosed
+	case handlers.QueueFull:
+		a.log.WarnContext(ctx, "slack: queue full, asking Slack to retry", j.attrs()...)
+		return errBusy
+	case handlers.QueuedUnchecked:
+		a.log.WarnContext(ctx, "slack: cannot de-duplicate, processing anyway", append(j.attrs(), "err", err)...)
+	case handlers.Duplicate:
+		a.log.InfoContext(ctx, "slack: duplicate delivery ignored", j.attrs()...)
 	}
-	a.accepting.Add(1)
-	return true
+	return nil
 }
 
 // opensForm reports whether j asks for the booking form with a trigger_id
@@ -271,51 +230,24 @@ func opensForm(j job) bool {
 	return m.Command == bot.CmdConsult || (m.Action != nil && m.Action.ID == bot.ActionConsult)
 }
 
-// startNow answers j on a goroutine of its own, at once, when fewer than
-// Config.Workers such jobs are running, and reports whether it did. The
-// caller holds a.accepting, so Close waits for the goroutine.
+// startNow answers j on a goroutine of its own, at once, when the adapter
+// is open and fewer than Config.Workers such jobs are running, and reports
+// whether it did. Close waits for the goroutine.
 func (a *Adapter) startNow(j job) bool {
+	if !a.queue.Enter() {
+		return false // accept then finds the queue closed
+	}
+	defer a.queue.Leave()
 	select {
 	case a.prompt <- struct{}{}:
 	default:
 		return false
 	}
-	a.inflight.Add(1)
-	go func() {
-		defer a.inflight.Done()
+	a.queue.Go(func() {
 		defer func() { <-a.prompt }()
 		a.run(j)
-	}()
+	})
 	return true
-}
-
-func (a *Adapter) reserve(ctx context.Context, wait time.Duration) error {
-	select {
-	case a.slots <- struct{}{}:
-		return nil
-	default:
-	}
-	var timeout <-chan time.Time
-	if wait >= 0 {
-		t := time.NewTimer(wait)
-		defer t.Stop()
-		timeout = t.C
-	}
-	select {
-	case a.slots <- struct{}{}:
-		return nil
-	case <-timeout:
-		return errBusy
-	case <-ctx.Done():
-		return errBusy
-	}
-}
-
-func (a *Adapter) work() {
-	for j := range a.jobs {
-		<-a.slots
-		a.run(j)
-	}
 }
 
 // run answers one job. A panic is logged, and the worker carries on.

@@ -233,16 +233,14 @@ func (a *Adapter) submit(cb slackapi.InteractionCallback) (*slackapi.ViewSubmiss
 	if !ok {
 		return nil, nil
 	}
-	if !a.enter() {
+	if !a.queue.Enter() {
 		return nil, errClosed
 	}
-	defer a.accepting.Done()
+	defer a.queue.Leave() // Close waits for the answer, or its goroutine to start
 
 	done := make(chan outcome, 1)
 	shown := make(chan bool, 1) // whether the modal showed the refusal
-	a.inflight.Add(1)
-	go func() {
-		defer a.inflight.Done()
+	a.queue.Go(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), jobTimeout)
 		defer cancel()
 		reply, err := a.handle(ctx, j)
@@ -257,7 +255,7 @@ func (a *Adapter) submit(cb slackapi.InteractionCallback) (*slackapi.ViewSubmiss
 			reply = bot.Reply{Text: submissionError(err), Ephemeral: true}
 		}
 		a.reply(ctx, j, reply)
-	}()
+	})
 
 	t := time.NewTimer(submitWait)
 	defer t.Stop()

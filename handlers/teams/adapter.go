@@ -37,8 +37,6 @@ const (
 	// queueWait is how long a request waits for room on a full queue
 	// before the Bot Framework is told to retry later.
 	queueWait = time.Second
-	// dedupeTimeout bounds the store call that de-duplicates an activity.
-	dedupeTimeout = time.Second
 	// jobTimeout bounds answering and posting one message.
 	jobTimeout = 60 * time.Second
 	// invokeTimeout bounds answering an invoke, which Teams waits for.
@@ -72,15 +70,9 @@ type Adapter struct {
 	invokes InvokeStore // nil: card actions are not de-duplicated
 	log     *slog.Logger
 
-	jobs  chan job
-	slots chan struct{} // a token per job accepted and not yet taken by a worker
-
-	mu        sync.RWMutex
-	closed    bool
-	accepting sync.WaitGroup
-	workers   sync.WaitGroup
-	late      sync.WaitGroup // card actions still being answered
-	closeOnce sync.Once
+	// queue holds the messages accepted for the workers; card actions
+	// still being answered run with queue.Go, so Close waits for them too.
+	queue *handlers.Queue[job]
 }
 
 // New returns an Adapter that verifies activities with v, answers them with
@@ -96,13 +88,9 @@ func New(v *Verifier, c *Connector, h bot.Handler, store bot.Store, log *slog.Lo
 	}
 	a := &Adapter{
 		v: v, c: c, h: h, store: store, log: log.With("platform", bot.PlatformTeams),
-		jobs:  make(chan job, queueSize),
-		slots: make(chan struct{}, queueSize),
 	}
 	a.invokes, _ = store.(InvokeStore)
-	for range workers {
-		a.workers.Go(a.work)
-	}
+	a.queue = handlers.NewQueue(workers, queueSize, a.run)
 	return a, nil
 }
 
@@ -128,15 +116,7 @@ func (a *Adapter) Mount(s *handlers.Server) {
 // Framework retries), lets the workers answer everything already accepted,
 // and returns when they are done. It is safe to call more than once.
 func (a *Adapter) Close() error {
-	a.closeOnce.Do(func() {
-		a.mu.Lock()
-		a.closed = true
-		a.mu.Unlock()
-		a.accepting.Wait()
-		close(a.jobs)
-		a.workers.Wait()
-		a.late.Wait()
-	})
+	a.queue.Close()
 	return nil
 }
 
@@ -343,13 +323,13 @@ func (a *Adapter) invoke(w http.ResponseWriter, r *http.Request, act activity) e
 	}
 	j := job{msg: m}
 	ctx := r.Context()
-	if !a.enter() {
+	if !a.queue.Enter() {
 		return errClosed
 	}
-	defer a.accepting.Done() // Close waits for the answer, or its goroutine to start
+	defer a.queue.Leave() // Close waits for the answer, or its goroutine to start
 
 	if a.invokes != nil {
-		dctx, cancel := context.WithTimeout(ctx, dedupeTimeout)
+		dctx, cancel := context.WithTimeout(ctx, handlers.DedupeTimeout)
 		first, answer, err := a.invokes.BeginInvoke(dctx, bot.PlatformTeams, act.ID)
 		cancel()
 		switch {
@@ -376,9 +356,7 @@ func (a *Adapter) invoke(w http.ResponseWriter, r *http.Request, act activity) e
 	results := make(chan result, 1)
 	var mu sync.Mutex
 	waiting := true // the request still waits for the answer
-	a.late.Add(1)
-	go func() {
-		defer a.late.Done()
+	a.queue.Go(func() {
 		hctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), jobTimeout)
 		defer cancel()
 		var res result
@@ -397,7 +375,7 @@ func (a *Adapter) invoke(w http.ResponseWriter, r *http.Request, act activity) e
 		if !w && res.ok {
 			a.postLate(hctx, act, j, res.reply)
 		}
-	}()
+	})
 	timer := time.NewTimer(invokeTimeout)
 	defer timer.Stop()
 	select {
@@ -478,63 +456,26 @@ func stringOf(v any) string {
 	}
 }
 
-// accept reserves room on the queue, checks with the store that this is the
-// activity's first delivery, and enqueues j. Room is reserved first so that
-// an activity the Bot Framework must retry is not already marked as
-// delivered. When the store cannot say, the activity is processed: better a
-// rare double answer than a lost one.
+// accept admits j: it reserves room on the queue, checks with the store
+// that this is the activity's first delivery, and enqueues j
+// (handlers.Queue.Add). When the store cannot say, the activity is
+// processed: better a rare double answer than a lost one.
 func (a *Adapter) accept(ctx context.Context, j job) error {
-	if !a.enter() {
+	first := func(ctx context.Context) (bool, error) {
+		return a.store.FirstDelivery(ctx, bot.PlatformTeams, j.msg.ID)
+	}
+	switch adm, err := a.queue.Add(ctx, j, queueWait, first); adm {
+	case handlers.QueueClosed:
 		return errClosed
-	}
-	defer a.accepting.Done()
-	if err := a.reserve(ctx); err != nil {
+	case handlers.QueueFull:
 		a.log.WarnContext(ctx, "teams: queue full, asking the Bot Framework to retry", j.attrs()...)
-		return err
-	}
-	dctx, cancel := context.WithTimeout(ctx, dedupeTimeout)
-	first, err := a.store.FirstDelivery(dctx, bot.PlatformTeams, j.msg.ID)
-	cancel()
-	switch {
-	case err != nil:
+		return errBusy
+	case handlers.QueuedUnchecked:
 		a.log.WarnContext(ctx, "teams: cannot de-duplicate, processing anyway", append(j.attrs(), "err", err)...)
-	case !first:
-		<-a.slots
+	case handlers.Duplicate:
 		a.log.InfoContext(ctx, "teams: duplicate delivery ignored", j.attrs()...)
-		return nil
 	}
-	a.jobs <- j // never blocks: a slot is reserved
 	return nil
-}
-
-func (a *Adapter) enter() bool {
-	a.mu.RLock()
-	defer a.mu.RUnlock()
-	if a.closed {
-		return false
-	}
-	a.accepting.Add(1)
-	return true
-}
-
-func (a *Adapter) reserve(ctx context.Context) error {
-	t := time.NewTimer(queueWait)
-	defer t.Stop()
-	select {
-	case a.slots <- struct{}{}:
-		return nil
-	case <-t.C:
-		return errBusy
-	case <-ctx.Done():
-		return errBusy
-	}
-}
-
-func (a *Adapter) work() {
-	for j := range a.jobs {
-		<-a.slots
-		a.run(j)
-	}
 }
 
 // run answers one job. A panic is logged, and the worker carries on.
