@@ -29,7 +29,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"slices"
 	"strings"
 	"time"
@@ -100,7 +99,7 @@ func New(cfg Config, h bot.Handler, store bot.Store, log *slog.Logger) (*Adapter
 	cfg = cfg.withDefaults()
 	api := slackapi.New(cfg.BotToken,
 		slackapi.OptionAPIURL(cfg.APIURL),
-		slackapi.OptionHTTPClient(&http.Client{Timeout: apiTimeout}))
+		slackapi.OptionHTTPClient(handlers.NewHTTPClient(apiTimeout)))
 	return newAdapter(cfg, h, store, log, api), nil
 }
 

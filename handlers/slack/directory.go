@@ -2,7 +2,6 @@ package slack
 
 import (
 	"context"
-	"net/http"
 	"slices"
 	"sync"
 	"time"
@@ -10,6 +9,7 @@ import (
 	slackapi "github.com/slack-go/slack"
 
 	"github.com/waymarkhq/waymark/bot"
+	"github.com/waymarkhq/waymark/handlers"
 )
 
 // groupsAPI is the one call the Directory makes.
@@ -45,7 +45,7 @@ func NewDirectory(cfg Config) (*Directory, error) {
 	if cfg.BotToken == "" {
 		return nil, bot.Errorf(bot.EInvalid, "slack.bot_token is needed to look up user groups.")
 	}
-	api := slackapi.New(cfg.BotToken, slackapi.OptionAPIURL(cfg.APIURL), slackapi.OptionHTTPClient(&http.Client{Timeout: apiTimeout}))
+	api := slackapi.New(cfg.BotToken, slackapi.OptionAPIURL(cfg.APIURL), slackapi.OptionHTTPClient(handlers.NewHTTPClient(apiTimeout)))
 	return &Directory{api: api, now: time.Now, cache: map[string]groupEntry{}}, nil
 }
 

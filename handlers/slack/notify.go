@@ -2,11 +2,11 @@ package slack
 
 import (
 	"context"
-	"net/http"
 
 	slackapi "github.com/slack-go/slack"
 
 	"github.com/waymarkhq/waymark/bot"
+	"github.com/waymarkhq/waymark/handlers"
 )
 
 // Notifier posts to Slack on the engine's initiative: new requests to a
@@ -29,7 +29,7 @@ func NewNotifier(cfg Config) (*Notifier, error) {
 	}
 	return &Notifier{api: slackapi.New(cfg.BotToken,
 		slackapi.OptionAPIURL(cfg.APIURL),
-		slackapi.OptionHTTPClient(&http.Client{Timeout: apiTimeout}))}, nil
+		slackapi.OptionHTTPClient(handlers.NewHTTPClient(apiTimeout)))}, nil
 }
 
 // Notify posts r to a channel, or as a direct message from the app to a

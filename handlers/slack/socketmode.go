@@ -5,12 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/http"
 
 	slackapi "github.com/slack-go/slack"
 	"github.com/slack-go/slack/socketmode"
 
 	"github.com/waymarkhq/waymark/bot"
+	"github.com/waymarkhq/waymark/handlers"
 )
 
 // RunSocketMode connects to Slack over Socket Mode with Config.AppToken and
@@ -27,7 +27,7 @@ func (a *Adapter) RunSocketMode(ctx context.Context) error {
 	api := slackapi.New(a.cfg.BotToken,
 		slackapi.OptionAppLevelToken(a.cfg.AppToken),
 		slackapi.OptionAPIURL(a.cfg.APIURL),
-		slackapi.OptionHTTPClient(&http.Client{Timeout: apiTimeout}))
+		slackapi.OptionHTTPClient(handlers.NewHTTPClient(apiTimeout)))
 	client := socketmode.New(api, socketmode.OptionLog(logWriter{a.log}))
 
 	ctx, cancel := context.WithCancel(ctx)

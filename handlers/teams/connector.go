@@ -28,6 +28,7 @@ import (
 	"time"
 
 	"github.com/waymarkhq/waymark/bot"
+	"github.com/waymarkhq/waymark/handlers"
 )
 
 // Defaults for ConnectorConfig.
@@ -307,7 +308,7 @@ func NewConnector(cfg ConnectorConfig) (*Connector, error) {
 		c.cfg.RetryBase = DefaultRetryBase
 	}
 	if c.client == nil {
-		c.client = &http.Client{Timeout: defaultSendTimeout}
+		c.client = handlers.NewHTTPClient(defaultSendTimeout)
 	}
 	if c.now == nil {
 		c.now = time.Now

@@ -94,13 +94,23 @@ func newConnFixture(tb testing.TB) *connFixture {
 	return f
 }
 
+// client trusts the servers' test certificate and, like the Connector's
+// own default client, keeps a connection per worker for reuse.
+func (f *connFixture) client() *http.Client {
+	c := f.token.Client()
+	t := c.Transport.(*http.Transport).Clone()
+	t.MaxIdleConnsPerHost = 32
+	c.Transport = t
+	return c
+}
+
 func (f *connFixture) config() teams.ConnectorConfig {
 	return teams.ConnectorConfig{
 		AppID:              connAppID,
 		AppSecret:          connSecret,
 		TokenURL:           f.token.URL + "/token",
 		AllowedServiceURLs: []string{f.conn.URL + "/"},
-		HTTPClient:         f.token.Client(), // both servers share the test certificate
+		HTTPClient:         f.client(), // both servers share the test certificate
 		Now: func() time.Time {
 			f.mu.Lock()
 			defer f.mu.Unlock()

@@ -1,0 +1,201 @@
+package teams_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/waymarkhq/waymark/handlers/teams"
+)
+
+// The load benchmark sends signed personal message activities (each with
+// its own id and its own token) over loopback HTTP from 4 concurrent
+// clients and times each request until the Bot Framework would see the
+// 202. The b.N activities are built and signed before the timer starts, so
+// the figures are the server's alone.
+//
+// BenchmarkActivityAck goes through the real handler: JWT verification
+// (the signing keys cached by a warm-up activity), JSON parsing,
+// de-duplication in a real redis-server, and the bounded queue, while the
+// workers compose real answers with the engine (sample corpus) and post
+// them to the fake Connector, as in production. BenchmarkVerify is the
+// ceiling for the JWT part: Verifier.Verify alone on a cached key.
+// BenchmarkCard renders a full reply as an Adaptive Card activity.
+//
+// The verifier's clock stands still at testEpoch and the tokens expire an
+// hour after it, so they stay valid however long a run takes.
+//
+//	go test ./handlers/teams -run '^$' -bench 'ActivityAck|Verify|Card' -benchtime 3000x -count 3
+
+const benchClients = 4
+
+func BenchmarkActivityAck(b *testing.B) {
+	h, store := mustEngine(b)
+	th := newTeamsHarness(b, h, store)
+	srv := httptest.NewServer(th.srv)
+	b.Cleanup(srv.Close)
+	url := srv.URL + "/api/messages"
+	warmUp(b, th, url)
+	benchAck(b, url, signedActivities(b, th, "bench"))
+}
+
+// warmUp posts one activity and waits for its answer to reach the fake
+// Connector, so that the signing keys, the Connector's token and the index
+// are all in hand before the timer starts.
+func warmUp(b *testing.B, th *teamsHarness, url string) {
+	b.Helper()
+	act := signedActivities(b, th, "warm")[0]
+	resp, err := postActivity(http.DefaultClient, url, act)
+	if err != nil {
+		b.Fatal(err)
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusAccepted {
+		b.Fatalf("warm-up: status %d", resp.StatusCode)
+	}
+	for deadline := time.Now().Add(10 * time.Second); len(th.activityPosts()) == 0; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			b.Fatal("warm-up: no answer posted within 10 s")
+		}
+	}
+}
+
+// signed is one activity body with its Authorization header.
+type signed struct {
+	body []byte
+	auth string
+}
+
+// signedActivities builds max(b.N, 1) personal message activities, each
+// with its own id (idPrefix and a number) and a token of its own (a jti
+// apart), so that producing them costs nothing while the benchmark is timed.
+func signedActivities(b *testing.B, th *teamsHarness, idPrefix string) []signed {
+	b.Helper()
+	out := make([]signed, max(b.N, 1))
+	for i := range out {
+		id := fmt.Sprintf("%s-%09d", idPrefix, i+1)
+		body, err := json.Marshal(th.mustActivity(b, "personal_message", func(act map[string]any) { act["id"] = id }))
+		if err != nil {
+			b.Fatal(err)
+		}
+		out[i] = signed{body: body, auth: mustSign(b, th.key, with(th.claims(), "jti", id))}
+	}
+	return out
+}
+
+func postActivity(client *http.Client, url string, a signed) (*http.Response, error) {
+	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(a.body))
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", a.auth)
+	return client.Do(req)
+}
+
+// benchAck posts the activities to url and reports requests/s, ack latency
+// percentiles and the share refused (a full queue answers 503 so that the
+// Bot Framework retries). Any other answer but 202 fails the benchmark.
+func benchAck(b *testing.B, url string, acts []signed) {
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: benchClients}}
+	b.Cleanup(client.CloseIdleConnections)
+	var mu sync.Mutex
+	lat := make([]time.Duration, 0, len(acts))
+	var refused, failed atomic.Int64
+	jobs := make(chan signed, benchClients)
+	var wg sync.WaitGroup
+	b.ReportAllocs()
+	b.ResetTimer()
+	start := time.Now()
+	for range benchClients {
+		wg.Go(func() {
+			mine := make([]time.Duration, 0, len(acts)/benchClients+1)
+			for a := range jobs {
+				ts := time.Now()
+				resp, err := postActivity(client, url, a)
+				if err != nil {
+					failed.Add(1)
+					continue
+				}
+				io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				mine = append(mine, time.Since(ts))
+				switch {
+				case resp.StatusCode == http.StatusServiceUnavailable:
+					refused.Add(1)
+				case resp.StatusCode != http.StatusAccepted:
+					failed.Add(1)
+				}
+			}
+			mu.Lock()
+			lat = append(lat, mine...)
+			mu.Unlock()
+		})
+	}
+	for _, a := range acts {
+		jobs <- a
+	}
+	close(jobs)
+	wg.Wait()
+	elapsed := time.Since(start)
+	b.StopTimer()
+	if f := failed.Load(); f > 0 {
+		b.Fatalf("%d of %d activities failed", f, len(acts))
+	}
+	slices.Sort(lat)
+	pct := func(p float64) float64 {
+		if len(lat) == 0 {
+			return 0
+		}
+		return float64(lat[min(len(lat)-1, int(p*float64(len(lat))))].Microseconds())
+	}
+	b.ReportMetric(float64(len(acts))/elapsed.Seconds(), "requests/s")
+	b.ReportMetric(pct(0.50), "p50-µs")
+	b.ReportMetric(pct(0.99), "p99-µs")
+	b.ReportMetric(100*float64(refused.Load())/float64(len(acts)), "refused-%")
+}
+
+func BenchmarkVerify(b *testing.B) {
+	k := mustKey(b, "k1", "msteams")
+	f := newFixture(b, k)
+	v := mustVerifier(b, f.config())
+	tok := mustSign(b, k, validClaims())
+	ctx := context.Background()
+	if _, err := v.Verify(ctx, tok, testChannel, testServiceURL, testTenant); err != nil {
+		b.Fatal(err) // and the keys are cached
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := v.Verify(ctx, tok, testChannel, testServiceURL, testTenant); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if n := f.hits(); n != 2 {
+		b.Errorf("%d fetches of the metadata and keys, want 2 (the first Verify's)", n)
+	}
+}
+
+var cardSink map[string]any
+
+func BenchmarkCard(b *testing.B) {
+	r := fullReply()
+	b.ReportAllocs()
+	for b.Loop() {
+		cardSink = teams.Activity(r)
+	}
+	raw, err := json.Marshal(cardSink)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportMetric(float64(len(raw)), "activity-bytes")
+}
