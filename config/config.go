@@ -122,6 +122,21 @@ type TeamsConfig struct {
 // Enabled reports whether Teams is configured.
 func (t TeamsConfig) Enabled() bool { return t.AppID != "" }
 
+// normalize writes tenant ids as activities and tokens carry them: GUIDs
+// in lower case, without spaces ("a, b" in an environment variable), each
+// once.
+func (t *TeamsConfig) normalize() {
+	t.TenantID = strings.ToLower(strings.TrimSpace(t.TenantID))
+	var tenants []string
+	for _, id := range t.AllowedTenants {
+		id = strings.ToLower(strings.TrimSpace(id))
+		if id != "" && !slices.Contains(tenants, id) {
+			tenants = append(tenants, id)
+		}
+	}
+	t.AllowedTenants = tenants
+}
+
 // Tenants is the allow-list of Teams tenants the bot serves: allowed_tenants,
 // or else the home tenant of a single-tenant registration, or nil (any).
 func (t TeamsConfig) Tenants() []string {
@@ -398,6 +413,7 @@ func Load(src Sources) (*Config, error) {
 		return nil, &Error{Problems: problems}
 	}
 	c.File = file
+	c.Teams.normalize()
 	problems = append(problems, c.validate()...)
 	if len(problems) > 0 {
 		return nil, &Error{Problems: problems}
@@ -564,18 +580,23 @@ func (c *Config) validateDesk() []string {
 			}
 			if (t.Platform == "slack" && !c.Slack.Enabled()) || (t.Platform == "teams" && !c.Teams.Enabled()) {
 				p = append(p, fmt.Sprintf("target %q needs %s configured", ts, t.Platform))
-			} else if t.Platform == "teams" && t.TeamID == "" && c.Teams.HomeTenant() == "" {
-				p = append(p, fmt.Sprintf("target %q must name its tenant (teams:<tenant id>:%s:%s): %s", ts, t.Kind, t.ID, severalTenants))
+			} else if t.Platform == "teams" {
+				p = append(p, c.Teams.checkTenant(fmt.Sprintf("target %q", ts), t.TeamID, fmt.Sprintf("teams:<tenant id>:%s:%s", t.Kind, t.ID))...)
 			}
 		}
 	}
-	if c.Teams.Enabled() && c.Teams.HomeTenant() == "" {
+	if c.Teams.Enabled() {
 		for specialism, people := range cs.Specialists {
 			for _, who := range people {
 				rest, ok := strings.CutPrefix(strings.TrimSpace(who), "teams:")
-				if ok && !strings.HasPrefix(rest, "group:") && !guidPrefix.MatchString(rest) {
-					p = append(p, fmt.Sprintf("consultations.specialists.%s: %q must name its tenant (teams:<tenant id>:<user>): %s", specialism, who, severalTenants))
+				if !ok || strings.HasPrefix(rest, "group:") {
+					continue
 				}
+				tenant := ""
+				if guidPrefix.MatchString(rest) {
+					tenant, _, _ = strings.Cut(rest, ":")
+				}
+				p = append(p, c.Teams.checkTenant(fmt.Sprintf("consultations.specialists.%s: %q", specialism, who), tenant, "teams:<tenant id>:<user>")...)
 			}
 		}
 	}
@@ -621,6 +642,24 @@ func (c *Config) validateDesk() []string {
 		p = append(p, "escalation.tick must be a positive duration")
 	}
 	return p
+}
+
+// checkTenant reports what is wrong with the tenant a Teams target or
+// specialist (what) names: none when the bot serves several tenants (form
+// shows how to write one), one that is not a GUID, or one the bot does not
+// serve, whose people it could never hear from.
+func (t TeamsConfig) checkTenant(what, tenant, form string) []string {
+	switch {
+	case tenant == "" && t.HomeTenant() == "":
+		return []string{fmt.Sprintf("%s must name its tenant (%s): %s", what, form, severalTenants)}
+	case tenant == "":
+		return nil
+	case !isGUID(tenant):
+		return []string{fmt.Sprintf("%s: tenant %q must be a Directory (tenant) ID, a GUID", what, tenant)}
+	case len(t.Tenants()) > 0 && !slices.Contains(t.Tenants(), strings.ToLower(tenant)):
+		return []string{fmt.Sprintf("%s: tenant %s is not one the bot serves (teams.tenant_id, teams.allowed_tenants)", what, tenant)}
+	}
+	return nil
 }
 
 // severalTenants explains why a Teams target must name its tenant.

@@ -326,7 +326,7 @@ teams:
   app_secret: s
 consultations:
   specialists:
-    psychology: ["teams:22222222-2222-2222-2222-222222222222", "teams:11111111-1111-1111-1111-111111111111:33333333-3333-3333-3333-333333333333"]
+    psychology: ["teams:22222222-2222-2222-2222-222222222222", "teams:aaaaaaaa-1111-1111-1111-111111111111:33333333-3333-3333-3333-333333333333"]
   queues:
     psychology: teams:channel:19:psy@thread.tacv2
 escalation:
@@ -334,7 +334,7 @@ escalation:
     urgent:
       claim_within: 30m
       levels:
-        - {name: duty manager, targets: ["teams:11111111-1111-1111-1111-111111111111:user:44444444-4444-4444-4444-444444444444"], repeat_every: 10m}
+        - {name: duty manager, targets: ["teams:aaaaaaaa-1111-1111-1111-111111111111:user:44444444-4444-4444-4444-444444444444"], repeat_every: 10m}
     routine:
       claim_within: 4h
       levels:
@@ -352,8 +352,9 @@ func TestTeamsTargetsNameTheirTenant(t *testing.T) {
 		env  map[string]string
 		home string
 	}{
-		{"single-tenant", map[string]string{"WAYMARK_TEAMS_TENANT_ID": "11111111-1111-1111-1111-11111111111A"}, "11111111-1111-1111-1111-11111111111a"},
-		{"one allowed tenant", map[string]string{"WAYMARK_TEAMS_ALLOWED_TENANTS": "11111111-1111-1111-1111-111111111111"}, "11111111-1111-1111-1111-111111111111"},
+		{"single-tenant", map[string]string{"WAYMARK_TEAMS_TENANT_ID": " AAAAAAAA-1111-1111-1111-111111111111 "}, "aaaaaaaa-1111-1111-1111-111111111111"},
+		{"one allowed tenant", map[string]string{"WAYMARK_TEAMS_ALLOWED_TENANTS": "aaaaaaaa-1111-1111-1111-111111111111"}, "aaaaaaaa-1111-1111-1111-111111111111"},
+		{"one tenant, written twice", map[string]string{"WAYMARK_TEAMS_ALLOWED_TENANTS": "aaaaaaaa-1111-1111-1111-111111111111, AAAAAAAA-1111-1111-1111-111111111111"}, "aaaaaaaa-1111-1111-1111-111111111111"},
 	} {
 		c, err := config.Load(config.Sources{File: file, Getenv: env(tc.env)})
 		if err != nil {
@@ -368,7 +369,7 @@ func TestTeamsTargetsNameTheirTenant(t *testing.T) {
 	}
 
 	_, err := config.Load(config.Sources{File: file, Getenv: env(map[string]string{
-		"WAYMARK_TEAMS_ALLOWED_TENANTS": "11111111-1111-1111-1111-111111111111,55555555-5555-5555-5555-555555555555"})})
+		"WAYMARK_TEAMS_ALLOWED_TENANTS": "aaaaaaaa-1111-1111-1111-111111111111,55555555-5555-5555-5555-555555555555"})})
 	if err == nil {
 		t.Fatal("several tenants and tenant-less targets loaded")
 	}
@@ -384,6 +385,21 @@ func TestTeamsTargetsNameTheirTenant(t *testing.T) {
 	for _, refused := range []string{"44444444", "33333333"} { // these name theirs
 		if strings.Contains(err.Error(), refused) {
 			t.Errorf("a target naming its tenant was refused:\n%v", err)
+		}
+	}
+
+	// A tenant the bot does not serve, or one that is not a GUID, could
+	// never be reached.
+	other := strings.Replace(teamsDeskYAML, "teams:channel:19:duty", "teams:council.example:channel:19:duty", 1)
+	other = strings.Replace(other, "teams:aaaaaaaa-1111-1111-1111-111111111111:user:", "teams:bbbbbbbb-1111-1111-1111-111111111111:user:", 1)
+	_, err = config.Load(config.Sources{File: writeFile(t, "other.yaml", other), Getenv: env(map[string]string{
+		"WAYMARK_TEAMS_TENANT_ID": "aaaaaaaa-1111-1111-1111-111111111111"})})
+	for _, want := range []string{
+		`tenant "council.example" must be a Directory (tenant) ID`,
+		`tenant bbbbbbbb-1111-1111-1111-111111111111 is not one the bot serves`,
+	} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("error lacks %q: %v", want, err)
 		}
 	}
 }
