@@ -162,7 +162,9 @@ type entity struct {
 	Text        string  `json:"text"`
 	Mentioned   account `json:"mentioned"`
 	QuotedReply struct {
-		MessageID string `json:"messageId"`
+		MessageID  string `json:"messageId"`
+		Preview    string `json:"preview"`
+		SenderName string `json:"senderName"`
 	} `json:"quotedReply"`
 }
 
@@ -272,7 +274,7 @@ func (act activity) botAdded() bool {
 // mention in its text. Its thread is the message it answers: the one it
 // replies to in a channel, or quotes in a chat, or else itself.
 func (act activity) message() bot.Message {
-	shared := act.Conversation.ConversationType != "" && act.Conversation.ConversationType != "personal"
+	shared := act.shared()
 	text, quoted := act.text()
 	thread := act.ID
 	switch {
@@ -328,30 +330,22 @@ func (a *Adapter) invoke(w http.ResponseWriter, r *http.Request, act activity) e
 	}
 	defer a.queue.Leave() // Close waits for the answer, or its goroutine to start
 
+	key := act.invokeKey()
+	deadline := time.NewTimer(invokeTimeout)
+	defer deadline.Stop()
 	if a.invokes != nil {
-		dctx, cancel := context.WithTimeout(ctx, handlers.DedupeTimeout)
-		first, answer, err := a.invokes.BeginInvoke(dctx, bot.PlatformTeams, act.ID)
-		cancel()
-		switch {
-		case err != nil:
-			a.log.WarnContext(ctx, "teams: cannot de-duplicate a card action, answering anyway", append(j.attrs(), "err", err)...)
-		case !first && answer != nil:
-			a.log.InfoContext(ctx, "teams: card action retried, answered as before", j.attrs()...)
+		if answer, done := a.retried(ctx, j, key, deadline.C); done {
 			return writeInvoke(w, answer)
-		case !first:
-			a.log.InfoContext(ctx, "teams: card action retried while being answered", j.attrs()...)
-			return writeInvoke(w, invokeText(stillWorking))
 		}
 	}
 
 	// The handler runs apart from the request: what the action sets off
 	// (a booking's queue post, the duty managers' prompts) must not be cut
-	// short when Teams stops waiting. What is not ready in time is posted
-	// to the conversation when it is.
+	// short when Teams stops waiting. An answer not ready in time is sent
+	// to the user when it is (see postLate).
 	type result struct {
 		answer []byte
 		reply  bot.Reply
-		ok     bool
 	}
 	results := make(chan result, 1)
 	var mu sync.Mutex
@@ -360,28 +354,28 @@ func (a *Adapter) invoke(w http.ResponseWriter, r *http.Request, act activity) e
 		hctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), jobTimeout)
 		defer cancel()
 		var res result
-		res.answer, res.reply, res.ok = a.answerInvoke(hctx, j)
-		if a.invokes != nil {
-			if err := a.invokes.FinishInvoke(hctx, bot.PlatformTeams, act.ID, res.answer); err != nil {
-				a.log.WarnContext(hctx, "teams: card action answer not kept for retries", append(j.attrs(), "err", err)...)
-			}
-		}
+		res.answer, res.reply = a.answerInvoke(hctx, j)
 		mu.Lock()
 		w := waiting
 		if w {
 			results <- res
 		}
 		mu.Unlock()
-		if !w && res.ok {
+		if a.invokes != nil {
+			sctx, cancel := context.WithTimeout(hctx, handlers.DedupeTimeout)
+			if err := a.invokes.FinishInvoke(sctx, bot.PlatformTeams, key, res.answer); err != nil {
+				a.log.WarnContext(hctx, "teams: card action answer not kept for retries", append(j.attrs(), "err", err)...)
+			}
+			cancel()
+		}
+		if !w {
 			a.postLate(hctx, act, j, res.reply)
 		}
 	})
-	timer := time.NewTimer(invokeTimeout)
-	defer timer.Stop()
 	select {
 	case res := <-results:
 		return writeInvoke(w, res.answer)
-	case <-timer.C:
+	case <-deadline.C:
 	case <-ctx.Done():
 	}
 	mu.Lock()
@@ -392,43 +386,121 @@ func (a *Adapter) invoke(w http.ResponseWriter, r *http.Request, act activity) e
 		return writeInvoke(w, res.answer)
 	default:
 	}
-	a.log.WarnContext(ctx, "teams: card action slow, its answer will be posted", j.attrs()...)
-	return writeInvoke(w, invokeText(stillWorking))
+	a.log.WarnContext(ctx, "teams: card action slow, its answer will be sent", j.attrs()...)
+	return writeInvoke(w, invokeText(act.stillWorking()))
 }
 
-// stillWorking answers a card action whose answer is not ready yet.
-const stillWorking = "Working on it: the answer will be posted in this chat."
+// invokeKey identifies a card action for de-duplication: its id within its
+// conversation and sender, so that two actions can never share an answer.
+func (act activity) invokeKey() string {
+	return act.Conversation.ID + "|" + act.From.ID + "|" + act.ID
+}
 
-// answerInvoke runs the handler for j and returns the invoke response body:
-// the reply as a card, or a refusal as a message. ok is false for a
-// refusal, which is not worth posting late.
-func (a *Adapter) answerInvoke(ctx context.Context, j job) (answer []byte, reply bot.Reply, ok bool) {
+// retried reports, for a card action already delivered, the answer to give
+// the retry: the first delivery's, waiting for it until deadline fires, or
+// word that it is in hand. done is false for a first delivery, and when the
+// store cannot say (better a rare double action than a lost one).
+func (a *Adapter) retried(ctx context.Context, j job, key string, deadline <-chan time.Time) (answer []byte, done bool) {
+	poll := time.NewTicker(invokePoll)
+	defer poll.Stop()
+	for {
+		dctx, cancel := context.WithTimeout(ctx, handlers.DedupeTimeout)
+		first, answer, err := a.invokes.BeginInvoke(dctx, bot.PlatformTeams, key)
+		cancel()
+		switch {
+		case err != nil:
+			a.log.WarnContext(ctx, "teams: cannot de-duplicate a card action, answering anyway", append(j.attrs(), "err", err)...)
+			return nil, false
+		case first:
+			return nil, false
+		case answer != nil:
+			a.log.InfoContext(ctx, "teams: card action retried, answered as before", j.attrs()...)
+			return answer, true
+		}
+		select {
+		case <-poll.C:
+		case <-deadline:
+			a.log.InfoContext(ctx, "teams: card action retried while being answered", j.attrs()...)
+			return invokeText(stillWorkingRetry), true
+		case <-ctx.Done():
+			return invokeText(stillWorkingRetry), true
+		}
+	}
+}
+
+// invokePoll is how often a retried card action looks for the first
+// delivery's answer.
+const invokePoll = 100 * time.Millisecond
+
+// Answers to a card action whose answer is not ready yet.
+const (
+	stillWorkingHere    = "Working on it: the answer will be posted in this chat."
+	stillWorkingPrivate = "Working on it: I will send you the answer in our chat."
+	stillWorkingRetry   = "Still working on that."
+)
+
+// stillWorking is what a slow card action answers: where its answer will
+// come, which is the user's own chat with the bot when the action came
+// from a channel or group chat.
+func (act activity) stillWorking() string {
+	if act.shared() {
+		return stillWorkingPrivate
+	}
+	return stillWorkingHere
+}
+
+// shared reports whether the activity came from a channel or group chat.
+func (act activity) shared() bool {
+	return act.Conversation.ConversationType != "" && act.Conversation.ConversationType != "personal"
+}
+
+// answerInvoke runs the handler for j and returns the invoke response body,
+// the reply as a card or a refusal as a message, and the reply to send if
+// the answer comes too late for the response.
+func (a *Adapter) answerInvoke(ctx context.Context, j job) (answer []byte, reply bot.Reply) {
 	defer func() {
 		if p := recover(); p != nil {
 			a.log.ErrorContext(ctx, "teams: card action panicked", append(j.attrs(), "panic", fmt.Sprint(p))...)
-			answer, ok = invokeText(bot.ErrorMessage(bot.Errorf(bot.EInternal, "Something went wrong."))), false
+			msg := bot.ErrorMessage(bot.Errorf(bot.EInternal, "Something went wrong."))
+			answer, reply = invokeText(msg), bot.Reply{Text: msg}
 		}
 	}()
 	reply, err := a.h.Handle(ctx, j.msg)
 	if err != nil {
 		a.logRefusal(ctx, j, err)
-		return invokeText(bot.ErrorMessage(err)), reply, false
+		msg := bot.ErrorMessage(err)
+		return invokeText(msg), bot.Reply{Text: msg}
 	}
 	a.log.InfoContext(ctx, "teams: card action answered", append(j.attrs(), "action", j.msg.Action.ID, "ref", reply.Ref)...)
 	b, err := json.Marshal(map[string]any{"statusCode": http.StatusOK, "type": invokeCard, "value": Card(reply)})
 	if err != nil {
-		return invokeText(bot.ErrorMessage(bot.Errorf(bot.EInternal, "The answer could not be shown."))), reply, false
+		msg := bot.ErrorMessage(bot.Errorf(bot.EInternal, "The answer could not be shown."))
+		return invokeText(msg), bot.Reply{Text: msg}
 	}
-	return b, reply, true
+	return b, reply
 }
 
-// postLate posts the answer to a card action Teams stopped waiting for.
+// postLate sends the answer to a card action Teams stopped waiting for. An
+// answer to a card action is for the person who pressed it (it replaces the
+// card for them alone), and may hold a consultation's details, so one from
+// a channel or group chat goes to their own chat with the bot, never to
+// the channel; without conversation references it is not sent at all.
 func (a *Adapter) postLate(ctx context.Context, act activity, j job, reply bot.Reply) {
-	if _, err := a.c.Send(ctx, act.ServiceURL, act.Conversation.ID, Activity(reply)); err != nil {
-		a.log.ErrorContext(ctx, "teams: posting a slow card action's answer failed", append(j.attrs(), "err", err)...)
+	var err error
+	switch {
+	case !act.shared():
+		_, err = a.c.Send(ctx, act.ServiceURL, act.Conversation.ID, Activity(reply))
+	case a.refs != nil:
+		to := bot.Target{Platform: bot.PlatformTeams, TeamID: act.tenant(), Kind: bot.TargetUser, ID: userID(act.From)}
+		err = NewNotifier(a.c, a.refs).Notify(ctx, to, reply)
+	default:
+		err = bot.Errorf(bot.EUnavailable, "no conversation references to reach the user privately")
+	}
+	if err != nil {
+		a.log.ErrorContext(ctx, "teams: sending a slow card action's answer failed", append(j.attrs(), "shared", act.shared(), "err", err)...)
 		return
 	}
-	a.log.InfoContext(ctx, "teams: slow card action's answer posted", j.attrs()...)
+	a.log.InfoContext(ctx, "teams: slow card action's answer sent", append(j.attrs(), "shared", act.shared())...)
 }
 
 // invokeText is an invoke response showing text as a message.
@@ -462,7 +534,9 @@ func stringOf(v any) string {
 // processed: better a rare double answer than a lost one.
 func (a *Adapter) accept(ctx context.Context, j job) error {
 	first := func(ctx context.Context) (bool, error) {
-		return a.store.FirstDelivery(ctx, bot.PlatformTeams, j.msg.ID)
+		// Teams ids are times in milliseconds, unique only within their
+		// conversation: two chats can send in the same millisecond.
+		return a.store.FirstDelivery(ctx, bot.PlatformTeams, j.msg.ConversationID+"|"+j.msg.ID)
 	}
 	switch adm, err := a.queue.Add(ctx, j, queueWait, first); adm {
 	case handlers.QueueClosed:

@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -658,37 +659,59 @@ func TestAdapterInvokeRetried(t *testing.T) {
 type blockingHandler struct {
 	started, release chan struct{}
 	ctxErr           chan error
+	err              error // returned instead of the reply, when set
+	calls            atomic.Int32
+}
+
+func newBlockingHandler() *blockingHandler {
+	return &blockingHandler{started: make(chan struct{}), release: make(chan struct{}), ctxErr: make(chan error, 1)}
 }
 
 func (b *blockingHandler) Handle(ctx context.Context, _ bot.Message) (bot.Reply, error) {
-	close(b.started)
+	if b.calls.Add(1) == 1 {
+		close(b.started)
+	}
 	<-b.release
-	b.ctxErr <- ctx.Err()
+	select {
+	case b.ctxErr <- ctx.Err():
+	default:
+	}
+	if b.err != nil {
+		return bot.Reply{}, b.err
+	}
 	return bot.Reply{Text: "booked as WM-000042"}, nil
+}
+
+// postInvoke posts act as the Bot Framework would, giving up when ctx ends,
+// and returns the recorded response once the handler has answered it.
+func (th *teamsHarness) postInvoke(tb testing.TB, ctx context.Context, act map[string]any) <-chan *httptest.ResponseRecorder {
+	tb.Helper()
+	raw, err := json.Marshal(act)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	req := httptest.NewRequestWithContext(ctx, http.MethodPost, "/api/messages", bytes.NewReader(raw))
+	req.Header.Set("Authorization", mustSign(tb, th.key, th.claims()))
+	out := make(chan *httptest.ResponseRecorder, 1)
+	go func() {
+		rec := httptest.NewRecorder()
+		th.srv.ServeHTTP(rec, req)
+		out <- rec
+	}()
+	return out
 }
 
 // TestAdapterSlowInvoke: when Teams stops waiting for a card action, the
 // action is not cut short: the request is told it is in hand, the handler
 // finishes with a live context, and its answer is posted to the chat.
 func TestAdapterSlowInvoke(t *testing.T) {
-	h := &blockingHandler{started: make(chan struct{}), release: make(chan struct{}), ctxErr: make(chan error, 1)}
+	h := newBlockingHandler()
 	th := newTeamsHarness(t, h, mustRedisStore(t))
-	raw, err := json.Marshal(th.mustActivity(t, "invoke_action"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	ctx, cancel := context.WithCancel(t.Context())
-	req := httptest.NewRequestWithContext(ctx, http.MethodPost, "/api/messages", bytes.NewReader(raw))
-	req.Header.Set("Authorization", mustSign(t, th.key, th.claims()))
-	rec := httptest.NewRecorder()
-	served := make(chan struct{})
-	go func() {
-		defer close(served)
-		th.srv.ServeHTTP(rec, req)
-	}()
+	served := th.postInvoke(t, ctx, th.mustActivity(t, "invoke_action"))
 	<-h.started
 	cancel() // Teams gives up waiting
-	<-served
+	rec := <-served
 	if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), "Working on it") || strings.Contains(rec.Body.String(), "WM-000042") {
 		t.Fatalf("status %d %s, want the in-hand message", rec.Code, rec.Body.String())
 	}
@@ -700,5 +723,99 @@ func TestAdapterSlowInvoke(t *testing.T) {
 	posts := th.activityPosts()
 	if len(posts) != 1 || posts[0].Path != convPath("a:1Xy2Zw3Vu4Ts5Rq6Po7Nm8Lk9Ji0Hg", "") || !strings.Contains(string(posts[0].Body), "WM-000042") {
 		t.Errorf("posts %+v, want the answer posted to the chat", posts)
+	}
+}
+
+// TestAdapterSlowInvokeInAChannel: a slow card action pressed in a channel
+// (a Claim on a queue card, say) sends its answer, which may hold the
+// request's details, to the presser's own chat with the bot, never to the
+// channel.
+func TestAdapterSlowInvokeInAChannel(t *testing.T) {
+	h := newBlockingHandler()
+	store := mustRedisStore(t)
+	th := newTeamsHarness(t, h, store)
+	th.adapter.WithRefs(store)
+	channelConv := "19:a1b2c3d4e5f60718293a4b5c6d7e8f90@thread.tacv2;messageid=1772442300000"
+	act := th.mustActivity(t, "invoke_action", func(act map[string]any) {
+		act["conversation"] = map[string]any{"conversationType": "channel", "id": channelConv, "tenantId": adapterTenant}
+	})
+	ctx, cancel := context.WithCancel(t.Context())
+	served := th.postInvoke(t, ctx, act)
+	<-h.started
+	cancel()
+	if rec := <-served; !strings.Contains(rec.Body.String(), "I will send you the answer in our chat") {
+		t.Fatalf("status %d %s, want word that the answer comes privately", rec.Code, rec.Body.String())
+	}
+	close(h.release)
+	th.drain(t)
+	var private bool
+	for _, p := range th.activityPosts() {
+		if strings.Contains(string(p.Body), "WM-000042") {
+			if p.Path != convPath("a:conv-1", "") { // the chat the fake Connector opens
+				t.Errorf("the answer went to %s, want the user's own chat", p.Path)
+			}
+			private = true
+		}
+	}
+	if !private {
+		t.Errorf("the answer was not sent: %+v", th.conn.requests())
+	}
+}
+
+// TestAdapterSlowInvokeRefused: a slow card action that is refused says so
+// in the chat, as promised, rather than leaving the user waiting.
+func TestAdapterSlowInvokeRefused(t *testing.T) {
+	h := newBlockingHandler()
+	h.err = bot.Errorf(bot.EForbidden, "Only the psychology specialists can claim WM-000042.")
+	th := newTeamsHarness(t, h, mustRedisStore(t))
+	ctx, cancel := context.WithCancel(t.Context())
+	served := th.postInvoke(t, ctx, th.mustActivity(t, "invoke_action"))
+	<-h.started
+	cancel()
+	<-served
+	close(h.release)
+	th.drain(t)
+	posts := th.activityPosts()
+	if len(posts) != 1 || !strings.Contains(string(posts[0].Body), "Only the psychology specialists can claim") {
+		t.Errorf("posts %+v, want the refusal in the chat", posts)
+	}
+}
+
+// TestAdapterInvokeRetriedWhileAnswered: a retry that arrives while the
+// first delivery is still being answered waits for that answer and gets
+// it; the action is done once.
+func TestAdapterInvokeRetriedWhileAnswered(t *testing.T) {
+	h := newBlockingHandler()
+	th := newTeamsHarness(t, h, mustRedisStore(t))
+	act := th.mustActivity(t, "invoke_action")
+	first := th.postInvoke(t, t.Context(), act)
+	<-h.started
+	retry := th.postInvoke(t, t.Context(), act)
+	close(h.release)
+	a, b := <-first, <-retry
+	if !strings.Contains(a.Body.String(), "WM-000042") || b.Body.String() != a.Body.String() {
+		t.Errorf("first %s\nretry %s\nwant the same answer", a.Body.String(), b.Body.String())
+	}
+	if n := h.calls.Load(); n != 1 {
+		t.Errorf("handler called %d times, want once", n)
+	}
+}
+
+// TestAdapterSameIDInTwoChats: Teams message ids are times, unique only
+// within a conversation; two chats' messages with one id are both answered.
+func TestAdapterSameIDInTwoChats(t *testing.T) {
+	h := &recordingHandler{}
+	th := newTeamsHarness(t, h, mustRedisStore(t))
+	for _, conv := range []string{"a:chat-one", "a:chat-two"} {
+		act := th.mustActivity(t, "personal_message", func(act map[string]any) {
+			act["conversation"].(map[string]any)["id"] = conv
+		})
+		if code, body := th.post(t, act, mustSign(t, th.key, th.claims())); code >= 300 {
+			t.Fatalf("%s: status %d %s", conv, code, body)
+		}
+	}
+	th.drain(t)
+	if n := len(h.Messages()); n != 2 {
+		t.Errorf("%d messages answered, want both", n)
 	}
 }
