@@ -12,6 +12,7 @@ import (
 	"encoding/json"
 	"html"
 	"regexp"
+	"strconv"
 	"strings"
 
 	xhtml "golang.org/x/net/html"
@@ -35,12 +36,17 @@ type attachment struct {
 var markup = regexp.MustCompile(`(?i)</?(?:at|p|br|div|span|b|i|u|s|em|strong|strike|sub|sup|a|ul|ol|li|blockquote|pre|code|h[1-6]|table|thead|tbody|tr|td|th|img|hr|font|quoted|emoji)(?:\s+[a-z][a-z0-9:-]*(?:\s*=\s*(?:"[^"]*"|'[^']*'))?)*\s*/?>`)
 
 // text is what the sender wrote, as plain text without the bot's mention,
-// and the id of the message they quoted, or "".
+// and the id of the message they quoted, or "". A quotedReply entity's
+// preview, which Teams may squash into "text" (after the quoted sender's
+// name), is taken out of it: at its start, or anywhere when it follows the
+// sender's name, which makes it unlikely to be the sender's own words.
 func (act activity) text() (text, quoted string) {
-	names := act.botNames()
+	bot := act.botMentions()
+	var sender, preview string
 	for _, e := range act.Entities {
 		if e.Type == "quotedReply" && e.QuotedReply.MessageID != "" {
 			quoted = e.QuotedReply.MessageID
+			sender, preview = e.QuotedReply.SenderName, e.QuotedReply.Preview
 			break
 		}
 	}
@@ -52,110 +58,145 @@ func (act activity) text() (text, quoted string) {
 		if json.Unmarshal(a.Content, &content) != nil || !strings.Contains(content, itemReply) {
 			continue
 		}
-		t, q := plainText(content, names)
+		t, q := plainText(content, bot)
 		if quoted == "" {
 			quoted = q
 		}
 		return t, quoted
 	}
+	var t, q string
 	if strings.EqualFold(act.TextFormat, "xml") || markup.MatchString(act.Text) {
-		t, q := plainText(act.Text, names)
-		if quoted == "" {
-			quoted = q
-		}
-		return t, quoted
+		t, q = plainText(act.Text, bot)
+	} else {
+		t = collapse(html.UnescapeString(act.Text))
 	}
-	return collapse(html.UnescapeString(act.Text)), quoted
+	if quoted == "" {
+		quoted = q
+	}
+	return withoutPreview(t, sender, preview), quoted
 }
 
-// botNames are the names the bot is mentioned by in this activity.
-func (act activity) botNames() map[string]bool {
-	names := map[string]bool{}
+// withoutPreview is text without preview, as text() says.
+func withoutPreview(text, sender, preview string) string {
+	if preview = collapse(preview); preview == "" {
+		return text
+	}
+	if sender = collapse(sender); sender != "" {
+		for _, p := range []string{sender + preview, sender + " " + preview} {
+			if before, after, ok := strings.Cut(text, p); ok {
+				return collapse(before + " " + after)
+			}
+		}
+	}
+	if after, ok := strings.CutPrefix(text, preview); ok {
+		return collapse(after)
+	}
+	return text
+}
+
+// mentions says which mentions in a message are the bot's.
+type mentions struct {
+	names map[string]bool // the names the bot is mentioned by
+	ids   []bool          // whether each of the activity's mention entities is the bot
+}
+
+// isBot reports whether the mention with the HTML itemid and text is the
+// bot's. Teams numbers a mention's spans (one a word) by its index among the
+// activity's mention entities; without a known itemid, the text is compared
+// with the bot's names.
+func (m mentions) isBot(itemid, text string) bool {
+	if i, err := strconv.Atoi(strings.TrimSpace(itemid)); err == nil && i >= 0 && i < len(m.ids) {
+		return m.ids[i]
+	}
+	return m.names[collapse(text)]
+}
+
+// botMentions are the ways the bot is mentioned in this activity.
+func (act activity) botMentions() mentions {
+	m := mentions{names: map[string]bool{}}
 	if act.Recipient.Name != "" {
-		names[act.Recipient.Name] = true
+		m.names[act.Recipient.Name] = true
 	}
 	for _, e := range act.Entities {
-		if e.Type != "mention" || e.Mentioned.ID != act.Recipient.ID {
+		if e.Type != "mention" {
+			continue
+		}
+		isBot := e.Mentioned.ID != "" && e.Mentioned.ID == act.Recipient.ID
+		m.ids = append(m.ids, isBot)
+		if !isBot {
 			continue
 		}
 		if e.Mentioned.Name != "" {
-			names[e.Mentioned.Name] = true
+			m.names[e.Mentioned.Name] = true
 		}
-		if t, _ := plainText(e.Text, nil); t != "" {
-			names[t] = true
+		if t, _ := plainText(e.Text, mentions{}); t != "" {
+			m.names[t] = true
 		}
 	}
-	return names
+	return m
 }
 
 // plainText reads s as HTML: the text, with block elements separating
-// words, without quoted replies (whose id it returns) and without mentions
-// of any of botNames; other people's mentions keep their names.
-func plainText(s string, botNames map[string]bool) (text, quoted string) {
-	z := xhtml.NewTokenizer(strings.NewReader(s))
+// words, without quoted replies (returning the first one's id, even from
+// inside a script), scripts and styles, and without the bot's mentions;
+// other people's mentions keep their names.
+//
+// A quote, script or style that s never closes is taken to end where the
+// second block inside it starts (in a quote Teams sends, the one after the
+// preview paragraph), a closed blockquote, script or style counting as one
+// block with what it holds; with fewer than two blocks, it ends just after
+// its start tag and all of it is kept. What follows is read as the
+// sender's: their words are never dropped for want of an end tag.
+func plainText(s string, bot mentions) (text, quoted string) {
+	toks := tokens(s)
+	closes := closers(toks)
+	next := nextBlocks(toks, closes)
 	var b strings.Builder
-	skip := 0          // depth inside a quote, or a script or style, dropped
 	var spans []bool   // open <span> and <at> tags: whether each is a mention
 	var mention []byte // the text of the mention being read
-	inMention := 0     // mentions open
+	var mentionID string
+	inMention := 0 // mentions open
 	endMention := func() {
-		if inMention--; inMention == 0 && !botNames[collapse(string(mention))] {
+		if inMention--; inMention == 0 && !bot.isBot(mentionID, string(mention)) {
 			b.Write(mention)
 		}
 	}
-	for {
-		tt := z.Next()
-		switch tt {
-		case xhtml.ErrorToken:
-			for inMention > 0 {
-				endMention()
-			}
-			return collapse(b.String()), quoted
+	for i := 0; i < len(toks); i++ {
+		t := toks[i]
+		switch t.Type {
 		case xhtml.TextToken:
-			switch {
-			case skip > 0:
-			case inMention > 0:
-				mention = append(mention, z.Text()...)
-			default:
-				b.Write(z.Text())
+			if inMention > 0 {
+				mention = append(mention, t.Data...)
+			} else {
+				b.WriteString(t.Data)
 			}
 		case xhtml.StartTagToken, xhtml.EndTagToken, xhtml.SelfClosingTagToken:
-			name, hasAttr := z.TagName()
-			tag := string(name)
-			attrs := map[string]string{}
-			for hasAttr {
-				var k, v []byte
-				k, v, hasAttr = z.TagAttr()
-				attrs[string(k)] = string(v)
-			}
-			start, end := tt == xhtml.StartTagToken, tt == xhtml.EndTagToken
-			if skip > 0 {
-				if tag == "blockquote" || tag == "script" || tag == "style" {
-					if start {
-						skip++
-					} else if end {
-						skip--
-					}
-				}
-				continue
-			}
+			tag := t.Data
+			start, end := t.Type == xhtml.StartTagToken, t.Type == xhtml.EndTagToken
 			if block(tag) {
 				b.WriteByte(' ')
 			}
 			switch {
-			case start && tag == "blockquote" && strings.Contains(attrs["itemtype"], itemReply):
-				skip = 1
-				if quoted == "" {
-					quoted = strings.TrimSpace(attrs["itemid"])
+			case start && (tag == "script" || tag == "style" ||
+				tag == "blockquote" && strings.Contains(attr(t, "itemtype"), itemReply)):
+				resume := i + 1 // the token after what is dropped
+				if closes[i] >= 0 {
+					resume = closes[i] + 1
+				} else if first := next[i+1]; first < len(toks) && next[after(first, closes)] < len(toks) {
+					resume = next[after(first, closes)]
 				}
-			case start && (tag == "script" || tag == "style"):
-				skip = 1
+				for _, d := range toks[i:resume] {
+					if quoted == "" && d.Type == xhtml.StartTagToken && d.Data == "blockquote" && strings.Contains(attr(d, "itemtype"), itemReply) {
+						quoted = strings.TrimSpace(attr(d, "itemid"))
+					}
+				}
+				i = resume - 1
 			case start && (tag == "at" || tag == "span"):
-				isMention := tag == "at" || strings.Contains(attrs["itemtype"], itemMention)
+				isMention := tag == "at" || strings.Contains(attr(t, "itemtype"), itemMention)
 				spans = append(spans, isMention)
 				if isMention {
 					if inMention == 0 {
-						mention = mention[:0]
+						mention, mentionID = mention[:0], attr(t, "itemid")
 					}
 					inMention++
 				}
@@ -168,6 +209,89 @@ func plainText(s string, botNames map[string]bool) (text, quoted string) {
 			}
 		}
 	}
+	for inMention > 0 {
+		endMention()
+	}
+	return collapse(b.String()), quoted
+}
+
+// tokens are the HTML tokens of s. Every tag is read as markup, so that
+// what follows a <textarea>, <title>, <script/> and the like is still
+// parsed as HTML rather than taken for their raw text.
+func tokens(s string) []xhtml.Token {
+	z := xhtml.NewTokenizer(strings.NewReader(s))
+	var toks []xhtml.Token
+	for {
+		tt := z.Next()
+		if tt == xhtml.ErrorToken {
+			return toks
+		}
+		toks = append(toks, z.Token())
+		if tt == xhtml.StartTagToken || tt == xhtml.SelfClosingTagToken {
+			z.NextIsNotRawText()
+		}
+	}
+}
+
+// closers are, for each start tag of a blockquote, script or style in
+// toks, the index of the end tag (of any of the three) that closes it, or
+// -1; for other tokens, -1.
+func closers(toks []xhtml.Token) []int {
+	closes := make([]int, len(toks))
+	var open []int
+	for i, t := range toks {
+		closes[i] = -1
+		if t.Data != "blockquote" && t.Data != "script" && t.Data != "style" {
+			continue
+		}
+		switch {
+		case t.Type == xhtml.StartTagToken:
+			open = append(open, i)
+		case t.Type == xhtml.EndTagToken && len(open) > 0:
+			closes[open[len(open)-1]] = i
+			open = open[:len(open)-1]
+		}
+	}
+	return closes
+}
+
+// nextBlocks are, for each index in toks and one past its end, the index
+// of the first start tag of a block (other than <br> and <hr>) there or
+// after, past scripts and styles that close, or len(toks).
+func nextBlocks(toks []xhtml.Token, closes []int) []int {
+	next := make([]int, len(toks)+1)
+	next[len(toks)] = len(toks)
+	for i := len(toks) - 1; i >= 0; i-- {
+		t := toks[i]
+		switch {
+		case t.Type == xhtml.StartTagToken && block(t.Data) && t.Data != "br" && t.Data != "hr":
+			next[i] = i
+		case closes[i] >= 0:
+			next[i] = next[closes[i]+1]
+		default:
+			next[i] = next[i+1]
+		}
+	}
+	return next
+}
+
+// after is the index of the token after the element that starts at i: after
+// its end tag for a blockquote, script or style that closes.
+func after(i int, closes []int) int {
+	if closes[i] >= 0 {
+		return closes[i] + 1
+	}
+	return i + 1
+}
+
+// attr is the value of t's attribute key, or "".
+func attr(t xhtml.Token, key string) string {
+	for _, a := range t.Attr {
+		if a.Key == key {
+			return a.Val
+		}
+	}
+	return ""
 }
 
 // block reports whether tag breaks a line or starts a block.
