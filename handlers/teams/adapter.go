@@ -138,6 +138,7 @@ type activity struct {
 	Conversation struct {
 		ID               string `json:"id"`
 		ConversationType string `json:"conversationType"`
+		IsGroup          bool   `json:"isGroup"`
 		TenantID         string `json:"tenantId"`
 	} `json:"conversation"`
 	ChannelData struct {
@@ -403,24 +404,34 @@ func (act activity) invokeKey() string {
 func (a *Adapter) retried(ctx context.Context, j job, key string, deadline <-chan time.Time) (answer []byte, done bool) {
 	poll := time.NewTicker(invokePoll)
 	defer poll.Stop()
-	for {
+	for pending := false; ; pending = true {
 		dctx, cancel := context.WithTimeout(ctx, handlers.DedupeTimeout)
 		first, answer, err := a.invokes.BeginInvoke(dctx, bot.PlatformTeams, key)
 		cancel()
 		switch {
+		case err != nil && pending:
+			// It is known to be under way: never do it a second time.
+			a.log.WarnContext(ctx, "teams: cannot read a retried card action's answer", append(j.attrs(), "err", err)...)
+			return invokeText(stillWorkingRetry), true
 		case err != nil:
 			a.log.WarnContext(ctx, "teams: cannot de-duplicate a card action, answering anyway", append(j.attrs(), "err", err)...)
 			return nil, false
+		case first && pending:
+			// The first delivery's mark expired while polling (it is
+			// kept far longer than any answer takes): still in hand.
+			return invokeText(stillWorkingRetry), true
 		case first:
 			return nil, false
 		case answer != nil:
 			a.log.InfoContext(ctx, "teams: card action retried, answered as before", j.attrs()...)
 			return answer, true
+		case !pending:
+			a.log.InfoContext(ctx, "teams: card action retried while under way, waiting for its answer", j.attrs()...)
 		}
 		select {
 		case <-poll.C:
 		case <-deadline:
-			a.log.InfoContext(ctx, "teams: card action retried while being answered", j.attrs()...)
+			a.log.InfoContext(ctx, "teams: retried card action's answer not ready", j.attrs()...)
 			return invokeText(stillWorkingRetry), true
 		case <-ctx.Done():
 			return invokeText(stillWorkingRetry), true
@@ -450,8 +461,14 @@ func (act activity) stillWorking() string {
 }
 
 // shared reports whether the activity came from a channel or group chat.
+// Any sign of one counts, so that nothing meant for one person is posted
+// where others read it: the conversation type, the isGroup flag, a channel
+// in the channel data, or a thread id ("19:...@thread...", where 1:1
+// chats are "a:...").
 func (act activity) shared() bool {
-	return act.Conversation.ConversationType != "" && act.Conversation.ConversationType != "personal"
+	c := act.Conversation
+	return (c.ConversationType != "" && c.ConversationType != "personal") || c.IsGroup ||
+		act.ChannelData.Channel.ID != "" || strings.HasPrefix(c.ID, "19:")
 }
 
 // answerInvoke runs the handler for j and returns the invoke response body,

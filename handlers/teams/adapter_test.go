@@ -76,6 +76,7 @@ type teamsHarness struct {
 	auth    *fixture
 	conn    *connFixture
 	key     *testKey
+	logs    *lockedBuf // what the adapter logged
 }
 
 func newTeamsHarness(tb testing.TB, h bot.Handler, store bot.Store, keys ...*testKey) *teamsHarness {
@@ -95,7 +96,7 @@ func newTeamsHarness(tb testing.TB, h bot.Handler, store bot.Store, keys ...*tes
 	tb.Cleanup(func() { a.Close() })
 	srv := handlers.NewServer(slog.New(slog.DiscardHandler), nil)
 	a.Mount(srv)
-	th := &teamsHarness{srv: srv, adapter: a, auth: auth, conn: conn, key: key}
+	th := &teamsHarness{srv: srv, adapter: a, auth: auth, conn: conn, key: key, logs: logs}
 	tb.Cleanup(func() {
 		if s := logs.String(); strings.Contains(s, "LADO") || strings.Contains(s, "out of hours") {
 			tb.Errorf("logs carry message text:\n%s", s)
@@ -731,34 +732,39 @@ func TestAdapterSlowInvoke(t *testing.T) {
 // request's details, to the presser's own chat with the bot, never to the
 // channel.
 func TestAdapterSlowInvokeInAChannel(t *testing.T) {
-	h := newBlockingHandler()
-	store := mustRedisStore(t)
-	th := newTeamsHarness(t, h, store)
-	th.adapter.WithRefs(store)
 	channelConv := "19:a1b2c3d4e5f60718293a4b5c6d7e8f90@thread.tacv2;messageid=1772442300000"
-	act := th.mustActivity(t, "invoke_action", func(act map[string]any) {
-		act["conversation"] = map[string]any{"conversationType": "channel", "id": channelConv, "tenantId": adapterTenant}
-	})
-	ctx, cancel := context.WithCancel(t.Context())
-	served := th.postInvoke(t, ctx, act)
-	<-h.started
-	cancel()
-	if rec := <-served; !strings.Contains(rec.Body.String(), "I will send you the answer in our chat") {
-		t.Fatalf("status %d %s, want word that the answer comes privately", rec.Code, rec.Body.String())
-	}
-	close(h.release)
-	th.drain(t)
-	var private bool
-	for _, p := range th.activityPosts() {
-		if strings.Contains(string(p.Body), "WM-000042") {
-			if p.Path != convPath("a:conv-1", "") { // the chat the fake Connector opens
-				t.Errorf("the answer went to %s, want the user's own chat", p.Path)
+	for name, conv := range map[string]map[string]any{
+		"channel":                     {"conversationType": "channel", "id": channelConv, "tenantId": adapterTenant},
+		"no type, but a channel's id": {"id": channelConv, "tenantId": adapterTenant},
+	} {
+		t.Run(name, func(t *testing.T) {
+			h := newBlockingHandler()
+			store := mustRedisStore(t)
+			th := newTeamsHarness(t, h, store)
+			th.adapter.WithRefs(store)
+			act := th.mustActivity(t, "invoke_action", func(act map[string]any) { act["conversation"] = conv })
+			ctx, cancel := context.WithCancel(t.Context())
+			served := th.postInvoke(t, ctx, act)
+			<-h.started
+			cancel()
+			if rec := <-served; !strings.Contains(rec.Body.String(), "I will send you the answer in our chat") {
+				t.Fatalf("status %d %s, want word that the answer comes privately", rec.Code, rec.Body.String())
 			}
-			private = true
-		}
-	}
-	if !private {
-		t.Errorf("the answer was not sent: %+v", th.conn.requests())
+			close(h.release)
+			th.drain(t)
+			var private bool
+			for _, p := range th.activityPosts() {
+				if strings.Contains(string(p.Body), "WM-000042") {
+					if p.Path != convPath("a:conv-1", "") { // the chat the fake Connector opens
+						t.Errorf("the answer went to %s, want the user's own chat", p.Path)
+					}
+					private = true
+				}
+			}
+			if !private {
+				t.Errorf("the answer was not sent: %+v", th.conn.requests())
+			}
+		})
 	}
 }
 
@@ -817,5 +823,37 @@ func TestAdapterSameIDInTwoChats(t *testing.T) {
 	th.drain(t)
 	if n := len(h.Messages()); n != 2 {
 		t.Errorf("%d messages answered, want both", n)
+	}
+}
+
+// TestAdapterInvokeRetriedDuringOutage: a retry that has seen the first
+// delivery under way never does the action itself, even when Redis goes
+// away while it waits for the first answer.
+func TestAdapterInvokeRetriedDuringOutage(t *testing.T) {
+	srv := redistest.Start(t)
+	store, err := redisstore.New(redisstore.Config{URL: srv.URL(), Prefix: redistest.Prefix(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	h := newBlockingHandler()
+	th := newTeamsHarness(t, h, store)
+	act := th.mustActivity(t, "invoke_action")
+	first := th.postInvoke(t, t.Context(), act)
+	<-h.started
+	retry := th.postInvoke(t, t.Context(), act)
+	for !strings.Contains(th.logs.String(), "retried while under way") { // it polls
+		time.Sleep(time.Millisecond)
+	}
+	srv.Stop(t) // and then Redis is gone
+	if rec := <-retry; !strings.Contains(rec.Body.String(), "Still working on that") {
+		t.Errorf("retry: %s, want word that it is in hand", rec.Body.String())
+	}
+	close(h.release)
+	if rec := <-first; !strings.Contains(rec.Body.String(), "WM-000042") {
+		t.Errorf("first: %s, want the answer", rec.Body.String())
+	}
+	if n := h.calls.Load(); n != 1 {
+		t.Errorf("handler called %d times, want once", n)
 	}
 }

@@ -66,7 +66,7 @@ func (a *Adapter) saveRefs(ctx context.Context, act activity) {
 	defer cancel()
 	tenant := act.tenant()
 	attrs := []any{"id", act.ID, "tenant", tenant, "conversation", act.Conversation.ID}
-	personal := act.Conversation.ConversationType == "" || act.Conversation.ConversationType == "personal"
+	personal := !act.shared()
 
 	if user := userID(act.From); user != "" && act.From.ID != act.Recipient.ID {
 		ref := map[string]string{

@@ -14,6 +14,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	xhtml "golang.org/x/net/html"
 )
@@ -36,10 +38,10 @@ type attachment struct {
 var markup = regexp.MustCompile(`(?i)</?(?:at|p|br|div|span|b|i|u|s|em|strong|strike|sub|sup|a|ul|ol|li|blockquote|pre|code|h[1-6]|table|thead|tbody|tr|td|th|img|hr|font|quoted|emoji)(?:\s+[a-z][a-z0-9:-]*(?:\s*=\s*(?:"[^"]*"|'[^']*'))?)*\s*/?>`)
 
 // text is what the sender wrote, as plain text without the bot's mention,
-// and the id of the message they quoted, or "". A quotedReply entity's
-// preview, which Teams may squash into "text" (after the quoted sender's
-// name), is taken out of it: at its start, or anywhere when it follows the
-// sender's name, which makes it unlikely to be the sender's own words.
+// and the id of the message they quoted, or "". When a quotedReply entity
+// comes with plain text only, Teams may squash the quote into "text" ahead
+// of the sender's words ("<quoted sender><preview><words>"); that start is
+// taken off (see withoutPreview).
 func (act activity) text() (text, quoted string) {
 	bot := act.botMentions()
 	var sender, preview string
@@ -64,34 +66,67 @@ func (act activity) text() (text, quoted string) {
 		}
 		return t, quoted
 	}
-	var t, q string
 	if strings.EqualFold(act.TextFormat, "xml") || markup.MatchString(act.Text) {
-		t, q = plainText(act.Text, bot)
-	} else {
-		t = collapse(html.UnescapeString(act.Text))
+		// HTML marks its quote with a Reply blockquote, which
+		// plainText drops whole.
+		t, q := plainText(act.Text, bot)
+		if q == "" && quoted != "" && strings.Contains(act.Text, "<quoted") {
+			// A <quoted/> placeholder marks where the quote was, not
+			// its words; should they follow it, they start the text.
+			t = withoutPreview(t, sender, preview)
+		}
+		if quoted == "" {
+			quoted = q
+		}
+		return t, quoted
 	}
-	if quoted == "" {
-		quoted = q
+	t := collapse(html.UnescapeString(act.Text))
+	if quoted != "" {
+		t = withoutPreview(t, sender, preview)
 	}
-	return withoutPreview(t, sender, preview), quoted
+	return t, quoted
 }
 
-// withoutPreview is text without preview, as text() says.
+// minBarePreview is the shortest preview taken off the start of a text
+// without the quoted sender's name before it: a short one ("No", "Yes")
+// could as well be the start of the sender's own words.
+const minBarePreview = 20
+
+// withoutPreview is text without a squashed quote at its start: the quoted
+// sender's name and the preview, or a preview of at least minBarePreview
+// characters alone, each only when a word boundary follows. Anywhere else,
+// or when in doubt, the text is left whole: better a quote relayed than the
+// sender's words lost.
 func withoutPreview(text, sender, preview string) string {
 	if preview = collapse(preview); preview == "" {
 		return text
 	}
+	var starts []string
 	if sender = collapse(sender); sender != "" {
-		for _, p := range []string{sender + preview, sender + " " + preview} {
-			if before, after, ok := strings.Cut(text, p); ok {
-				return collapse(before + " " + after)
-			}
+		starts = append(starts, sender+preview, sender+" "+preview)
+	}
+	if utf8.RuneCountInString(preview) >= minBarePreview {
+		starts = append(starts, preview)
+	}
+	for _, p := range starts {
+		if after, ok := strings.CutPrefix(text, p); ok && wordBoundary(preview, after) {
+			return collapse(after)
 		}
 	}
-	if after, ok := strings.CutPrefix(text, preview); ok {
-		return collapse(after)
-	}
 	return text
+}
+
+// wordBoundary reports whether after can follow a text ending like prefix
+// without cutting a word: it is empty, or starts or prefix ends with
+// something other than a letter or digit.
+func wordBoundary(prefix, after string) bool {
+	if after == "" {
+		return true
+	}
+	last, _ := utf8.DecodeLastRuneInString(prefix)
+	first, _ := utf8.DecodeRuneInString(after)
+	isWord := func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+	return !isWord(last) || !isWord(first)
 }
 
 // mentions says which mentions in a message are the bot's.

@@ -108,7 +108,7 @@ func TestTextQuotedPreview(t *testing.T) {
 		{"sender, space, preview", "Waymark Bethan Rees has your consultation request\nWM-000001. Thanks, Tuesday suits", "Waymark", "Thanks, Tuesday suits"},
 		{"preview without sender", "Bethan Rees has your consultation request WM-000001.Thanks, Tuesday suits", "", "Thanks, Tuesday suits"},
 		{"preview, sender unknown", "Bethan Rees has your consultation request WM-000001.Thanks, Tuesday suits", "Waymark", "Thanks, Tuesday suits"},
-		{"sender and preview inside", "Re: WaymarkBethan Rees has your consultation request WM-000001. Thanks", "Waymark", "Re: Thanks"},
+		{"sender and preview inside are kept", "Re: WaymarkBethan Rees has your consultation request WM-000001. Thanks", "Waymark", "Re: WaymarkBethan Rees has your consultation request WM-000001. Thanks"},
 		{"after markup", `<quoted messageId="act-9"/>WaymarkBethan Rees has your consultation request WM-000001.Thanks, Tuesday suits`, "Waymark", "Thanks, Tuesday suits"},
 		{"preview alone inside is kept", "I read Bethan Rees has your consultation request WM-000001. Thanks", "", "I read Bethan Rees has your consultation request WM-000001. Thanks"},
 		{"not squashed", "Thanks, Tuesday suits", "Waymark", "Thanks, Tuesday suits"},
@@ -170,5 +170,39 @@ func TestTextMultiWordMention(t *testing.T) {
 				t.Errorf("text %q, want %q", got.Text, c.want)
 			}
 		})
+	}
+}
+
+// TestTextShortPreviewKeepsWords: a short quoted preview ("No", "Yes", "ok")
+// is taken off only with the quoted sender's name before it and a word
+// boundary after it, so the sender's own words are never cut.
+func TestTextShortPreviewKeepsWords(t *testing.T) {
+	for _, c := range []struct{ name, text, preview, sender, want string }{
+		{"No, then the same word", "No response from the family yet", "No", "", "No response from the family yet"},
+		{"Yes, then a longer word", "Yesterday the child disclosed", "Yes", "", "Yesterday the child disclosed"},
+		{"sender and preview inside", "I told Sam Hill ok and he agreed", "ok", "Sam Hill", "I told Sam Hill ok and he agreed"},
+		{"sender, preview, then a word", "WaymarkYesterday is fine", "Yes", "Waymark", "WaymarkYesterday is fine"},
+		{"sender and short preview", "WaymarkNo. Thanks, Tuesday suits", "No.", "Waymark", "Thanks, Tuesday suits"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			got := mustMessage(t, "personal_message", func(act map[string]any) {
+				act["text"] = c.text
+				act["entities"] = []any{map[string]any{"type": "quotedReply", "quotedReply": map[string]any{
+					"messageId": "act-9", "preview": c.preview, "senderName": c.sender,
+				}}}
+			})
+			if got.Text != c.want {
+				t.Errorf("text %q, want %q", got.Text, c.want)
+			}
+		})
+	}
+	// A proper Reply blockquote is dropped whole; the words after it stay,
+	// even when they start like the quote.
+	got := mustMessage(t, "personal_message", func(act map[string]any) {
+		act["text"] = `<blockquote itemscope="" itemtype="http://schema.skype.com/Reply" itemid="act-9"><p>No</p></blockquote><p>No response yet</p>`
+		act["entities"] = []any{map[string]any{"type": "quotedReply", "quotedReply": map[string]any{"messageId": "act-9", "preview": "No"}}}
+	})
+	if got.Text != "No response yet" {
+		t.Errorf("text %q, want %q", got.Text, "No response yet")
 	}
 }
