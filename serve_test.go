@@ -266,3 +266,80 @@ func TestServeTeamsEndpoint(t *testing.T) {
 		t.Errorf("log:\n%s", errOut.String())
 	}
 }
+
+// TestServeSlackAndTeamsTogether: one serve process runs Slack and Teams
+// at once, with a desk whose queue is in Teams and whose duty managers are
+// in Slack; both endpoints answer, each refusing what it cannot verify.
+func TestServeSlackAndTeamsTogether(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	const tenant = "aaaaaaaa-1111-1111-1111-111111111111"
+	config := `
+consultations:
+  specialists:
+    psychology: ["teams:22222222-2222-2222-2222-222222222222", "slack:U0PSY1"]
+  queues:
+    psychology: teams:channel:19:psy@thread.tacv2
+escalation:
+  policies:
+    urgent:
+      claim_within: 30m
+      levels:
+        - {name: duty manager, targets: ["slack:channel:C0DUTY", "teams:user:33333333-3333-3333-3333-333333333333"], repeat_every: 10m}
+    routine:
+      claim_within_working_days: 2
+      levels:
+        - {name: duty manager, targets: ["slack:channel:C0DUTY"], repeat_every: 1h}
+`
+	if err := os.WriteFile(filepath.Join(dir, "waymark.yaml"), []byte(config), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	env := map[string]string{
+		"WAYMARK_HTTP_ADDR":            addr,
+		"WAYMARK_REDIS_URL":            redistest.Start(t).URL(),
+		"WAYMARK_SLACK_BOT_TOKEN":      "xoxb-test",
+		"WAYMARK_SLACK_SIGNING_SECRET": "test-signing-secret",
+		"WAYMARK_SLACK_API_URL":        "https://slack.example/api/",
+		"WAYMARK_TEAMS_APP_ID":         "00000000-0000-0000-0000-000000000001",
+		"WAYMARK_TEAMS_APP_SECRET":     "test-secret",
+		"WAYMARK_TEAMS_TENANT_ID":      tenant,
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	var out, errOut lockedBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"serve"}, func(k string) string { return env[k] }, strings.NewReader(""), &out, &errOut)
+	}()
+	defer func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("serve: %v\n%s", err, errOut.String())
+		}
+	}()
+	base := "http://" + addr
+	waitHealthy(t, base, done, &errOut)
+	for _, want := range []string{"slack=true", "teams=true", "consultations=true", "teams connected"} {
+		if !strings.Contains(errOut.String(), want) {
+			t.Errorf("log lacks %q:\n%s", want, errOut.String())
+		}
+	}
+	for path, body := range map[string]string{
+		"/api/messages": `{"type":"message","id":"1","channelId":"msteams","serviceUrl":"https://smba.trafficmanager.net/emea/","conversation":{"id":"a:1"}}`,
+		"/slack/events": `{"type":"event_callback","event_id":"Ev1","event":{"type":"app_mention","text":"hi"}}`,
+	} {
+		resp, err := http.Post(base+path, "application/json", strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusUnauthorized {
+			t.Errorf("%s without a signature: status %d, want 401", path, resp.StatusCode)
+		}
+	}
+}
