@@ -120,6 +120,16 @@ type ThreadNotifier interface {
 	NotifyThread(ctx context.Context, t Target, r Reply) (Thread, error)
 }
 
+// Updater changes a message a ThreadNotifier posted: a queue card that
+// now says who claimed the request, so no one else tries to.
+type Updater interface {
+	// Update replaces the message th, posted to t by NotifyThread, with
+	// r. It returns EInvalid for a thread or target it cannot have posted,
+	// ENotFound when the message is gone, EUnavailable when the platform
+	// cannot be reached.
+	Update(ctx context.Context, t Target, th Thread, r Reply) error
+}
+
 // Directory answers who belongs to a platform's user group, so that
 // specialists can be configured as a group ("slack:group:S0123") and stay
 // right as people join and leave.

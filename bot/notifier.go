@@ -7,7 +7,10 @@ import "context"
 // web chat sessions.
 type MultiNotifier map[string]Notifier
 
-var _ ThreadNotifier = MultiNotifier(nil)
+var (
+	_ ThreadNotifier = MultiNotifier(nil)
+	_ Updater        = MultiNotifier(nil)
+)
 
 // Notify sends r with the notifier of t's platform.
 func (m MultiNotifier) Notify(ctx context.Context, t Target, r Reply) error {
@@ -29,4 +32,18 @@ func (m MultiNotifier) NotifyThread(ctx context.Context, t Target, r Reply) (Thr
 		return tn.NotifyThread(ctx, t, r)
 	}
 	return Thread{}, n.Notify(ctx, t, r)
+}
+
+// Update replaces, with the notifier of t's platform, the message th that
+// was posted to t. A platform whose notifier cannot change what it posted
+// (the web inbox) is left as it is: nil.
+func (m MultiNotifier) Update(ctx context.Context, t Target, th Thread, r Reply) error {
+	n, ok := m[t.Platform]
+	if !ok {
+		return Errorf(EInvalid, "Nothing here can deliver to %s.", t.Platform)
+	}
+	if u, ok := n.(Updater); ok {
+		return u.Update(ctx, t, th, r)
+	}
+	return nil
 }
