@@ -87,6 +87,9 @@ type Consultation struct {
 	ClaimedAt             time.Time
 	ClosedAt              time.Time
 	Outcome               string // the specialist's closing note
+	// QueuePost is the card announcing the request in its queue, when the
+	// platform said where it landed; it is updated as the request moves.
+	QueuePost Thread
 }
 
 // AuditEntry is one state change, kept append-only.
@@ -127,6 +130,8 @@ type ConsultationStore interface {
 	Audit(ctx context.Context, e AuditEntry) error
 	// AuditSince calls fn for every entry at or after since, oldest first.
 	AuditSince(ctx context.Context, since time.Time, fn func(AuditEntry) error) error
+	// SetQueuePost records where the request's queue card was posted.
+	SetQueuePost(ctx context.Context, ref string, th Thread) error
 	// LinkThread records that replies in thread th are about consultation
 	// ref, until the link expires.
 	LinkThread(ctx context.Context, th Thread, ref string) error

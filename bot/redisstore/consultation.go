@@ -20,6 +20,7 @@ const refPrefix = "WM"
 const (
 	requesterFields = "requester"
 	claimantFields  = "claimant"
+	queuePostFields = "queue_post"
 )
 
 // CreateConsultation gives c the next reference (WM-000001, WM-000002, ...,
@@ -330,6 +331,7 @@ func consultationFields(c bot.Consultation) []any {
 	f.time("claimed_at", c.ClaimedAt)
 	f.time("closed_at", c.ClosedAt)
 	f.add("outcome", c.Outcome)
+	f.thread(queuePostFields, c.QueuePost)
 	return f
 }
 
@@ -351,9 +353,41 @@ func decodeConsultation(m map[string]string) (bot.Consultation, error) {
 		ClaimedAt:             h.time("claimed_at"),
 		ClosedAt:              h.time("closed_at"),
 		Outcome:               h.str("outcome"),
+		QueuePost:             h.thread(queuePostFields),
 	}
 	if h.err != nil {
 		return bot.Consultation{}, fmt.Errorf("decode consultation %s: %w", c.Ref, h.err)
 	}
 	return c, nil
+}
+
+// setIfExistsScript sets fields of a hash that exists, and reports whether
+// it did: a late write never makes a partial record of a deleted one.
+var setIfExistsScript = redis.NewScript(`
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[1], unpack(ARGV))
+return 1
+`)
+
+// SetQueuePost records th as where the queue card of the consultation ref
+// was posted. It returns EInvalid for a bad ref or an incomplete thread,
+// ENotFound for an unknown ref, EUnavailable if Redis cannot be reached.
+func (s *Store) SetQueuePost(ctx context.Context, ref string, th bot.Thread) error {
+	ref, err := consultationRef(ref)
+	if err != nil {
+		return err
+	}
+	if th.Platform == "" || th.ConversationID == "" || th.ThreadID == "" {
+		return invalid("The queue post to record is incomplete.")
+	}
+	var f fields
+	f.thread(queuePostFields, th)
+	ok, err := setIfExistsScript.Run(ctx, s.client, []string{s.keys.Consultation(ref)}, f...).Int()
+	if err != nil {
+		return fmt.Errorf("queue post of %s: %w", ref, s.wrapRecords("HSET", err))
+	}
+	if ok == 0 {
+		return noConsultation(ref)
+	}
+	return nil
 }

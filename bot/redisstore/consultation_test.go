@@ -453,3 +453,36 @@ func TestConsultationIsStoredAsHash(t *testing.T) {
 		t.Errorf("index %s = %+v, %v", index, zs, err)
 	}
 }
+
+// TestQueuePost: where a request's queue card landed is kept with it and
+// survives later changes; an unknown request gets no partial record.
+func TestQueuePost(t *testing.T) {
+	t.Parallel()
+	s := mustStore(t, redisstore.Config{})
+	ctx := t.Context()
+	c := mustCreate(t, s, booking(priya, t0))
+	post := bot.Thread{Platform: bot.PlatformTeams, TeamID: "aaaaaaaa-1111-1111-1111-111111111111", ConversationID: "19:psy@thread.tacv2", ThreadID: "1772442300000"}
+	if err := s.SetQueuePost(ctx, c.Ref, post); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Claim(ctx, c.Ref, ada, t0.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Consultation(ctx, c.Ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.QueuePost != post || got.State != bot.StateClaimed {
+		t.Errorf("queue post %+v (state %s), want %+v after the claim", got.QueuePost, got.State, post)
+	}
+
+	if err := s.SetQueuePost(ctx, "WM-999999", post); bot.ErrorKind(err) != bot.ENotFound {
+		t.Errorf("unknown ref: %v, want not found", err)
+	}
+	if _, err := s.Consultation(ctx, "WM-999999"); bot.ErrorKind(err) != bot.ENotFound {
+		t.Errorf("a record was made for the unknown ref: %v", err)
+	}
+	if err := s.SetQueuePost(ctx, c.Ref, bot.Thread{Platform: bot.PlatformSlack, ConversationID: "C1"}); bot.ErrorKind(err) != bot.EInvalid {
+		t.Errorf("incomplete thread: %v, want invalid", err)
+	}
+}

@@ -76,6 +76,15 @@ func (f *fields) person(prefix string, p bot.Person) {
 	f.add(prefix+"_name", p.Name)
 }
 
+// thread adds th as the fields <prefix>_platform, _team_id, _conversation
+// and _thread.
+func (f *fields) thread(prefix string, th bot.Thread) {
+	f.add(prefix+"_platform", th.Platform)
+	f.add(prefix+"_team_id", th.TeamID)
+	f.add(prefix+"_conversation", th.ConversationID)
+	f.add(prefix+"_thread", th.ThreadID)
+}
+
 // personArgs returns p's fields for a script, empty ones included, in the
 // order of fields.person.
 func personArgs(prefix string, p bot.Person) []any {
@@ -149,4 +158,13 @@ func parseRef(prefix, ref string) (string, bool) {
 // formatRef returns prefix-n with n zero-padded to six digits.
 func formatRef(prefix string, n int64) string {
 	return fmt.Sprintf("%s-%06d", prefix, n)
+}
+
+func (h *hash) thread(prefix string) bot.Thread {
+	return bot.Thread{
+		Platform:       h.m[prefix+"_platform"],
+		TeamID:         h.m[prefix+"_team_id"],
+		ConversationID: h.m[prefix+"_conversation"],
+		ThreadID:       h.m[prefix+"_thread"],
+	}
 }
