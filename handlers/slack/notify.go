@@ -1,7 +1,10 @@
 package slack
 
 import (
+	"cmp"
 	"context"
+	"errors"
+	"fmt"
 
 	slackapi "github.com/slack-go/slack"
 
@@ -17,7 +20,10 @@ type Notifier struct {
 	api slackAPI
 }
 
-var _ bot.ThreadNotifier = (*Notifier)(nil)
+var (
+	_ bot.ThreadNotifier = (*Notifier)(nil)
+	_ bot.Updater        = (*Notifier)(nil)
+)
 
 // NewNotifier returns a Notifier using cfg's bot token and API URL.
 func NewNotifier(cfg Config) (*Notifier, error) {
@@ -59,4 +65,56 @@ func (n *Notifier) NotifyThread(ctx context.Context, t bot.Target, r bot.Reply) 
 		return err
 	})
 	return bot.Thread{Platform: bot.PlatformSlack, TeamID: t.TeamID, ConversationID: channel, ThreadID: ts}, err
+}
+
+// Update replaces the message th, which NotifyThread posted to t, with r,
+// by chat.update: the same text and blocks NotifyThread would post. Rate
+// limits are waited out as for replies. It returns EInvalid for a thread or
+// target that is not Slack's or lacks a channel or ts, for a message the
+// app did not post (Slack's cant_update_message) and for blocks Slack
+// refuses; ENotFound when the message or its channel is gone; EForbidden
+// when the app may not post there any more (archived channel, missing
+// scope); EUnavailable when Slack cannot be reached or keeps rate
+// limiting. Other Slack errors are wrapped, of kind EInternal.
+func (n *Notifier) Update(ctx context.Context, t bot.Target, th bot.Thread, r bot.Reply) error {
+	if t.Platform != bot.PlatformSlack || th.Platform != bot.PlatformSlack {
+		return bot.Errorf(bot.EInvalid, "Slack cannot change a message on %s.", cmp.Or(th.Platform, t.Platform))
+	}
+	if th.ConversationID == "" || th.ThreadID == "" {
+		return bot.Errorf(bot.EInvalid, "The Slack message to change has no channel or timestamp.")
+	}
+	opts := []slackapi.MsgOption{
+		slackapi.MsgOptionText(FallbackText(r), false),
+		slackapi.MsgOptionBlocks(Blocks(r)...),
+	}
+	err := retryRateLimited(ctx, func() error {
+		_, _, _, err := n.api.UpdateMessageContext(ctx, th.ConversationID, th.ThreadID, opts...)
+		return err
+	})
+	return updateError(err)
+}
+
+// updateError gives a chat.update error its bot error kind, keeping the
+// cause for logs. The Slack error codes carry no message text.
+func updateError(err error) error {
+	if err == nil {
+		return nil
+	}
+	var se slackapi.SlackErrorResponse
+	if errors.As(err, &se) {
+		switch se.Err {
+		case "message_not_found", "channel_not_found", "thread_not_found":
+			return &bot.Error{Kind: bot.ENotFound, Message: "The Slack message to change is gone.", Err: err}
+		case "cant_update_message":
+			return &bot.Error{Kind: bot.EInvalid, Message: "Waymark did not post that Slack message, so cannot change it.", Err: err}
+		case "invalid_blocks", "invalid_blocks_format", "msg_too_long", "no_text":
+			return &bot.Error{Kind: bot.EInvalid, Message: "Slack refused the changed message.", Err: err}
+		case "edit_window_closed", "is_archived", "not_in_channel", "restricted_action", "missing_scope", "not_allowed_token_type":
+			return &bot.Error{Kind: bot.EForbidden, Message: "Slack does not let Waymark change that message.", Err: err}
+		case "ratelimited", "service_unavailable", "fatal_error", "internal_error", "request_timeout":
+			return &bot.Error{Kind: bot.EUnavailable, Message: "Slack could not change the message just now.", Err: err}
+		}
+		return fmt.Errorf("slack: chat.update: %w", err)
+	}
+	return &bot.Error{Kind: bot.EUnavailable, Message: "Slack could not be reached to change the message.", Err: err}
 }
