@@ -20,6 +20,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -343,7 +344,7 @@ func sleep(ctx context.Context, d time.Duration) error {
 type StatusError struct {
 	// Status is the HTTP status of the Connector's last answer.
 	Status int
-	// Op is the request: "reply", "send" or "create conversation".
+	// Op is the request: "reply", "send", "update" or "create conversation".
 	Op string
 	// Attempts is how many times the request was sent.
 	Attempts int
@@ -428,6 +429,58 @@ func (c *Connector) Send(ctx context.Context, serviceURL, conversationID string,
 	return c.Reply(ctx, serviceURL, conversationID, "", activity)
 }
 
+// UpdateActivity replaces the activity activityID, which the bot posted
+// into a conversation, with activity: a PUT to
+// {serviceURL}/v3/conversations/{conversationID}/activities/{activityID}.
+// When activity is a map without an "id", the body carries activityID as
+// its id, as the Bot Framework expects. A 2xx answer is a success, even
+// when its body cannot be read.
+//
+// It returns bot.EInvalid for a missing conversation ID, activity ID or
+// activity; bot.EForbidden, without any request, for a service URL
+// outside the allow-list; bot.ENotFound when the Connector answers 404
+// (the message is gone); and otherwise the error kinds of Reply. When the
+// Connector refused the update, the error wraps a *StatusError, and
+// Status returns the Connector's HTTP status.
+func (c *Connector) UpdateActivity(ctx context.Context, serviceURL, conversationID, activityID string, activity any) error {
+	var missing []string
+	for _, f := range []struct{ name, value string }{{"conversation ID", conversationID}, {"activity ID", activityID}} {
+		if f.value == "" {
+			missing = append(missing, f.name)
+		}
+	}
+	if activity == nil {
+		missing = append(missing, "activity")
+	}
+	if len(missing) > 0 {
+		return bot.Errorf(bot.EInvalid, "update activity: %s required", strings.Join(missing, ", "))
+	}
+	if m, ok := activity.(map[string]any); ok {
+		if m == nil {
+			return bot.Errorf(bot.EInvalid, "update activity: activity required")
+		}
+		if _, ok := m["id"]; !ok {
+			m = maps.Clone(m)
+			m["id"] = activityID
+			activity = m
+		}
+	}
+	base, err := c.base(serviceURL)
+	if err != nil {
+		return err
+	}
+	u := base + "v3/conversations/" + url.PathEscape(conversationID) + "/activities/" + url.PathEscape(activityID)
+	_, err = c.do(ctx, http.MethodPut, "update", u, activity)
+	var se *StatusError
+	switch {
+	case errors.Is(err, errAccepted):
+		return nil
+	case errors.As(err, &se) && se.Status == http.StatusNotFound:
+		return &bot.Error{Kind: bot.ENotFound, Message: "The Teams message to update is gone.", Err: se}
+	}
+	return err
+}
+
 // CreateConversation opens (or finds) the 1:1 conversation between the bot
 // botID and the user userID in the tenant tenantID, for proactive messages,
 // and returns its ID. It returns the same error kinds as Reply. Unlike
@@ -492,11 +545,17 @@ func (c *Connector) base(serviceURL string) (string, error) {
 	return "", refused
 }
 
-// post sends body to u with the bot's token and returns the body of the 2xx
-// answer, retrying 429 and 5xx with backoff and refreshing the token once on
-// 401. op names the request in a *StatusError when the Connector refuses it.
-// When a 2xx answer's body cannot be read, the error wraps errAccepted.
+// post sends body to u as do does, with POST.
 func (c *Connector) post(ctx context.Context, op, u string, body any) ([]byte, error) {
+	return c.do(ctx, http.MethodPost, op, u, body)
+}
+
+// do sends body to u with method and the bot's token and returns the body
+// of the 2xx answer, retrying 429 and 5xx with backoff and refreshing the
+// token once on 401. op names the request in a *StatusError when the
+// Connector refuses it. When a 2xx answer's body cannot be read, the error
+// wraps errAccepted.
+func (c *Connector) do(ctx context.Context, method, op, u string, body any) ([]byte, error) {
 	payload, err := json.Marshal(body)
 	if err != nil {
 		return nil, &bot.Error{Kind: bot.EInvalid, Message: "activity cannot be encoded", Err: err}
@@ -507,7 +566,7 @@ func (c *Connector) post(ctx context.Context, op, u string, body any) ([]byte, e
 		if err != nil {
 			return nil, err
 		}
-		req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, bytes.NewReader(payload))
+		req, err := http.NewRequestWithContext(ctx, method, u, bytes.NewReader(payload))
 		if err != nil {
 			return nil, &bot.Error{Kind: bot.EInternal, Message: "Teams connector request failed", Err: err}
 		}

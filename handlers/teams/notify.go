@@ -140,7 +140,10 @@ type Notifier struct {
 	refs RefStore
 }
 
-var _ bot.ThreadNotifier = (*Notifier)(nil)
+var (
+	_ bot.ThreadNotifier = (*Notifier)(nil)
+	_ bot.Updater        = (*Notifier)(nil)
+)
 
 // NewNotifier returns a Notifier that posts with c and finds its targets
 // in refs.
@@ -164,17 +167,9 @@ func (n *Notifier) Notify(ctx context.Context, t bot.Target, r bot.Reply) error 
 // there has talked to it yet), when the reference store cannot be reached,
 // or when the Connector is down; and the Connector's other error kinds.
 func (n *Notifier) NotifyThread(ctx context.Context, t bot.Target, r bot.Reply) (bot.Thread, error) {
-	kind := t.Kind
-	if kind == "" {
-		kind = bot.TargetUser
-	}
-	switch {
-	case t.Platform != bot.PlatformTeams:
-		return bot.Thread{}, bot.Errorf(bot.EInvalid, "The Teams notifier only delivers to Teams.")
-	case kind != bot.TargetUser && kind != bot.TargetChannel:
-		return bot.Thread{}, bot.Errorf(bot.EInvalid, "A Teams target is a user or a channel, not %q.", kind)
-	case t.ID == "":
-		return bot.Thread{}, bot.Errorf(bot.EInvalid, "The Teams user or channel to deliver to is empty.")
+	kind, err := targetKind(t)
+	if err != nil {
+		return bot.Thread{}, err
 	}
 	ref, err := n.refs.ConversationRef(ctx, bot.PlatformTeams, t.TeamID, kind, t.ID)
 	if err != nil {
@@ -209,4 +204,54 @@ func (n *Notifier) NotifyThread(ctx context.Context, t bot.Target, r bot.Reply) 
 		return bot.Thread{}, fmt.Errorf("teams: post a notification: %w", err)
 	}
 	return bot.Thread{Platform: bot.PlatformTeams, TeamID: t.TeamID, ConversationID: conv, ThreadID: id}, nil
+}
+
+// Update replaces the message th, which NotifyThread posted to t, with r as
+// an Adaptive Card, through the service URL recorded for t.
+//
+// It returns bot.EInvalid for a target NotifyThread refuses and for a
+// thread that is not a Teams one with a conversation and a message;
+// bot.EUnavailable when the bot has no reference for t, when the reference
+// store cannot be reached, or when the Connector is down; bot.ENotFound
+// when the message is gone; and the Connector's other error kinds.
+func (n *Notifier) Update(ctx context.Context, t bot.Target, th bot.Thread, r bot.Reply) error {
+	kind, err := targetKind(t)
+	if err != nil {
+		return err
+	}
+	switch {
+	case th.Platform != "" && th.Platform != bot.PlatformTeams:
+		return bot.Errorf(bot.EInvalid, "The Teams notifier only updates Teams messages.")
+	case th.ConversationID == "" || th.ThreadID == "":
+		return bot.Errorf(bot.EInvalid, "The Teams message to update has no conversation or message id.")
+	}
+	ref, err := n.refs.ConversationRef(ctx, bot.PlatformTeams, t.TeamID, kind, t.ID)
+	if err != nil {
+		return fmt.Errorf("teams: find the conversation of a %s: %w", kind, err)
+	}
+	if ref == nil || ref[refServiceURL] == "" {
+		return errNoRef
+	}
+	if err := n.c.UpdateActivity(ctx, ref[refServiceURL], th.ConversationID, th.ThreadID, Activity(r)); err != nil {
+		return fmt.Errorf("teams: update a notification: %w", err)
+	}
+	return nil
+}
+
+// targetKind checks that t is a Teams user or channel with an id, and
+// returns its kind, a user when none is given.
+func targetKind(t bot.Target) (string, error) {
+	kind := t.Kind
+	if kind == "" {
+		kind = bot.TargetUser
+	}
+	switch {
+	case t.Platform != bot.PlatformTeams:
+		return "", bot.Errorf(bot.EInvalid, "The Teams notifier only delivers to Teams.")
+	case kind != bot.TargetUser && kind != bot.TargetChannel:
+		return "", bot.Errorf(bot.EInvalid, "A Teams target is a user or a channel, not %q.", kind)
+	case t.ID == "":
+		return "", bot.Errorf(bot.EInvalid, "The Teams user or channel to deliver to is empty.")
+	}
+	return kind, nil
 }
