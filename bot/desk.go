@@ -343,7 +343,7 @@ func (d *Desk) Book(ctx context.Context, m Message) (Reply, error) {
 		notices = append(notices, Notice{Kind: NoticeInfo, Title: "No automatic reminder",
 			Text: "Your request is with the specialists, but I could not set its reminder: if no one has picked it up in time, ask the duty manager."})
 	}
-	d.notify(ctx, d.o.Queues[specialism], d.queueCard(c), "new request")
+	d.postQueueCard(ctx, c, "new request")
 	d.o.Log.InfoContext(ctx, "desk: booked", "ref", c.Ref, "specialism", specialism, "urgency", urgency, "requester", m.UserID)
 	return Reply{
 		Text: fmt.Sprintf("Request %s is with the %s specialists. An %s request is normally claimed %s (by %s). "+
@@ -380,6 +380,52 @@ func (d *Desk) queueCard(c Consultation) Reply {
 	}
 }
 
+// postQueueCard posts c's card to its queue and records where it landed,
+// so that the card can show what becomes of the request.
+func (d *Desk) postQueueCard(ctx context.Context, c Consultation, what string) {
+	t := d.o.Queues[c.Specialism]
+	tn, ok := d.o.Notifier.(ThreadNotifier)
+	if !ok {
+		d.notify(ctx, t, d.queueCard(c), what)
+		return
+	}
+	th, err := tn.NotifyThread(ctx, t, d.queueCard(c))
+	if err != nil {
+		d.o.Log.ErrorContext(ctx, "desk: notify failed", "what", what, "platform", t.Platform, "target", t.ID, "err", err)
+		return
+	}
+	if th.ThreadID == "" {
+		return
+	}
+	if th.Platform == "" {
+		th.Platform = t.Platform
+	}
+	if th.TeamID == "" {
+		th.TeamID = t.TeamID
+	}
+	if err := d.o.Consultations.SetQueuePost(ctx, c.Ref, th); err != nil {
+		d.o.Log.WarnContext(ctx, "desk: queue card not recorded; it will not show what becomes of the request", "ref", c.Ref, "err", err)
+	}
+}
+
+// updateQueueCard changes c's queue card, when it was recorded, to say
+// status instead of offering a claim, so no one else tries to, and reports
+// whether it did (if not, the caller tells the queue in a message).
+func (d *Desk) updateQueueCard(ctx context.Context, c Consultation, status, what string) bool {
+	u, ok := d.o.Notifier.(Updater)
+	if !ok || c.QueuePost.ThreadID == "" {
+		return false
+	}
+	t := d.o.Queues[c.Specialism]
+	r := Reply{Text: fmt.Sprintf("%s %s consultation request %s for %s: %s",
+		capitalise(c.Urgency), specialismName(c.Specialism), c.Ref, areaName(c.Area), status)}
+	if err := u.Update(ctx, t, c.QueuePost, r); err != nil {
+		d.o.Log.WarnContext(ctx, "desk: queue card not updated", "what", what, "ref", c.Ref, "platform", t.Platform, "err", err)
+		return false
+	}
+	return true
+}
+
 // details are what the requester and claimant see.
 func details(c Consultation) string {
 	lines := []string{
@@ -414,6 +460,7 @@ func (d *Desk) Claim(ctx context.Context, m Message, ref string) (Reply, error) 
 	if err := d.o.Timers.CancelTimer(ctx, slaTimer(ref)); err != nil {
 		d.o.Log.WarnContext(ctx, "desk: SLA timer not cancelled; it will find the request claimed", "ref", ref, "err", err)
 	}
+
 	if err := d.notifyLinked(ctx, c.Requester, Reply{Text: fmt.Sprintf(
 		"%s has your consultation request %s. %s", p.Display(), ref, replyHint(c.Requester, ref, "them"))}, ref, "claimed: requester"); err != nil {
 		d.o.Log.ErrorContext(ctx, "desk: requester not told of the claim", "ref", ref, "err", err)
@@ -422,7 +469,9 @@ func (d *Desk) Claim(ctx context.Context, m Message, ref string) (Reply, error) 
 		"\n" + replyHint(p, ref, "the practitioner")}, ref, "claimed: claimant"); err != nil {
 		d.o.Log.ErrorContext(ctx, "desk: claimant's thread not started", "ref", ref, "err", err)
 	}
-	d.notify(ctx, d.o.Queues[c.Specialism], Reply{Text: fmt.Sprintf("%s has been claimed by %s.", ref, p.Display())}, "claimed: queue")
+	if !d.updateQueueCard(ctx, c, "claimed by "+p.Display()+".", "claimed: queue card") {
+		d.notify(ctx, d.o.Queues[c.Specialism], Reply{Text: fmt.Sprintf("%s has been claimed by %s.", ref, p.Display())}, "claimed: queue")
+	}
 	d.o.Log.InfoContext(ctx, "desk: claimed", "ref", ref, "by", p.UserID)
 	return Reply{
 		Text: "You have " + ref + ".\n" + details(c) + "\nTo write to the practitioner: reply " + ref +
@@ -450,7 +499,8 @@ func (d *Desk) Unclaim(ctx context.Context, m Message, ref string) (Reply, error
 		reply.Text += " " + warning
 		toRequester += " " + warning
 	}
-	d.notify(ctx, d.o.Queues[c.Specialism], d.queueCard(c), "unclaimed: queue")
+	d.updateQueueCard(ctx, c, "handed back to the queue; see the newer card.", "unclaimed: old queue card")
+	d.postQueueCard(ctx, c, "unclaimed: queue")
 	d.notify(ctx, userTarget(c.Requester), Reply{Text: toRequester}, "unclaimed: requester")
 	return reply, nil
 }
@@ -490,7 +540,9 @@ func (d *Desk) HandOver(ctx context.Context, m Message) (Reply, error) {
 		d.o.Log.ErrorContext(ctx, "desk: new claimant not told of the hand-over", "ref", ref, "err", err)
 	}
 	d.notify(ctx, userTarget(c.Requester), Reply{Text: fmt.Sprintf("%s is now with another specialist, who will be in touch.", ref)}, "handed over: requester")
-	d.notify(ctx, d.o.Queues[c.Specialism], Reply{Text: fmt.Sprintf("%s has been handed over by %s.", ref, from.Display())}, "handed over: queue")
+	if !d.updateQueueCard(ctx, c, fmt.Sprintf("claimed by %s (handed over by %s).", to.Display(), from.Display()), "handed over: queue card") {
+		d.notify(ctx, d.o.Queues[c.Specialism], Reply{Text: fmt.Sprintf("%s has been handed over by %s.", ref, from.Display())}, "handed over: queue")
+	}
 	return Reply{Text: "Handed " + ref + " over.", Ephemeral: true}, nil
 }
 
@@ -558,6 +610,7 @@ func (d *Desk) CloseConsultation(ctx context.Context, m Message) (Reply, error) 
 		note += " Outcome: " + outcome
 	}
 	d.notify(ctx, userTarget(c.Requester), Reply{Text: note}, "closed: requester")
+	d.updateQueueCard(ctx, c, "closed by "+m.Sender().Display()+".", "closed: queue card")
 	return Reply{Text: "Closed " + ref + ".", Ephemeral: true}, nil
 }
 
@@ -576,7 +629,9 @@ func (d *Desk) Cancel(ctx context.Context, m Message, ref string) (Reply, error)
 	if err := d.o.Timers.CancelTimer(ctx, slaTimer(ref)); err != nil {
 		d.o.Log.WarnContext(ctx, "desk: SLA timer not cancelled; it will find the request cancelled", "ref", ref, "err", err)
 	}
-	d.notify(ctx, d.o.Queues[c.Specialism], Reply{Text: ref + " has been cancelled by the practitioner."}, "cancelled: queue")
+	if !d.updateQueueCard(ctx, c, "cancelled by the practitioner.", "cancelled: queue card") {
+		d.notify(ctx, d.o.Queues[c.Specialism], Reply{Text: ref + " has been cancelled by the practitioner."}, "cancelled: queue")
+	}
 	if c.Claimant.UserID != "" {
 		d.notify(ctx, userTarget(c.Claimant), Reply{Text: ref + " has been cancelled by the practitioner."}, "cancelled: claimant")
 	}

@@ -24,9 +24,10 @@ type post struct{ channel, text, blocks, ts string }
 
 // slackRecorder is slacktest standing in for Slack, recording posts.
 type slackRecorder struct {
-	srv   *slacktest.Server
-	mu    sync.Mutex
-	posts []post
+	srv     *slacktest.Server
+	mu      sync.Mutex
+	posts   []post
+	updates []post // chat.update calls: the channel and ts of the message changed
 }
 
 func newSlackRecorder(tb testing.TB) *slackRecorder {
@@ -34,6 +35,13 @@ func newSlackRecorder(tb testing.TB) *slackRecorder {
 	r.srv = slacktest.NewTestServer(func(c slacktest.Customize) {
 		c.Handle("/usergroups.users.list", func(w http.ResponseWriter, req *http.Request) {
 			fmt.Fprint(w, `{"ok":true,"users":["UGRP1"]}`) // the prevent specialists' group
+		})
+		c.Handle("/chat.update", func(w http.ResponseWriter, req *http.Request) {
+			req.ParseForm()
+			r.mu.Lock()
+			r.updates = append(r.updates, post{req.Form.Get("channel"), req.Form.Get("text"), req.Form.Get("blocks"), req.Form.Get("ts")})
+			r.mu.Unlock()
+			fmt.Fprintf(w, `{"ok":true,"channel":%q,"ts":%q}`, req.Form.Get("channel"), req.Form.Get("ts"))
 		})
 		c.Handle("/chat.postMessage", func(w http.ResponseWriter, req *http.Request) {
 			req.ParseForm()
@@ -224,8 +232,9 @@ func TestConsultationLifecycle(t *testing.T) {
 	if dm := f.slack.to(practitioner); len(dm) != 1 || !strings.Contains(dm[0].text, "name-"+psych1+" has your consultation request "+ref) {
 		t.Errorf("practitioner told = %+v", dm)
 	}
-	if q := f.slack.to(psychQueue); len(q) != 2 || !strings.Contains(q[1].text, "claimed by name-"+psych1) {
-		t.Errorf("queue told = %+v", q)
+	// The queue's card now says who has it (no second post to the queue).
+	if q, ups := f.slack.to(psychQueue), f.slack.updatesOf(queue[0].ts); len(q) != 1 || len(ups) != 1 || !strings.Contains(ups[0].text, "claimed by name-"+psych1) {
+		t.Errorf("queue posts %+v, card updates %+v", q, ups)
 	}
 
 	// Replies are relayed both ways.
@@ -735,5 +744,59 @@ func TestUnreadableTimerDoesNotBlockOthers(t *testing.T) {
 	}
 	if cl.HExists(ctx, keys.TimerBodies(), "broken").Val() {
 		t.Error("the unreadable timer was kept; it would come back in every batch")
+	}
+}
+
+// updatesOf returns the chat.update calls for the message ts so far.
+func (r *slackRecorder) updatesOf(ts string) []post {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out []post
+	for _, u := range r.updates {
+		if u.ts == ts {
+			out = append(out, u)
+		}
+	}
+	return out
+}
+
+// TestQueueCardShowsWhatBecomesOfTheRequest: the card announcing a request
+// in its queue is changed, in place, when the request is claimed, handed
+// back (a new card is posted), or cancelled, so no one presses Claim on a
+// request that is taken.
+func TestQueueCardShowsWhatBecomesOfTheRequest(t *testing.T) {
+	f := newDesk(t)
+	ref := f.book(t, practitioner, "psychology", bot.UrgencyRoutine, "advice on a boy's new online friends")
+	cards := f.slack.to(psychQueue)
+	if len(cards) != 1 {
+		t.Fatalf("%d queue posts, want 1", len(cards))
+	}
+	first := cards[0]
+
+	f.must(t, action(psych1, bot.ActionClaim, ref))
+	ups := f.slack.updatesOf(first.ts)
+	if len(ups) != 1 || ups[0].channel != psychQueue || !strings.Contains(ups[0].text, "claimed by name-"+psych1) || strings.Contains(ups[0].blocks, `"actions"`) {
+		t.Fatalf("after the claim the card was updated %+v, want one update saying who claimed it, with no buttons", ups)
+	}
+
+	f.must(t, action(psych1, bot.ActionUnclaim, ref))
+	if ups := f.slack.updatesOf(first.ts); len(ups) != 2 || !strings.Contains(ups[1].text, "handed back") {
+		t.Errorf("after the hand-back the old card was updated %+v, want it to point to the new one", ups)
+	}
+	cards = f.slack.to(psychQueue)
+	if len(cards) != 2 || !strings.Contains(cards[1].blocks, `"actions"`) {
+		t.Fatalf("queue posts %+v, want a second card with a Claim button", cards)
+	}
+
+	f.must(t, action(practitioner, bot.ActionCancel, ref))
+	if ups := f.slack.updatesOf(cards[1].ts); len(ups) != 1 || !strings.Contains(ups[0].text, "cancelled") {
+		t.Errorf("after the cancellation the new card was updated %+v, want it to say so", ups)
+	}
+	c, err := f.store.Consultation(context.Background(), ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.QueuePost.ThreadID != cards[1].ts || c.QueuePost.ConversationID != psychQueue {
+		t.Errorf("recorded queue post %+v, want the newer card %s", c.QueuePost, cards[1].ts)
 	}
 }

@@ -203,6 +203,20 @@ func TestTeamsConsultationClaimedAndEscalated(t *testing.T) {
 	}
 	note := postsTo(e2ePractitioner.conv, "has your consultation request", "WM-000001", "Reply to this message")
 
+	// The queue card now says who has the request, in place, without its
+	// Claim button.
+	queueID := th.postedID(t, queuePost)
+	var updated bool
+	for _, r := range th.conn.requests() {
+		if r.Method == http.MethodPut && r.Path == convPath(channelTeamID, queueID) {
+			body := string(r.Body)
+			updated = strings.Contains(body, "claimed by Bethan Rees") && !strings.Contains(body, `"claim"`)
+		}
+	}
+	if !updated {
+		t.Errorf("the queue card %s was not updated to say who claimed it: %+v", queueID, th.conn.requests())
+	}
+
 	// (6) The practitioner answers that note by quoting it, as a 1:1 chat
 	// replies; the specialist gets the answer, and the quote stays behind.
 	noteID := th.postedID(t, note)
