@@ -95,6 +95,18 @@ type EscalationStore interface {
 	// reports false, changing nothing, otherwise. exhausted marks the end of
 	// the ladder.
 	Advance(ctx context.Context, id string, level, prompt int, exhausted bool) (Escalation, bool, error)
+	// AddPrompt records a prompt posted for the escalation id, so that it
+	// can be changed once someone acknowledges.
+	AddPrompt(ctx context.Context, id string, p PromptPost) error
+	// Prompts returns the prompts recorded for the escalation id, oldest
+	// first.
+	Prompts(ctx context.Context, id string) ([]PromptPost, error)
+}
+
+// PromptPost is a prompt the desk posted: to whom, and where it landed.
+type PromptPost struct {
+	Target Target
+	Thread Thread
 }
 
 // Notifier sends prompts and notes to people and channels on the chat
