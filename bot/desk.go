@@ -348,7 +348,7 @@ func (d *Desk) Book(ctx context.Context, m Message) (Reply, error) {
 	return Reply{
 		Text: fmt.Sprintf("Request %s is with the %s specialists. An %s request is normally claimed %s (by %s). "+
 			"I will tell you when a specialist picks it up. See your requests with: my.",
-			c.Ref, specialismName(specialism), urgency, expected(policy), c.ClaimBy.Format("Mon 2 Jan 15:04")),
+			c.Ref, specialismName(specialism), urgency, expected(policy), c.ClaimBy.In(d.location()).Format("Mon 2 Jan 15:04")),
 		Buttons: []Button{{ActionID: ActionCancel, Label: "Cancel " + c.Ref, Value: c.Ref, Style: StyleDanger}},
 		Notices: notices,
 	}, nil
@@ -381,21 +381,22 @@ func (d *Desk) queueCard(c Consultation) Reply {
 }
 
 // postQueueCard posts c's card to its queue and records where it landed,
-// so that the card can show what becomes of the request.
-func (d *Desk) postQueueCard(ctx context.Context, c Consultation, what string) {
+// so that the card can show what becomes of the request. It reports
+// whether the card was posted and recorded.
+func (d *Desk) postQueueCard(ctx context.Context, c Consultation, what string) bool {
 	t := d.o.Queues[c.Specialism]
 	tn, ok := d.o.Notifier.(ThreadNotifier)
 	if !ok {
 		d.notify(ctx, t, d.queueCard(c), what)
-		return
+		return false
 	}
 	th, err := tn.NotifyThread(ctx, t, d.queueCard(c))
 	if err != nil {
 		d.o.Log.ErrorContext(ctx, "desk: notify failed", "what", what, "platform", t.Platform, "target", t.ID, "err", err)
-		return
+		return false
 	}
 	if th.ThreadID == "" {
-		return
+		return false
 	}
 	if th.Platform == "" {
 		th.Platform = t.Platform
@@ -405,21 +406,54 @@ func (d *Desk) postQueueCard(ctx context.Context, c Consultation, what string) {
 	}
 	if err := d.o.Consultations.SetQueuePost(ctx, c.Ref, th); err != nil {
 		d.o.Log.WarnContext(ctx, "desk: queue card not recorded; it will not show what becomes of the request", "ref", c.Ref, "err", err)
+		return false
 	}
+	return true
 }
 
-// updateQueueCard changes c's queue card, when it was recorded, to say
-// status instead of offering a claim, so no one else tries to, and reports
-// whether it did (if not, the caller tells the queue in a message).
-func (d *Desk) updateQueueCard(ctx context.Context, c Consultation, status, what string) bool {
+// syncQueueCard makes the recorded queue card of the request ref show its
+// state as it is now, read afresh so that of two changes racing the card
+// ends with the later state: claimable while queued, otherwise who has it,
+// or that it was closed or cancelled, without a Claim button. It reports
+// whether the card was updated; if not, the caller tells the queue in a
+// message.
+func (d *Desk) syncQueueCard(ctx context.Context, ref, what string) bool {
+	c, err := d.o.Consultations.Consultation(ctx, ref)
+	if err != nil || c.QueuePost.ThreadID == "" {
+		return false
+	}
+	var r Reply
+	switch c.State {
+	case StateQueued:
+		r = d.queueCard(c)
+	case StateClaimed:
+		r = queueStatus(c, "claimed by "+c.Claimant.Display()+".")
+	case StateClosed:
+		r = queueStatus(c, "closed.")
+	case StateCancelled:
+		r = queueStatus(c, "cancelled by the practitioner.")
+	default:
+		return false
+	}
+	return d.updateCard(ctx, c, c.QueuePost, r, what)
+}
+
+// queueStatus is a queue card that says what became of c: no question, no
+// buttons.
+func queueStatus(c Consultation, status string) Reply {
+	return Reply{Text: fmt.Sprintf("%s %s consultation request %s for %s: %s",
+		capitalise(c.Urgency), specialismName(c.Specialism), c.Ref, areaName(c.Area), status)}
+}
+
+// updateCard replaces the queue card th of c with r, reporting whether it
+// did.
+func (d *Desk) updateCard(ctx context.Context, c Consultation, th Thread, r Reply, what string) bool {
 	u, ok := d.o.Notifier.(Updater)
-	if !ok || c.QueuePost.ThreadID == "" {
+	if !ok || th.ThreadID == "" {
 		return false
 	}
 	t := d.o.Queues[c.Specialism]
-	r := Reply{Text: fmt.Sprintf("%s %s consultation request %s for %s: %s",
-		capitalise(c.Urgency), specialismName(c.Specialism), c.Ref, areaName(c.Area), status)}
-	if err := u.Update(ctx, t, c.QueuePost, r); err != nil {
+	if err := u.Update(ctx, t, th, r); err != nil {
 		d.o.Log.WarnContext(ctx, "desk: queue card not updated", "what", what, "ref", c.Ref, "platform", t.Platform, "err", err)
 		return false
 	}
@@ -469,7 +503,7 @@ func (d *Desk) Claim(ctx context.Context, m Message, ref string) (Reply, error) 
 		"\n" + replyHint(p, ref, "the practitioner")}, ref, "claimed: claimant"); err != nil {
 		d.o.Log.ErrorContext(ctx, "desk: claimant's thread not started", "ref", ref, "err", err)
 	}
-	if !d.updateQueueCard(ctx, c, "claimed by "+p.Display()+".", "claimed: queue card") {
+	if !d.syncQueueCard(ctx, ref, "claimed: queue card") {
 		d.notify(ctx, d.o.Queues[c.Specialism], Reply{Text: fmt.Sprintf("%s has been claimed by %s.", ref, p.Display())}, "claimed: queue")
 	}
 	d.o.Log.InfoContext(ctx, "desk: claimed", "ref", ref, "by", p.UserID)
@@ -499,8 +533,15 @@ func (d *Desk) Unclaim(ctx context.Context, m Message, ref string) (Reply, error
 		reply.Text += " " + warning
 		toRequester += " " + warning
 	}
-	d.updateQueueCard(ctx, c, "handed back to the queue; see the newer card.", "unclaimed: old queue card")
-	d.postQueueCard(ctx, c, "unclaimed: queue")
+	// A new card tells the queue it is back; the old one then points to
+	// it. Should the new card not be posted and recorded, the old one is
+	// made claimable again instead, so there is always one to press.
+	old := c.QueuePost
+	if d.postQueueCard(ctx, c, "unclaimed: queue") {
+		d.updateCard(ctx, c, old, queueStatus(c, "handed back to the queue; see the newer card."), "unclaimed: old queue card")
+	} else {
+		d.updateCard(ctx, c, old, d.queueCard(c), "unclaimed: old queue card")
+	}
 	d.notify(ctx, userTarget(c.Requester), Reply{Text: toRequester}, "unclaimed: requester")
 	return reply, nil
 }
@@ -540,7 +581,7 @@ func (d *Desk) HandOver(ctx context.Context, m Message) (Reply, error) {
 		d.o.Log.ErrorContext(ctx, "desk: new claimant not told of the hand-over", "ref", ref, "err", err)
 	}
 	d.notify(ctx, userTarget(c.Requester), Reply{Text: fmt.Sprintf("%s is now with another specialist, who will be in touch.", ref)}, "handed over: requester")
-	if !d.updateQueueCard(ctx, c, fmt.Sprintf("claimed by %s (handed over by %s).", to.Display(), from.Display()), "handed over: queue card") {
+	if !d.syncQueueCard(ctx, ref, "handed over: queue card") {
 		d.notify(ctx, d.o.Queues[c.Specialism], Reply{Text: fmt.Sprintf("%s has been handed over by %s.", ref, from.Display())}, "handed over: queue")
 	}
 	return Reply{Text: "Handed " + ref + " over.", Ephemeral: true}, nil
@@ -610,7 +651,7 @@ func (d *Desk) CloseConsultation(ctx context.Context, m Message) (Reply, error) 
 		note += " Outcome: " + outcome
 	}
 	d.notify(ctx, userTarget(c.Requester), Reply{Text: note}, "closed: requester")
-	d.updateQueueCard(ctx, c, "closed by "+m.Sender().Display()+".", "closed: queue card")
+	d.syncQueueCard(ctx, ref, "closed: queue card")
 	return Reply{Text: "Closed " + ref + ".", Ephemeral: true}, nil
 }
 
@@ -629,7 +670,7 @@ func (d *Desk) Cancel(ctx context.Context, m Message, ref string) (Reply, error)
 	if err := d.o.Timers.CancelTimer(ctx, slaTimer(ref)); err != nil {
 		d.o.Log.WarnContext(ctx, "desk: SLA timer not cancelled; it will find the request cancelled", "ref", ref, "err", err)
 	}
-	if !d.updateQueueCard(ctx, c, "cancelled by the practitioner.", "cancelled: queue card") {
+	if !d.syncQueueCard(ctx, ref, "cancelled: queue card") {
 		d.notify(ctx, d.o.Queues[c.Specialism], Reply{Text: ref + " has been cancelled by the practitioner."}, "cancelled: queue")
 	}
 	if c.Claimant.UserID != "" {
@@ -733,10 +774,63 @@ func (d *Desk) step(ctx context.Context, e Escalation, level, prompt int) (sched
 		Buttons: []Button{{ActionID: ActionAck, Label: "Acknowledge " + e.ID, Value: e.ID, Style: StylePrimary}},
 	}
 	for _, t := range l.Targets {
-		d.notify(ctx, t, prompt1, "escalation prompt")
+		d.postPrompt(ctx, e.ID, t, prompt1)
 	}
 	d.auditStep(ctx, e.ID, AuditPrompted, fmt.Sprintf("level %d (%s), prompt %d", level+1, l.Name, prompt))
 	return true, nil
+}
+
+// location is where times shown to people are read: the working
+// calendar's (Europe/London by default), or UTC without one.
+func (d *Desk) location() *time.Location {
+	if d.o.Calendar != nil && d.o.Calendar.Location != nil {
+		return d.o.Calendar.Location
+	}
+	return time.UTC
+}
+
+// postPrompt sends an escalation's prompt to t and records where it
+// landed, so that it can say who acknowledged.
+func (d *Desk) postPrompt(ctx context.Context, id string, t Target, r Reply) {
+	tn, ok := d.o.Notifier.(ThreadNotifier)
+	if !ok {
+		d.notify(ctx, t, r, "escalation prompt")
+		return
+	}
+	th, err := tn.NotifyThread(ctx, t, r)
+	if err != nil {
+		d.o.Log.ErrorContext(ctx, "desk: notify failed", "what", "escalation prompt", "platform", t.Platform, "target", t.ID, "err", err)
+		return
+	}
+	if th.ThreadID == "" {
+		return
+	}
+	if th.Platform == "" {
+		th.Platform = t.Platform
+	}
+	if err := d.o.Escalations.AddPrompt(ctx, id, PromptPost{Target: t, Thread: th}); err != nil {
+		d.o.Log.WarnContext(ctx, "desk: prompt not recorded; it will keep its Acknowledge button", "id", id, "err", err)
+	}
+}
+
+// updatePrompts changes every recorded prompt of the escalation id to say
+// status, without the Acknowledge button.
+func (d *Desk) updatePrompts(ctx context.Context, id, status string) {
+	u, ok := d.o.Notifier.(Updater)
+	if !ok {
+		return
+	}
+	posts, err := d.o.Escalations.Prompts(ctx, id)
+	if err != nil {
+		d.o.Log.WarnContext(ctx, "desk: prompts not found; they keep their Acknowledge buttons", "id", id, "err", err)
+		return
+	}
+	r := Reply{Text: fmt.Sprintf("Escalation %s: %s", id, status)}
+	for _, p := range posts {
+		if err := u.Update(ctx, p.Target, p.Thread, r); err != nil {
+			d.o.Log.WarnContext(ctx, "desk: prompt not updated", "id", id, "platform", p.Target.Platform, "err", err)
+		}
+	}
 }
 
 // auditStep records a ladder step; a failure is logged, the step stands.
@@ -784,6 +878,7 @@ func (d *Desk) Acknowledge(ctx context.Context, m Message, id string) (Reply, er
 		d.o.Log.WarnContext(ctx, "desk: escalation timer not cancelled; it will find it acknowledged", "id", id, "err", err)
 	}
 	d.notify(ctx, userTarget(e.Requester), Reply{Text: fmt.Sprintf("%s has your escalation %s and will be in touch.", p.Display(), id)}, "acknowledged: requester")
+	d.updatePrompts(ctx, id, fmt.Sprintf("acknowledged by %s at %s.", p.Display(), d.o.Clock.Now().In(d.location()).Format("15:04 on Mon 2 Jan")))
 	d.o.Log.InfoContext(ctx, "desk: acknowledged", "id", id, "by", p.UserID)
 	return Reply{Text: fmt.Sprintf("You have %s. %s They are %s on %s.", id, e.Summary, e.Requester.Display(), e.Requester.Platform), Ephemeral: true}, nil
 }

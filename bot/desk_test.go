@@ -28,6 +28,17 @@ type slackRecorder struct {
 	mu      sync.Mutex
 	posts   []post
 	updates []post // chat.update calls: the channel and ts of the message changed
+	// failUpdates and failPostsTo make Slack refuse updates, and posts to
+	// a channel, as an outage or a removed channel would.
+	failUpdates bool
+	failPostsTo string
+}
+
+// fail sets what Slack refuses from now on.
+func (r *slackRecorder) fail(updates bool, postsTo string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.failUpdates, r.failPostsTo = updates, postsTo
 }
 
 func newSlackRecorder(tb testing.TB) *slackRecorder {
@@ -39,14 +50,26 @@ func newSlackRecorder(tb testing.TB) *slackRecorder {
 		c.Handle("/chat.update", func(w http.ResponseWriter, req *http.Request) {
 			req.ParseForm()
 			r.mu.Lock()
-			r.updates = append(r.updates, post{req.Form.Get("channel"), req.Form.Get("text"), req.Form.Get("blocks"), req.Form.Get("ts")})
+			failing := r.failUpdates
+			if !failing {
+				r.updates = append(r.updates, post{req.Form.Get("channel"), req.Form.Get("text"), req.Form.Get("blocks"), req.Form.Get("ts")})
+			}
 			r.mu.Unlock()
+			if failing {
+				fmt.Fprint(w, `{"ok":false,"error":"message_not_found"}`)
+				return
+			}
 			fmt.Fprintf(w, `{"ok":true,"channel":%q,"ts":%q}`, req.Form.Get("channel"), req.Form.Get("ts"))
 		})
 		c.Handle("/chat.postMessage", func(w http.ResponseWriter, req *http.Request) {
 			req.ParseForm()
 			channel := req.Form.Get("channel")
 			r.mu.Lock()
+			if channel != "" && channel == r.failPostsTo {
+				r.mu.Unlock()
+				fmt.Fprint(w, `{"ok":false,"error":"channel_not_found"}`)
+				return
+			}
 			ts := fmt.Sprintf("1700000000.%06d", len(r.posts)+1)
 			r.posts = append(r.posts, post{channel, req.Form.Get("text"), req.Form.Get("blocks"), ts})
 			r.mu.Unlock()
@@ -798,5 +821,77 @@ func TestQueueCardShowsWhatBecomesOfTheRequest(t *testing.T) {
 	}
 	if c.QueuePost.ThreadID != cards[1].ts || c.QueuePost.ConversationID != psychQueue {
 		t.Errorf("recorded queue post %+v, want the newer card %s", c.QueuePost, cards[1].ts)
+	}
+	for _, u := range append(f.slack.updatesOf(first.ts), f.slack.updatesOf(cards[1].ts)...) {
+		if strings.Contains(u.text+u.blocks, "online friends") {
+			t.Errorf("a queue card shows the question: %+v", u)
+		}
+	}
+}
+
+// TestQueueCardAfterHandOverAndClose: the card follows a hand-over to the
+// new claimant, then the close.
+func TestQueueCardAfterHandOverAndClose(t *testing.T) {
+	f := newDesk(t)
+	ref := f.book(t, practitioner, "psychology", bot.UrgencyRoutine, "advice on a girl's new online group")
+	card := f.slack.to(psychQueue)[0]
+	f.must(t, action(psych1, bot.ActionClaim, ref))
+	f.must(t, command(psych1, bot.CmdHandOver, ref+" <@"+psych2+">"))
+	ups := f.slack.updatesOf(card.ts)
+	if len(ups) != 2 || !strings.Contains(ups[1].text, "claimed by "+psych2) {
+		t.Fatalf("card updates %+v, want it to name the new claimant", ups)
+	}
+	f.must(t, command(psych2, bot.CmdClose, ref+" talked it through"))
+	if ups := f.slack.updatesOf(card.ts); len(ups) != 3 || !strings.Contains(ups[2].text, "closed") || strings.Contains(ups[2].text, "talked it through") {
+		t.Errorf("card updates %+v, want it closed, without the outcome", ups)
+	}
+	if n := len(f.slack.to(psychQueue)); n != 1 {
+		t.Errorf("%d posts to the queue, want only the card (its updates say the rest)", n)
+	}
+}
+
+// TestQueueCardWhenSlackRefuses: when a card cannot be updated, the queue
+// is told in a message; when a handed-back request's new card cannot be
+// posted, the old card is made claimable again, so one is always there.
+func TestQueueCardWhenSlackRefuses(t *testing.T) {
+	f := newDesk(t)
+	ref := f.book(t, practitioner, "psychology", bot.UrgencyRoutine, "advice on a boy's gaming chats")
+	card := f.slack.to(psychQueue)[0]
+
+	f.slack.fail(true, "")
+	f.must(t, action(psych1, bot.ActionClaim, ref))
+	q := f.slack.to(psychQueue)
+	if len(q) != 2 || !strings.Contains(q[1].text, "has been claimed by name-"+psych1) {
+		t.Fatalf("queue posts %+v, want a message saying who claimed it", q)
+	}
+
+	f.slack.fail(false, psychQueue)
+	f.must(t, action(psych1, bot.ActionUnclaim, ref))
+	ups := f.slack.updatesOf(card.ts)
+	if len(ups) != 1 || !strings.Contains(ups[0].blocks, `"actions"`) || !strings.Contains(ups[0].blocks, "Claim "+ref) {
+		t.Errorf("old card updates %+v, want it claimable again", ups)
+	}
+}
+
+// TestPromptsShowWhoAcknowledged: once a duty manager acknowledges, every
+// prompt of the escalation says who has it and loses its button.
+func TestPromptsShowWhoAcknowledged(t *testing.T) {
+	f := newDesk(t)
+	f.book(t, practitioner, "psychology", bot.UrgencyUrgent, "advice on a boy's extremist posts")
+	f.clock.Advance(31 * time.Minute)
+	f.tick(t) // level 1, prompt 1
+	f.clock.Advance(10 * time.Minute)
+	f.tick(t) // level 1, prompt 2
+	prompts := f.slack.to(dutyChannel)
+	if len(prompts) != 2 {
+		t.Fatalf("%d prompts, want 2", len(prompts))
+	}
+	id := ackValue(t, prompts[0])
+	f.must(t, action(dutyManagerUser, bot.ActionAck, id))
+	for _, p := range prompts {
+		ups := f.slack.updatesOf(p.ts)
+		if len(ups) != 1 || !strings.Contains(ups[0].text, "acknowledged by name-"+dutyManagerUser) || strings.Contains(ups[0].blocks, `"actions"`) {
+			t.Errorf("prompt %s updates %+v, want one saying who acknowledged, without buttons", p.ts, ups)
+		}
 	}
 }

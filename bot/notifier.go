@@ -35,15 +35,17 @@ func (m MultiNotifier) NotifyThread(ctx context.Context, t Target, r Reply) (Thr
 }
 
 // Update replaces, with the notifier of t's platform, the message th that
-// was posted to t. A platform whose notifier cannot change what it posted
-// (the web inbox) is left as it is: nil.
+// was posted to t. It returns EInvalid for a platform whose notifier cannot
+// change what it posted (the web inbox), so that the caller says it
+// another way.
 func (m MultiNotifier) Update(ctx context.Context, t Target, th Thread, r Reply) error {
 	n, ok := m[t.Platform]
 	if !ok {
 		return Errorf(EInvalid, "Nothing here can deliver to %s.", t.Platform)
 	}
-	if u, ok := n.(Updater); ok {
-		return u.Update(ctx, t, th, r)
+	u, ok := n.(Updater)
+	if !ok {
+		return Errorf(EInvalid, "What is posted to %s cannot be changed.", t.Platform)
 	}
-	return nil
+	return u.Update(ctx, t, th, r)
 }
