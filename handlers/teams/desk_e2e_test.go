@@ -194,6 +194,16 @@ func TestTeamsConsultationClaimedAndEscalated(t *testing.T) {
 	if code != http.StatusOK || !strings.Contains(body, "You have "+esc) {
 		t.Fatalf("acknowledge: status %d %s, want a card saying You have %s", code, body, esc)
 	}
+	promptID := th.postedID(t, prompt)
+	var acked bool
+	for _, r := range th.conn.requests() {
+		if r.Method == http.MethodPut && r.Path == convPath(e2eDutyManager.conv, promptID) {
+			acked = strings.Contains(string(r.Body), "acknowledged by Owen Price") && !strings.Contains(string(r.Body), `"acknowledge"`)
+		}
+	}
+	if !acked {
+		t.Errorf("the prompt %s was not updated to say who acknowledged it: %+v", promptID, th.conn.requests())
+	}
 
 	// (5) The specialist claims the request and sees its details; the
 	// practitioner is told.
