@@ -37,6 +37,9 @@ type DeskOptions struct {
 	RiskPolicy string
 	Clock      Clock
 	Log        *slog.Logger
+	// UpdateBudget bounds the time a step spends changing queue cards and
+	// prompts it posted earlier. Default DefaultUpdateBudget.
+	UpdateBudget time.Duration
 }
 
 // Desk runs consultations and escalations: the booking form, the queue,
@@ -61,6 +64,9 @@ func NewDesk(kb Knowledge, o DeskOptions) (*Desk, error) {
 	}
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
+	}
+	if o.UpdateBudget <= 0 {
+		o.UpdateBudget = DefaultUpdateBudget
 	}
 	if o.RiskPolicy == "" {
 		o.RiskPolicy = UrgencyUrgent
@@ -411,6 +417,12 @@ func (d *Desk) postQueueCard(ctx context.Context, c Consultation, what string) b
 	return true
 }
 
+// DefaultUpdateBudget bounds the time spent changing cards and prompts
+// after a step: they only tidy what people see, and must not hold up the
+// answer to the person who acted (a rate-limited platform can ask to wait
+// long).
+const DefaultUpdateBudget = 5 * time.Second
+
 // syncQueueCard makes the recorded queue card of the request ref show its
 // state as it is now, read afresh so that of two changes racing the card
 // ends with the later state: claimable while queued, otherwise who has it,
@@ -452,6 +464,8 @@ func (d *Desk) updateCard(ctx context.Context, c Consultation, th Thread, r Repl
 	if !ok || th.ThreadID == "" {
 		return false
 	}
+	ctx, cancel := context.WithTimeout(ctx, d.o.UpdateBudget)
+	defer cancel()
 	t := d.o.Queues[c.Specialism]
 	if err := u.Update(ctx, t, th, r); err != nil {
 		d.o.Log.WarnContext(ctx, "desk: queue card not updated", "what", what, "ref", c.Ref, "platform", t.Platform, "err", err)
@@ -540,7 +554,7 @@ func (d *Desk) Unclaim(ctx context.Context, m Message, ref string) (Reply, error
 	if d.postQueueCard(ctx, c, "unclaimed: queue") {
 		d.updateCard(ctx, c, old, queueStatus(c, "handed back to the queue; see the newer card."), "unclaimed: old queue card")
 	} else {
-		d.updateCard(ctx, c, old, d.queueCard(c), "unclaimed: old queue card")
+		d.syncQueueCard(ctx, ref, "unclaimed: old queue card")
 	}
 	d.notify(ctx, userTarget(c.Requester), Reply{Text: toRequester}, "unclaimed: requester")
 	return reply, nil
@@ -808,27 +822,36 @@ func (d *Desk) postPrompt(ctx context.Context, id string, t Target, r Reply) {
 	if th.Platform == "" {
 		th.Platform = t.Platform
 	}
-	if err := d.o.Escalations.AddPrompt(ctx, id, PromptPost{Target: t, Thread: th}); err != nil {
+	post := PromptPost{Target: t, Thread: th}
+	if err := d.o.Escalations.AddPrompt(ctx, id, post); err != nil {
 		d.o.Log.WarnContext(ctx, "desk: prompt not recorded; it will keep its Acknowledge button", "id", id, "err", err)
+		return
+	}
+	// Someone may have acknowledged while this was posted, after their
+	// acknowledgement changed the prompts it found: change this one too.
+	if e, err := d.o.Escalations.Escalation(ctx, id); err == nil && e.State == EscalationAcknowledged {
+		d.updatePrompts(ctx, e, []PromptPost{post})
 	}
 }
 
-// updatePrompts changes every recorded prompt of the escalation id to say
-// status, without the Acknowledge button.
-func (d *Desk) updatePrompts(ctx context.Context, id, status string) {
+// updatePrompts changes posts, prompts of the acknowledged escalation e,
+// to say who acknowledged it, without the Acknowledge button. It gives up
+// after DeskOptions.UpdateBudget.
+func (d *Desk) updatePrompts(ctx context.Context, e Escalation, posts []PromptPost) {
 	u, ok := d.o.Notifier.(Updater)
 	if !ok {
 		return
 	}
-	posts, err := d.o.Escalations.Prompts(ctx, id)
-	if err != nil {
-		d.o.Log.WarnContext(ctx, "desk: prompts not found; they keep their Acknowledge buttons", "id", id, "err", err)
-		return
-	}
-	r := Reply{Text: fmt.Sprintf("Escalation %s: %s", id, status)}
+	ctx, cancel := context.WithTimeout(ctx, d.o.UpdateBudget)
+	defer cancel()
+	r := Reply{Text: fmt.Sprintf("Escalation %s: acknowledged by %s at %s.", e.ID, e.AckBy.Display(), e.AckAt.In(d.location()).Format("15:04 on Mon 2 Jan"))}
 	for _, p := range posts {
+		if ctx.Err() != nil {
+			d.o.Log.WarnContext(ctx, "desk: prompts left unchanged: out of time", "id", e.ID)
+			return
+		}
 		if err := u.Update(ctx, p.Target, p.Thread, r); err != nil {
-			d.o.Log.WarnContext(ctx, "desk: prompt not updated", "id", id, "platform", p.Target.Platform, "err", err)
+			d.o.Log.WarnContext(ctx, "desk: prompt not updated", "id", e.ID, "platform", p.Target.Platform, "err", err)
 		}
 	}
 }
@@ -878,7 +901,11 @@ func (d *Desk) Acknowledge(ctx context.Context, m Message, id string) (Reply, er
 		d.o.Log.WarnContext(ctx, "desk: escalation timer not cancelled; it will find it acknowledged", "id", id, "err", err)
 	}
 	d.notify(ctx, userTarget(e.Requester), Reply{Text: fmt.Sprintf("%s has your escalation %s and will be in touch.", p.Display(), id)}, "acknowledged: requester")
-	d.updatePrompts(ctx, id, fmt.Sprintf("acknowledged by %s at %s.", p.Display(), d.o.Clock.Now().In(d.location()).Format("15:04 on Mon 2 Jan")))
+	if posts, err := d.o.Escalations.Prompts(ctx, id); err != nil {
+		d.o.Log.WarnContext(ctx, "desk: prompts not found; they keep their Acknowledge buttons", "id", id, "err", err)
+	} else {
+		d.updatePrompts(ctx, e, posts)
+	}
 	d.o.Log.InfoContext(ctx, "desk: acknowledged", "id", id, "by", p.UserID)
 	return Reply{Text: fmt.Sprintf("You have %s. %s They are %s on %s.", id, e.Summary, e.Requester.Display(), e.Requester.Platform), Ephemeral: true}, nil
 }

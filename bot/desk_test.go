@@ -32,6 +32,8 @@ type slackRecorder struct {
 	// a channel, as an outage or a removed channel would.
 	failUpdates bool
 	failPostsTo string
+	onPost      func(post)    // run for each post before it is answered
+	hangUpdates chan struct{} // when set, updates wait for it to close
 }
 
 // fail sets what Slack refuses from now on.
@@ -49,6 +51,12 @@ func newSlackRecorder(tb testing.TB) *slackRecorder {
 		})
 		c.Handle("/chat.update", func(w http.ResponseWriter, req *http.Request) {
 			req.ParseForm()
+			r.mu.Lock()
+			hang := r.hangUpdates
+			r.mu.Unlock()
+			if hang != nil {
+				<-hang // Slack stalls
+			}
 			r.mu.Lock()
 			failing := r.failUpdates
 			if !failing {
@@ -71,8 +79,13 @@ func newSlackRecorder(tb testing.TB) *slackRecorder {
 				return
 			}
 			ts := fmt.Sprintf("1700000000.%06d", len(r.posts)+1)
-			r.posts = append(r.posts, post{channel, req.Form.Get("text"), req.Form.Get("blocks"), ts})
+			p := post{channel, req.Form.Get("text"), req.Form.Get("blocks"), ts}
+			r.posts = append(r.posts, p)
+			hook := r.onPost
 			r.mu.Unlock()
+			if hook != nil {
+				hook(p) // before Slack answers: what happens while a post is in flight
+			}
 			// Like Slack: a message to a user lands in their DM channel.
 			if strings.HasPrefix(channel, "U") {
 				channel = "D" + channel
@@ -155,8 +168,9 @@ func newDeskFixture(tb testing.TB, srv *redistest.Server, prefix string, clock *
 			bot.UrgencyUrgent:  {Urgency: bot.UrgencyUrgent, ClaimWithin: 30 * time.Minute, Levels: levels},
 			bot.UrgencyRoutine: {Urgency: bot.UrgencyRoutine, ClaimWithinWorkingDays: 2, Levels: levels},
 		},
-		Calendar: cal,
-		Clock:    clock,
+		Calendar:     cal,
+		Clock:        clock,
+		UpdateBudget: time.Second,
 	})
 	if err != nil {
 		tb.Fatal(err)
@@ -893,5 +907,59 @@ func TestPromptsShowWhoAcknowledged(t *testing.T) {
 		if len(ups) != 1 || !strings.Contains(ups[0].text, "acknowledged by name-"+dutyManagerUser) || strings.Contains(ups[0].blocks, `"actions"`) {
 			t.Errorf("prompt %s updates %+v, want one saying who acknowledged, without buttons", p.ts, ups)
 		}
+	}
+}
+
+// TestPromptPostedDuringAcknowledgement: a prompt whose post is still in
+// flight when someone acknowledges (a second level's, say) is changed too,
+// once it lands.
+func TestPromptPostedDuringAcknowledgement(t *testing.T) {
+	f := newDesk(t)
+	f.book(t, practitioner, "psychology", bot.UrgencyUrgent, "advice on a boy's extremist posts")
+	f.clock.Advance(31 * time.Minute)
+	f.tick(t) // level 1, prompt 1
+	id := ackValue(t, f.slack.to(dutyChannel)[0])
+	var once sync.Once
+	f.slack.mu.Lock()
+	f.slack.onPost = func(p post) {
+		if p.channel == dutyChannel {
+			once.Do(func() { f.must(t, action(dutyManagerUser, bot.ActionAck, id)) })
+		}
+	}
+	f.slack.mu.Unlock()
+	f.clock.Advance(10 * time.Minute)
+	f.tick(t) // level 1, prompt 2: acknowledged while it is posted
+	prompts := f.slack.to(dutyChannel)
+	if len(prompts) != 2 {
+		t.Fatalf("%d prompts, want 2", len(prompts))
+	}
+	if ups := f.slack.updatesOf(prompts[1].ts); len(ups) != 1 || !strings.Contains(ups[0].text, "acknowledged by") {
+		t.Errorf("the prompt posted during the acknowledgement was updated %+v, want once, saying who has it", ups)
+	}
+}
+
+// TestStalledUpdatesDoNotHoldUpTheAnswer: when Slack stalls on changing
+// the prompts, the duty manager still gets the acknowledgement's answer,
+// with whom to contact; the changes are given up after the budget.
+func TestStalledUpdatesDoNotHoldUpTheAnswer(t *testing.T) {
+	f := newDesk(t)
+	f.book(t, practitioner, "psychology", bot.UrgencyUrgent, "advice on a boy's extremist posts")
+	f.clock.Advance(31 * time.Minute)
+	f.tick(t)
+	id := ackValue(t, f.slack.to(dutyChannel)[0])
+	stall := make(chan struct{})
+	t.Cleanup(func() { close(stall) })
+	f.slack.mu.Lock()
+	f.slack.hangUpdates = stall
+	f.slack.mu.Unlock()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second) // less than Slack's own 15 s timeout
+	defer cancel()
+	m := action(dutyManagerUser, bot.ActionAck, id)
+	r, err := f.engine.Handle(ctx, m)
+	if err != nil || !strings.Contains(r.Text, "You have "+id) || !strings.Contains(r.Text, "name-"+practitioner) {
+		t.Fatalf("acknowledgement: %q, %v", r.Text, err)
+	}
+	if ctx.Err() != nil {
+		t.Errorf("the job's context ended while the prompts were changed: %v", ctx.Err())
 	}
 }
