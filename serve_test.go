@@ -46,12 +46,7 @@ func TestServeSlack(t *testing.T) {
 	fake.Start()
 	defer fake.Stop()
 
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
+	addr := freeAddr(t)
 	const secret = "test-signing-secret"
 	env := map[string]string{
 		"WAYMARK_HTTP_ADDR":            addr,
@@ -60,20 +55,8 @@ func TestServeSlack(t *testing.T) {
 		"WAYMARK_SLACK_SIGNING_SECRET": secret,
 		"WAYMARK_SLACK_API_URL":        fake.GetAPIURL(),
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	var out, errOut lockedBuffer
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"serve"}, func(k string) string { return env[k] }, strings.NewReader(""), &out, &errOut)
-	}()
-	defer func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("serve: %v\n%s", err, errOut.String())
-		}
-	}()
 	base := "http://" + addr
-	waitHealthy(t, base, done, &errOut)
+	errOut := startServe(t, base, env, "serve")
 	if strings.Contains(errOut.String(), "embedded, in-memory Redis") || !strings.Contains(errOut.String(), "redis_embedded=false") {
 		t.Error("serve used an embedded Redis although redis.url was set")
 	}
@@ -123,6 +106,39 @@ func TestServeSlack(t *testing.T) {
 	}
 }
 
+// freeAddr is a loopback address with a port free just now.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// startServe runs `waymark args...` (serve) with env as its environment
+// until the test ends, waits until it answers /healthz, and returns its
+// stderr. The test fails if serve returns an error when stopped.
+func startServe(t *testing.T, base string, env map[string]string, args ...string) *lockedBuffer {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	var out lockedBuffer
+	errOut := &lockedBuffer{}
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, args, func(k string) string { return env[k] }, strings.NewReader(""), &out, errOut)
+	}()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("serve: %v\n%s", err, errOut.String())
+		}
+	})
+	waitHealthy(t, base, done, errOut)
+	return errOut
+}
+
 func waitHealthy(t *testing.T, base string, done <-chan error, errOut *lockedBuffer) {
 	t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
@@ -159,26 +175,9 @@ func TestServeReloadKeepsLastGoodIndex(t *testing.T) {
 	write("corpus.yaml", "area: Eastfold\n")
 	write("lado.md", "---\nid: ef-lado\ntitle: LADO\nkind: contact\nphone: \"01632 961 250\"\n---\nThe LADO handles allegations about staff.\n")
 
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	ctx, cancel := context.WithCancel(context.Background())
-	var out, errOut lockedBuffer
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"serve", "--corpus", dir, "--http-addr", addr}, func(string) string { return "" }, strings.NewReader(""), &out, &errOut)
-	}()
-	defer func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("serve: %v", err)
-		}
-	}()
+	addr := freeAddr(t)
 	base := "http://" + addr
-	waitHealthy(t, base, done, &errOut)
+	errOut := startServe(t, base, nil, "serve", "--corpus", dir, "--http-addr", addr)
 
 	contactsFor := func(q string) string {
 		resp, err := http.Post(base+"/api/chat", "application/json", strings.NewReader(`{"session":"reload-test","text":`+strconv.Quote(q)+`}`))
@@ -227,31 +226,14 @@ func TestServeReloadKeepsLastGoodIndex(t *testing.T) {
 // anything is fetched or answered.
 func TestServeTeamsEndpoint(t *testing.T) {
 	t.Chdir(t.TempDir())
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
+	addr := freeAddr(t)
 	env := map[string]string{
 		"WAYMARK_HTTP_ADDR":        addr,
 		"WAYMARK_TEAMS_APP_ID":     "00000000-0000-0000-0000-000000000001",
 		"WAYMARK_TEAMS_APP_SECRET": "test-secret",
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	var out, errOut lockedBuffer
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"serve"}, func(k string) string { return env[k] }, strings.NewReader(""), &out, &errOut)
-	}()
-	defer func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("serve: %v", err)
-		}
-	}()
 	base := "http://" + addr
-	waitHealthy(t, base, done, &errOut)
+	errOut := startServe(t, base, env, "serve")
 	activity := `{"type":"message","id":"1","channelId":"msteams","serviceUrl":"https://smba.trafficmanager.net/emea/",` +
 		`"from":{"id":"29:1"},"conversation":{"id":"a:1","conversationType":"personal"},"recipient":{"id":"28:bot"},"text":"who is the LADO"}`
 	resp, err := http.Post(base+"/api/messages", "application/json", strings.NewReader(activity))
@@ -294,12 +276,7 @@ escalation:
 	if err := os.WriteFile(filepath.Join(dir, "waymark.yaml"), []byte(config), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
+	addr := freeAddr(t)
 	env := map[string]string{
 		"WAYMARK_HTTP_ADDR":            addr,
 		"WAYMARK_REDIS_URL":            redistest.Start(t).URL(),
@@ -310,20 +287,8 @@ escalation:
 		"WAYMARK_TEAMS_APP_SECRET":     "test-secret",
 		"WAYMARK_TEAMS_TENANT_ID":      tenant,
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	var out, errOut lockedBuffer
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"serve"}, func(k string) string { return env[k] }, strings.NewReader(""), &out, &errOut)
-	}()
-	defer func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("serve: %v\n%s", err, errOut.String())
-		}
-	}()
 	base := "http://" + addr
-	waitHealthy(t, base, done, &errOut)
+	errOut := startServe(t, base, env, "serve")
 	for _, want := range []string{"slack=true", "teams=true", "consultations=true", "teams connected"} {
 		if !strings.Contains(errOut.String(), want) {
 			t.Errorf("log lacks %q:\n%s", want, errOut.String())
