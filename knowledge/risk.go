@@ -8,7 +8,7 @@ import (
 // Risk screening looks for the situations the duty manager must hear about at
 // once: travel to join a group or a conflict, a weapon or explosives at hand,
 // a stated plan to attack, a missing child with another risk, a child in
-// danger now. Each is a combination of general signals, not a list of
+// danger now or afraid to go home, a forced marriage. Each is a combination of general signals, not a list of
 // questions: a weapon mentioned in passing ("is knife crime a CCE thing?") is
 // not a weapon at hand, and a trip abroad is not travel to join a group.
 
@@ -19,6 +19,9 @@ var (
 	// A weapon at hand: someone has, carries, found, bought, showed or is
 	// making one.
 	weaponAtHandRE = regexp.MustCompile(`\b(?:has|have|had|got|gotten|carrying|carries|carry|carried|found|finding|bought|buying|ordered|showed|shown|showing|holding|hiding|hidden|stashed|keeps|brought|bringing|armed with|making|made|build|building|built|took|taken|takes|taking|grabbed|stole|stolen|nicked)\b(?:\s+` + w + `){0,5}?\s+` + weaponWords + `\b|\b(?:bomb|explosive|weapon)[\s-]?making\b|\b(?:how to|instructions (?:for|to)) (?:make|build)(?:\s+` + w + `){0,3}?\s+` + weaponWords + `\b|\b` + weaponWords + `\b(?:\s+` + w + `){0,3}?\s+in (?:his|her|their|the) (?:bag|room|pocket|locker|car|bedroom|coat|house)\b`)
+	// A weapon seen or being made: a photo or video of one sent or shown,
+	// or a home-made bomb, which exists only when someone made it.
+	weaponSeenRE = regexp.MustCompile(`\b(?:pics?|pictures?|photos?|images?|videos?|snaps?|selfies?|screenshots?)\s+(?:of|with|showing)(?:\s+` + w + `){0,5}?\s+` + weaponWords + `\b|\b(?:home[- ]?made|diy|pipe|nail|petrol|fertili[sz]er)\s+(?:bombs?|explosives?|devices?|grenades?)\b|\bmolotovs?\b`)
 	// A stated intention to attack: "going to attack", "wants to kill",
 	// "shoot up the school", "make them pay", "race war".
 	attackVerbs    = `(?:attack|kill|murder|stab|shoot|bomb|blow up|hurt|harm|massacre|burn down|set fire to|run over|behead)`
@@ -39,8 +42,16 @@ var (
 	// A person the travel is about: a general question about travel to
 	// conflict zones is not a child about to travel.
 	personRE = regexp.MustCompile(`\b(?:he|she|they|his|her|him|them|their|theyre|hes|shes|boy|boys|girl|girls|lad|lads|son|daughter|pupil|student|child|children|kid|kids|yp|young person|brothers?|sisters?|siblings?|\d+ ?yo|\d+ ?year old)\b`)
-	// A child in danger now.
-	dangerNowRE = regexp.MustCompile(`\b(?:in (?:immediate |serious )?danger|not safe (?:right )?now|being (?:hurt|beaten|attacked) (?:right )?now|at immediate risk)\b`)
+	// A child in danger now, or too afraid to go home: a child who fears
+	// going home, or has nowhere safe to sleep tonight, needs a decision
+	// before tonight.
+	dangerNowRE = regexp.MustCompile(`\b(?:in (?:immediate |serious )?danger|not safe (?:right )?now|being (?:hurt|beaten|attacked) (?:right )?now|at immediate risk)\b` +
+		`|\b(?:scared|afraid|frightened|terrified|petrified|fear(?:s|ful)?)\s+(?:to|of)\s+(?:go(?:ing)?|be(?:ing)?|return(?:ing)?)\s+(?:back\s+)?home\b` +
+		`|\b(?:won'?t|will not|refus(?:es|ed|ing) to|doesn'?t want to|does not want to|too scared to|too afraid to)\s+go\s+(?:back\s+)?home\b` +
+		`|\bnot safe (?:to go |to be |at )home\b|\bnowhere (?:safe )?to (?:sleep|stay|go) tonight\b`)
+	// Forced marriage: a child made to marry, or taken abroad to marry.
+	forcedMarriageRE = regexp.MustCompile(`\bforc(?:e|es|ed|ing)(?: (?:him|her|them|me))? (?:to marry|into (?:an? )?marriage|to (?:get|be) married)\b|\bforced (?:marriage|wedding)\b`)
+	marriageRE       = regexp.MustCompile(`\b(?:marry|marries|married|marrying|marriage|wedding|bride|husband|engaged to)\b`)
 )
 
 var sentenceRE = regexp.MustCompile(`[.!?;\n]+`)
@@ -69,7 +80,7 @@ func risks(text string) []string {
 		if pastRE.MatchString(s) {
 			continue
 		}
-		if weaponAtHandRE.MatchString(s) {
+		if weaponAtHandRE.MatchString(s) || weaponSeenRE.MatchString(s) {
 			add(RiskWeapon)
 		}
 		if attackIntentRE.MatchString(s) {
@@ -79,8 +90,13 @@ func risks(text string) []string {
 			add(RiskDanger)
 		}
 		j := joiningRE.MatchString(s)
-		if travelRE.MatchString(s) && j && personRE.MatchString(s) {
+		travel := travelRE.MatchString(s)
+		if travel && j && personRE.MatchString(s) {
 			add(RiskTravel)
+		}
+		// Travel to marry into a group is travel to join it (above).
+		if !j && personRE.MatchString(s) && (forcedMarriageRE.MatchString(s) || (travel && marriageRE.MatchString(s))) {
+			add(RiskMarriage)
 		}
 		missing = missing || missingRE.MatchString(s)
 		withOthers = withOthers || withOthersRE.MatchString(s)

@@ -17,7 +17,9 @@ const (
 	RiskWeapon  = "weapon"  // a weapon or explosives at hand
 	RiskAttack  = "attack"  // a stated intention to attack or kill
 	RiskMissing = "missing" // a missing child with another risk
-	RiskDanger  = "danger"  // a child in danger now
+	RiskDanger  = "danger"  // a child in danger now, or afraid to go home
+	// RiskMarriage is a child made to marry, or taken abroad to marry.
+	RiskMarriage = "forced-marriage"
 )
 
 // Personal-data kinds a Screening can name.
@@ -94,6 +96,7 @@ var (
 	streetRE   = regexp.MustCompile(`(?i)\b\d{1,4}[a-z]?,?\s+(?:[a-z'-]+\s+){1,3}(?:road|rd|street|st|avenue|ave|lane|ln|close|drive|dr|way|court|ct|crescent|cres|place|pl|terrace|grove|gardens|gdns|walk|row|mews|square|sq|rise|view|parade|hill|green|estate)\b`)
 	flatRE     = regexp.MustCompile(`(?i)\b(?:flat|apartment|apt)\s+\d+[a-z]?\b`)
 	dateRE     = regexp.MustCompile(`(?i)\b(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})\b|\b(\d{1,2})(?:st|nd|rd|th)?\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?,?\s+(\d{4})\b|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b`)
+	nhsCueRE   = regexp.MustCompile(`(?i)\bnhs(?:\s*(?:no|num|number|#))?\.?[\s:#\-]*$`)
 	dobCueRE   = regexp.MustCompile(`(?i)\b(?:dob|d\.o\.b|date of birth|born(?: on)?|birthday)\b\.?[\s:\-(]*$`)
 )
 
@@ -126,7 +129,9 @@ func (s *screener) personal(text string) (kinds []string, spans [][2]int) {
 	}
 	span := func(loc []int) [2]int { return [2]int{loc[0], loc[1]} }
 	for _, loc := range nhsRE.FindAllStringIndex(text, -1) {
-		if nhsValid(digits(text[loc[0]:loc[1]])) {
+		// A valid check digit, or "NHS no" before it: a mistyped number
+		// is still someone's.
+		if nhsValid(digits(text[loc[0]:loc[1]])) || nhsCueRE.MatchString(text[:loc[0]]) {
 			add(PDNHSNumber, span(loc))
 		}
 	}

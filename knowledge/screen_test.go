@@ -26,6 +26,35 @@ type riskCase struct {
 }
 
 var riskCases = []riskCase{
+	// Forced marriage.
+	{"marriage/flight to wed", "her aunt has booked her a flight to Pakistan next week, she thinks it's for her wedding", true,
+		[]string{knowledge.RiskMarriage}, "travel abroad for a child's wedding"},
+	{"marriage/forced", "year 11 girl told her teacher her parents are forcing her into a marriage", true,
+		[]string{knowledge.RiskMarriage}, "forced into a marriage"},
+	{"marriage/forced to marry", "16 yo lad says he will be forced to marry his cousin in the summer", true,
+		[]string{knowledge.RiskMarriage}, "forced to marry"},
+	{"marriage/not a risk: parents married", "dad and stepmum got married last spring, does that change who has parental responsibility", false,
+		nil, "a parent's marriage, no travel"},
+	{"marriage/not a risk: guidance", "where is our forced marriage unit guidance", false,
+		nil, "a question about guidance, not a child"},
+	// A child afraid to go home, or with nowhere safe tonight.
+	{"danger/scared to go home", "9 year old told me at pick up she is scared to go home because of her stepdad", true,
+		[]string{knowledge.RiskDanger}, "afraid to go home"},
+	{"danger/refuses to go home", "teen at reception refusing to go home, says his brother will batter him", true,
+		[]string{knowledge.RiskDanger}, "refuses to go home for fear of harm"},
+	{"danger/nowhere tonight", "mum has thrown the 15yo out and he has nowhere to sleep tonight", true,
+		[]string{knowledge.RiskDanger}, "nowhere to sleep tonight"},
+	{"danger/not a risk: home visit", "how do i prepare a child for going home after a foster placement ends", false,
+		nil, "going home, without fear"},
+	// A weapon seen or made.
+	{"weapon/video of a gun", "a pupil showed his mates a video of himself holding what looks like a real gun", true,
+		[]string{knowledge.RiskWeapon}, "a video of a weapon in his hands"},
+	{"weapon/photo of explosives", "lad posted a photo of a jar of explosives on snapchat with a countdown", true,
+		[]string{knowledge.RiskWeapon}, "a photo of explosives"},
+	{"weapon/pipe bomb", "police think the boy may have a pipe bomb", true,
+		[]string{knowledge.RiskWeapon}, "a home-made bomb exists only when made"},
+	{"weapon/not a risk: training video", "is there a training video on knife crime for year 9", false,
+		nil, "a training video on a topic"},
 	// Travel to join a group or a conflict.
 	{"travel/fly to join isis", "mum thinks he's planning to fly to Turkey next week to join ISIS", true,
 		[]string{knowledge.RiskTravel}, "a flight and a named group in one sentence"},
@@ -36,7 +65,7 @@ var riskCases = []riskCase{
 	{"travel/leaving for war zone", "Y10 lad says he's leaving for the war zone this summer to be with his cousin", true,
 		[]string{knowledge.RiskTravel}, "leaving for a war zone"},
 	{"travel/sent abroad to marry a fighter", "worried a 15yo girl is being sent abroad to marry one of the fighters", true,
-		[]string{knowledge.RiskTravel}, "sent abroad to marry a fighter"},
+		[]string{knowledge.RiskTravel}, "sent abroad to marry a fighter: travel to join a group"},
 
 	// A weapon at hand.
 	{"weapon/brought knife to school", "DSL says a Y9 pupil brought a knife into school today and won't say why", true,
@@ -259,6 +288,10 @@ var personalCases = []personalCase{
 		[]string{knowledge.PDNHSNumber}, "a valid NHS number without spaces"},
 	{"pd/nhs dashed", "GP gave me 999-246-8017 for him", true,
 		[]string{knowledge.PDNHSNumber}, "a valid NHS number with dashes"},
+	{"pd/nhs cued, check digit wrong", "her NHS # 999 000 0019, can CAMHS see her?", true,
+		[]string{knowledge.PDNHSNumber}, "named as an NHS number: a mistyped one is still hers"},
+	{"pd/ten digits, no cue, check digit wrong", "the case ref is 999 000 0019 on the system", false,
+		nil, "ten digits that are not a valid NHS number and not called one"},
 
 	// Phone numbers the corpus does not publish, and private emails.
 	{"pd/mobile", "mum's mobile is 07700 900123, can you ring her?", true,

@@ -57,11 +57,12 @@ var kindCues = map[string]struct {
 // riskVocabulary is what a question screened as risky also looks for, so
 // the council's immediate-risk procedure is found for "he has a shotgun".
 var riskVocabulary = map[string]string{
-	RiskWeapon:  "weapon immediate risk danger",
-	RiskAttack:  "attack immediate risk danger",
-	RiskTravel:  "travel abroad immediate risk",
-	RiskMissing: "missing immediate risk",
-	RiskDanger:  "immediate danger risk",
+	RiskWeapon:   "weapon immediate risk danger",
+	RiskAttack:   "attack immediate risk danger",
+	RiskTravel:   "travel abroad immediate risk",
+	RiskMissing:  "missing immediate risk",
+	RiskDanger:   "immediate danger risk",
+	RiskMarriage: "forced marriage abroad travel immediate risk",
 }
 
 // prepared is a question after correction and analysis.
