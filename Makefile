@@ -8,7 +8,15 @@ BARS = --min-hit3 0.90 --min-mrr5 0.80 --min-none-empty 0.8 \
        --min-escalate-recall 1 --max-escalate-fp 2 \
        --min-personal-recall 1 --max-personal-fp 2
 
-.PHONY: build test eval bench run
+# The held-out set in this repository (eval/harrowmere, written without
+# looking at the implementation): bars just under its figures, so ground
+# lost on a council the search was not tuned on fails CI.
+HELDOUT = eval/harrowmere
+HELDOUT_BARS = --min-hit3 0.82 --min-mrr5 0.78 --min-none-empty 0.9 \
+       --min-escalate-recall 1 --max-escalate-fp 0 \
+       --min-personal-recall 1 --max-personal-fp 0
+
+.PHONY: build test eval eval-heldout bench run
 
 build:
 	go build -o bin/waymark .
@@ -22,6 +30,9 @@ eval:
 	else \
 		echo "eval: $(EVAL) not found; skipping (set SHARED=...)"; \
 	fi
+
+eval-heldout:
+	go run . eval --corpus $(HELDOUT)/corpus --questions $(HELDOUT)/questions.jsonl $(HELDOUT_BARS)
 
 bench:
 	go test ./knowledge -run '^$$' -bench . -benchtime 2x
