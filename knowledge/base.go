@@ -56,7 +56,8 @@ type Base struct {
 	n        int
 	spell    *speller
 	screener *screener
-	common   map[string]bool // index terms of everyday English words
+	common   map[string]bool // index terms of words that say how a question is asked
+	everyday map[string]bool // index terms of the most used English words
 }
 
 var _ bot.Knowledge = (*Base)(nil)
@@ -109,6 +110,12 @@ func New(c *Corpus, opts Options) (*Base, error) {
 	for w := range commonWords {
 		for _, t := range b.an.terms(w) {
 			b.common[t] = true
+		}
+	}
+	b.everyday = map[string]bool{}
+	for w := range everydayWords {
+		for _, t := range b.an.terms(w) {
+			b.everyday[t] = true
 		}
 	}
 	if err := b.build(); err != nil {

@@ -27,6 +27,7 @@ const (
 	commonShare     = 0.3 // units in more documents than this share: short fields only, not bodies
 	confidenceDepth = 2   // candidates whose coverage decides confidence
 	commonWeight    = 0.2 // an everyday English word's share in confidence
+	everydayWeight  = 0.7 // a frequent English word's (everydayEnglish), which may still be a topic
 	bodyOnlyCredit  = 0.5 // a unit found only in a body, not title, summary, tags or contact
 	snippetMaxRunes = 240
 )
@@ -176,8 +177,11 @@ func (b *Base) prepare(text string) prepared {
 			w := b.idf(b.df[t])
 			// Everyday words, and specifics with digits (8pm, 15yo, 2027),
 			// say little about what the question is about.
-			if b.common[t] || strings.ContainsAny(t, "0123456789") {
+			switch {
+			case b.common[t] || strings.ContainsAny(t, "0123456789"):
 				w *= commonWeight
+			case b.everyday[t]:
+				w *= everydayWeight
 			}
 			p.units = append(p.units, unit{terms: []string{t}, weight: w})
 		}
