@@ -80,7 +80,9 @@ func risks(text string) []string {
 		if pastRE.MatchString(s) {
 			continue
 		}
-		if weaponAtHandRE.MatchString(s) || weaponSeenRE.MatchString(s) {
+		// A weapon seen needs someone it is about: "pictures of weapons"
+		// alone is a topic.
+		if weaponAtHandRE.MatchString(s) || (weaponSeenRE.MatchString(s) && personRE.MatchString(s)) {
 			add(RiskWeapon)
 		}
 		if attackIntentRE.MatchString(s) {

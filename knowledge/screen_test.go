@@ -55,6 +55,10 @@ var riskCases = []riskCase{
 		[]string{knowledge.RiskWeapon}, "a home-made bomb exists only when made"},
 	{"weapon/not a risk: training video", "is there a training video on knife crime for year 9", false,
 		nil, "a training video on a topic"},
+	{"weapon/not a risk: pictures as a topic", "is it an offence to share pictures of weapons online", false,
+		nil, "pictures of weapons, no one they are about"},
+	{"danger/not a risk: afraid of the dark", "she is afraid of the dark since the move, any leaflets for parents", false,
+		nil, "a fear, not of going home"},
 	// Travel to join a group or a conflict.
 	{"travel/fly to join isis", "mum thinks he's planning to fly to Turkey next week to join ISIS", true,
 		[]string{knowledge.RiskTravel}, "a flight and a named group in one sentence"},
