@@ -32,7 +32,7 @@ var (
 	joiningRE = regexp.MustCompile(`\b(?:join(?:ing)? (?:isis|is|isil|daesh|al[- ]?qaeda|al[- ]?shabaab|the brothers|the brotherhood|the fight|the jihad|the caliphate|the mujahideen|them (?:out )?there|a militia|an? (?:armed|terrorist|extremist) group)\b|fighters?\b|fight(?:ing)? (?:abroad|overseas|for (?:isis|is|daesh|them|the cause|allah|god)|in (?:syria|iraq|the war))\b|jihad|mujahid|caliphate|martyr(?:dom)?|syria|iraq|afghanistan|somalia|yemen|libya|conflict zone|war zone|warzone|marry (?:a|an|one of)|be married to a|brides?\b)`)
 	// Missing, with exploitation or another risk close by.
 	missingRE    = regexp.MustCompile(`\b(?:missing|run away|ran away|runaway|absconded|not come home|hasn'?t come home|whereabouts unknown)\b`)
-	withOthersRE = regexp.MustCompile(`\b(?:with (?:the line|a man|an older|older|the group|them|a gang)|meet(?:ing)? (?:a|an|some) (?:man|men|older)|groom(?:ed|ing)|county lines|exploit(?:ed|ation)|trafficked)\b`)
+	withOthersRE = regexp.MustCompile(`\b(?:with (?:the line|a man|an older|older|the group|them|a gang)|with (?:the |some |a |an |two |three )?(?:older|adult|grown) (?:men|man|males?|lads|boys|guys|group)|meet(?:ing)? (?:a|an|some) (?:man|men|older)|groom(?:ed|ing)|county lines|exploit(?:ed|ation)|trafficked|trap ?houses?|cuckoo(?:ed|ing)?|drug (?:runs?|running|lines?|dealers?))\b`)
 	// Topics, not weapons at hand: "a knife crime conviction", "a shotgun
 	// licence".
 	weaponTopicRE = regexp.MustCompile(`\b(?:knife|knives|gun|guns|shotgun|firearms?|weapons?|acid) (?:crimes?|offences?|offenders?|convictions?|amnesty|awareness|charges?|licen[cs]es?|certificates?|club|range|safety)\b`)
@@ -49,6 +49,12 @@ var (
 		`|\b(?:scared|afraid|frightened|terrified|petrified|fear(?:s|ful)?)\s+(?:to|of)\s+(?:go(?:ing)?|be(?:ing)?|return(?:ing)?)\s+(?:back\s+)?home\b` +
 		`|\b(?:won'?t|will not|refus(?:es|ed|ing) to|doesn'?t want to|does not want to|too scared to|too afraid to)\s+go\s+(?:back\s+)?home\b` +
 		`|\bnot safe (?:to go |to be |at )home\b|\bnowhere (?:safe )?to (?:sleep|stay|go) tonight\b`)
+	// A threat of violence to a child at home: "dad will beat him when he
+	// gets home", "she'll hit me tonight". The threat needs home or
+	// tonight in the same sentence: "they'll batter them in the final" is
+	// not a child at risk.
+	homeThreatRE = regexp.MustCompile(`\b(?:will|'ll|ll|gonna|going to|is going to|threaten(?:s|ed|ing)? to|said (?:he|she|they)(?:'d| would))\s+(?:` + w + `\s+){0,2}?(?:beat|batter|hit|hurt|punch|kick|belt|strangle|kill|smack|whack|leather)\s+(?:him|her|them|me|the (?:child|kids?|boy|girl))\b`)
+	homeNowRE    = regexp.MustCompile(`\b(?:home|tonight|after school|when (?:he|she|they|i) gets? (?:home|back|in))\b`)
 	// Forced marriage: a child made to marry, or taken abroad to marry.
 	forcedMarriageRE = regexp.MustCompile(`\bforc(?:e|es|ed|ing)(?: (?:him|her|them|me))? (?:to marry|into (?:an? )?marriage|to (?:get|be) married)\b|\bforced (?:marriage|wedding)\b`)
 	marriageRE       = regexp.MustCompile(`\b(?:marry|marries|married|marrying|marriage|wedding|bride|husband|engaged to)\b`)
@@ -88,7 +94,7 @@ func risks(text string) []string {
 		if attackIntentRE.MatchString(s) {
 			add(RiskAttack)
 		}
-		if dangerNowRE.MatchString(s) {
+		if dangerNowRE.MatchString(s) || (homeThreatRE.MatchString(s) && homeNowRE.MatchString(s)) {
 			add(RiskDanger)
 		}
 		j := joiningRE.MatchString(s)
