@@ -29,10 +29,10 @@ var (
 	// Travel to join a group or a conflict: a travel signal and a joining
 	// signal in the same sentence.
 	travelRE  = regexp.MustCompile(`\b(?:fly|flying|flies|flight|flights|airport|plane|ferry|passports?|packed (?:his |her |their )?bags?|bags packed|leaving|leave|travel|travelling|traveling|heading|go(?:ing)? (?:abroad|overseas)|gone (?:abroad|overseas)|sent (?:to|abroad)|taking (?:him|her|them) (?:to|abroad)|taken (?:to|abroad)|border|abroad|overseas)\b`)
-	joiningRE = regexp.MustCompile(`\b(?:join(?:ing)? (?:isis|is|isil|daesh|al[- ]?qaeda|al[- ]?shabaab|the brothers|the brotherhood|the fight|the jihad|the caliphate|the mujahideen|them (?:out )?there|a militia|an? (?:armed|terrorist|extremist) group)\b|fighters?\b|fight(?:ing)? (?:abroad|overseas|for (?:isis|is|daesh|them|the cause|allah|god)|in (?:syria|iraq|the war))\b|jihad|mujahid|caliphate|martyr(?:dom)?|syria|iraq|afghanistan|somalia|yemen|libya|conflict zone|war zone|warzone|marry (?:a|an|one of)|be married to a|brides?\b)`)
+	joiningRE = regexp.MustCompile(`\bjoin(?:ing)?(?:\s+` + w + `){0,3}?\s+(?:fighting|fighters?|at the front|in the war)\b|\b(?:join(?:ing)? (?:isis|is|isil|daesh|al[- ]?qaeda|al[- ]?shabaab|the brothers|the brotherhood|the fight|the jihad|the caliphate|the mujahideen|them (?:out )?there|a militia|an? (?:armed|terrorist|extremist) group)\b|fighters?\b|fight(?:ing)? (?:abroad|overseas|for (?:isis|is|daesh|them|the cause|allah|god)|in (?:syria|iraq|the war))\b|jihad|mujahid|caliphate|martyr(?:dom)?|syria|iraq|afghanistan|somalia|yemen|libya|conflict zone|war zone|warzone|marry (?:a|an|one of)|be married to a|brides?\b)`)
 	// Missing, with exploitation or another risk close by.
 	missingRE    = regexp.MustCompile(`\b(?:missing|run away|ran away|runaway|absconded|not come home|hasn'?t come home|whereabouts unknown)\b`)
-	withOthersRE = regexp.MustCompile(`\b(?:with (?:the line|a man|an older|older|the group|them|a gang)|with (?:the |some |a |an |two |three )?(?:older|adult|grown) (?:men|man|males?|lads|boys|guys|group)|meet(?:ing)? (?:a|an|some) (?:man|men|older)|groom(?:ed|ing)|county lines|exploit(?:ed|ation)|trafficked|trap ?houses?|cuckoo(?:ed|ing)?|drug (?:runs?|running|lines?|dealers?))\b`)
+	withOthersRE = regexp.MustCompile(`\b(?:with (?:the line|a man|an older|older|the group|them|a gang)|with (?:the |some |a |an |two |three )?(?:older|adult|grown) (?:men|man|males?|lads|boys|guys|group)|meet(?:ing)? (?:a|an|some) (?:man|men|older)|groom(?:ed|ing)|county lines|exploit(?:ed|ation)|trafficked|trap ?houses?|cuckoo(?:ed|ing)?|drug (?:runs?|running|lines?|dealers?)|with (?:some |two |three )?adults|picked up by (?:a |an |some )?(?:man|men|older|adult|stranger|guy)|(?:drugs|cash|money) and (?:cash|drugs|phones?|money)|(?:new|second|burner) phones?)\b`)
 	// Topics, not weapons at hand: "a knife crime conviction", "a shotgun
 	// licence".
 	weaponTopicRE = regexp.MustCompile(`\b(?:knife|knives|gun|guns|shotgun|firearms?|weapons?|acid) (?:crimes?|offences?|offenders?|convictions?|amnesty|awareness|charges?|licen[cs]es?|certificates?|club|range|safety)\b`)
@@ -47,7 +47,7 @@ var (
 	// before tonight.
 	dangerNowRE = regexp.MustCompile(`\b(?:in (?:immediate |serious )?danger|not safe (?:right )?now|being (?:hurt|beaten|attacked) (?:right )?now|at immediate risk)\b` +
 		`|\b(?:scared|afraid|frightened|terrified|petrified|fear(?:s|ful)?)\s+(?:to|of)\s+(?:go(?:ing)?|be(?:ing)?|return(?:ing)?)\s+(?:back\s+)?home\b` +
-		`|\b(?:won'?t|will not|refus(?:es|ed|ing) to|doesn'?t want to|does not want to|too scared to|too afraid to)\s+go\s+(?:back\s+)?home\b` +
+		`|\b(?:too scared to|too afraid to|too frightened to)\s+go\s+(?:back\s+)?home\b` +
 		`|\bnot safe (?:to go |to be |at )home\b|\bnowhere (?:safe )?to (?:sleep|stay|go) tonight\b`)
 	// A threat of violence to a child at home: "dad will beat him when he
 	// gets home", "she'll hit me tonight". The threat needs home or
@@ -55,16 +55,61 @@ var (
 	// not a child at risk.
 	homeThreatRE = regexp.MustCompile(`\b(?:will|'ll|ll|gonna|going to|is going to|threaten(?:s|ed|ing)? to|said (?:he|she|they)(?:'d| would))\s+(?:` + w + `\s+){0,2}?(?:beat|batter|hit|hurt|punch|kick|belt|strangle|kill|smack|whack|leather)\s+(?:him|her|them|me|the (?:child|kids?|boy|girl))\b`)
 	homeNowRE    = regexp.MustCompile(`\b(?:home|tonight|after school|when (?:he|she|they|i) gets? (?:home|back|in))\b`)
+	// Refusing to go home counts with a fear or harm beside it: "doesn't
+	// want to go home early from the trip" is not a risk.
+	refuseHomeRE = regexp.MustCompile(`\b(?:won'?t|will not|refus(?:es|ed|ing) to|doesn'?t want to|does not want to)\s+go\s+(?:back\s+)?home\b`)
+	fearHarmRE   = regexp.MustCompile(`\b(?:scared|afraid|frightened|terrified|hit|hits|hurt|hurts|beat|beats|batter|abuse[sd]?|violent|unsafe|not safe|bruis\w*|kill|attack|because of (?:his|her|their|mum|dad|step\w*|the))\b`)
 	// Forced marriage: a child made to marry, or taken abroad to marry.
 	forcedMarriageRE = regexp.MustCompile(`\bforc(?:e|es|ed|ing)(?: (?:him|her|them|me))? (?:to marry|into (?:an? )?marriage|to (?:get|be) married)\b|\bforced (?:marriage|wedding)\b`)
 	marriageRE       = regexp.MustCompile(`\b(?:marry|marries|married|marrying|marriage|wedding|bride|husband|engaged to)\b`)
 )
 
+// More signals, each general: who a sentence is about, whether it asks
+// about policy rather than a child, violence happening now, a young child
+// alone, exploitation close at hand, travel for a harmful practice, and a
+// child about to take their own life.
+var (
+	// A particular child or person, not children in general.
+	specificRE = regexp.MustCompile(`\b(?:he|she|hes|shes|his|her|him|theyre|i|my|our|this|the|a) (?:lad|boy|girl|son|daughter|pupil|student|yp|young person|child|kid|client|teen|teenager|brother|sister|baby|toddler)\b|\b(?:he|she|hes|shes|his|her|him)\b|\b\d+ ?(?:yo|yr|year)`)
+	// A question about policy, or a what-if, rather than about a child.
+	policyRE = regexp.MustCompile(`\b(?:policy|policies|guidance|guidelines|procedures?|protocols?|rules?|laws?|legal(?:ly)?|allowed|permitted|what (?:do|should|would) (?:we|i|staff|you) do if|what happens if|if an? (?:child|pupil|student|young person|yp|kid|someone))\b`)
+	// A drawing is not a photo.
+	drawingRE = regexp.MustCompile(`\b(?:drew|draws|drawing|drawn|draw|sketch(?:ed|es|ing)?|doodl\w*|cartoon)\b`)
+	// Attack signals strong enough without a person named: "shoot up the
+	// school", "a kill list", "planning an attack".
+	strongAttackRE = regexp.MustCompile(`\bshoot(?:ing)? up\b|\brace war\b|\bkill list\b|\bhit list\b|\b(?:planning|plotting|preparing) (?:an? |the )?(?:attack|bombing|shooting|massacre)\b|\bsuicide (?:vest|bomb|attack)\b`)
+	// Idioms: "kill it on stage", "killing it".
+	idiomRE = regexp.MustCompile(`\b(?:kill(?:ing|ed|s)?|smash(?:ing|ed)?) (?:it|this|that)\b`)
+	// Weapons used as verbs: "going to knife him", "shank them".
+	weaponVerbRE = regexp.MustCompile(`\b(?:going to|gonna|will|'ll|wants? to|plans? to|about to|threaten(?:s|ed|ing)? to)\s+(?:` + w + `\s+){0,2}?(?:knife|shank|blade|stab|cut|glass|bottle|jook|merk|wet) (?:him|her|them|someone|somebody|the|a|an|his|her|that)\b`)
+	// Violence happening now, where a child is.
+	violenceNowRE = regexp.MustCompile(`\b(?:hitting|beating|battering|attacking|strangling|punching|kicking|stabbing|throttling|hurting)\b`)
+	nowRE         = regexp.MustCompile(`\b(?:right now|now|at the moment|currently|as we speak|tonight|this evening|in the house|at home)\b`)
+	// A young child alone, or wandering.
+	youngChildRE = regexp.MustCompile(`\b(?:baby|babies|toddler|toddlers|infant|newborn|[1-8] ?(?:yo|yr old|yrs old|year old|years old)|(?:one|two|three|four|five|six|seven|eight)[- ]year[- ]old)\b`)
+	aloneRE      = regexp.MustCompile(`\b(?:alone|on (?:his|her|their) own|by (?:him|her|them)sel(?:f|ves)|unsupervised|unattended|wandering|nobody (?:with|looking after) (?:him|her|them))\b`)
+	// Exploitation close at hand: being held, a call for help, meeting an
+	// adult now.
+	heldRE       = regexp.MustCompile(`\b(?:being held|held (?:at|in|against)|kept (?:at|in|locked)|locked in|can'?t leave|won'?t let (?:him|her|them) (?:leave|go)|asking for help|begging (?:me|us) to|sent (?:me|us) a (?:text|message) (?:saying|asking) (?:help|come))\b`)
+	meetingNowRE = regexp.MustCompile(`\b(?:meet(?:ing)?|going to meet|picked up by|getting (?:in|into) a car with|in a car with)\s+(?:` + w + `\s+){0,3}?(?:man|men|adult|adults|older|stranger|someone (?:he|she|they) met online|guy|guys)\b`)
+	soonRE       = regexp.MustCompile(`\b(?:tonight|now|right now|in an hour|in (?:\d+|a few|ten|twenty|thirty) (?:mins?|minutes|hours?)|this (?:afternoon|evening)|today|after school|later)\b`)
+	// Travel for a harmful practice: FGM.
+	fgmRE = regexp.MustCompile(`\b(?:fgm|female genital|cut(?:ting)?|circumcis\w*|sunna)\b`)
+	// A child about to take their own life.
+	suicideRE    = regexp.MustCompile(`\b(?:kill (?:him|her|them|my)sel(?:f|ves)|end (?:it all|it|(?:his|her|their|my) life)|take (?:his|her|their|my) (?:own )?life|suicid(?:e|al)|overdos(?:e|ing)|hang (?:him|her|them)sel(?:f|ves)|jump (?:off|from|in front of))\b`)
+	suicideNowRE = regexp.MustCompile(`\b(?:now|right now|tonight|about to|going to|gonna|wants? to|plans? to|planning|threaten(?:s|ed|ing)?|saying|says|said|note|on the (?:bridge|roof|ledge|railway|tracks|edge))\b`)
+)
+
 var sentenceRE = regexp.MustCompile(`[.!?;\n]+`)
+
+// droppedG restores the g chat drops from the verbs the signals look for
+// ("carryin a blade", "goin to"); other words ending in -in ("cousin") are
+// left alone.
+var droppedG = regexp.MustCompile(`\b(carry|go|com|say|try|hid|hold|plann|plott|threaten|hitt|beat|stabb|shoot|bring|mak|build|meet|fight|join|travell|fly|leav|head|kill|hurt|runn|keep|get|tak|send)in'?(\s|$)`)
 
 func normaliseForRisk(text string) string {
 	r := strings.NewReplacer("’", "'", "‘", "'", "“", `"`, "”", `"`)
-	return strings.ToLower(r.Replace(text))
+	return droppedG.ReplaceAllString(strings.ToLower(r.Replace(text)), "${1}ing$2")
 }
 
 // risks returns the kinds of immediate or serious risk described in text.
@@ -86,16 +131,28 @@ func risks(text string) []string {
 		if pastRE.MatchString(s) {
 			continue
 		}
+		person := personRE.MatchString(s)
+		// A policy question or a what-if about children in general is a
+		// topic, unless it names a particular child.
+		general := policyRE.MatchString(s) && !specificRE.MatchString(s)
 		// A weapon seen needs someone it is about: "pictures of weapons"
-		// alone is a topic.
-		if weaponAtHandRE.MatchString(s) || (weaponSeenRE.MatchString(s) && personRE.MatchString(s)) {
+		// alone is a topic, and a drawing of one is not a photo.
+		seen := weaponSeenRE.MatchString(s) && person && !drawingRE.MatchString(s)
+		if !general && (weaponAtHandRE.MatchString(s) || seen) {
 			add(RiskWeapon)
 		}
-		if attackIntentRE.MatchString(s) {
+		if !general && ((attackIntentRE.MatchString(idiomRE.ReplaceAllString(s, "")) && person) || weaponVerbRE.MatchString(s) || strongAttackRE.MatchString(s)) {
 			add(RiskAttack)
 		}
-		if dangerNowRE.MatchString(s) || (homeThreatRE.MatchString(s) && homeNowRE.MatchString(s)) {
+		if dangerNowRE.MatchString(s) || (homeThreatRE.MatchString(s) && homeNowRE.MatchString(s)) ||
+			(refuseHomeRE.MatchString(s) && fearHarmRE.MatchString(s)) ||
+			(violenceNowRE.MatchString(s) && nowRE.MatchString(s)) ||
+			(youngChildRE.MatchString(s) && aloneRE.MatchString(s)) ||
+			(heldRE.MatchString(s) && person) || (meetingNowRE.MatchString(s) && soonRE.MatchString(s)) {
 			add(RiskDanger)
+		}
+		if person && suicideRE.MatchString(s) && suicideNowRE.MatchString(s) && !general {
+			add(RiskSuicide)
 		}
 		j := joiningRE.MatchString(s)
 		travel := travelRE.MatchString(s)
@@ -103,8 +160,11 @@ func risks(text string) []string {
 			add(RiskTravel)
 		}
 		// Travel to marry into a group is travel to join it (above).
-		if !j && personRE.MatchString(s) && (forcedMarriageRE.MatchString(s) || (travel && marriageRE.MatchString(s))) {
+		if !j && person && (forcedMarriageRE.MatchString(s) || (travel && marriageRE.MatchString(s))) {
 			add(RiskMarriage)
+		}
+		if person && travel && fgmRE.MatchString(s) && !general {
+			add(RiskFGM)
 		}
 		missing = missing || missingRE.MatchString(s)
 		withOthers = withOthers || withOthersRE.MatchString(s)

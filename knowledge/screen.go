@@ -20,6 +20,10 @@ const (
 	RiskDanger  = "danger"  // a child in danger now, or afraid to go home
 	// RiskMarriage is a child made to marry, or taken abroad to marry.
 	RiskMarriage = "forced-marriage"
+	// RiskFGM is a child to be taken abroad for female genital mutilation.
+	RiskFGM = "fgm"
+	// RiskSuicide is a child about to take their own life.
+	RiskSuicide = "suicide"
 )
 
 // Personal-data kinds a Screening can name.

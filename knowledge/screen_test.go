@@ -1,6 +1,8 @@
 package knowledge_test
 
 import (
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -26,6 +28,43 @@ type riskCase struct {
 }
 
 var riskCases = []riskCase{
+	// Violence now, a young child alone, exploitation at hand.
+	{"danger/violence now", "neighbour rang, stepdad is kicking off and punching the older boy right now", true,
+		[]string{knowledge.RiskDanger}, "violence happening now"},
+	{"danger/toddler alone", "a 3 year old has been left on her own in the car park since lunch", true,
+		[]string{knowledge.RiskDanger}, "a young child alone"},
+	{"danger/held", "she messaged her sister saying she is being held at a flat and can't leave", true,
+		[]string{knowledge.RiskDanger}, "held against her will"},
+	{"danger/meeting an adult soon", "he's arranged to meet a man he met online after school today", true,
+		[]string{knowledge.RiskDanger}, "meeting an adult met online, today"},
+	{"danger/not a risk: old violence", "dad used to hit mum years ago, is that still a DA referral", false,
+		nil, "violence in the past"},
+	{"danger/not a risk: teenager alone", "is it ok for a 15 year old to be home alone for the weekend", false,
+		nil, "not a young child"},
+	{"danger/not a risk: trip", "she does not want to go home early from the residential trip", false,
+		nil, "not wanting to leave a trip is no fear of home"},
+	// Suicide.
+	{"suicide/now", "year 10 boy has texted his mate saying he's going to end it tonight", true,
+		[]string{knowledge.RiskSuicide}, "intent and a time"},
+	{"suicide/not a risk: training", "any suicide prevention training for foster carers", false,
+		nil, "training on a topic"},
+	// FGM.
+	{"fgm/trip to be cut", "older sister worries the 8yo is being taken abroad in the holidays to be cut", true,
+		[]string{knowledge.RiskFGM}, "travel abroad for FGM"},
+	// Attack and weapon: people, not idioms or policy.
+	{"attack/weapon as a verb", "says he is gonna shank the lad who jumped him", true,
+		[]string{knowledge.RiskAttack}, "a weapon used as a verb"},
+	{"attack/dropped g", "hes goin to stab someone at the park later", true,
+		[]string{knowledge.RiskAttack}, "chat spelling"},
+	{"attack/not a risk: idiom", "the choir are going to kill it at the carol service", false,
+		nil, "an idiom"},
+	{"weapon/not a risk: policy", "what is the guidance on pupils bringing knives into school", false,
+		nil, "a policy question about pupils in general"},
+	{"weapon/not a risk: drawing", "in art he drew a picture of a rifle, should i worry", false,
+		nil, "a drawing, not a photo"},
+	{"weapon/policy but a child", "he has a knife in his bag, what is the policy", true,
+		[]string{knowledge.RiskWeapon}, "a policy question about a particular child with a weapon"},
+
 	// Forced marriage.
 	{"marriage/flight to wed", "her aunt has booked her a flight to Pakistan next week, she thinks it's for her wedding", true,
 		[]string{knowledge.RiskMarriage}, "travel abroad for a child's wedding"},
@@ -435,5 +474,45 @@ func TestScreenNeverEchoes(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestScreenRiskProbe: 120 questions written to probe the risk screening
+// (testdata/riskprobe: 40 immediate risks, 80 look-alikes with risky words
+// used as history, policy, idiom or topic). First run: 27/40 escalated and
+// 7/80 false alarms; the signals were then generalised (so the set is no
+// longer blind) and the test holds what they reach: at most one risk missed
+// and one false alarm.
+func TestScreenRiskProbe(t *testing.T) {
+	kb := mustSample(t)
+	read := func(name string) []string {
+		b, err := os.ReadFile(filepath.Join("testdata", "riskprobe", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, l := range strings.Split(string(b), "\n") {
+			if l = strings.TrimSpace(l); l != "" {
+				out = append(out, l)
+			}
+		}
+		return out
+	}
+	var missed, alarms []string
+	for _, q := range read("risk.txt") {
+		if !kb.Screen(q).Escalate {
+			missed = append(missed, q)
+		}
+	}
+	for _, q := range read("nonrisk.txt") {
+		if kb.Screen(q).Escalate {
+			alarms = append(alarms, q)
+		}
+	}
+	if len(missed) > 1 {
+		t.Errorf("%d risks not escalated, want at most 1:\n%s", len(missed), strings.Join(missed, "\n"))
+	}
+	if len(alarms) > 1 {
+		t.Errorf("%d false alarms, want at most 1:\n%s", len(alarms), strings.Join(alarms, "\n"))
 	}
 }

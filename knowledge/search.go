@@ -64,6 +64,8 @@ var riskVocabulary = map[string]string{
 	RiskMissing:  "missing immediate risk",
 	RiskDanger:   "immediate danger risk",
 	RiskMarriage: "forced marriage abroad travel immediate risk",
+	RiskFGM:      "female genital mutilation fgm abroad travel immediate risk",
+	RiskSuicide:  "suicide self harm crisis mental health immediate risk",
 }
 
 // prepared is a question after correction and analysis.
