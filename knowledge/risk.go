@@ -28,7 +28,7 @@ var (
 	attackIntentRE = regexp.MustCompile(`\b(?:going to|gonna|goin to|about to|plans? to|planning to|plotting to|wants? to|wanting to|intends? to|threaten(?:s|ed|ing)? to|will|he'?ll|she'?ll|they'?ll|i'?ll|ready to|told (?:me|us|them|a friend|friends) (?:he|she|they) would)\b(?:\s+` + w + `){0,3}?\s+` + attackVerbs + `\b|\bshoot(?:ing)? up\b|\bmake (?:them|em|people|everyone|you)(?: all)? pay\b|\brace war\b|\bkill list\b|\bhit list\b|\b(?:planning|plotting|preparing) (?:an? |the )?(?:attack|bombing|shooting|massacre)\b|\bsuicide (?:vest|bomb|attack)\b`)
 	// Travel to join a group or a conflict: a travel signal and a joining
 	// signal in the same sentence.
-	travelRE  = regexp.MustCompile(`\b(?:fly|flying|flies|flight|flights|airport|plane|ferry|passports?|packed (?:his |her |their )?bags?|bags packed|leaving|leave|travel|travelling|traveling|heading|go(?:ing)? (?:abroad|overseas)|gone (?:abroad|overseas)|sent (?:to|abroad)|taking (?:him|her|them) (?:to|abroad)|taken (?:to|abroad)|border|abroad|overseas)\b`)
+	travelRE  = regexp.MustCompile(`\b(?:fly|flying|flies|flight|flights|airport|plane|ferry|passports?|packed (?:his |her |their )?bags?|bags packed|leaving|leave|travel|travelling|traveling|heading|go(?:ing)? (?:abroad|overseas)|gone (?:abroad|overseas)|sent (?:to|abroad)|tak(?:e|es|ing) (?:him|her|them) (?:to|abroad)|taken (?:to|abroad)|border|abroad|overseas)\b`)
 	joiningRE = regexp.MustCompile(`\bjoin(?:ing)?(?:\s+` + w + `){0,3}?\s+(?:fighting|fighters?|at the front|in the war)\b|\b(?:join(?:ing)? (?:isis|is|isil|daesh|al[- ]?qaeda|al[- ]?shabaab|the brothers|the brotherhood|the fight|the jihad|the caliphate|the mujahideen|them (?:out )?there|a militia|an? (?:armed|terrorist|extremist) group)\b|fighters?\b|fight(?:ing)? (?:abroad|overseas|for (?:isis|is|daesh|them|the cause|allah|god)|in (?:syria|iraq|the war))\b|jihad|mujahid|caliphate|martyr(?:dom)?|syria|iraq|afghanistan|somalia|yemen|libya|conflict zone|war zone|warzone|marry (?:a|an|one of)|be married to a|brides?\b)`)
 	// Missing, with exploitation or another risk close by.
 	missingRE    = regexp.MustCompile(`\b(?:missing|run away|ran away|runaway|absconded|not come home|hasn'?t come home|whereabouts unknown)\b`)
@@ -69,34 +69,46 @@ var (
 // alone, exploitation close at hand, travel for a harmful practice, and a
 // child about to take their own life.
 var (
-	// A particular child or person, not children in general.
-	specificRE = regexp.MustCompile(`\b(?:he|she|hes|shes|his|her|him|theyre|i|my|our|this|the|a) (?:lad|boy|girl|son|daughter|pupil|student|yp|young person|child|kid|client|teen|teenager|brother|sister|baby|toddler)\b|\b(?:he|she|hes|shes|his|her|him)\b|\b\d+ ?(?:yo|yr|year)`)
-	// A question about policy, or a what-if, rather than about a child.
-	policyRE = regexp.MustCompile(`\b(?:policy|policies|guidance|guidelines|procedures?|protocols?|rules?|laws?|legal(?:ly)?|allowed|permitted|what (?:do|should|would) (?:we|i|staff|you) do if|what happens if|if an? (?:child|pupil|student|young person|yp|kid|someone))\b`)
+	// A question about policy, or a what-if, about children in general:
+	// a topic only when it names no one (no pronoun, no particular child,
+	// no "someone"), with children in the plural.
+	policyRE  = regexp.MustCompile(`\b(?:policy|policies|guidance|guidelines|procedures?|protocols?|rules?|laws?|legal(?:ly)?|allowed|permitted|what happens if|what (?:do|should|would) (?:we|i|staff|you) do if)\b`)
+	genericRE = regexp.MustCompile(`\b(?:children|kids|pupils|students|young people|teenagers|adolescents|minors|learners|boys|girls|under[- ]?18s)\b`)
+	namedRE   = regexp.MustCompile(`\b(?:he|she|hes|shes|his|her|him|they|them|their|theyre|someone|somebody|i|me|my|we|our|you|your)\b|\b(?:a|an|the|this|that|one|year \d+|y\d+)\s+(?:\w+\s+)?(?:lad|boy|girl|son|daughter|pupil|student|yp|young person|child|kid|client|teen|teenager|brother|sister|baby|toddler|man|woman|person|parent|mum|dad)\b|\b\d+ ?(?:yo|yr|year)`)
 	// A drawing is not a photo.
 	drawingRE = regexp.MustCompile(`\b(?:drew|draws|drawing|drawn|draw|sketch(?:ed|es|ing)?|doodl\w*|cartoon)\b`)
 	// Attack signals strong enough without a person named: "shoot up the
 	// school", "a kill list", "planning an attack".
 	strongAttackRE = regexp.MustCompile(`\bshoot(?:ing)? up\b|\brace war\b|\bkill list\b|\bhit list\b|\b(?:planning|plotting|preparing) (?:an? |the )?(?:attack|bombing|shooting|massacre)\b|\bsuicide (?:vest|bomb|attack)\b`)
 	// Idioms: "kill it on stage", "killing it".
-	idiomRE = regexp.MustCompile(`\b(?:kill(?:ing|ed|s)?|smash(?:ing|ed)?) (?:it|this|that)\b`)
+	idiomRE = regexp.MustCompile(`\b(?:kill(?:ing|ed|s)?|smash(?:ing|ed)?) it\b`)
+	// Harm to oneself is not an attack on others: "going to kill himself"
+	// is the suicide signal's, "hurt themselves on that trampoline" no one's.
+	reflexiveRE = regexp.MustCompile(`\b(?:kill|hurt|harm|cut|stab|shoot) (?:him|her|them|my|your|our)sel(?:f|ves)\b`)
+	// Not weapons: a toy gun, a knife and fork.
+	notWeaponRE = regexp.MustCompile(`\b(?:toy|nerf|water|cap|foam|plastic|pretend) (?:guns?|pistols?|swords?|rifles?|knives|knife)\b|\b(?:knife|knives) and forks?\b|\bcutlery\b|\bbutter knife\b`)
+	// Threatening someone with a weapon, or showing one: at hand.
+	threatWithRE = regexp.MustCompile(`\b(?:threaten(?:s|ed|ing)?|waving|waved|brandish(?:es|ed|ing)?|pull(?:s|ed|ing)? (?:out )?|point(?:s|ed|ing)?)(?:\s+` + w + `){0,4}?\s+(?:with )?(?:a |an |his |her |their |the )?` + weaponWords + `\b`)
 	// Weapons used as verbs: "going to knife him", "shank them".
-	weaponVerbRE = regexp.MustCompile(`\b(?:going to|gonna|will|'ll|wants? to|plans? to|about to|threaten(?:s|ed|ing)? to)\s+(?:` + w + `\s+){0,2}?(?:knife|shank|blade|stab|cut|glass|bottle|jook|merk|wet) (?:him|her|them|someone|somebody|the|a|an|his|her|that)\b`)
+	weaponVerbRE = regexp.MustCompile(`\b(?:going to|gonna|will|'ll|wants? to|plans? to|about to|threaten(?:s|ed|ing)? to)\s+(?:` + w + `\s+){0,2}?(?:knife|shank|blade|stab|jook|merk|glass) (?:him|her|them|someone|somebody|the|a|an|his|her|that)\b`)
 	// Violence happening now, where a child is.
-	violenceNowRE = regexp.MustCompile(`\b(?:hitting|beating|battering|attacking|strangling|punching|kicking|stabbing|throttling|hurting)\b`)
+	violenceNowRE = regexp.MustCompile(`\b(?:hitting|beating|battering|attacking|strangling|punching|kicking|stabbing|throttling|assaulting)\b`)
 	nowRE         = regexp.MustCompile(`\b(?:right now|now|at the moment|currently|as we speak|tonight|this evening|in the house|at home)\b`)
 	// A young child alone, or wandering.
-	youngChildRE = regexp.MustCompile(`\b(?:baby|babies|toddler|toddlers|infant|newborn|[1-8] ?(?:yo|yr old|yrs old|year old|years old)|(?:one|two|three|four|five|six|seven|eight)[- ]year[- ]old)\b`)
-	aloneRE      = regexp.MustCompile(`\b(?:alone|on (?:his|her|their) own|by (?:him|her|them)sel(?:f|ves)|unsupervised|unattended|wandering|nobody (?:with|looking after) (?:him|her|them))\b`)
+	youngChildRE  = regexp.MustCompile(`\b(?:baby|babies|toddler|toddlers|infant|newborn|[1-8] ?(?:yo|yr old|yrs old|year old|years old)|(?:one|two|three|four|five|six|seven|eight)[- ]year[- ]old)\b`)
+	ageQuestionRE = regexp.MustCompile(`\b(?:can an?|is it (?:ok|okay|legal|allowed|safe) (?:for|to)|how old|what age|at what age|old enough)\b`)
+	aloneRE       = regexp.MustCompile(`\b(?:alone|on (?:his|her|their) own|by (?:him|her|them)sel(?:f|ves)|unsupervised|unattended|wandering|nobody (?:with|looking after) (?:him|her|them))\b`)
 	// Exploitation close at hand: being held, a call for help, meeting an
 	// adult now.
 	heldRE       = regexp.MustCompile(`\b(?:being held|held (?:at|in|against)|kept (?:at|in|locked)|locked in|can'?t leave|won'?t let (?:him|her|them) (?:leave|go)|asking for help|begging (?:me|us) to|sent (?:me|us) a (?:text|message) (?:saying|asking) (?:help|come))\b`)
-	meetingNowRE = regexp.MustCompile(`\b(?:meet(?:ing)?|going to meet|picked up by|getting (?:in|into) a car with|in a car with)\s+(?:` + w + `\s+){0,3}?(?:man|men|adult|adults|older|stranger|someone (?:he|she|they) met online|guy|guys)\b`)
+	meetingNowRE = regexp.MustCompile(`\b(?:meet(?:ing)?|going to meet|picked up by|getting (?:in|into) a car with|in a car with)\s+(?:(?:a|an|some|the|two|three)\s+)?(?:man|men|older (?:man|men|males?|guys?|lads?|boys?)|adult (?:man|men|males?)|adults|stranger|strangers|someone (?:he|she|they) met online|(?:a |an )?(?:guy|man|boy|girl|person) (?:he|she|they) met online|guys?)\b`)
 	soonRE       = regexp.MustCompile(`\b(?:tonight|now|right now|in an hour|in (?:\d+|a few|ten|twenty|thirty) (?:mins?|minutes|hours?)|this (?:afternoon|evening)|today|after school|later)\b`)
 	// Travel for a harmful practice: FGM.
 	fgmRE = regexp.MustCompile(`\b(?:fgm|female genital|cut(?:ting)?|circumcis\w*|sunna)\b`)
 	// A child about to take their own life.
-	suicideRE    = regexp.MustCompile(`\b(?:kill (?:him|her|them|my)sel(?:f|ves)|end (?:it all|it|(?:his|her|their|my) life)|take (?:his|her|their|my) (?:own )?life|suicid(?:e|al)|overdos(?:e|ing)|hang (?:him|her|them)sel(?:f|ves)|jump (?:off|from|in front of))\b`)
+	suicideRE = regexp.MustCompile(`\b(?:kill (?:him|her|them|my)sel(?:f|ves)|end it all|end (?:his|her|their|my) (?:own )?life|take (?:his|her|their|my) (?:own )?life|suicid(?:e|al)|overdos(?:e|ing)|hang (?:him|her|them)sel(?:f|ves)|jump (?:off|from|in front of)|wants? to die|want(?:s|ed)? to be dead|doesn'?t want to (?:live|be alive|be here any ?more))\b|\bend it(?: now| tonight| today)?(?:\s*[,.!?]|\s*$)`)
+	// An attempt already made is an emergency now.
+	suicideActRE = regexp.MustCompile(`\b(?:taken an overdose|has overdosed|overdosed|taken (?:\d+|a lot of|loads of|lots of|a handful of|a bunch of|all (?:her|his|their|the)) (?:paracetamol|pills|tablets|painkillers|meds|medication)|cut (?:his|her|their|my) (?:wrists?|throat)|is bleeding (?:badly|heavily|a lot)|tried to (?:hang|kill) (?:him|her|them)sel(?:f|ves))\b`)
 	suicideNowRE = regexp.MustCompile(`\b(?:now|right now|tonight|about to|going to|gonna|wants? to|plans? to|planning|threaten(?:s|ed|ing)?|saying|says|said|note|on the (?:bridge|roof|ledge|railway|tracks|edge))\b`)
 )
 
@@ -105,7 +117,7 @@ var sentenceRE = regexp.MustCompile(`[.!?;\n]+`)
 // droppedG restores the g chat drops from the verbs the signals look for
 // ("carryin a blade", "goin to"); other words ending in -in ("cousin") are
 // left alone.
-var droppedG = regexp.MustCompile(`\b(carry|go|com|say|try|hid|hold|plann|plott|threaten|hitt|beat|stabb|shoot|bring|mak|build|meet|fight|join|travell|fly|leav|head|kill|hurt|runn|keep|get|tak|send)in'?(\s|$)`)
+var droppedG = regexp.MustCompile(`\b(carry|go|com|say|try|hid|hold|plann|plott|threaten|hitt|beat|stabb|shoot|bring|mak|build|meet|fight|join|travell|fly|leav|head|kill|hurt|runn|keep|gett|tak|send|sitt|wav|pull)in'?([^a-z']|$)`)
 
 func normaliseForRisk(text string) string {
 	r := strings.NewReplacer("’", "'", "‘", "'", "“", `"`, "”", `"`)
@@ -132,26 +144,28 @@ func risks(text string) []string {
 			continue
 		}
 		person := personRE.MatchString(s)
-		// A policy question or a what-if about children in general is a
-		// topic, unless it names a particular child.
-		general := policyRE.MatchString(s) && !specificRE.MatchString(s)
+		// A policy question about children in general, naming no one, is
+		// a topic: "what is the guidance on pupils bringing knives".
+		general := policyRE.MatchString(s) && genericRE.MatchString(s) && !namedRE.MatchString(s)
+		sw := notWeaponRE.ReplaceAllString(s, "")
 		// A weapon seen needs someone it is about: "pictures of weapons"
 		// alone is a topic, and a drawing of one is not a photo.
-		seen := weaponSeenRE.MatchString(s) && person && !drawingRE.MatchString(s)
-		if !general && (weaponAtHandRE.MatchString(s) || seen) {
+		seen := weaponSeenRE.MatchString(sw) && person && !drawingRE.MatchString(sw)
+		if !general && (weaponAtHandRE.MatchString(sw) || seen || threatWithRE.MatchString(sw)) {
 			add(RiskWeapon)
 		}
-		if !general && ((attackIntentRE.MatchString(idiomRE.ReplaceAllString(s, "")) && person) || weaponVerbRE.MatchString(s) || strongAttackRE.MatchString(s)) {
+		sa := reflexiveRE.ReplaceAllString(idiomRE.ReplaceAllString(s, ""), "")
+		if !general && ((attackIntentRE.MatchString(sa) && person) || weaponVerbRE.MatchString(sa) || strongAttackRE.MatchString(sa)) {
 			add(RiskAttack)
 		}
 		if dangerNowRE.MatchString(s) || (homeThreatRE.MatchString(s) && homeNowRE.MatchString(s)) ||
 			(refuseHomeRE.MatchString(s) && fearHarmRE.MatchString(s)) ||
 			(violenceNowRE.MatchString(s) && nowRE.MatchString(s)) ||
-			(youngChildRE.MatchString(s) && aloneRE.MatchString(s)) ||
+			(youngChildRE.MatchString(s) && aloneRE.MatchString(s) && !ageQuestionRE.MatchString(s)) ||
 			(heldRE.MatchString(s) && person) || (meetingNowRE.MatchString(s) && soonRE.MatchString(s)) {
 			add(RiskDanger)
 		}
-		if person && suicideRE.MatchString(s) && suicideNowRE.MatchString(s) && !general {
+		if person && !general && (suicideActRE.MatchString(s) || (suicideRE.MatchString(s) && suicideNowRE.MatchString(s))) {
 			add(RiskSuicide)
 		}
 		j := joiningRE.MatchString(s)
@@ -163,7 +177,7 @@ func risks(text string) []string {
 		if !j && person && (forcedMarriageRE.MatchString(s) || (travel && marriageRE.MatchString(s))) {
 			add(RiskMarriage)
 		}
-		if person && travel && fgmRE.MatchString(s) && !general {
+		if person && travel && fgmRE.MatchString(s) {
 			add(RiskFGM)
 		}
 		missing = missing || missingRE.MatchString(s)

@@ -100,11 +100,15 @@ var (
 	streetRE   = regexp.MustCompile(`(?i)\b\d{1,4}[a-z]?,?\s+(?:[a-z'-]+\s+){1,3}(?:road|rd|street|st|avenue|ave|lane|ln|close|drive|dr|way|court|ct|crescent|cres|place|pl|terrace|grove|gardens|gdns|walk|row|mews|square|sq|rise|view|parade|hill|green|estate)\b`)
 	flatRE     = regexp.MustCompile(`(?i)\b(?:flat|apartment|apt)\s+\d+[a-z]?\b`)
 	dateRE     = regexp.MustCompile(`(?i)\b(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})\b|\b(\d{1,2})(?:st|nd|rd|th)?\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?,?\s+(\d{4})\b|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b`)
-	nhsCueRE   = regexp.MustCompile(`(?i)\bnhs(?:\s*(?:no|num|number|#))?\.?[\s:#\-]*$`)
+	nhsCueRE   = regexp.MustCompile(`(?i)\bnhs(?:\s*(?:no|num|number|#))?\.?(?:\s*is)?[\s:#\-]*$`)
 	dobCueRE   = regexp.MustCompile(`(?i)\b(?:dob|d\.o\.b|date of birth|born(?: on)?|birthday)\b\.?[\s:\-(]*$`)
 )
 
 func normalisePostcode(s string) string { return strings.ToUpper(strings.ReplaceAll(s, " ", "")) }
+
+// nhsCueSpan is how far before a number "NHS no" is looked for: a bounded
+// window, so screening stays linear however long the text.
+const nhsCueSpan = 24
 
 // nhsValid checks an NHS number's modulus 11 check digit.
 func nhsValid(d string) bool {
@@ -135,7 +139,7 @@ func (s *screener) personal(text string) (kinds []string, spans [][2]int) {
 	for _, loc := range nhsRE.FindAllStringIndex(text, -1) {
 		// A valid check digit, or "NHS no" before it: a mistyped number
 		// is still someone's.
-		if nhsValid(digits(text[loc[0]:loc[1]])) || nhsCueRE.MatchString(text[:loc[0]]) {
+		if nhsValid(digits(text[loc[0]:loc[1]])) || nhsCueRE.MatchString(text[max(0, loc[0]-nhsCueSpan):loc[0]]) {
 			add(PDNHSNumber, span(loc))
 		}
 	}

@@ -274,7 +274,8 @@ func TestScreenRiskCoverage(t *testing.T) {
 	if pos < 20 || neg < 20 {
 		t.Errorf("risk table has %d positive and %d negative rows, want at least 20 of each", pos, neg)
 	}
-	for _, k := range []string{knowledge.RiskTravel, knowledge.RiskWeapon, knowledge.RiskAttack, knowledge.RiskMissing, knowledge.RiskDanger} {
+	for _, k := range []string{knowledge.RiskTravel, knowledge.RiskWeapon, knowledge.RiskAttack, knowledge.RiskMissing, knowledge.RiskDanger,
+		knowledge.RiskMarriage, knowledge.RiskFGM, knowledge.RiskSuicide} {
 		if !seen[k] {
 			t.Errorf("no risk row expects %q", k)
 		}
@@ -343,6 +344,8 @@ var personalCases = []personalCase{
 		[]string{knowledge.PDNHSNumber}, "a valid NHS number with dashes"},
 	{"pd/nhs cued, check digit wrong", "her NHS # 999 000 0019, can CAMHS see her?", true,
 		[]string{knowledge.PDNHSNumber}, "named as an NHS number: a mistyped one is still hers"},
+	{"pd/nhs cued with is", "his nhs no is 999 000 0019 if you need it", true,
+		[]string{knowledge.PDNHSNumber}, "'NHS no is' before the number"},
 	{"pd/ten digits, no cue, check digit wrong", "the case ref is 999 000 0019 on the system", false,
 		nil, "ten digits that are not a valid NHS number and not called one"},
 
@@ -482,7 +485,10 @@ func TestScreenNeverEchoes(t *testing.T) {
 // used as history, policy, idiom or topic). First run: 27/40 escalated and
 // 7/80 false alarms; the signals were then generalised (so the set is no
 // longer blind) and the test holds what they reach: at most one risk missed
-// and one false alarm.
+// and two false alarms. The two are kept on purpose: a joking threat, and a
+// policy question naming no child ("kitchen knives into the foster home"),
+// since treating questions that name no one as topics would also hide
+// "Jayden has a knife, what's the policy".
 func TestScreenRiskProbe(t *testing.T) {
 	kb := mustSample(t)
 	read := func(name string) []string {
@@ -512,7 +518,45 @@ func TestScreenRiskProbe(t *testing.T) {
 	if len(missed) > 1 {
 		t.Errorf("%d risks not escalated, want at most 1:\n%s", len(missed), strings.Join(missed, "\n"))
 	}
-	if len(alarms) > 1 {
-		t.Errorf("%d false alarms, want at most 1:\n%s", len(alarms), strings.Join(alarms, "\n"))
+	if len(alarms) > 2 {
+		t.Errorf("%d false alarms, want at most 2:\n%s", len(alarms), strings.Join(alarms, "\n"))
+	}
+}
+
+// TestScreenRiskEdges: cases a review of the signals found on either side
+// of the line: real risks said alongside a policy question, with a name or
+// "they", or after the fact (an overdose taken); and everyday sentences
+// with risky words (a funding cut, a toy gun, ending a relationship).
+func TestScreenRiskEdges(t *testing.T) {
+	kb := mustSample(t)
+	for _, c := range []struct {
+		q    string
+		want bool
+	}{
+		{"Jayden has a knife, what's the policy", true},
+		{"they have a knife in their bag, what's the procedure", true},
+		{"year 9 pupil has a knife in school, what's the procedure", true},
+		{"young person says they're going to stab someone after school, what's the procedure", true},
+		{"guidance needed - someone has brought a gun into school", true},
+		{"he said he'll kill this kid tomorrow", true},
+		{"15 yo girl has taken an overdose and is refusing to go to a&e", true},
+		{"he's stood on the bridge saying he wants to die", true},
+		{"teenager on the bridge now saying he wants to end it, police on way?", true},
+		{"he's threatening his mum with a knife right now", true},
+		{"dad is threatening to take her to Pakistan to marry", true},
+		{"the council will cut the funding for early help next year", false},
+		{"mum is going to cut his hair before court", false},
+		{"mum says she is going to end it with her partner", false},
+		{"can an 8 year old stay home alone for an hour", false},
+		{"the child is hurting at the moment after her nan died", false},
+		{"he's meeting his older brother after school today", false},
+		{"the 5 year old has a toy gun, should I be worried", false},
+		{"he took his knife and fork to the dining room", false},
+		{"they are going to hurt themselves on that trampoline", false},
+		{"what is the guidance on pupils bringing knives into school", false},
+	} {
+		if got := kb.Screen(c.q).Escalate; got != c.want {
+			t.Errorf("Screen(%q).Escalate = %v, want %v (risks %v)", c.q, got, c.want, kb.Screen(c.q).Risks)
+		}
 	}
 }
