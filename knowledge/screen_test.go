@@ -560,3 +560,26 @@ func TestScreenRiskEdges(t *testing.T) {
 		}
 	}
 }
+
+// TestEverydayWordsLeaveHarmAlone: the frequent-word list, taken from film
+// dialogue, must not make words of harm count as everyday: for a
+// practitioner they are the topic.
+func TestEverydayWordsLeaveHarmAlone(t *testing.T) {
+	b, err := os.ReadFile("everyday.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	words := map[string]bool{}
+	for _, w := range strings.Fields(string(b)) {
+		words[w] = true
+	}
+	if len(words) < 1000 {
+		t.Fatalf("everyday.txt has %d words, want the frequent-word list", len(words))
+	}
+	for _, w := range []string{"kill", "murder", "dead", "die", "guns", "shoot", "bomb", "hurt", "hit", "scared", "afraid",
+		"suicide", "married", "wedding", "prison", "danger", "dangerous", "pregnant", "bleeding", "drunk", "fight"} {
+		if words[w] {
+			t.Errorf("%q is in everyday.txt: it would count less in confidence", w)
+		}
+	}
+}
