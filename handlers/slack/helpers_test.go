@@ -7,7 +7,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -24,6 +23,8 @@ import (
 	"text/template"
 	"time"
 
+	internalgolden "github.com/waymarkhq/waymark/internal/golden"
+
 	"github.com/slack-go/slack/slacktest"
 
 	"github.com/waymarkhq/waymark/bot"
@@ -32,8 +33,6 @@ import (
 	wslack "github.com/waymarkhq/waymark/handlers/slack"
 	"github.com/waymarkhq/waymark/internal/redistest"
 )
-
-var update = flag.Bool("update", false, "rewrite testdata/*.golden")
 
 // signingSecret is the example secret of Slack's request-signing guide.
 const signingSecret = "8f742231b10e8888abcd99yyyzzz85a5"
@@ -643,34 +642,13 @@ func delivered(tb testing.TB, store *redisstore.Store, eventID string) bool {
 // golden compares got with testdata/NAME.golden, or rewrites it with -update.
 func golden(tb testing.TB, name string, got []byte) {
 	tb.Helper()
-	path := filepath.Join("testdata", name+".golden")
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			tb.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		tb.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		tb.Errorf("%s differs from the golden file (run go test -update after checking):\n--- got\n%s\n--- want\n%s", path, got, want)
-	}
+	internalgolden.Check(tb, filepath.Join("testdata", name+".golden"), got)
 }
 
-// mustJSON renders v as indented JSON for golden files, with <, > and &
-// left readable.
+// mustJSON renders v as indented JSON for golden files.
 func mustJSON(tb testing.TB, v any) []byte {
 	tb.Helper()
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(v); err != nil {
-		tb.Fatal(err)
-	}
-	return buf.Bytes()
+	return internalgolden.JSON(tb, v)
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -1,21 +1,18 @@
 package teams_test
 
 import (
-	"bytes"
 	"encoding/json"
-	"flag"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	internalgolden "github.com/waymarkhq/waymark/internal/golden"
+
 	"github.com/waymarkhq/waymark/bot"
 	"github.com/waymarkhq/waymark/handlers/teams"
 )
-
-var update = flag.Bool("update", false, "rewrite testdata/*.golden")
 
 func date(s string) time.Time {
 	t, err := time.Parse(time.DateOnly, s)
@@ -301,35 +298,11 @@ func walk(v any, f func(map[string]any)) {
 // golden compares got with testdata/NAME.golden, or rewrites it with -update.
 func golden(tb testing.TB, name string, got []byte) {
 	tb.Helper()
-	path := filepath.Join("testdata", name+".golden")
-	if *update {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			tb.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			tb.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		tb.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		tb.Errorf("%s differs from the golden file (run go test -update after checking):\n--- got\n%s\n--- want\n%s", path, got, want)
-	}
+	internalgolden.Check(tb, filepath.Join("testdata", name+".golden"), got)
 }
 
-// mustJSON renders v as indented JSON for golden files, with <, > and &
-// left readable.
+// mustJSON renders v as indented JSON for golden files.
 func mustJSON(tb testing.TB, v any) []byte {
 	tb.Helper()
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(v); err != nil {
-		tb.Fatal(err)
-	}
-	return buf.Bytes()
+	return internalgolden.JSON(tb, v)
 }

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"maps"
 	"net/http"
-	"os"
 	"path/filepath"
 	"reflect"
 	"regexp"
@@ -17,6 +16,7 @@ import (
 	"github.com/waymarkhq/waymark/bot"
 	"github.com/waymarkhq/waymark/handlers"
 	"github.com/waymarkhq/waymark/handlers/web"
+	"github.com/waymarkhq/waymark/internal/golden"
 )
 
 func TestChatMapsMessage(t *testing.T) {
@@ -132,19 +132,7 @@ func TestChatRendersReply(t *testing.T) {
 	if err := json.Indent(&pretty, r.body, "", "  "); err != nil {
 		t.Fatal(err)
 	}
-	golden := filepath.Join("testdata", "reply.json")
-	if *update {
-		if err := os.WriteFile(golden, pretty.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if pretty.String() != string(want) {
-		t.Errorf("reply JSON differs from %s (run with -update to accept):\n%s", golden, pretty.String())
-	}
+	golden.Check(t, filepath.Join("testdata", "reply.json"), pretty.Bytes())
 
 	// Spot checks that do not depend on the golden file being right.
 	var got map[string]any

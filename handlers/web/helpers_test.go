@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"flag"
 	"io"
 	"log/slog"
 	"net/http"
@@ -18,8 +17,6 @@ import (
 	"github.com/waymarkhq/waymark/handlers"
 	"github.com/waymarkhq/waymark/handlers/web"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
 // session is a valid session id, as the page makes them.
 const session = "k3Jx9_Qe2mB7-wvA"
