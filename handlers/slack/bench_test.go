@@ -6,14 +6,12 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"slices"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	slackgo "github.com/slack-go/slack"
 
+	"github.com/waymarkhq/waymark/internal/loadtest"
 	"github.com/waymarkhq/waymark/internal/redistest"
 )
 
@@ -86,65 +84,14 @@ func signedDeliveries(b *testing.B, idPrefix string) []delivery {
 // latency percentiles and the share refused (a full queue answers 503 so that
 // Slack retries).
 func benchAck(b *testing.B, url string, deliveries []delivery) {
-	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: benchClients}}
-	var mu sync.Mutex
-	lat := make([]time.Duration, 0, b.N)
-	var refused, failed atomic.Int64
-	jobs := make(chan delivery, benchClients)
-	var wg sync.WaitGroup
-	b.ReportAllocs()
-	b.ResetTimer()
-	start := time.Now()
-	for range benchClients {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			mine := make([]time.Duration, 0, b.N/benchClients+1)
-			for d := range jobs {
-				req, _ := http.NewRequest(http.MethodPost, url, bytes.NewReader(d.body))
-				ts := time.Now()
-				req.Header.Set("Content-Type", "application/json")
-				req.Header.Set("X-Slack-Request-Timestamp", d.timestamp)
-				req.Header.Set("X-Slack-Signature", d.signature)
-				resp, err := client.Do(req)
-				if err != nil {
-					failed.Add(1)
-					continue
-				}
-				io.Copy(io.Discard, resp.Body)
-				resp.Body.Close()
-				mine = append(mine, time.Since(ts))
-				switch {
-				case resp.StatusCode == http.StatusServiceUnavailable:
-					refused.Add(1)
-				case resp.StatusCode != http.StatusOK:
-					failed.Add(1)
-				}
-			}
-			mu.Lock()
-			lat = append(lat, mine...)
-			mu.Unlock()
-		}()
-	}
-	for _, d := range deliveries {
-		jobs <- d
-	}
-	close(jobs)
-	wg.Wait()
-	elapsed := time.Since(start)
-	b.StopTimer()
-	if f := failed.Load(); f > 0 {
-		b.Fatalf("%d of %d deliveries failed", f, b.N)
-	}
-	slices.Sort(lat)
-	pct := func(p float64) float64 {
-		if len(lat) == 0 {
-			return 0
+	loadtest.Post(b, benchClients, deliveries, func(d delivery) (*http.Request, error) {
+		req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(d.body))
+		if err != nil {
+			return nil, err
 		}
-		return float64(lat[min(len(lat)-1, int(p*float64(len(lat))))].Microseconds())
-	}
-	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "events/s")
-	b.ReportMetric(pct(0.50), "p50-µs")
-	b.ReportMetric(pct(0.99), "p99-µs")
-	b.ReportMetric(100*float64(refused.Load())/float64(b.N), "refused-%")
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("X-Slack-Request-Timestamp", d.timestamp)
+		req.Header.Set("X-Slack-Signature", d.signature)
+		return req, nil
+	}, http.StatusOK, "events")
 }

@@ -8,13 +8,11 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"slices"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/waymarkhq/waymark/handlers/teams"
+	"github.com/waymarkhq/waymark/internal/loadtest"
 )
 
 // The load benchmark sends signed personal message activities (each with
@@ -54,7 +52,11 @@ func BenchmarkActivityAck(b *testing.B) {
 func warmUp(b *testing.B, th *teamsHarness, url string) {
 	b.Helper()
 	act := signedActivities(b, th, "warm")[0]
-	resp, err := postActivity(http.DefaultClient, url, act)
+	req, err := activityRequest(url, act)
+	if err != nil {
+		b.Fatal(err)
+	}
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -93,76 +95,24 @@ func signedActivities(b *testing.B, th *teamsHarness, idPrefix string) []signed 
 	return out
 }
 
-func postActivity(client *http.Client, url string, a signed) (*http.Response, error) {
+// activityRequest is a POST of a to url, as the Bot Framework sends it.
+func activityRequest(url string, a signed) (*http.Request, error) {
 	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(a.body))
 	if err != nil {
 		return nil, err
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Authorization", a.auth)
-	return client.Do(req)
+	return req, nil
 }
 
 // benchAck posts the activities to url and reports requests/s, ack latency
 // percentiles and the share refused (a full queue answers 503 so that the
 // Bot Framework retries). Any other answer but 202 fails the benchmark.
 func benchAck(b *testing.B, url string, acts []signed) {
-	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: benchClients}}
-	b.Cleanup(client.CloseIdleConnections)
-	var mu sync.Mutex
-	lat := make([]time.Duration, 0, len(acts))
-	var refused, failed atomic.Int64
-	jobs := make(chan signed, benchClients)
-	var wg sync.WaitGroup
-	b.ReportAllocs()
-	b.ResetTimer()
-	start := time.Now()
-	for range benchClients {
-		wg.Go(func() {
-			mine := make([]time.Duration, 0, len(acts)/benchClients+1)
-			for a := range jobs {
-				ts := time.Now()
-				resp, err := postActivity(client, url, a)
-				if err != nil {
-					failed.Add(1)
-					continue
-				}
-				io.Copy(io.Discard, resp.Body)
-				resp.Body.Close()
-				mine = append(mine, time.Since(ts))
-				switch {
-				case resp.StatusCode == http.StatusServiceUnavailable:
-					refused.Add(1)
-				case resp.StatusCode != http.StatusAccepted:
-					failed.Add(1)
-				}
-			}
-			mu.Lock()
-			lat = append(lat, mine...)
-			mu.Unlock()
-		})
-	}
-	for _, a := range acts {
-		jobs <- a
-	}
-	close(jobs)
-	wg.Wait()
-	elapsed := time.Since(start)
-	b.StopTimer()
-	if f := failed.Load(); f > 0 {
-		b.Fatalf("%d of %d activities failed", f, len(acts))
-	}
-	slices.Sort(lat)
-	pct := func(p float64) float64 {
-		if len(lat) == 0 {
-			return 0
-		}
-		return float64(lat[min(len(lat)-1, int(p*float64(len(lat))))].Microseconds())
-	}
-	b.ReportMetric(float64(len(acts))/elapsed.Seconds(), "requests/s")
-	b.ReportMetric(pct(0.50), "p50-µs")
-	b.ReportMetric(pct(0.99), "p99-µs")
-	b.ReportMetric(100*float64(refused.Load())/float64(len(acts)), "refused-%")
+	loadtest.Post(b, benchClients, acts, func(a signed) (*http.Request, error) {
+		return activityRequest(url, a)
+	}, http.StatusAccepted, "requests")
 }
 
 func BenchmarkVerify(b *testing.B) {
