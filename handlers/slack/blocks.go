@@ -11,6 +11,7 @@ import (
 	slackapi "github.com/slack-go/slack"
 
 	"github.com/waymarkhq/waymark/bot"
+	"github.com/waymarkhq/waymark/handlers"
 )
 
 // Slack's Block Kit limits. Text over a limit is cut with an ellipsis;
@@ -28,8 +29,6 @@ const (
 	maxActionID    = 255  // a button's action_id
 	maxActions     = 25   // elements in an actions block
 )
-
-const ellipsis = "…"
 
 // noticeStyle gives each notice kind its emoji.
 var noticeStyle = map[string]string{
@@ -141,7 +140,7 @@ func fit(head []slackapi.Block, cards [][]slackapi.Block, tail []slackapi.Block,
 	}
 	if left := len(cards) - shown; left > 0 && budget >= 0 {
 		out = append(out, slackapi.NewContextBlock("", mrkdwnText(fmt.Sprintf(
-			"%d more %s not shown. Ask a narrower question to see %s.", left, plural(left, "result", "results"), plural(left, "it", "them")))))
+			"%d more %s not shown. Ask a narrower question to see %s.", left, handlers.Plural(left, "result", "results"), handlers.Plural(left, "it", "them")))))
 	}
 	out = append(out, tail...)
 	if len(out) > max {
@@ -160,7 +159,7 @@ func noticeBlocks(n bot.Notice) []slackapi.Block {
 		if title == "" {
 			title = "Act now"
 		}
-		out := []slackapi.Block{slackapi.NewHeaderBlock(plainText(truncate(emoji+" "+title, maxHeaderText)))}
+		out := []slackapi.Block{slackapi.NewHeaderBlock(plainText(handlers.Truncate(emoji+" "+title, maxHeaderText)))}
 		if n.Text != "" {
 			out = append(out, mrkdwnSection(truncateMrkdwn(escape(n.Text), maxText)))
 		}
@@ -205,7 +204,7 @@ func answerBlocks(a bot.AnswerCard) []slackapi.Block {
 		meta = append(meta, k)
 	}
 	if a.Area != "" {
-		meta = append(meta, areaName(a.Area))
+		meta = append(meta, handlers.AreaName(a.Area))
 	}
 	if !a.Reviewed.IsZero() {
 		meta = append(meta, "Reviewed "+a.Reviewed.Format(dateLayout))
@@ -258,7 +257,7 @@ func actionBlocks(blockID string, buttons []bot.Button, ids map[string]int) []sl
 			if label == "" {
 				label = firstOf(b.Value, b.ActionID)
 			}
-			el := slackapi.NewButtonBlockElement(uniqueActionID(b.ActionID, ids), truncate(b.Value, maxButtonValue), plainText(truncate(label, maxButtonText)))
+			el := slackapi.NewButtonBlockElement(uniqueActionID(b.ActionID, ids), handlers.Truncate(b.Value, maxButtonValue), plainText(handlers.Truncate(label, maxButtonText)))
 			switch b.Style {
 			case bot.StylePrimary:
 				el.Style = slackapi.StylePrimary
@@ -285,7 +284,7 @@ func uniqueActionID(id string, seen map[string]int) string {
 	if n := seen[id]; n > 1 {
 		id = fmt.Sprintf("%s#%d", id, n)
 	}
-	return truncate(id, maxActionID)
+	return handlers.Truncate(id, maxActionID)
 }
 
 func mrkdwnText(s string) *slackapi.TextBlockObject {
@@ -298,13 +297,6 @@ func plainText(s string) *slackapi.TextBlockObject {
 
 func mrkdwnSection(s string) *slackapi.SectionBlock {
 	return slackapi.NewSectionBlock(mrkdwnText(s), nil, nil)
-}
-
-func areaName(a string) string {
-	if a == bot.AreaNational {
-		return "National"
-	}
-	return a
 }
 
 // escape makes text safe in Slack mrkdwn: &, < and > are control characters.
@@ -348,15 +340,6 @@ func markdownToMrkdwn(s string) string {
 	return mdSpacesRE.ReplaceAllString(s, " ")
 }
 
-// truncate cuts s to at most n characters, the last an ellipsis.
-func truncate(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	r := []rune(s)
-	return strings.TrimRight(string(r[:n-1]), " \n") + ellipsis
-}
-
 // truncateMrkdwn is truncate for escaped mrkdwn: it does not cut inside a
 // <link|label> or an &entity;.
 func truncateMrkdwn(s string, n int) string {
@@ -370,7 +353,7 @@ func truncateMrkdwn(s string, n int) string {
 	if amp := strings.LastIndexByte(cut, '&'); amp >= 0 && !strings.Contains(cut[amp:], ";") {
 		cut = cut[:amp]
 	}
-	return strings.TrimRight(cut, " \n") + ellipsis
+	return strings.TrimRight(cut, " \n") + handlers.Ellipsis
 }
 
 func nonEmpty(ss ...string) []string {
@@ -381,11 +364,4 @@ func nonEmpty(ss ...string) []string {
 		}
 	}
 	return out
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }

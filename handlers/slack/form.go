@@ -11,6 +11,7 @@ import (
 	slackapi "github.com/slack-go/slack"
 
 	"github.com/waymarkhq/waymark/bot"
+	"github.com/waymarkhq/waymark/handlers"
 )
 
 // Block Kit's limits for modals. Text over a limit is cut with an ellipsis.
@@ -60,10 +61,10 @@ func FormView(f bot.Form, meta string) slackapi.ModalViewRequest {
 	}
 	return slackapi.ModalViewRequest{
 		Type:            slackapi.VTModal,
-		Title:           plainText(truncate(firstOf(f.Title, "Waymark"), maxViewTitle)),
-		Submit:          plainText(truncate(firstOf(f.SubmitLabel, "Send"), maxViewTitle)),
+		Title:           plainText(handlers.Truncate(firstOf(f.Title, "Waymark"), maxViewTitle)),
+		Submit:          plainText(handlers.Truncate(firstOf(f.SubmitLabel, "Send"), maxViewTitle)),
 		Close:           plainText("Cancel"),
-		CallbackID:      truncate(f.ID, maxCallbackID),
+		CallbackID:      handlers.Truncate(f.ID, maxCallbackID),
 		PrivateMetadata: meta,
 		Blocks:          slackapi.Blocks{BlockSet: blocks},
 	}
@@ -72,13 +73,13 @@ func FormView(f bot.Form, meta string) slackapi.ModalViewRequest {
 // inputBlock renders one field. A select without options becomes a text
 // input, since Slack refuses an empty select.
 func inputBlock(f bot.Field) *slackapi.InputBlock {
-	id := truncate(f.Name, maxCallbackID)
+	id := handlers.Truncate(f.Name, maxCallbackID)
 	var el slackapi.BlockElement
 	if f.Kind == bot.FieldSelect && len(f.Options) > 0 {
 		sel := slackapi.NewOptionsSelectBlockElement(slackapi.OptTypeStatic, nil, id)
 		for _, o := range f.Options[:min(len(f.Options), maxOptions)] {
-			opt := slackapi.NewOptionBlockObject(truncate(o.Value, maxOptionValue),
-				plainText(truncate(firstOf(o.Label, o.Value), maxOptionText)), nil)
+			opt := slackapi.NewOptionBlockObject(handlers.Truncate(o.Value, maxOptionValue),
+				plainText(handlers.Truncate(firstOf(o.Label, o.Value), maxOptionText)), nil)
 			sel.Options = append(sel.Options, opt)
 			if o.Value == f.Value && sel.InitialOption == nil {
 				sel.InitialOption = opt
@@ -91,15 +92,15 @@ func inputBlock(f bot.Field) *slackapi.InputBlock {
 		in.InitialValue = f.Value
 		if f.MaxLen > 0 {
 			in.MaxLength = min(f.MaxLen, maxInputLength)
-			in.InitialValue = truncate(f.Value, in.MaxLength)
+			in.InitialValue = handlers.Truncate(f.Value, in.MaxLength)
 		}
 		el = in
 	}
 	var hint *slackapi.TextBlockObject
 	if f.Hint != "" {
-		hint = plainText(truncate(f.Hint, maxLabel))
+		hint = plainText(handlers.Truncate(f.Hint, maxLabel))
 	}
-	b := slackapi.NewInputBlock(id, plainText(truncate(firstOf(f.Label, f.Name), maxLabel)), hint, el)
+	b := slackapi.NewInputBlock(id, plainText(handlers.Truncate(firstOf(f.Label, f.Name), maxLabel)), hint, el)
 	b.Optional = !f.Required
 	return b
 }
@@ -266,13 +267,13 @@ func (a *Adapter) submit(cb slackapi.InteractionCallback) (*slackapi.ViewSubmiss
 		case block == "":
 		case kind == bot.EInvalid:
 			shown <- true
-			return slackapi.NewErrorsViewSubmissionResponse(map[string]string{block: truncate(bot.ErrorMessage(o.err), maxLabel)}), nil
+			return slackapi.NewErrorsViewSubmissionResponse(map[string]string{block: handlers.Truncate(bot.ErrorMessage(o.err), maxLabel)}), nil
 		case kind == bot.EUnavailable || kind == bot.EInternal:
 			// Keep the modal, and what was typed in it, open: nothing was
 			// sent, and closing it would lose the practitioner's words.
 			shown <- true
 			msg := "This did not go through just now; your words are still here. Please press Send again in a minute."
-			return slackapi.NewErrorsViewSubmissionResponse(map[string]string{block: truncate(msg, maxLabel)}), nil
+			return slackapi.NewErrorsViewSubmissionResponse(map[string]string{block: handlers.Truncate(msg, maxLabel)}), nil
 		}
 	case <-t.C:
 		a.log.Warn("slack: a submission is taking long; closing the modal, the answer follows by direct message", j.attrs()...)

@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/waymarkhq/waymark/bot"
+	"github.com/waymarkhq/waymark/handlers"
 )
 
 // Teams' limits. A message over MaxCardBytes is refused, so Card cuts long
@@ -39,8 +40,6 @@ const (
 	// ContentType is the attachment content type of an Adaptive Card.
 	ContentType = "application/vnd.microsoft.card.adaptive"
 )
-
-const ellipsis = "…"
 
 // noticeStyle gives each notice kind its Container style.
 var noticeStyle = map[string]string{
@@ -139,7 +138,7 @@ func FallbackText(r bot.Reply) string {
 	if len(parts) == 0 {
 		return "Waymark"
 	}
-	return truncate(strings.Join(parts, " "), maxFallback)
+	return handlers.Truncate(strings.Join(parts, " "), maxFallback)
 }
 
 func card(body []any) map[string]any {
@@ -192,7 +191,7 @@ func note(cards int, asks bool) map[string]any {
 	var s []string
 	if cards > 0 {
 		s = append(s, fmt.Sprintf("%d more %s not shown: the card would be too big for Teams. Ask a narrower question to see %s.",
-			cards, plural(cards, "result", "results"), plural(cards, "it", "them")))
+			cards, handlers.Plural(cards, "result", "results"), handlers.Plural(cards, "it", "them")))
 	}
 	if asks {
 		s = append(s, "Suggested next questions were left out.")
@@ -234,7 +233,7 @@ func noticeContainer(n bot.Notice) map[string]any {
 	}
 	var items []any
 	if title != "" {
-		t := textBlock(escape(truncate(title, maxTitle)))
+		t := textBlock(escape(handlers.Truncate(title, maxTitle)))
 		t["weight"] = "Bolder"
 		if n.Kind == bot.NoticeActNow {
 			t["size"] = "Medium"
@@ -252,7 +251,7 @@ func noticeContainer(n bot.Notice) map[string]any {
 // a URL), kind and area, the snippet, the review date and a warning when it
 // is past review.
 func answerContainer(a bot.AnswerCard) map[string]any {
-	title := escape(truncate(firstOf(a.Title, a.DocID), maxTitle))
+	title := escape(handlers.Truncate(firstOf(a.Title, a.DocID), maxTitle))
 	if u := safeURL(a.URL); u != "" {
 		title = "[" + title + "](" + u + ")"
 	}
@@ -265,7 +264,7 @@ func answerContainer(a bot.AnswerCard) map[string]any {
 		meta = append(meta, k)
 	}
 	if a.Area != "" {
-		meta = append(meta, areaName(a.Area))
+		meta = append(meta, handlers.AreaName(a.Area))
 	}
 	if len(meta) > 0 {
 		m := subtle(strings.Join(meta, " · "))
@@ -296,7 +295,7 @@ func answerContainer(a bot.AnswerCard) map[string]any {
 // then role, team, phone, email, hours and out of hours as facts.
 func contactContainer(c bot.ContactCard) map[string]any {
 	name := firstOf(c.Name, c.Team, c.Role, "Contact")
-	t := textBlock(escape(truncate(name, maxTitle)))
+	t := textBlock(escape(handlers.Truncate(name, maxTitle)))
 	t["weight"] = "Bolder"
 	items := []any{t}
 	if c.Organisation != "" && c.Organisation != name {
@@ -310,7 +309,7 @@ func contactContainer(c bot.ContactCard) map[string]any {
 	var facts []any
 	add := func(label, value string) {
 		if value != "" && value != name {
-			facts = append(facts, map[string]any{"title": label, "value": escape(truncate(value, maxTitle))})
+			facts = append(facts, map[string]any{"title": label, "value": escape(handlers.Truncate(value, maxTitle))})
 		}
 	}
 	add("Role", c.Role)
@@ -332,7 +331,7 @@ func contactContainer(c bot.ContactCard) map[string]any {
 func formElements(f bot.Form) []any {
 	var items []any
 	if f.Title != "" {
-		t := textBlock(escape(truncate(f.Title, maxTitle)))
+		t := textBlock(escape(handlers.Truncate(f.Title, maxTitle)))
 		t["weight"] = "Bolder"
 		t["size"] = "Medium"
 		items = append(items, t)
@@ -342,7 +341,7 @@ func formElements(f bot.Form) []any {
 	}
 	submit := map[string]any{
 		"type":             "Action.Execute",
-		"title":            truncate(firstOf(f.SubmitLabel, "Submit"), maxActionText),
+		"title":            handlers.Truncate(firstOf(f.SubmitLabel, "Submit"), maxActionText),
 		"verb":             f.ID,
 		"style":            "positive",
 		"associatedInputs": "auto",
@@ -354,7 +353,7 @@ func formElements(f bot.Form) []any {
 }
 
 func input(fd bot.Field) map[string]any {
-	label := truncate(firstOf(fd.Label, fd.Name), maxTitle)
+	label := handlers.Truncate(firstOf(fd.Label, fd.Name), maxTitle)
 	in := map[string]any{"id": fd.Name, "label": label}
 	if fd.Required {
 		in["isRequired"] = true
@@ -365,14 +364,14 @@ func input(fd bot.Field) map[string]any {
 		in["style"] = "compact"
 		var choices []any
 		for _, o := range fd.Options {
-			choices = append(choices, map[string]any{"title": truncate(firstOf(o.Label, o.Value), maxTitle), "value": o.Value})
+			choices = append(choices, map[string]any{"title": handlers.Truncate(firstOf(o.Label, o.Value), maxTitle), "value": o.Value})
 			if o.Value == fd.Value && fd.Value != "" {
 				in["value"] = fd.Value
 			}
 		}
 		in["choices"] = choices
 		if fd.Hint != "" {
-			in["placeholder"] = truncate(fd.Hint, maxTitle)
+			in["placeholder"] = handlers.Truncate(fd.Hint, maxTitle)
 		}
 		return in
 	}
@@ -384,13 +383,13 @@ func input(fd bot.Field) map[string]any {
 		in["maxLength"] = fd.MaxLen
 	}
 	if fd.Hint != "" {
-		in["placeholder"] = truncate(fd.Hint, maxText)
+		in["placeholder"] = handlers.Truncate(fd.Hint, maxText)
 	}
 	if v := fd.Value; v != "" {
 		if fd.MaxLen > 0 {
-			v = truncate(v, fd.MaxLen)
+			v = handlers.Truncate(v, fd.MaxLen)
 		}
-		in["value"] = truncate(v, maxText)
+		in["value"] = handlers.Truncate(v, maxText)
 	}
 	return in
 }
@@ -404,9 +403,9 @@ func actionSets(buttons []bot.Button) []any {
 		for _, b := range chunk {
 			a := map[string]any{
 				"type":  "Action.Execute",
-				"title": truncate(firstOf(b.Label, b.Value, b.ActionID), maxActionText),
+				"title": handlers.Truncate(firstOf(b.Label, b.Value, b.ActionID), maxActionText),
 				"verb":  b.ActionID,
-				"data":  map[string]any{"value": truncate(b.Value, maxValue)},
+				"data":  map[string]any{"value": handlers.Truncate(b.Value, maxValue)},
 			}
 			switch b.Style {
 			case bot.StylePrimary:
@@ -427,17 +426,10 @@ func textBlock(md string) map[string]any {
 
 // subtle is a small, subtle TextBlock of plain text.
 func subtle(s string) map[string]any {
-	t := textBlock(escape(truncate(s, maxText)))
+	t := textBlock(escape(handlers.Truncate(s, maxText)))
 	t["isSubtle"] = true
 	t["size"] = "Small"
 	return t
-}
-
-func areaName(a string) string {
-	if a == bot.AreaNational {
-		return "National"
-	}
-	return a
 }
 
 // mdEscaper backslash-escapes what Adaptive Card markdown (and the
@@ -501,7 +493,7 @@ func markdown(s string, n int) string {
 			}
 		}
 		if cut {
-			b.WriteString(ellipsis)
+			b.WriteString(handlers.Ellipsis)
 			budget = 0
 			return false
 		}
@@ -552,15 +544,6 @@ func plain(s string) string {
 	})
 }
 
-// truncate cuts s to at most n characters, the last an ellipsis.
-func truncate(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	r := []rune(s)
-	return strings.TrimRight(string(r[:n-1]), " \n") + ellipsis
-}
-
 func firstOf(ss ...string) string {
 	for _, s := range ss {
 		if s != "" {
@@ -568,11 +551,4 @@ func firstOf(ss ...string) string {
 		}
 	}
 	return ""
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }
