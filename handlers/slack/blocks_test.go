@@ -8,61 +8,18 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/waymarkhq/waymark/internal/replytest"
+
 	slackapi "github.com/slack-go/slack"
 
 	"github.com/waymarkhq/waymark/bot"
 	wslack "github.com/waymarkhq/waymark/handlers/slack"
 )
 
-func date(s string) time.Time {
-	t, err := time.Parse(time.DateOnly, s)
-	if err != nil {
-		panic(err)
-	}
-	return t
-}
+func date(s string) time.Time { return replytest.Date(s) }
 
 // fullReply uses every field of a Reply.
-func fullReply() bot.Reply {
-	return bot.Reply{
-		Text: "Here is what Wyvern Vale's guidance says: (1 of these documents is past its review date: check it with the owner.)",
-		Notices: []bot.Notice{
-			{Kind: bot.NoticeInfo, Title: "New", Text: "Consultations can now be booked here."},
-			{Kind: bot.NoticeUnavailable, Title: "Conversation memory is unavailable", Text: "Answers still work, but follow-up questions, your saved area and feedback will not until it is back."},
-			{Kind: bot.NoticePersonalData, Title: "Please remove identifying details", Text: "Your question included a date of birth. Describe the child instead (\"a 14-year-old boy in year 9\")."},
-			{Kind: bot.NoticeActNow, Title: "This sounds urgent: act now", Text: "If a child is in immediate danger, call 999 now.\nThen tell the duty manager: Duty Manager Rota, 01632 961000.\nOut of hours: Emergency Duty Team, 01632 961999."},
-		},
-		Answers: []bot.AnswerCard{
-			{
-				DocID: "wv-prevent-referral", Title: "Making a Prevent referral in office hours", Kind: bot.KindProcess, Area: "Wyvern Vale",
-				Snippet:  "Talk to your **DSL** first, then complete the **Prevent referral** form & send it to the [Prevent team](https://wyvernvale.example/prevent) <same day>.",
-				URL:      "https://wyvernvale.example/prevent-referral?a=1&b=2",
-				Reviewed: date("2026-03-01"), ReviewDue: date("2027-03-01"),
-			},
-			{
-				DocID: "channel", Title: "Channel panels", Kind: bot.KindGuidance, Area: bot.AreaNational,
-				Snippet:  "A **Channel** panel decides on support.",
-				Reviewed: date("2023-01-10"), ReviewDue: date("2024-01-10"), Stale: true,
-			},
-		},
-		Contacts: []bot.ContactCard{
-			{
-				DocID: "wv-psychologist-adeyemi", Name: "Dr Tola Adeyemi", Role: "Consultant Clinical Psychologist", Team: "Child Psychology Service",
-				Organisation: "Wyvern Vale Council", Phone: "01632 961234", Email: "psychology@wyvernvale.example",
-				Hours: "Mon-Fri 09:00-17:00", OutOfHours: "01632 961999", Specialism: "psychology", Bookable: true,
-			},
-			{DocID: "wv-mash", Team: "MASH", Email: "mash@wyvernvale.example"},
-		},
-		Buttons: []bot.Button{
-			{ActionID: bot.ActionConsult, Label: "Book a Prevent specialist consultation", Value: "prevent", Style: bot.StylePrimary},
-			{ActionID: bot.ActionConsult, Label: "Book a psychology consultation", Value: "psychology"},
-			{ActionID: bot.ActionHelpful, Label: "Helpful", Value: "0123456789abcdef"},
-			{ActionID: bot.ActionNotHelpful, Label: "Not helpful", Value: "0123456789abcdef", Style: bot.StyleDanger},
-		},
-		FollowUps: []string{"Who do I contact about this?", "What about out of hours?"},
-		Ref:       "0123456789abcdef",
-	}
-}
+func fullReply() bot.Reply { return replytest.Full() }
 
 // limitsReply goes over every Slack limit.
 func limitsReply() bot.Reply {

@@ -6,26 +6,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/waymarkhq/waymark/internal/replytest"
+
 	"github.com/waymarkhq/waymark/bot"
 	"github.com/waymarkhq/waymark/internal/redistest"
 )
 
 // bookingForm is the booking form as the desk builds it.
-func bookingForm() *bot.Form {
-	return &bot.Form{
-		ID: bot.ActionBook, Title: "Book a consultation", SubmitLabel: "Send request",
-		Fields: []bot.Field{
-			{Name: "specialism", Label: "Specialist", Kind: bot.FieldSelect, Value: "psychology", Required: true,
-				Options: []bot.Option{{Value: "prevent", Label: "Prevent"}, {Value: "psychology", Label: "Psychology"}}},
-			{Name: "urgency", Label: "Urgency", Kind: bot.FieldSelect, Value: bot.UrgencyRoutine, Required: true,
-				Options: []bot.Option{{Value: bot.UrgencyRoutine, Label: "Routine"}, {Value: bot.UrgencyUrgent, Label: "Urgent"}}},
-			{Name: "question", Label: "Your question", Kind: bot.FieldTextArea, Required: true, MaxLen: 2000,
-				Hint: "Describe the child without name, date of birth or address (\"a 14-year-old boy in year 9\")."},
-			{Name: "area", Label: "Area", Kind: bot.FieldText, Value: "Wyvern Vale", MaxLen: 100},
-			{Name: "times", Label: "Times that suit you", Kind: bot.FieldText, MaxLen: 200, Hint: "e.g. Tuesday afternoon"},
-		},
-	}
-}
+func bookingForm() *bot.Form { return replytest.BookingForm() }
 
 // formReply answers consult with the booking form, and everything else
 // with thanks.
