@@ -151,24 +151,35 @@ func (d *Desk) notify(ctx context.Context, t Target, r Reply, what string) {
 // notifyLinked sends r to a person and links the message's thread to ref,
 // so that whatever they write in that thread reaches the other side.
 func (d *Desk) notifyLinked(ctx context.Context, p Person, r Reply, ref, what string) error {
-	tn, ok := d.o.Notifier.(ThreadNotifier)
-	if !ok {
-		return d.o.Notifier.Notify(ctx, userTarget(p), r)
-	}
-	th, err := tn.NotifyThread(ctx, userTarget(p), r)
-	if err != nil {
-		return err
-	}
-	if th.ThreadID == "" {
-		return nil // a platform without threads: 'reply WM-...' is the way back
-	}
-	if th.TeamID == "" {
-		th.TeamID = p.TeamID
+	th, err := d.notifyThread(ctx, userTarget(p), r)
+	if err != nil || th.ThreadID == "" {
+		return err // without a thread, 'reply WM-...' is the way back
 	}
 	if err := d.o.Consultations.LinkThread(ctx, th, ref); err != nil {
 		d.o.Log.WarnContext(ctx, "desk: thread not linked; 'reply "+ref+"' still works", "what", what, "err", err)
 	}
 	return nil
+}
+
+// notifyThread sends r to t and returns where it landed, its platform and
+// team filled in from t, or no thread when the platform's notifier cannot
+// say (or has no threads).
+func (d *Desk) notifyThread(ctx context.Context, t Target, r Reply) (Thread, error) {
+	tn, ok := d.o.Notifier.(ThreadNotifier)
+	if !ok {
+		return Thread{}, d.o.Notifier.Notify(ctx, t, r)
+	}
+	th, err := tn.NotifyThread(ctx, t, r)
+	if err != nil || th.ThreadID == "" {
+		return Thread{}, err
+	}
+	if th.Platform == "" {
+		th.Platform = t.Platform
+	}
+	if th.TeamID == "" {
+		th.TeamID = t.TeamID
+	}
+	return th, nil
 }
 
 // replyHint tells p how to write to the other side of ref: in the thread
@@ -391,24 +402,13 @@ func (d *Desk) queueCard(c Consultation) Reply {
 // whether the card was posted and recorded.
 func (d *Desk) postQueueCard(ctx context.Context, c Consultation, what string) bool {
 	t := d.o.Queues[c.Specialism]
-	tn, ok := d.o.Notifier.(ThreadNotifier)
-	if !ok {
-		d.notify(ctx, t, d.queueCard(c), what)
-		return false
-	}
-	th, err := tn.NotifyThread(ctx, t, d.queueCard(c))
+	th, err := d.notifyThread(ctx, t, d.queueCard(c))
 	if err != nil {
 		d.o.Log.ErrorContext(ctx, "desk: notify failed", "what", what, "platform", t.Platform, "target", t.ID, "err", err)
 		return false
 	}
 	if th.ThreadID == "" {
 		return false
-	}
-	if th.Platform == "" {
-		th.Platform = t.Platform
-	}
-	if th.TeamID == "" {
-		th.TeamID = t.TeamID
 	}
 	if err := d.o.Consultations.SetQueuePost(ctx, c.Ref, th); err != nil {
 		d.o.Log.WarnContext(ctx, "desk: queue card not recorded; it will not show what becomes of the request", "ref", c.Ref, "err", err)
@@ -806,21 +806,13 @@ func (d *Desk) location() *time.Location {
 // postPrompt sends an escalation's prompt to t and records where it
 // landed, so that it can say who acknowledged.
 func (d *Desk) postPrompt(ctx context.Context, id string, t Target, r Reply) {
-	tn, ok := d.o.Notifier.(ThreadNotifier)
-	if !ok {
-		d.notify(ctx, t, r, "escalation prompt")
-		return
-	}
-	th, err := tn.NotifyThread(ctx, t, r)
+	th, err := d.notifyThread(ctx, t, r)
 	if err != nil {
 		d.o.Log.ErrorContext(ctx, "desk: notify failed", "what", "escalation prompt", "platform", t.Platform, "target", t.ID, "err", err)
 		return
 	}
 	if th.ThreadID == "" {
 		return
-	}
-	if th.Platform == "" {
-		th.Platform = t.Platform
 	}
 	post := PromptPost{Target: t, Thread: th}
 	if err := d.o.Escalations.AddPrompt(ctx, id, post); err != nil {
