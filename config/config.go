@@ -170,18 +170,30 @@ var guidPrefix = regexp.MustCompile(`^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{
 // home when it names none. It reports false for anything else (another
 // platform, or a group).
 func TeamsPerson(s, home string) (string, bool) {
-	rest, ok := strings.CutPrefix(strings.TrimSpace(s), "teams:")
-	if !ok || rest == "" || strings.HasPrefix(rest, "group:") {
+	tenant, user, ok := splitTeamsPerson(s)
+	switch {
+	case !ok || user == "":
 		return s, false
-	}
-	if guidPrefix.MatchString(rest) {
-		tenant, user, _ := strings.Cut(rest, ":")
+	case tenant != "":
 		return "teams:" + strings.ToLower(tenant) + ":" + user, true
-	}
-	if home == "" {
+	case home == "":
 		return s, true
 	}
-	return "teams:" + home + ":" + rest, true
+	return "teams:" + home + ":" + user, true
+}
+
+// splitTeamsPerson reads a Teams specialist, "teams:<user>" or
+// "teams:<tenant>:<user>" (a tenant is a GUID), into its tenant, or "", and
+// user. It reports false for another platform or a group.
+func splitTeamsPerson(s string) (tenant, user string, ok bool) {
+	rest, ok := strings.CutPrefix(strings.TrimSpace(s), "teams:")
+	if !ok || strings.HasPrefix(rest, "group:") {
+		return "", "", false
+	}
+	if guidPrefix.MatchString(rest) {
+		tenant, rest, _ = strings.Cut(rest, ":")
+	}
+	return tenant, rest, true
 }
 
 // ConsultationsConfig says who takes consultation requests. With no
@@ -588,13 +600,9 @@ func (c *Config) validateDesk() []string {
 	if c.Teams.Enabled() {
 		for specialism, people := range cs.Specialists {
 			for _, who := range people {
-				rest, ok := strings.CutPrefix(strings.TrimSpace(who), "teams:")
-				if !ok || strings.HasPrefix(rest, "group:") {
+				tenant, _, ok := splitTeamsPerson(who)
+				if !ok {
 					continue
-				}
-				tenant := ""
-				if guidPrefix.MatchString(rest) {
-					tenant, _, _ = strings.Cut(rest, ":")
 				}
 				p = append(p, c.Teams.checkTenant(fmt.Sprintf("consultations.specialists.%s: %q", specialism, who), tenant, "teams:<tenant id>:<user>")...)
 			}
