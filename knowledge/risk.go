@@ -170,7 +170,7 @@ func risks(text string) []string {
 		}
 		j := joiningRE.MatchString(s)
 		travel := travelRE.MatchString(s)
-		if travel && j && personRE.MatchString(s) {
+		if travel && j && person {
 			add(RiskTravel)
 		}
 		// Travel to marry into a group is travel to join it (above).
