@@ -416,9 +416,7 @@ func TestVerifyUnknownKeyRefetchesOnce(t *testing.T) {
 	v := mustVerifier(t, f.config())
 	ctx := context.Background()
 
-	if _, err := v.Verify(ctx, mustSign(t, k, validClaims()), testChannel, testServiceURL, testTenant); err != nil {
-		t.Fatalf("warm-up Verify: %v", err)
-	}
+	warmUpVerifier(t, v, k)
 	if got := f.keysHits.Load(); got != 1 {
 		t.Fatalf("JWKS fetched %d times after warm-up, want 1", got)
 	}
@@ -716,9 +714,7 @@ func TestVerifyRefreshFailureBacksOff(t *testing.T) {
 	f := newFixture(t, k)
 	v := mustVerifier(t, f.config())
 	ctx := context.Background()
-	if _, err := v.Verify(ctx, mustSign(t, k, validClaims()), testChannel, testServiceURL, testTenant); err != nil {
-		t.Fatalf("warm-up Verify: %v", err)
-	}
+	warmUpVerifier(t, v, k)
 	base := f.hits()
 
 	f.mode.Store(serveFail)
@@ -775,9 +771,7 @@ func TestVerifyRefreshHangingSharesOneFetch(t *testing.T) {
 	k := mustKey(t, "k1", "msteams")
 	f := newFixture(t, k)
 	v := mustVerifier(t, f.config())
-	if _, err := v.Verify(context.Background(), mustSign(t, k, validClaims()), testChannel, testServiceURL, testTenant); err != nil {
-		t.Fatalf("warm-up Verify: %v", err)
-	}
+	warmUpVerifier(t, v, k)
 	base := f.hits()
 
 	f.mode.Store(serveHang)
@@ -835,9 +829,7 @@ func TestVerifyStaleKeysExpire(t *testing.T) {
 	f := newFixture(t, k)
 	v := mustVerifier(t, f.config())
 	ctx := context.Background()
-	if _, err := v.Verify(ctx, mustSign(t, k, validClaims()), testChannel, testServiceURL, testTenant); err != nil {
-		t.Fatalf("warm-up Verify: %v", err)
-	}
+	warmUpVerifier(t, v, k)
 
 	f.mode.Store(serveFail)
 	f.advance(24*time.Hour + 72*time.Hour - time.Minute)
@@ -918,5 +910,14 @@ func TestNewVerifierEntraTenantNotGUID(t *testing.T) {
 	upper := "https://sts.windows.net/" + strings.ToUpper(testTenant) + "/"
 	if _, err := teams.NewVerifier(teams.AuthConfig{AppID: testAppID, Issuers: []string{testIssuer, upper}}); err != nil {
 		t.Errorf("%s: %v", upper, err)
+	}
+}
+
+// warmUpVerifier verifies one good token signed with k, so that v has
+// fetched and cached the keys.
+func warmUpVerifier(tb testing.TB, v *teams.Verifier, k *testKey) {
+	tb.Helper()
+	if _, err := v.Verify(context.Background(), mustSign(tb, k, validClaims()), testChannel, testServiceURL, testTenant); err != nil {
+		tb.Fatalf("warm-up Verify: %v", err)
 	}
 }
