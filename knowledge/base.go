@@ -19,6 +19,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -58,6 +59,9 @@ type Base struct {
 	screener *screener
 	common   map[string]bool // index terms of words that say how a question is asked
 	everyday map[string]bool // index terms of the most used English words
+
+	closeOnce sync.Once
+	closeErr  error
 }
 
 var _ bot.Knowledge = (*Base)(nil)
@@ -200,8 +204,11 @@ func (b *Base) build() error {
 	return nil
 }
 
-// Close releases the index.
-func (b *Base) Close() error { return b.index.Close() }
+// Close releases the index. Closing twice is harmless.
+func (b *Base) Close() error {
+	b.closeOnce.Do(func() { b.closeErr = b.index.Close() })
+	return b.closeErr
+}
 
 // Corpus returns the corpus the base was built from.
 func (b *Base) Corpus() *Corpus { return b.corpus }
