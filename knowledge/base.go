@@ -30,16 +30,19 @@ import (
 // Defaults for Options.
 const (
 	DefaultLimit         = 5
-	DefaultMinConfidence = 0.26
+	DefaultMinConfidence = 0.4
 	MaxLimit             = 50
 )
 
 // Options tune a Base. The zero value is usable.
 type Options struct {
 	Limit         int     // hits per search when a request names none; default 5
-	MinConfidence float64 // 0..1; below it a search returns no hits; default 0.26
+	MinConfidence float64 // 0..1; below this confidence a search returns no hits; default 0.4
 	Clock         bot.Clock
 	Lexicon       *LexiconData // nil: the built-in lexicon
+	// Abstain judges when the best candidates do not answer; nil: the
+	// built-in model (abstain.json).
+	Abstain *AbstainModel
 }
 
 // Base is a searchable, indexed corpus. It is safe for concurrent use.
@@ -59,6 +62,7 @@ type Base struct {
 	screener *screener
 	common   map[string]bool // index terms of words that say how a question is asked
 	everyday map[string]bool // index terms of the most used English words
+	abstain  *AbstainModel
 
 	closeOnce sync.Once
 	closeErr  error
@@ -87,6 +91,13 @@ func New(c *Corpus, opts Options) (*Base, error) {
 		}
 		opts.Lexicon = lx
 	}
+	if opts.Abstain == nil {
+		am, err := BuiltinAbstainModel()
+		if err != nil {
+			return nil, err
+		}
+		opts.Abstain = am
+	}
 	m, err := newMapping()
 	if err != nil {
 		return nil, fmt.Errorf("index mapping: %w", err)
@@ -98,6 +109,7 @@ func New(c *Corpus, opts Options) (*Base, error) {
 	b := &Base{
 		corpus:   c,
 		opts:     opts,
+		abstain:  opts.Abstain,
 		index:    idx,
 		an:       analyser{m.AnalyzerNamed(analyzerName)},
 		byID:     make(map[string]*bot.Document, len(c.Docs)),
@@ -140,6 +152,15 @@ func (b *Base) build() error {
 		}
 	}
 	b.spell.add(lexWords)
+	// Everyday English words are targets too, so "actualy" or "shoud" is
+	// read as the everyday word it is, not taken for a rare one.
+	english := map[string]struct{}{}
+	for _, set := range []map[string]bool{commonWords, everydayWords, b.lex.fillerWords} {
+		for w := range set {
+			english[w] = struct{}{}
+		}
+	}
+	b.spell.add(english)
 
 	batch := b.index.NewBatch()
 	for _, d := range b.corpus.Docs {
@@ -162,6 +183,11 @@ func (b *Base) build() error {
 				concepts = append(concepts, m.concept)
 			}
 			doc[name+conceptSuffix] = concepts
+			if name == fieldTitle {
+				for _, t := range terms {
+					dt.title = append(dt.title, b.termID(t))
+				}
+			}
 			for _, t := range append(terms, concepts...) {
 				if name == fieldBody {
 					dt.body = append(dt.body, b.termID(t))
@@ -179,7 +205,7 @@ func (b *Base) build() error {
 				}
 			}
 		}
-		dt.strong, dt.body = sortedSet(dt.strong), sortedSet(dt.body)
+		dt.strong, dt.body, dt.title = sortedSet(dt.strong), sortedSet(dt.body), sortedSet(dt.title)
 		dt.sentences = b.splitSentences(dt.plain)
 		b.docs[d.ID] = dt
 		words := map[string]struct{}{}

@@ -15,6 +15,7 @@ const conceptPrefix = "c:"
 type docTerms struct {
 	strong    []uint32   // in the title, summary, tags or contact details
 	body      []uint32   // in the body
+	title     []uint32   // the title's terms, for telling versions of one document apart
 	plain     string     // the body without Markdown, for snippets
 	sentences []sentence // of plain
 }
@@ -48,4 +49,19 @@ func (dt *docTerms) where(b *Base, t string) int {
 		return 1
 	}
 	return 0
+}
+
+// sameTopic reports whether two documents' titles share most of their
+// terms (Jaccard at least sameTopicShare): two versions of one procedure.
+func sameTopic(a, b *docTerms) bool {
+	if len(a.title) == 0 || len(b.title) == 0 {
+		return false
+	}
+	shared := 0
+	for _, id := range a.title {
+		if _, ok := slices.BinarySearch(b.title, id); ok {
+			shared++
+		}
+	}
+	return float64(shared) >= sameTopicShare*float64(len(a.title)+len(b.title)-shared)
 }

@@ -76,7 +76,11 @@ type Miss struct {
 type EvalReport struct {
 	Counts map[string]int // questions by expectation
 
-	Ranked    int // answer and escalate questions with relevant documents
+	// Ranked counts the questions that list relevant documents (answer,
+	// escalate, and personal_data questions that list some), over which
+	// hit@1, hit@3 and MRR@5 are measured, as ../shared/spec/search-cli.md
+	// defines them.
+	Ranked    int
 	Hit1      float64
 	Hit3      float64
 	MRR5      float64
@@ -88,14 +92,19 @@ type EvalReport struct {
 	Misses []Miss
 }
 
-// Evaluate runs every question against kb.
-func Evaluate(ctx context.Context, kb bot.Knowledge, qs []Question) (*EvalReport, error) {
+// Evaluate runs every question against kb, asking for limit results each
+// (DefaultLimit when limit <= 0). Ranks beyond the results returned are
+// misses, so a limit below 5 lowers MRR@5 as the contract's count does.
+func Evaluate(ctx context.Context, kb Searcher, qs []Question, limit int) (*EvalReport, error) {
+	if limit <= 0 {
+		limit = DefaultLimit
+	}
 	r := &EvalReport{Counts: map[string]int{}}
 	var hit1, hit3 int
 	var rr float64
 	for _, q := range qs {
 		r.Counts[q.Expect]++
-		res, err := kb.Search(ctx, bot.SearchRequest{Query: q.Q, Area: q.Area, Limit: 5})
+		res, err := kb.Search(ctx, bot.SearchRequest{Query: q.Q, Area: q.Area, Limit: limit})
 		if err != nil {
 			return nil, fmt.Errorf("search %q: %w", q.Q, err)
 		}
@@ -125,17 +134,14 @@ func Evaluate(ctx context.Context, kb bot.Knowledge, qs []Question) (*EvalReport
 			r.PersonalFP++
 			miss("personal data detected (false positive)")
 		}
-		switch q.Expect {
-		case ExpectNone:
+		switch {
+		case q.Expect == ExpectNone:
 			if len(got) == 0 {
 				r.NoneEmpty++
 			} else {
 				miss("answered a question the corpus does not cover")
 			}
-		case ExpectAnswer, ExpectEscalate:
-			if len(q.Relevant) == 0 {
-				continue
-			}
+		case len(q.Relevant) > 0:
 			r.Ranked++
 			rank := 0
 			for i, id := range got {
@@ -170,6 +176,15 @@ type Bars struct {
 	MinHit3, MinMRR5, MinNoneEmpty       float64 // MinNoneEmpty is a share of none questions
 	MinEscalateRecall, MinPersonalRecall float64
 	MaxEscalateFP, MaxPersonalFP         int
+}
+
+// NoneShare is the share of none questions answered with nothing (1 when
+// there are none).
+func (r *EvalReport) NoneShare() float64 {
+	if r.Counts[ExpectNone] == 0 {
+		return 1
+	}
+	return float64(r.NoneEmpty) / float64(r.Counts[ExpectNone])
 }
 
 // Check returns one line for each bar r falls below.

@@ -33,13 +33,19 @@ func (b *Base) Explain(ctx context.Context, w io.Writer, req bot.SearchRequest) 
 	fmt.Fprintf(w, "concepts:  %s\n", strings.Join(p.concepts, " "))
 	fmt.Fprintf(w, "related:   %s\n", strings.Join(p.related, " "))
 	fmt.Fprintf(w, "kinds wanted: %v\n", p.kinds)
-	rs, err := b.rank(ctx, p, req, candidates)
+	_, p, rs, err := b.candidates(ctx, req)
 	if err != nil {
 		return err
 	}
 	for i, r := range rs[:min(10, len(rs))] {
 		fmt.Fprintf(w, "%2d. %-40s bm25 %6.2f  score %6.2f  coverage %.2f\n", i+1, r.doc.ID, r.bm25, r.score, r.coverage)
 	}
-	fmt.Fprintf(w, "confidence threshold %.2f\n\n", b.opts.MinConfidence)
+	f := b.features(p, rs)
+	var fs []string
+	for i, n := range featureNames {
+		fs = append(fs, fmt.Sprintf("%s %.2f", n, f[i]))
+	}
+	fmt.Fprintf(w, "features:  %s\n", strings.Join(fs, ", "))
+	fmt.Fprintf(w, "confidence %.2f (the abstention model's probability), threshold %.2f\n\n", b.abstain.prob(f), b.opts.MinConfidence)
 	return nil
 }

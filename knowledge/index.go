@@ -34,11 +34,16 @@ const (
 	analyzerName = "waymark"
 )
 
+// fieldBoosts multiply a match's BM25 score in each field. Measured across
+// the evaluation councils (make eval-heldout, BENCHMARKS.md), boosting the
+// short fields lost more than it won: a short field already scores high
+// under BM25's length normalisation, and a word in the title is usually in
+// the body too, so it counts twice. They stay a mechanism, at 1.
 var fieldBoosts = []struct {
 	name  string
 	boost float64
 }{
-	{fieldTitle, 3}, {fieldSummary, 2}, {fieldTags, 2}, {fieldContact, 2}, {fieldBody, 1},
+	{fieldTitle, 1}, {fieldSummary, 1}, {fieldTags, 1}, {fieldContact, 1}, {fieldBody, 1},
 }
 
 // stopWords is English's usual list less the words that carry meaning in

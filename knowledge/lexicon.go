@@ -44,8 +44,10 @@ type lexicon struct {
 	root    *trieNode
 	related map[string][]string // concept -> concepts it implies
 	filler  map[string]bool     // analysed filler terms
-	display map[string]string   // concept -> canonical form
-	size    int                 // number of concepts
+	// fillerWords are the filler words as written, for the speller.
+	fillerWords map[string]bool
+	display     map[string]string // concept -> canonical form
+	size        int               // number of concepts
 }
 
 type trieNode struct {
@@ -132,10 +134,11 @@ func compileLexicon(data *LexiconData, corpusSynonyms [][]string, analyse func(s
 	}
 
 	lx := &lexicon{
-		root:    &trieNode{},
-		related: map[string][]string{},
-		filler:  map[string]bool{},
-		display: map[string]string{},
+		root:        &trieNode{},
+		related:     map[string][]string{},
+		filler:      map[string]bool{},
+		fillerWords: map[string]bool{},
+		display:     map[string]string{},
 	}
 	conceptOf := func(k string) string { return conceptPrefix + strings.ReplaceAll(find(k), " ", "_") }
 	keys := make([]string, 0, len(parent))
@@ -175,6 +178,7 @@ func compileLexicon(data *LexiconData, corpusSynonyms [][]string, analyse func(s
 		}
 	}
 	for _, f := range data.Filler {
+		lx.fillerWords[strings.ToLower(f)] = true
 		for _, t := range analyse(f) {
 			lx.filler[t] = true
 		}

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/query"
@@ -25,11 +26,15 @@ const (
 	contactUnasked  = 0.7 // a contact when no one to reach is asked for
 	candidates      = 30  // documents fetched from bleve before reranking
 	commonShare     = 0.3 // units in more documents than this share: short fields only, not bodies
-	confidenceDepth = 2   // candidates whose coverage decides confidence
 	commonWeight    = 0.2 // an everyday English word's share in confidence
 	everydayWeight  = 0.7 // a frequent English word's (everydayEnglish), which may still be a topic
 	bodyOnlyCredit  = 0.5 // a unit found only in a body, not title, summary, tags or contact
 	snippetMaxRunes = 240
+	// A document superseded by a newer one of the same topic among the
+	// candidates (past review while the other is not, or reviewed earlier
+	// and past review) ranks just below it.
+	supersededFactor = 0.9
+	sameTopicShare   = 0.6
 )
 
 // kindCues are question words that say what kind of document is wanted:
@@ -138,7 +143,7 @@ func (b *Base) idf(df int) float64 {
 }
 
 func (b *Base) prepare(text string) prepared {
-	text = b.correct(text)
+	text = b.correct(unchat(strings.ToLower(text)))
 	p := prepared{kinds: map[string]float64{}}
 	for _, w := range surfaceWords(text) {
 		if c, ok := kindCues[strings.NewReplacer("'", "", "’", "").Replace(w)]; ok {
@@ -154,6 +159,16 @@ func (b *Base) prepare(text string) prepared {
 	}
 	inConcept := make([]bool, len(terms))
 	for _, m := range b.lex.match(terms) {
+		for _, r := range b.lex.related[m.concept] {
+			if !slices.Contains(p.related, r) {
+				p.related = append(p.related, r)
+			}
+		}
+		// A concept no document has says nothing about this corpus: its
+		// words, which some document may have, are asked about instead.
+		if b.cdf[m.concept] == 0 {
+			continue
+		}
 		for i := m.start; i < m.end; i++ {
 			inConcept[i] = true
 		}
@@ -162,11 +177,6 @@ func (b *Base) prepare(text string) prepared {
 		}
 		p.concepts = append(p.concepts, m.concept)
 		p.units = append(p.units, unit{concept: m.concept, terms: terms[m.start:m.end], weight: b.idf(b.cdf[m.concept])})
-		for _, r := range b.lex.related[m.concept] {
-			if !slices.Contains(p.related, r) {
-				p.related = append(p.related, r)
-			}
-		}
 	}
 	seen := map[string]bool{}
 	for i, t := range terms {
@@ -214,7 +224,9 @@ func (b *Base) clauses(p prepared) []query.Query {
 				tq = query.NewTermQuery(u.terms[0])
 				tq.SetField(fb.name)
 			}
-			tq.SetBoost(boost)
+			// bleve ignores a disjunction's own boost: the field's boost
+			// goes on each term.
+			tq.SetBoost(boost * fb.boost)
 			qs = append(qs, tq)
 		}
 		for _, u := range p.units {
@@ -229,40 +241,34 @@ func (b *Base) clauses(p prepared) []query.Query {
 		for _, c := range p.related {
 			tq := query.NewTermQuery(c)
 			tq.SetField(fb.name + conceptSuffix)
-			tq.SetBoost(relatedWeight)
+			tq.SetBoost(relatedWeight * fb.boost)
 			qs = append(qs, tq)
 		}
 		if len(qs) == 0 {
 			continue
 		}
-		dq := query.NewDisjunctionQuery(qs)
-		dq.SetBoost(fb.boost)
-		out = append(out, dq)
+		out = append(out, query.NewDisjunctionQuery(qs))
 	}
 	return out
 }
 
 // Search answers a practitioner's question.
 func (b *Base) Search(ctx context.Context, req bot.SearchRequest) (bot.SearchResult, error) {
-	q := strings.TrimSpace(req.Query)
-	if q == "" {
-		return bot.SearchResult{}, bot.Errorf(bot.EInvalid, "Ask a question: the search was empty.")
+	return b.search(ctx, req, b.abstain)
+}
+
+// search answers req, abstaining as m judges.
+func (b *Base) search(ctx context.Context, req bot.SearchRequest, m *AbstainModel) (bot.SearchResult, error) {
+	res, p, rs, err := b.candidates(ctx, req)
+	if err != nil || len(rs) == 0 {
+		return res, err
 	}
 	limit := req.Limit
 	if limit <= 0 {
 		limit = b.opts.Limit
 	}
 	limit = min(limit, MaxLimit)
-	res := bot.SearchResult{Screening: b.Screen(q)}
-	p := b.understand(q, res.Screening)
-	rs, err := b.rank(ctx, p, req, max(candidates, limit))
-	if err != nil || len(rs) == 0 {
-		return res, err
-	}
-	// Confidence: does any of the best few candidates cover the question?
-	for _, r := range rs[:min(confidenceDepth, len(rs))] {
-		res.Confidence = max(res.Confidence, r.coverage)
-	}
+	res.Confidence = m.prob(b.features(p, rs))
 	// A question about a child at risk always gets the procedures.
 	if res.Confidence < b.opts.MinConfidence && !res.Screening.Escalate {
 		for _, r := range rs {
@@ -282,6 +288,111 @@ func (b *Base) Search(ctx context.Context, req bot.SearchRequest) (bot.SearchRes
 		})
 	}
 	return res, nil
+}
+
+// candidates screens req and ranks its candidates, before abstention.
+func (b *Base) candidates(ctx context.Context, req bot.SearchRequest) (bot.SearchResult, prepared, []ranked, error) {
+	q := strings.TrimSpace(req.Query)
+	if q == "" {
+		return bot.SearchResult{}, prepared{}, nil, bot.Errorf(bot.EInvalid, "Ask a question: the search was empty.")
+	}
+	limit := min(max(req.Limit, b.opts.Limit), MaxLimit)
+	res := bot.SearchResult{Screening: b.Screen(q)}
+	p := b.understand(q, res.Screening)
+	if c := strings.TrimSpace(req.Context); c != "" {
+		for _, u := range b.prepare(c).units {
+			if !slices.ContainsFunc(p.units, u.same) {
+				p.context = append(p.context, u)
+			}
+		}
+	}
+	rs, err := b.rank(ctx, p, req, max(candidates, limit))
+	return res, p, rs, err
+}
+
+// features measure how well the top candidates rs match p.
+func (b *Base) features(p prepared, rs []ranked) features {
+	var f features
+	if len(rs) == 0 {
+		return f
+	}
+	top := rs[0]
+	f[0] = top.cov.share
+	f[1] = top.cov.share
+	if len(rs) > 1 {
+		f[1] = max(f[1], rs[1].cov.share)
+		if top.score > 0 {
+			f[5] = 1 - rs[1].score/top.score
+		}
+	} else {
+		f[5] = 1
+	}
+	f[2] = top.cov.known
+	var total, unknown float64
+	for _, u := range p.units {
+		total += u.weight
+		if b.docFreq(u) == 0 {
+			unknown += u.weight
+		}
+	}
+	if total > 0 {
+		f[3] = unknown / total
+	}
+	f[4] = top.cov.strong
+	if hi := b.idf(0); hi > 0 {
+		f[6] = top.cov.rarest / hi
+	}
+	if _, ok := p.kinds[top.doc.Kind]; ok {
+		f[7] = 1
+	}
+	// A follow-up ("and what about online?") is short because the
+	// conversation says the rest.
+	f[8] = math.Log1p(float64(len(p.units) + len(p.context)))
+	if n := len(p.concepts); n > 0 {
+		f[9] = float64(top.cov.concepts) / float64(n)
+	}
+	return f
+}
+
+// Sample measures q's candidates for fitting an abstention model: whether a
+// relevant document is among the top three. Questions that always get
+// results (escalations) and those with no answer to check give ok false.
+func (b *Base) Sample(ctx context.Context, q Question) (s Sample, ok bool, err error) {
+	if q.Expect == ExpectEscalate || (q.Expect != ExpectNone && len(q.Relevant) == 0) {
+		return s, false, nil
+	}
+	res, p, rs, err := b.candidates(ctx, bot.SearchRequest{Query: q.Q, Area: q.Area})
+	if err != nil || res.Screening.Escalate {
+		return s, false, err
+	}
+	s.f = b.features(p, rs)
+	if q.Expect != ExpectNone {
+		for _, r := range rs[:min(3, len(rs))] {
+			if slices.Contains(q.Relevant, r.doc.ID) {
+				s.answers = true
+			}
+		}
+	}
+	return s, true, nil
+}
+
+// WithAbstainModel is b answering with m to judge when to say "I don't
+// know", for measuring a model fitted on other councils.
+func (b *Base) WithAbstainModel(m *AbstainModel) Searcher {
+	return searchFunc(func(ctx context.Context, req bot.SearchRequest) (bot.SearchResult, error) {
+		return b.search(ctx, req, m)
+	})
+}
+
+// Searcher answers questions; Evaluate needs nothing more.
+type Searcher interface {
+	Search(ctx context.Context, req bot.SearchRequest) (bot.SearchResult, error)
+}
+
+type searchFunc func(ctx context.Context, req bot.SearchRequest) (bot.SearchResult, error)
+
+func (f searchFunc) Search(ctx context.Context, req bot.SearchRequest) (bot.SearchResult, error) {
+	return f(ctx, req)
 }
 
 // understand prepares a question for searching: identifying details are
@@ -316,18 +427,12 @@ type ranked struct {
 	bm25     float64 // bleve's score
 	score    float64 // after area and intent
 	coverage float64
+	cov      coverageDetail
 	matched  map[string]bool
 }
 
 // rank fetches up to n candidates for p from bleve and reranks them.
 func (b *Base) rank(ctx context.Context, p prepared, req bot.SearchRequest, n int) ([]ranked, error) {
-	if c := strings.TrimSpace(req.Context); c != "" {
-		for _, u := range b.prepare(c).units {
-			if !slices.ContainsFunc(p.units, u.same) {
-				p.context = append(p.context, u)
-			}
-		}
-	}
 	should := b.clauses(p)
 	if len(should) == 0 {
 		return nil, nil
@@ -380,8 +485,9 @@ func (b *Base) rank(ctx context.Context, p prepared, req bot.SearchRequest, n in
 			score *= contactUnasked
 		}
 		cov, matched := b.coverage(p, b.docs[h.ID])
-		rs = append(rs, ranked{doc: d, bm25: h.Score, score: score, coverage: cov, matched: matched})
+		rs = append(rs, ranked{doc: d, bm25: h.Score, score: score, coverage: cov.share, cov: cov, matched: matched})
 	}
+	b.demoteSuperseded(rs)
 	sort.SliceStable(rs, func(i, j int) bool { return rs[i].score > rs[j].score })
 	return rs, nil
 }
@@ -395,7 +501,7 @@ func (b *Base) rank(ctx context.Context, p prepared, req bot.SearchRequest, n in
 // passing mention ("Civic Centre" in an address) is not what a document is
 // about. It also returns the question's terms the document has, for the
 // snippet.
-func (b *Base) coverage(p prepared, dt *docTerms) (float64, map[string]bool) {
+func (b *Base) coverage(p prepared, dt *docTerms) (coverageDetail, map[string]bool) {
 	matched := map[string]bool{}
 	credit := func(keys ...string) float64 {
 		best := 0.0
@@ -409,9 +515,21 @@ func (b *Base) coverage(p prepared, dt *docTerms) (float64, map[string]bool) {
 		}
 		return best
 	}
-	var total, got float64
-	for _, u := range p.units {
+	var total, got, known, knownGot, strong float64
+	var cd coverageDetail
+	// A follow-up ("what about out of hours?") is judged with the
+	// conversation it follows, which weighs less.
+	units := p.units
+	for _, u := range p.context {
+		u.weight *= contextBoost
+		units = append(units[:len(units):len(units)], u)
+	}
+	for _, u := range units {
 		total += u.weight
+		inCorpus := b.docFreq(u) > 0
+		if inCorpus {
+			known += u.weight
+		}
 		for _, t := range u.terms {
 			if dt.where(b, t) > 0 {
 				matched[t] = true
@@ -430,11 +548,36 @@ func (b *Base) coverage(p prepared, dt *docTerms) (float64, map[string]bool) {
 			}
 		}
 		got += c * u.weight
+		if inCorpus {
+			knownGot += c * u.weight
+		}
+		if c == 1 {
+			strong += u.weight
+		}
+		if c > 0 {
+			cd.rarest = max(cd.rarest, b.idf(b.docFreq(u)))
+			if u.concept != "" {
+				cd.concepts++
+			}
+		}
 	}
 	if total == 0 {
-		return 0, matched
+		return cd, matched
 	}
-	return got / total, matched
+	cd.share, cd.strong = got/total, strong/total
+	if known > 0 {
+		cd.known = knownGot / known
+	}
+	return cd, matched
+}
+
+// coverageDetail is how a document covers a question, for confidence.
+type coverageDetail struct {
+	share    float64 // coverage: the weighted share of units covered
+	known    float64 // the same over units some document has
+	strong   float64 // the weighted share covered in strong fields
+	rarest   float64 // the highest IDF among the units covered
+	concepts int     // concepts covered
 }
 
 func allMatched(terms []string, matched map[string]bool) bool {
@@ -444,4 +587,30 @@ func allMatched(terms []string, matched map[string]bool) bool {
 		}
 	}
 	return len(terms) > 0
+}
+
+// demoteSuperseded lowers each candidate that a newer candidate of the same
+// kind and topic replaces, so the current version of a procedure comes
+// first even when the old one, still in the corpus, matches more words.
+func (b *Base) demoteSuperseded(rs []ranked) {
+	now := b.opts.Clock.Now()
+	for i := range rs {
+		for j := range rs {
+			if i == j || rs[i].doc.Kind != rs[j].doc.Kind {
+				continue
+			}
+			if older(rs[i].doc, rs[j].doc, now) && sameTopic(b.docs[rs[i].doc.ID], b.docs[rs[j].doc.ID]) {
+				rs[i].score = min(rs[i].score, rs[j].score*supersededFactor)
+			}
+		}
+	}
+}
+
+// older reports whether a is an older version than c: past review while c
+// is not, or reviewed earlier when both say when.
+func older(a, c *bot.Document, now time.Time) bool {
+	if a.Stale(now) != c.Stale(now) {
+		return a.Stale(now)
+	}
+	return !a.Reviewed.IsZero() && !c.Reviewed.IsZero() && a.Reviewed.Before(c.Reviewed) && a.Stale(now)
 }

@@ -2,6 +2,7 @@ package knowledge_test
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -260,5 +261,40 @@ func TestSearchLeavesOutIdentifyingDetails(t *testing.T) {
 	}
 	if len(named.Hits) == 0 || !slices.Equal(ids(named), ids(plain)) {
 		t.Errorf("with identifying details %v, without %v: want the same answer", ids(named), ids(plain))
+	}
+}
+
+// TestSearchTitleOutranksBody: the same words rank a document higher in its
+// title than deep in another's body, and a procedure past review ranks
+// below its current replacement even when the old one matches more words.
+func TestSearchTitleOutranksBodyAndCurrentOutranksSuperseded(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, content string) {
+		t.Helper()
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	filler := strings.Repeat("Practitioners record visits, plans and reviews in the case system. ", 3)
+	write("title.md", "---\nid: in-title\ntitle: Elective home education\nkind: guidance\n---\n"+filler+"\n")
+	write("body.md", "---\nid: in-body\ntitle: School attendance\nkind: guidance\n---\n"+filler+" Some children receive elective home education.\n")
+	write("old.md", "---\nid: referral-2021\ntitle: Making a Prevent referral with the referral form\nkind: process\nreviewed: 2021-03-01\nreview_due: 2022-03-01\n---\n"+
+		"Make a Prevent referral with the PR1 form to the Prevent inbox; the Prevent referral form goes to the Prevent team.\n")
+	write("new.md", "---\nid: referral\ntitle: Making a Prevent referral\nkind: process\nreviewed: 2026-03-01\nreview_due: 2027-03-01\n---\n"+
+		"Use the national form and send it to the police. "+filler+"\n")
+	c, err := knowledge.LoadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kb, err := knowledge.New(c, knowledge.Options{Clock: fixedClock{}, MinConfidence: 1e-9})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer kb.Close()
+	if got := ids(mustSearch(t, kb, bot.SearchRequest{Query: "elective home education"})); len(got) == 0 || got[0] != "in-title" {
+		t.Errorf("elective home education: %v, want in-title first", got)
+	}
+	if got := ids(mustSearch(t, kb, bot.SearchRequest{Query: "prevent referral form"})); len(got) < 2 || got[0] != "referral" {
+		t.Errorf("prevent referral form: %v, want the current referral first", got)
 	}
 }

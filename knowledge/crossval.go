@@ -1,0 +1,174 @@
+package knowledge
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+)
+
+// EvalSet is one evaluation council: a corpus and its question set.
+type EvalSet struct {
+	Name      string
+	Corpus    *Corpus
+	Questions []Question
+}
+
+// LoadEvalSet reads dir/corpus and dir/questions.jsonl.
+func LoadEvalSet(dir string) (*EvalSet, error) {
+	c, err := LoadDir(filepath.Join(dir, "corpus"))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", dir, err)
+	}
+	f, err := os.Open(filepath.Join(dir, "questions.jsonl"))
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	qs, err := LoadQuestions(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", f.Name(), err)
+	}
+	return &EvalSet{Name: filepath.Base(filepath.Clean(dir)), Corpus: c, Questions: qs}, nil
+}
+
+// SetResult is one council's figures when the others were used for fitting.
+type SetResult struct {
+	Name     string
+	Report   *EvalReport // Waymark, abstaining by a model fitted on the other sets
+	Baseline *EvalReport // plain bleve on the same questions
+}
+
+// CrossReport is a leave-one-council-out evaluation.
+type CrossReport struct {
+	Sets []SetResult
+	// Model is fitted on every set: what abstain.json should hold.
+	Model *AbstainModel
+}
+
+// CrossValidate measures each set with an abstention model fitted on the
+// other sets (leave one council out), and plain bleve beside it. With one
+// set there is nothing else to fit on: it is measured with opts.Abstain (the
+// built-in model when nil).
+func CrossValidate(ctx context.Context, sets []*EvalSet, opts Options, limit int) (*CrossReport, error) {
+	bases := make([]*Base, len(sets))
+	defer func() {
+		for _, b := range bases {
+			if b != nil {
+				b.Close()
+			}
+		}
+	}()
+	samples := make([][]Sample, len(sets))
+	for i, s := range sets {
+		b, err := New(s.Corpus, opts)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", s.Name, err)
+		}
+		bases[i] = b
+		for _, q := range s.Questions {
+			sm, ok, err := b.Sample(ctx, q)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", s.Name, err)
+			}
+			if ok {
+				samples[i] = append(samples[i], sm)
+			}
+		}
+	}
+	out := &CrossReport{}
+	var all []Sample
+	var names []string
+	for i, s := range sets {
+		all = append(all, samples[i]...)
+		names = append(names, s.Name)
+	}
+	out.Model = FitAbstain(all, names)
+	for i, s := range sets {
+		m := bases[i].abstain
+		if len(sets) > 1 {
+			var train []Sample
+			var on []string
+			for j := range sets {
+				if j != i {
+					train = append(train, samples[j]...)
+					on = append(on, sets[j].Name)
+				}
+			}
+			m = FitAbstain(train, on)
+		}
+		r, err := Evaluate(ctx, bases[i].WithAbstainModel(m), s.Questions, limit)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", s.Name, err)
+		}
+		pb, err := NewPlainBleve(s.Corpus)
+		if err != nil {
+			return nil, err
+		}
+		br, err := Evaluate(ctx, pb, s.Questions, limit)
+		pb.Close()
+		if err != nil {
+			return nil, fmt.Errorf("%s baseline: %w", s.Name, err)
+		}
+		out.Sets = append(out.Sets, SetResult{Name: s.Name, Report: r, Baseline: br})
+	}
+	return out, nil
+}
+
+// Write prints a table of every set, their mean and worst.
+func (cr *CrossReport) Write(w io.Writer) {
+	fmt.Fprintf(w, "%-12s %5s %6s %6s %6s %6s %9s %9s | %-12s\n", "set", "qs", "hit@1", "hit@3", "MRR@5", "none", "escalate", "personal", "bleve hit@3")
+	var sum, worst [4]float64
+	worst = [4]float64{2, 2, 2, 2}
+	for _, s := range cr.Sets {
+		r := s.Report
+		n := 0
+		for _, c := range r.Counts {
+			n += c
+		}
+		v := [4]float64{r.Hit1, r.Hit3, r.MRR5, r.NoneShare()}
+		for i := range v {
+			sum[i] += v[i]
+			worst[i] = min(worst[i], v[i])
+		}
+		fmt.Fprintf(w, "%-12s %5d %6.3f %6.3f %6.3f %6s %9s %9s | %.3f\n", s.Name, n, r.Hit1, r.Hit3, r.MRR5,
+			fmt.Sprintf("%d/%d", r.NoneEmpty, r.Counts[ExpectNone]),
+			fmt.Sprintf("%d/%d+%d", r.EscalateTP, r.Counts[ExpectEscalate], r.EscalateFP),
+			fmt.Sprintf("%d/%d+%d", r.PersonalTP, r.Counts[ExpectPersonalData], r.PersonalFP),
+			s.Baseline.Hit3)
+	}
+	if n := float64(len(cr.Sets)); n > 1 {
+		fmt.Fprintf(w, "%-12s %5s %6.3f %6.3f %6.3f %6.3f\n", "mean", "", sum[0]/n, sum[1]/n, sum[2]/n, sum[3]/n)
+		fmt.Fprintf(w, "%-12s %5s %6.3f %6.3f %6.3f %6.3f\n", "worst", "", worst[0], worst[1], worst[2], worst[3])
+	}
+	fmt.Fprintln(w, "escalate and personal: recall/questions+false positives; each set's abstention fitted on the others")
+}
+
+// MeanHit3 is the mean hit@3 over the sets.
+func (cr *CrossReport) MeanHit3() float64 {
+	var s float64
+	for _, r := range cr.Sets {
+		s += r.Report.Hit3
+	}
+	return s / float64(max(len(cr.Sets), 1))
+}
+
+// BelowBaseline names the sets whose hit@3 is below plain bleve's.
+func (cr *CrossReport) BelowBaseline() []string {
+	var out []string
+	for _, s := range cr.Sets {
+		if s.Report.Hit3 < s.Baseline.Hit3 {
+			out = append(out, fmt.Sprintf("%s: hit@3 %.3f is below plain bleve's %.3f", s.Name, s.Report.Hit3, s.Baseline.Hit3))
+		}
+	}
+	return out
+}
+
+// WriteMisses prints every set's misses.
+func (cr *CrossReport) WriteMisses(w io.Writer) {
+	for _, s := range cr.Sets {
+		fmt.Fprintf(w, "\n== %s\n", s.Name)
+		s.Report.Write(w)
+	}
+}

@@ -1,0 +1,116 @@
+package knowledge_test
+
+import (
+	"context"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/waymarkhq/waymark/knowledge"
+)
+
+// writeSet writes a tiny evaluation council into dir.
+func writeSet(t *testing.T, dir string, questions string) {
+	t.Helper()
+	files := map[string]string{
+		"corpus/prevent.md": "---\nid: prevent\ntitle: Making a Prevent referral\nkind: process\n---\nComplete the national Prevent referral form and send it to the police Prevent team.\n",
+		"corpus/lado.md":    "---\nid: lado\ntitle: LADO allegations against staff\nkind: contact\nphone: \"01632 961 250\"\n---\nThe LADO handles allegations about people who work with children.\n",
+		"corpus/mash.md":    "---\nid: mash\ntitle: MASH front door\nkind: contact\nphone: \"01632 961 200\"\n---\nThe MASH takes contacts about children.\n",
+		"questions.jsonl":   questions,
+	}
+	for name, content := range files {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// The contract counts personal_data questions that list documents in the
+// ranked measures, and a limit below the rank of the right answer makes it
+// a miss.
+func TestEvaluateCountsAsTheContract(t *testing.T) {
+	dir := t.TempDir()
+	writeSet(t, dir, strings.Join([]string{
+		`{"q":"how do i make a prevent referral","relevant":["prevent"],"expect":"answer"}`,
+		`{"q":"allegation against staff, who is the lado","relevant":["lado"],"expect":"answer"}`,
+		`{"q":"Amira Haddad 03/09/2010 needs a prevent referral, which form","relevant":["prevent"],"expect":"personal_data"}`,
+		`{"q":"Amira Haddad 03/09/2010 lives here","expect":"personal_data"}`,
+	}, "\n"))
+	set, err := knowledge.LoadEvalSet(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kb := mustBaseOf(t, set.Corpus)
+	r, err := knowledge.Evaluate(context.Background(), kb, set.Questions, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Ranked != 3 {
+		t.Errorf("ranked %d questions, want 3 (two answers and the personal_data question that lists a document)", r.Ranked)
+	}
+	if r.PersonalTP != 2 {
+		t.Errorf("personal data found in %d questions, want 2", r.PersonalTP)
+	}
+	one, err := knowledge.Evaluate(context.Background(), kb, set.Questions, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if math.Abs(one.MRR5-one.Hit1) > 1e-9 || one.Hit3 != one.Hit1 {
+		t.Errorf("with --limit 1, MRR@5 %.3f and hit@3 %.3f must equal hit@1 %.3f", one.MRR5, one.Hit3, one.Hit1)
+	}
+}
+
+// Leave one council out: each set is measured with a model fitted on the
+// other, plain bleve is measured beside it, and the model to ship is
+// fitted on both.
+func TestCrossValidate(t *testing.T) {
+	var sets []*knowledge.EvalSet
+	for _, name := range []string{"harrowmere", "ashdown"} {
+		s, err := knowledge.LoadEvalSet(filepath.Join("..", "eval", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		sets = append(sets, s)
+	}
+	cr, err := knowledge.CrossValidate(context.Background(), sets, knowledge.Options{Clock: fixedClock{}}, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cr.Sets) != 2 || cr.Sets[0].Name != "harrowmere" || cr.Sets[1].Name != "ashdown" {
+		t.Fatalf("sets %+v", cr.Sets)
+	}
+	for _, s := range cr.Sets {
+		if s.Report.Ranked == 0 || s.Baseline.Ranked != s.Report.Ranked {
+			t.Errorf("%s: ranked %d, baseline ranked %d", s.Name, s.Report.Ranked, s.Baseline.Ranked)
+		}
+		if s.Baseline.NoneEmpty != 0 {
+			t.Errorf("%s: plain bleve never abstains, yet answered %d none questions with nothing", s.Name, s.Baseline.NoneEmpty)
+		}
+		// Fitted on another council, the model still says "I don't know"
+		// to most unanswerable questions.
+		if s.Report.NoneShare() < 0.5 {
+			t.Errorf("%s: none-empty %.2f", s.Name, s.Report.NoneShare())
+		}
+	}
+	if !slices.Equal(cr.Model.FittedOn, []string{"harrowmere", "ashdown"}) {
+		t.Errorf("model fitted on %v", cr.Model.FittedOn)
+	}
+	data, err := knowledge.MarshalAbstainModel(cr.Model)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := knowledge.ParseAbstainModel(data)
+	if err != nil || !slices.Equal(back.Weights, cr.Model.Weights) {
+		t.Errorf("model does not round-trip: %v", err)
+	}
+	if _, err := knowledge.ParseAbstainModel([]byte(`{"features":["coverage"],"weights":[1],"bias":0}`)); err == nil {
+		t.Error("a model with the wrong features must be refused")
+	}
+}
