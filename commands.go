@@ -302,6 +302,7 @@ func (a *app) evalCommand() *cobra.Command {
 	var bars knowledge.Bars
 	var minMeanHit3 float64
 	var notBelowBaseline, showMisses bool
+	var probe, probePart string
 	cmd := &cobra.Command{
 		Use:   "eval",
 		Short: "Measure retrieval, escalation and personal-data detection on question sets",
@@ -312,6 +313,9 @@ other sets, with plain bleve measured beside it. Bars apply to every set.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			limit := a.cfg.Search.Limit
+			if probe != "" {
+				return a.evalProbe(probe, probePart, showMisses)
+			}
 			if len(sets) > 0 {
 				return a.crossValidate(cmd, sets, limit, fitOut, bars, minMeanHit3, notBelowBaseline, showMisses)
 			}
@@ -343,7 +347,9 @@ other sets, with plain bleve measured beside it. Bars apply to every set.`,
 	cmd.Flags().StringVar(&questions, "questions", "", "question set, JSON Lines")
 	cmd.Flags().StringArrayVar(&sets, "set", nil, "an evaluation council's folder (corpus/ and questions.jsonl); repeat for leave-one-council-out")
 	cmd.Flags().StringVar(&fitOut, "fit", "", "with --set: write the abstention model fitted on every set to this file")
-	cmd.Flags().BoolVar(&showMisses, "misses", false, "with --set: print every set's misses")
+	cmd.Flags().BoolVar(&showMisses, "misses", false, "with --set or --probe: print every set's misses")
+	cmd.Flags().StringVar(&probe, "probe", "", "a risk probe folder (part-*.jsonl): measure escalation recall and false alarms")
+	cmd.Flags().StringVar(&probePart, "probe-part", "dev", "with --probe: dev (two thirds, for building), final (the third kept unseen) or all")
 	cmd.Flags().BoolVar(&notBelowBaseline, "not-below-baseline", false, "with --set: fail when a set's hit@3 is below plain bleve's")
 	cmd.Flags().Float64Var(&minMeanHit3, "min-mean-hit3", 0, "with --set: fail when the mean hit@3 is below this")
 	cmd.Flags().Int("limit", knowledge.DefaultLimit, "results per question")
@@ -356,6 +362,40 @@ other sets, with plain bleve measured beside it. Bars apply to every set.`,
 	cmd.Flags().Float64Var(&bars.MinPersonalRecall, "min-personal-recall", 0, "fail when personal_data recall is below this")
 	cmd.Flags().IntVar(&bars.MaxPersonalFP, "max-personal-fp", 1<<30, "fail when personal_data has more false positives")
 	return cmd
+}
+
+// evalProbe runs `waymark eval --probe DIR`.
+func (a *app) evalProbe(dir, part string, showMisses bool) error {
+	qs, err := knowledge.LoadProbe(dir)
+	if err != nil {
+		return err
+	}
+	var keep []knowledge.ProbeQuestion
+	for _, q := range qs {
+		switch part {
+		case "all":
+		case "dev":
+			if q.Final() {
+				continue
+			}
+		case "final":
+			if !q.Final() {
+				continue
+			}
+		default:
+			return fmt.Errorf("--probe-part is dev, final or all, not %q", part)
+		}
+		keep = append(keep, q)
+	}
+	kb, err := a.openBase()
+	if err != nil {
+		return err
+	}
+	defer kb.Close()
+	r := knowledge.EvaluateProbe(func(q string) bool { return kb.Screen(q).Escalate }, keep)
+	fmt.Fprintf(a.stdout, "probe %s, %s part: %d questions\n", dir, part, len(keep))
+	r.Write(a.stdout, showMisses)
+	return nil
 }
 
 func (a *app) checkBars(failed []string) error {

@@ -245,7 +245,7 @@ func (b *Base) LexiconSize() int { return b.lex.size }
 // Screen checks text for immediate risk and identifying details.
 func (b *Base) Screen(text string) bot.Screening {
 	kinds, _ := b.screener.personal(text)
-	s := bot.Screening{Risks: risks(text), PersonalKinds: kinds}
+	s := bot.Screening{Risks: screenRisks(text), PersonalKinds: kinds}
 	s.Escalate = len(s.Risks) > 0
 	s.PersonalData = len(s.PersonalKinds) > 0
 	return s

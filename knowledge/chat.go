@@ -14,7 +14,7 @@ var chatSpellings = map[string]string{
 	"coz": "because", "cos": "because", "cuz": "because", "bc": "because", "bcos": "because", "becos": "because",
 	"abt": "about", "b4": "before", "bfr": "before", "aftr": "after",
 	"tmrw": "tomorrow", "tmr": "tomorrow", "tmw": "tomorrow", "tomoz": "tomorrow", "2moro": "tomorrow", "2morrow": "tomorrow",
-	"2day": "today", "tdy": "today", "2nite": "tonight", "tonite": "tonight", "2night": "tonight", "tnight": "tonight",
+	"2day": "today", "tdy": "today", "2nite": "tonight", "tonite": "tonight", "nite": "night", "2night": "tonight", "tnight": "tonight",
 	"wk": "week", "wks": "weeks", "wkend": "weekend", "wknd": "weekend",
 	"yr": "year", "yrs": "years", "mins": "minutes", "hr": "hour", "hrs": "hours",
 	"ppl": "people", "msg": "message", "msgs": "messages", "txt": "text", "txts": "texts", "txted": "texted",

@@ -100,7 +100,7 @@ var (
 	aloneRE       = regexp.MustCompile(`\b(?:alone|on (?:his|her|their) own|by (?:him|her|them)sel(?:f|ves)|unsupervised|unattended|wandering|nobody (?:with|looking after) (?:him|her|them))\b`)
 	// Exploitation close at hand: being held, a call for help, meeting an
 	// adult now.
-	heldRE       = regexp.MustCompile(`\b(?:being held|held (?:at|in|against)|kept (?:at|in|locked)|locked in|can'?t leave|won'?t let (?:him|her|them) (?:leave|go)|asking for help|begging (?:me|us) to|sent (?:me|us) a (?:text|message) (?:saying|asking) (?:help|come))\b`)
+	heldRE       = regexp.MustCompile(`\b(?:being held|held (?:at|in|against)|(?:being )?kept (?:locked|prisoner|captive)|kept (?:him|her|them) (?:at|in)|locked in|can'?t leave|won'?t let (?:him|her|them) (?:leave|go)|asking for help|begging (?:me|us) to|sent (?:me|us) a (?:text|message) (?:saying|asking) (?:help|come))\b`)
 	meetingNowRE = regexp.MustCompile(`\b(?:meet(?:ing)?|going to meet|picked up by|getting (?:in|into) a car with|in a car with)\s+(?:(?:a|an|some|the|two|three)\s+)?(?:man|men|older (?:man|men|males?|guys?|lads?|boys?)|adult (?:man|men|males?)|adults|stranger|strangers|someone (?:he|she|they) met online|(?:a |an )?(?:guy|man|boy|girl|person) (?:he|she|they) met online|guys?)\b`)
 	soonRE       = regexp.MustCompile(`\b(?:tonight|now|right now|in an hour|in (?:\d+|a few|ten|twenty|thirty) (?:mins?|minutes|hours?)|this (?:afternoon|evening)|today|after school|later)\b`)
 	// Travel for a harmful practice: FGM.

@@ -1,0 +1,43 @@
+package knowledge_test
+
+import (
+	"testing"
+
+	"github.com/waymarkhq/waymark/knowledge"
+)
+
+// The risk probe's development part (eval/riskprobe, two thirds by hash)
+// was used to build the situation screening, so this is a regression test,
+// not a measure of generalisation: the final third is that (README.md).
+func TestRiskProbeDevelopmentPart(t *testing.T) {
+	qs, err := knowledge.LoadProbe("../eval/riskprobe")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var dev []knowledge.ProbeQuestion
+	final := 0
+	for _, q := range qs {
+		if q.Final() {
+			final++
+		} else {
+			dev = append(dev, q)
+		}
+	}
+	if final < len(qs)/4 || final > len(qs)/2 {
+		t.Errorf("the final part holds %d of %d questions, want about a third", final, len(qs))
+	}
+	kb := mustSample(t)
+	r := knowledge.EvaluateProbe(func(q string) bool { return kb.Screen(q).Escalate }, dev)
+	if r.Caught*100 < r.Risks*97 {
+		for _, q := range r.Missed {
+			t.Logf("missed (%s): %s", q.Situation, q.Q)
+		}
+		t.Errorf("escalated %d of %d risks, want at least 97%%", r.Caught, r.Risks)
+	}
+	if r.FalseAlarms*100 > r.LookAlikes*3 {
+		for _, q := range r.Alarmed {
+			t.Logf("false alarm (%s, %s): %s", q.Situation, q.Form, q.Q)
+		}
+		t.Errorf("%d false alarms in %d look-alikes, want at most 3%%", r.FalseAlarms, r.LookAlikes)
+	}
+}

@@ -1,0 +1,202 @@
+package knowledge
+
+import (
+	"regexp"
+	"slices"
+	"strings"
+)
+
+// Risk screening by situation. Each situation the duty manager must hear
+// about at once is recognised from several kinds of signal, each a broad
+// class rather than a list of phrasings: what is at stake (a cause to join,
+// a weapon, a target, explosive materials, an adult met online, a marriage,
+// cutting, an end to a life, harm in the home), intent or a plan, a time
+// soon or now, and someone it is about. A question framed as a story, the
+// news, training, a general question or the past is a look-alike; an idiom
+// ("blow up my phone") is read as one. Where the signals disagree the
+// screener errs towards escalating: a missed risk is worse than a false
+// alarm.
+
+// signal compiles an alternation of patterns as whole words.
+func signal(parts ...string) *regexp.Regexp {
+	return regexp.MustCompile(`\b(?:` + strings.Join(parts, `|`) + `)\b`)
+}
+
+var (
+	// Someone particular: a pronoun, an age, a relation, a role.
+	whoSig = signal(`he|she|they|him|her|them|his|hers|their|i|me|my`, `\d{1,2} ?(?:yo|y/o|yrs?|years?(?: old)?|m|f)`,
+		`\(\d{1,2}\)`, `\d{1,2} ?yos?`, `pt`, `yps?`, `child|children|kids?|boys?|girls?|lads?|lass|teens?|teenagers?|sons?|daughters?|brothers?|bro|sisters?|sis|cousins?|niece|nephew|bab(?:y|ies)|toddlers?|infant`, `mum|dad|mother|father|parents?|carer|stepdad|stepmum`,
+		`nan|nana|gran|grandma|grandmother|aunt|auntie|uncle|family|fam|pupil|student|client|sixth former|year \d+|y\d+|foster (?:child|kid)|looked after child`)
+	// Intent or a plan.
+	intentSig = signal(`going to|gonna|goin to|will|'ll|plans?|planning|planned|plotting|intends?|intent|intention|wants? to|about to|ready|nearly ready|preparing|prepared|booked|arranged|sorted|organised|promised`,
+		`leaves|leaving|is getting|is taking|is going|is coming|are taking|are sending|sending|taking (?:her|him|them)|is meeting|meeting|to meet|picking (?:him|her|them|me) up`,
+		`asking (?:round|around|about|for|where|how)|looking (?:to buy|for)|searching|searches|researching|how to (?:make|get|buy|build)|where to (?:buy|get)`,
+		`threaten(?:s|ed|ing)?|says? (?:he|she|they)(?:'s|'ll| is| will| are)|told (?:me|us|her|him|his|a|the|them)\w*|hinting|posted|posting`)
+	// A time soon, or now.
+	soonSig = signal(`half[- ]term|easter|eid|ramadan|diwali|christmas|summer holidays|the hols|now|right now|rn|as we speak|at the moment|currently|tonight|tonite|today|tomorrow|tmrw|this (?:morning|afternoon|evening|weekend|week|month|term|summer|half[- ]term)`,
+		`next (?:week|month|weekend|term|\w+day)|(?:on |this |by |until |after )?(?:mon|tues|wednes|thurs|fri|satur|sun)day`, `the (?:\d{1,2})(?:st|nd|rd|th)`, `on the \d+`,
+		`after (?:school|college|clinic|prayers|the mocks|the weekend|mum goes to bed)`, `in (?:\d+|a few|two|three|ten|twenty) (?:mins?|minutes|hours?|days|weeks)`,
+		`over (?:easter|half[- ]term|the summer|summer|the hols|the holidays|christmas)|in the (?:hols|holidays|summer)|soon|just|already`,
+		`when (?:they|we|she|he) (?:go|visit|get|fly|travel)|early flight|overnight`)
+	// A time soon enough that a story about the past is news now: not a
+	// bare "now" ("he's 22 now").
+	urgentSig = signal(`right now|as we speak|tonight|tonite|today|tomorrow|tmrw|this (?:morning|afternoon|evening|weekend|week)|next (?:week|weekend|\w+day)|(?:mon|tues|wednes|thurs|fri|satur|sun)day|after school|in (?:\d+|a few|two|ten|twenty) (?:mins?|minutes|hours?|days)`)
+	// A cause or group to join, or a war.
+	causeSig = signal(`join(?:ing|ed|s)? (?:the |a |an |up with )?(?:group|fight|fighters|brothers|sisters|cause|militia|them (?:out )?there|isis|is|daesh|jihad|caliphate|army|war|movement)`, `fight(?:ing|er|ers)?|front ?line|militia|war|warzone|conflict|jihad|caliphate|mujahid\w*|martyr\w*`,
+		`isis|isil|daesh|join(?:ing)? is|al[- ]?qaeda|al[- ]?shabaab|the (?:brothers|sisters|group|cause|movement|brotherhood)|extremist|terrorist|far[- ]right|neo[- ]?nazi`,
+		`recruit\w*|camp|training camp|wife for a|hijrah|syria|iraq|afghanistan|yemen|libya|raqqa|idlib|conflict zone|war zone|warzone|is (?:vids|videos|propaganda|fighters)|(?:brothers|sisters) (?:over|out) there`)
+	// Leaving for it.
+	travelSig = signal(`fly|flying|flies|flight|flights|plane|airport|heathrow|gatwick|stansted|luton|ticket|tickets|coach|train|ferry|overland|crossing|border|passport`,
+		`hijrah|leav(?:e|es|ing)|heading|travel\w*|sent|sending|taking (?:her|him|them)|on holiday|holiday|trip|going (?:to|abroad|overseas)|off to|gone (?:to|abroad)|packed|bag|abroad|overseas|won'?t be (?:coming|back)|will not be (?:coming )?back|not coming back|one[- ]way|living under`,
+		`syria|iraq|turkey|istanbul|ukraine|afghanistan|somalia|yemen|libya|mali|sudan|pakistan|over there|the other side`)
+	// A weapon, or something used as one.
+	weaponSig = signal(`knife|knives|blade|blades|machete|machetes|screwdriver|sharpen\w*|hammer|sword|axe|hatchet|gun|guns|shotgun|rifle|pistol|handgun|firearm|strap|piece|crossbow|bow and arrows?|acid|ammonia|bleach|bat|bats|baseball bat|knuckle ?duster|taser|stun gun|weapon|weapons|3d[- ]print\w*`)
+	// Harm meant to someone.
+	harmSig = signal(`kill|murder|stab|shank|jook|shoot|shot|hurt|harm|slash|cut (?:him|her|them|someone)|throw it (?:at|in)|use it (?:on|at)|attack|batter|beat|smash|do (?:him|her|them|someone|one of)|sort (?:him|her|them|someone) out|get (?:him|her|them)|teach (?:him|her|them) a lesson|make (?:them|him|her|everyone)(?: all)? pay|won'?t be around|for the (?:teachers?|people|lads?|ones) who|named|revenge|payback|one of the other lot|wet (?:him|her|them|someone) up|threats? (?:to|against)|threaten\w*|see (?:him|her|them) at|for the (?:lad|boy|girl|man) who|grass\w*|use it on`)
+	// An attack, and what it is on.
+	attackSig = signal(`attack|bomb|bombing|ride out|do an? (?:columbine|christchurch)|livestream|petrol|finish (?:him|her|them|the \w+)|(?:they'?ll|they will) all see|kill list|hit list|list of names|shoot(?:ing)? up|shooting|massacre|bloodbath|blow (?:up|it up)|drive (?:his |her |a |the )?\w* ?into|driving (?:his |her |a |the )?\w* ?into|run (?:people )?over|hit the|jump (?:a|the|him|her)|kill (?:everyone|them all|people)|it'?s happening|don'?t come in|stay away from`)
+	targetSig = signal(`carnival|storytime|library|reception|doctor|surgery|school|college|academy|canteen|assembly|class|mosque|church|synagogue|temple|gurdwara|march|pride|parade|rally|protest|crowd|market|festival|concert|gig|match|stadium|event|celebration|eid|prayers|shopping centre|station|council offices|teacher|teachers|staff|gates`)
+	// Explosive materials, or making them.
+	explosiveSig = signal(`explosives?|bombs?|home[- ]?made devices?|tatp|ammonium nitrate|nitrate|weedkiller|sugar|chemical|ied|detonator|fuse|tnt|gunpowder|black powder|fertili[sz]er|nails|ball bearings|pressure cooker|peroxide|acetone|chemicals|powder|pipe bomb|pipe|gas canisters?|propane|wiring|fireworks?|bang|crater|test (?:blast|explosion)`)
+	makingSig    = signal(`receipt|parcel|batch|deliver\w*|manifesto|lab|stockpile|has|have|got|making|make|made|building|build|mixing|buying|bought|ordered|storing|stored|keeps|collect\w*|stockpil\w*|emptying|filled|hidden|hiding|found|nearly ready|ready|test\w*|real one|something|big one`)
+	// An adult met online, and meeting or being with them.
+	onlineSig  = signal(`messag\w*|dms?|chatting|online|snapchat|snap|discord|tiktok|instagram|insta|telegram|whatsapp|roblox|fortnite|xbox|playstation|gaming|game|server|app|website|chat ?room|met on|met online|from the internet`)
+	adultSig   = signal(`man|men|bloke|guy|adult|older|\d{2}[- ]?(?:year[- ]old|yo)|\(\d{2}\)|boyfriend|girlfriend|'?(?:boyfriend|friend|mate)'?|stranger|someone|somebody|a mate`)
+	withSig    = signal(`meet|meeting|met up|gone to|went to|going to|getting the|coach to|train to|picking (?:him|her|them) up|pick (?:him|her|them) up|waiting|in (?:a|his|the) car|got in|at (?:a|his|the) (?:flat|hotel|house|party)|with (?:a|the|him|an)|stay(?:ing)? with|hasn'?t (?:been|come) home|not (?:been|come) home|missing|run away|ran away|won'?t say where|phone (?:has been |is )?off|location`)
+	notHomeSig = signal(`not (?:been|come) home|hasn'?t (?:been|come) home|won'?t say where|phone (?:has been |is )?off`)
+	// Missing, or with the adult, now.
+	presentSig = signal(`not (?:been|come) home|hasn'?t (?:been|come) home|missing|is (?:at|with|in) |won'?t say where|location shows|phone (?:has been |is )?off|right now|now`)
+	// Marriage, and being made to.
+	marriageSig = signal(`wifed up|marr(?:y|ies|ied|ying|iage)|wedding|nikah|engagement|engaged|husband|wife|bride|groom|promised (?:her|him) to|rishta|proposal`)
+	forcedSig   = signal(`forc\w*|pressur\w*|pushed|made to|has to|made her|made him|terrified|scared|frightened|crying|in tears|doesn'?t (?:want|understand)|does not (?:want|understand)|won'?t let|or (?:he'?s|she'?s) out|kept off school|\d{2}[- ]?year[- ]old man|older man|promised|taken (?:her|his) passport|asking (?:us|me) to help|help her|disown\w*|refus\w*|said no|fixed (?:her|his)|shipping (?:him|her)|wifed up|holding (?:his|her) passport|(?:taken|took) (?:her|his) (?:phone|passport)|(?:won'?t|will not) be allowed|not allowed out|marrying (?:her|him) to`)
+	// The child's own marriage, not a relative's wedding.
+	marriageSelfSig = signal(`(?:to|be|get|getting) (?:married|marry)|marry (?:her|him|a|an|his|her)|(?:her|his) (?:marriage|wedding|engagement|nikah)|nikah|engaged to|an engagement|promised (?:her|him) to|husband for|wife for|rishta|find (?:her|him) a (?:husband|wife)|to marry|marrying (?:her|him)|wifed up|(?:her|his) rishta`)
+	// Cutting, by any name.
+	// Cut or cutting alone is self-harm as often: it counts for FGM with
+	// travel, or as "to be cut".
+	weakCutSig  = signal(`cut|cutting`)
+	toBeCutSig  = signal(`(?:be|get|getting|been) cut|cut (?:her|them|the girls?)`)
+	selfHarmSig = signal(`self[- ]harm\w*|cut(?:ting|s)? (?:her|his|their|my)(?:self| own)? ?(?:arms?|legs?|wrists?|thighs?|stomach)|after cutting`)
+	cuttingSig  = signal(`fgm|female genital|circumcis\w*|sunna|purif\w*|khitan|khatna|tahara|become a woman|special (?:ceremony|celebration|trip|procedure)|made clean|be clean|see to|do the girls|getting (?:her|them) (?:ready|done)|get (?:her|them) done|be brave|it hurts|the way it was done|her cousins all had it|initiation`)
+	girlSig     = signal(`girl|girls|daughter|daughters|sister|sisters|niece|she|her|\d{1,2} ?(?:yo|f)|year \d|y\d|\d+-year-old|aged (?:\d+|six|seven|eight|nine|ten)`)
+	// An end to a life, and its means, place or time.
+	suicideSig      = signal(`suicid\w*|stockpil\w*|take them all|kill (?:him|her|them|my)sel(?:f|ves)|tonight'?s the night|tonight is the night|(?:can ?not|can'?t) (?:do this|go on|take (?:it|this))(?: any ?more)?|sat on the (?:rail|railings|edge|ledge)|end (?:it all|his life|her life|their life|my life|things)|end it(?: tonight| now| today)?(?:[.,!?]|$)|take (?:his|her|their|my) (?:own )?life|want(?:s|ed)? to die|better off dead|overdose|od|tablets|pills|paracetamol|co-codamol|meds|medication|rope|noose|ligature|jump|bridge|railway|train|tracks|cliff|roof|goodbye|letters|won'?t (?:be (?:here|around)|wake up)|last time you'?ll|only way out|giving away|gave away|given away|which train|picked a date|no point|can'?t go on|cut (?:his|her|their) (?:wrists?|throat)`)
+	suicideMeansSig = signal(`saved|saving|stockpil\w*|hoard\w*|collected|taking them all|all of them|how many|which train|picked a date|chosen|letters|goodbye|rope|noose|bridge|railway|station|cliff|roof|edge|tonight|tonite|weekend|after|when the next|now|right now|at the|giving away|given (?:away|her|his)|gave away|last time`)
+	// Harm in the home, now.
+	harmNowSig = signal(`locked in|(?:he|she|they) hurts? (?:her|him|them|me)|not to come home|welts?|split lip|(?:do it|hit (?:him|her)|beat (?:him|her)) again (?:tonight|today|later)|beat (?:him|her|them) with|locked out (?:in|of the (?:house|home|flat)|in the (?:garden|cold|street))|locked outside|been (?:hit|beaten|punched|kicked|hurt|slapped)|lock(?:ed|s|ing)? (?:her|him|them) (?:in|out)|can hear (?:\w+ ){0,3}?(?:screaming|shouting|crying|banging)|(?:has )?just (?:hit|punched|kicked|slapped|attacked|hurt|thrown|shoved)|screaming|kicking (?:the )?door|hitting|beating|battering|strangl\w*|punching|kicking|shak(?:es|ing) the baby|won'?t wake|not waking|burns?|bruis\w*|abus\w*|get it when|(?:won'?t|will not) let (?:me|us|her|him) (?:in|leave|go)|put something in (?:my|her|his) drink|begging not to|scared to go home|afraid to go home|coming to (?:collect|get|pick)|due to go home|due home|due back`)
+	// A threat to hurt or take the children, from someone there now.
+	adultThreatSig = signal(`(?:will|'ll|going to|gonna|threaten\w*(?: to)?|says? (?:he|she|they) (?:will|'ll)) (?:\w+ ){0,4}?(?:hurt|kill|harm|beat|batter|snatch|take) (?:them|him|her|the (?:kids|children|baby|boy|girl))`)
+	homeSig        = signal(`any minute|due back|here|still|outside|let (?:me|us) in|home|house|flat|room|bedroom|door|phone|now|right now|tonight|today|back from|every night|in \d+ minutes|at \d|party|clinic|school`)
+)
+
+// Look-alikes: a story, the news, training, a general question, or the
+// past. An idiom is removed before the situations are read.
+var (
+	fictionFrame  = signal(`(?:a|the) book (?:where|about|in which|called)|reading (?:a|the)|in (?:the|a|his|her) (?:book|story|film|novel)|(?:a|the|this|that|his|her|their|my) (?:story|short story|poem|drama|episode|series|soap|tv show|play|script|comic)`, `(?:tv|bbc|itv|netflix) (?:drama|show|series|programme)|watch\w* (?:a|the) (?:\w+ )?(?:drama|show|film|series)|a (?:\w+ )?drama|graphic novel|storyline|novel|film|movie|documentary|cartoon|drawing of|drew|minecraft|video game|games? (?:where|that|like|in which)|a game|plays a game|character|fiction|zombies`)
+	trainingFrame = signal(`(?:staff|safeguarding|prevent|our|the|a|for|in) training (?:session|course|day|module|materials?|exercise|purposes|only)|for (?:our|the|staff|a) training|training (?:course|session|day|exercise|scenario|materials?|purposes|only)|(?:a|the|this|on a) (?:[\w-]+ )?course|session for|designing|fictional|course (?:on|about|materials?)|script|mock|refresher|role[- ]?play|case study|scenario|quiz|lesson plan|presentation|assembly on|workshop|module|hypothetical|what if|discussion questions|draft|write (?:some|a)|example for`)
+	newsFrame     = signal(`news|the paper|newspaper|article|headline|was reported|it was reported|reports say|convicted|sentenced|jailed|trial|inquiry|statistics|figures|nationally|rising|how (?:common|often)|is it true|research`)
+	generalFrame  = signal(`what (?:are|is) the (?:signs|indicators|policy|procedure|law|difference)|how (?:do|can|would|should) (?:i|we|you|staff) (?:spot|recognise|tell|know|talk|discuss|explain|approach|support)|signs (?:that|a|of)|what should (?:our|the|a) (?:school|policy)|what does the|can a school|who (?:do|should) we notify if|how is .* different|in general|generally|any advice on|is it ok to (?:talk|discuss)|suitable for|appropriate for`)
+	// Resolved: the risk is over.
+	resolvedFrame = signal(`(?:years?|months) ago|in (?:19|20)\d\d|back in|finished|completed|now mentors|resolved|no (?:concerns|incidents|issues) since|doing (?:fine|well)|thriving|well now|discharged|got (?:her|him|them) back|was stopped|were stopped|stopped at`)
+	// Someone particular, in a general question: a pronoun, not "a pupil".
+	particularSig = signal(`he|she|his|him|her|hers|they'?re|this (?:boy|girl|child|lad|pupil|yp|student)|my (?:son|daughter|client|yp|foster child)`)
+	pastFrame     = signal(`years? ago|months ago|last (?:year|term|summer)|in (?:19|20)\d\d|when (?:he|she|they) (?:was|were) (?:\d+|younger|little|in year)|used to|history of|historic(?:al)?|previously|in the past|was excluded|has since|no (?:concerns|incidents|issues) since|finished|completed|now mentors|resolved|closed|went well|back in|as a child|years back`)
+	idiomFrame    = regexp.MustCompile(`\b(?:(?:kill|murder|strangle|throttle) (?:him|her|them|me|you)(?: \w+)? if (?:\w+ ){0,4}?(?:late|loses?|lost|breaks?|broke|forgets?|forgot|eats?|ate|touches?|borrows?|beats? (?:him|her|me) at)|blow(?:ing)? up['"]? (?:at|my|his|her|their|your) ?(?:phone|inbox|notifications|teacher|mum|dad|parents)?|(?:totally |completely )?bombed|dying (?:to|for)|die for (?:a|an|some)|(?:killing|killed|smashing|smashed|nailing|nailed|bossing) it|bombed (?:the|my|his|her|that) (?:test|exam|interview|audition)|the bomb\b|off to war with|war with (?:his|her) (?:dad|mum|parents)|(?:hair|salon|fringe|bob|haircut)|ribbon[- ]cutting|missing in action|(?:is|are|'s) killing me|(?:murder|kill) (?:a|an) \w+|is a weapon|it'?s a bomb|(?:gonna|going to) blow up(?: [.,!?]| and|$)|shotgun wedding|forced marriage if you ask me|that \w+ killed me|(?:want|wanted) to die (?:after|was|because of the)|dead on my feet|shoot me an? (?:email|message|text|line)|cut[- ]off date|bridge the gap|literally die|i'?ll die|die of embarrassment|dead (?:funny|good|easy)|could kill for)`)
+)
+
+// lookAlike reports whether normalised text is framed as a story, the
+// news, training, a general question or the past.
+// A story, training material or the news is never a risk; a time soon, or now,
+// outweighs the other frames.
+func lookAlike(t string, urgent bool) bool {
+	if fictionFrame.MatchString(t) || trainingFrame.MatchString(t) || newsFrame.MatchString(t) {
+		return true
+	}
+	return !urgent && (generalFrame.MatchString(t) || pastFrame.MatchString(t))
+}
+
+// screenRisks is every risk text describes: the situations, and the
+// older sentence signals (risks), unless the whole message is a
+// look-alike.
+func screenRisks(text string) []string {
+	t := riskText(text)
+	urgent := urgentSig.MatchString(t)
+	var out []string
+	// The sentence signals judge the past and policy questions themselves
+	// (a policy question naming a child with a knife still escalates).
+	framed := fictionFrame.MatchString(t) || trainingFrame.MatchString(t) || newsFrame.MatchString(t) ||
+		resolvedFrame.MatchString(t) || (generalFrame.MatchString(t) && !particularSig.MatchString(t))
+	if !framed || (urgent && !fictionFrame.MatchString(t) && !trainingFrame.MatchString(t) && !newsFrame.MatchString(t)) {
+		out = risks(t)
+	}
+	for _, k := range situations(text) {
+		if !slices.Contains(out, k) {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// quoteRE finds quotation marks around words, which chat and reports put
+// round euphemisms ("to 'do' the girls").
+var quoteRE = regexp.MustCompile(`(^|[\s(])['"]+|['"]+([\s.,!?;:)]|$)`)
+
+var spacesRE = regexp.MustCompile(`[ \t]+`)
+
+// topicFMRE is forced marriage named as a topic ("is it still forced
+// marriage?"), which says nothing about force here.
+// socialStoryRE is a story posted on social media, which is not fiction.
+var socialStoryRE = regexp.MustCompile(`\b(?:on|in) (?:his|her|their|my|the|a) (?:[\w-]+ )?(?:friends )?stor(?:y|ies)\b`)
+
+// negatedRE is a risk denied ("says she's not suicidal").
+var negatedRE = regexp.MustCompile(`\b(?:not|isn'?t|is not|no|denies(?: being| any)?|denied(?: being| any)?|without) (?:suicidal|suicide|thoughts of suicide|suicidal thoughts|intent)\b`)
+
+var topicFMRE = regexp.MustCompile(`\bforced (?:marriages?|weddings?)\b`)
+
+// riskText is text as the screener reads it: chat spelt out, lower case,
+// quotation marks and idioms gone.
+func riskText(text string) string {
+	t := quoteRE.ReplaceAllString(normaliseForRisk(unchat(text)), "$1 $2")
+	t = spacesRE.ReplaceAllString(t, " ")
+	t = socialStoryRE.ReplaceAllString(t, "on social media")
+	t = negatedRE.ReplaceAllString(topicFMRE.ReplaceAllString(t, "marriage concern"), " ")
+	return spacesRE.ReplaceAllString(idiomFrame.ReplaceAllString(t, " "), " ")
+}
+
+// situations returns the kinds of immediate risk text describes, judged on
+// the whole message.
+func situations(text string) []string {
+	t := riskText(text)
+	soon := soonSig.MatchString(t)
+	if lookAlike(t, urgentSig.MatchString(t)) || !whoSig.MatchString(t) {
+		return nil
+	}
+	intent := intentSig.MatchString(t)
+	var out []string
+	add := func(ok bool, kind string) {
+		if ok {
+			out = append(out, kind)
+		}
+	}
+	travel := causeSig.MatchString(t) && travelSig.MatchString(t) && (intent || soon)
+	add(travel, RiskTravel)
+	add(weaponSig.MatchString(t) && (harmSig.MatchString(t) || (intent && targetSig.MatchString(t))), RiskWeapon)
+	add(attackSig.MatchString(t) && targetSig.MatchString(t) && (intent || soon), RiskAttack)
+	add(explosiveSig.MatchString(t) && makingSig.MatchString(t) && (len(explosiveSig.FindAllString(t, 3)) >= 2 || intent || targetSig.MatchString(t)), RiskWeapon)
+	if onlineSig.MatchString(t) && adultSig.MatchString(t) && withSig.MatchString(t) && (soon || intent || presentSig.MatchString(t)) {
+		// Missing with an adult met online; or meeting one, a danger now.
+		if missingRE.MatchString(t) || notHomeSig.MatchString(t) {
+			out = append(out, RiskMissing)
+		} else {
+			out = append(out, RiskDanger)
+		}
+	}
+	// Sent abroad to marry a fighter is travel to join a group (above).
+	fm := topicFMRE.ReplaceAllString(t, " ")
+	add(!causeSig.MatchString(t) && marriageSig.MatchString(t) && marriageSelfSig.MatchString(fm) && (forcedSig.MatchString(fm) || travelSig.MatchString(t)) && (soon || intent || travelSig.MatchString(t)), RiskMarriage)
+	cut := cuttingSig.MatchString(t) || (weakCutSig.MatchString(t) && (travelSig.MatchString(t) || toBeCutSig.MatchString(t)))
+	add(cut && !selfHarmSig.MatchString(t) && (cuttingSig.MatchString(t) || girlSig.MatchString(t)) && (travelSig.MatchString(t) || soon || intent), RiskFGM)
+	add(suicideSig.MatchString(t) && (suicideMeansSig.MatchString(t) || soon || intent), RiskSuicide)
+	add((harmNowSig.MatchString(t) || adultThreatSig.MatchString(t)) && homeSig.MatchString(t), RiskDanger)
+	return out
+}
