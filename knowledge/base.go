@@ -50,7 +50,7 @@ type Base struct {
 	corpus   *Corpus
 	opts     Options
 	index    bleve.Index
-	an       analyser
+	an       *analyser
 	lex      *lexicon
 	byID     map[string]*bot.Document
 	docs     map[string]*docTerms // id -> what the document contains, for coverage and snippets
@@ -107,19 +107,18 @@ func New(c *Corpus, opts Options) (*Base, error) {
 		return nil, fmt.Errorf("open index: %w", err)
 	}
 	b := &Base{
-		corpus:   c,
-		opts:     opts,
-		abstain:  opts.Abstain,
-		index:    idx,
-		an:       analyser{m.AnalyzerNamed(analyzerName)},
-		byID:     make(map[string]*bot.Document, len(c.Docs)),
-		docs:     make(map[string]*docTerms, len(c.Docs)),
-		termIDs:  map[string]uint32{},
-		df:       map[string]int{},
-		cdf:      map[string]int{},
-		n:        len(c.Docs),
-		spell:    newSpeller(),
-		screener: newScreener(c.Docs, opts.Clock.Now),
+		corpus:  c,
+		opts:    opts,
+		abstain: opts.Abstain,
+		index:   idx,
+		an:      newAnalyser(),
+		byID:    make(map[string]*bot.Document, len(c.Docs)),
+		docs:    make(map[string]*docTerms, len(c.Docs)),
+		termIDs: map[string]uint32{},
+		df:      map[string]int{},
+		cdf:     map[string]int{},
+		n:       len(c.Docs),
+		spell:   newSpeller(),
 	}
 	b.lex = compileLexicon(opts.Lexicon, c.Synonyms, b.an.terms)
 	b.common = map[string]bool{}
@@ -134,7 +133,13 @@ func New(c *Corpus, opts Options) (*Base, error) {
 			b.everyday[t] = true
 		}
 	}
-	if err := b.build(); err != nil {
+	// The screener reads the corpus's published details while the index
+	// is built.
+	screened := make(chan *screener, 1)
+	go func() { screened <- newScreener(c.Docs, opts.Clock.Now) }()
+	err = b.build()
+	b.screener = <-screened
+	if err != nil {
 		idx.Close()
 		return nil, err
 	}
@@ -172,12 +177,12 @@ func (b *Base) build() error {
 		full := strings.Join([]string{d.Title, d.Summary, tags, contact, d.Body}, "\n")
 
 		doc := indexDoc{fieldArea: strings.ToLower(d.Area), fieldKind: d.Kind}
-		dt := &docTerms{plain: plainText(d.Body)}
+		dt := &docTerms{}
 		seen := map[string]bool{}
 		for i, text := range []string{d.Title, d.Summary, tags, contact, d.Body} {
 			name := fieldBoosts[i].name
-			doc[name] = text
 			terms := b.an.terms(text)
+			doc[name] = strings.Join(terms, " ")
 			var concepts []string
 			for _, m := range b.lex.match(terms) {
 				concepts = append(concepts, m.concept)
@@ -206,7 +211,6 @@ func (b *Base) build() error {
 			}
 		}
 		dt.strong, dt.body, dt.title = sortedSet(dt.strong), sortedSet(dt.body), sortedSet(dt.title)
-		dt.sentences = b.splitSentences(dt.plain)
 		b.docs[d.ID] = dt
 		words := map[string]struct{}{}
 		for _, w := range surfaceWords(full) {

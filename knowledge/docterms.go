@@ -13,11 +13,10 @@ const conceptPrefix = "c:"
 // into bleve. Terms and concepts are numbered (Base.termIDs) and kept as
 // sorted sets: a few kilobytes a document.
 type docTerms struct {
-	strong    []uint32   // in the title, summary, tags or contact details
-	body      []uint32   // in the body
-	title     []uint32   // the title's terms, for telling versions of one document apart
-	plain     string     // the body without Markdown, for snippets
-	sentences []sentence // of plain
+	strong []uint32 // in the title, summary, tags or contact details
+	body   []uint32 // in the body
+	title  []uint32 // the title's terms, for telling versions of one document apart
+	plain  string   // the body without Markdown, for snippets
 }
 
 // termID numbers a term or concept, adding it if new. Only build calls it.

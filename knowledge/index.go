@@ -5,14 +5,9 @@ import (
 	"strings"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
-	"github.com/blevesearch/bleve/v2/analysis/lang/en"
-	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
-	"github.com/blevesearch/bleve/v2/analysis/token/stop"
-	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
-	"github.com/blevesearch/bleve/v2/analysis/tokenmap"
+	"github.com/blevesearch/bleve/v2/analysis/tokenizer/whitespace"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
 	index "github.com/blevesearch/bleve_index_api"
@@ -67,22 +62,10 @@ type indexDoc map[string]any
 func newMapping() (*mapping.IndexMappingImpl, error) {
 	m := bleve.NewIndexMapping()
 	m.ScoringModel = index.BM25Scoring
-	if err := m.AddCustomTokenMap("stop_waymark", map[string]any{
-		"type":   tokenmap.Name,
-		"tokens": toAny(strings.Fields(stopWords)),
-	}); err != nil {
-		return nil, fmt.Errorf("stop words: %w", err)
-	}
-	if err := m.AddCustomTokenFilter("stop_waymark", map[string]any{
-		"type":           stop.Name,
-		"stop_token_map": "stop_waymark",
-	}); err != nil {
-		return nil, fmt.Errorf("stop filter: %w", err)
-	}
+	// Text fields arrive analysed (analyser.terms, joined by spaces).
 	if err := m.AddCustomAnalyzer(analyzerName, map[string]any{
-		"type":          custom.Name,
-		"tokenizer":     unicode.Name,
-		"token_filters": []string{en.PossessiveName, lowercase.Name, "stop_waymark", en.SnowballStemmerName},
+		"type":      custom.Name,
+		"tokenizer": whitespace.Name,
 	}); err != nil {
 		return nil, fmt.Errorf("analyzer: %w", err)
 	}
@@ -115,19 +98,6 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	return m, nil
 }
 
-// analyser wraps the index's analyzer.
-type analyser struct{ a analysis.Analyzer }
-
-// terms returns the index terms of text, in order.
-func (a analyser) terms(text string) []string {
-	ts := a.a.Analyze([]byte(text))
-	out := make([]string, len(ts))
-	for i, t := range ts {
-		out[i] = string(t.Term)
-	}
-	return out
-}
-
 func newIndex(m mapping.IndexMapping) (bleve.Index, error) {
 	// NewMemOnly would use the upsidedown engine, which ignores BM25.
 	return bleve.NewUsing("", m, scorch.Name, scorch.Name, nil)
@@ -152,12 +122,4 @@ func contactText(c *bot.Contact) string {
 		parts = append(parts, "out of hours")
 	}
 	return strings.Join(parts, " . ")
-}
-
-func toAny(ss []string) []any {
-	out := make([]any, len(ss))
-	for i, s := range ss {
-		out[i] = s
-	}
-	return out
 }

@@ -1,12 +1,16 @@
 package knowledge
 
 import (
+	"maps"
 	"regexp"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/waymarkhq/waymark/bot"
 )
@@ -51,37 +55,104 @@ type screener struct {
 }
 
 func newScreener(docs []*bot.Document, now func() time.Time) *screener {
+	// Documents are read in parallel, each worker into its own sets.
+	workers := min(runtime.GOMAXPROCS(0), max(1, len(docs)/64))
+	parts := make([]*screener, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			parts[w] = publicDetails(docs[w*len(docs)/workers : (w+1)*len(docs)/workers])
+		}()
+	}
+	wg.Wait()
+	s := parts[0]
+	for _, p := range parts[1:] {
+		maps.Copy(s.publicPhones, p.publicPhones)
+		maps.Copy(s.publicEmails, p.publicEmails)
+		maps.Copy(s.publicPostcodes, p.publicPostcodes)
+		maps.Copy(s.publicNames, p.publicNames)
+		maps.Copy(s.publicStreets, p.publicStreets)
+	}
+	s.now = now
+	return s
+}
+
+// publicDetails collects the service details docs publish.
+func publicDetails(docs []*bot.Document) *screener {
 	s := &screener{
 		publicPhones:    map[string]bool{},
 		publicEmails:    map[string]bool{},
 		publicPostcodes: map[string]bool{},
 		publicNames:     map[string]bool{},
 		publicStreets:   map[string]bool{},
-		now:             now,
 	}
 	for _, d := range docs {
 		text := d.Title + "\n" + d.Summary + "\n" + d.Body
 		if c := d.Contact; c != nil {
 			text += "\n" + strings.Join([]string{c.Name, c.Role, c.Team, c.Organisation, c.Phone, c.Email, c.Hours, c.OutOfHours}, "\n")
 		}
-		for _, m := range phoneRE.FindAllString(text, -1) {
-			s.publicPhones[digits(m)] = true
+		// Each pattern is tried only where one can start (a number, a
+		// letter before a digit), on a short window: matching the whole
+		// text case-insensitively was most of a large corpus's build.
+		for _, p := range numberStarts(text) {
+			if m := phoneAt.FindString(window(text, p, 24)); m != "" {
+				s.publicPhones[digits(m)] = true
+			}
+			if m := streetAt.FindString(window(text, p, 96)); m != "" {
+				s.publicStreets[normaliseStreet(m)] = true
+			}
+			for q := max(0, p-2); q < p; q++ {
+				if q > 0 && isWordByte(text[q-1]) {
+					continue
+				}
+				if m := postcodeAt.FindString(window(text, q, 9)); m != "" {
+					s.publicPostcodes[normalisePostcode(m)] = true
+				}
+			}
 		}
-		for _, m := range emailRE.FindAllString(text, -1) {
-			s.publicEmails[strings.ToLower(m)] = true
+		if strings.Contains(text, "+44") {
+			for _, m := range phoneRE.FindAllString(text, -1) {
+				s.publicPhones[digits(m)] = true
+			}
 		}
-		for _, m := range postcodeRE.FindAllString(text, -1) {
-			s.publicPostcodes[normalisePostcode(m)] = true
+		if strings.Contains(text, "@") {
+			for _, m := range emailRE.FindAllString(text, -1) {
+				s.publicEmails[strings.ToLower(m)] = true
+			}
 		}
 		for _, p := range capitalisedPairs(text) {
 			s.publicNames[p] = true
 		}
-		for _, m := range streetRE.FindAllString(text, -1) {
-			s.publicStreets[normaliseStreet(m)] = true
-		}
 	}
 	return s
 }
+
+// Anchored forms of the patterns, for numberStarts.
+var (
+	phoneAt    = regexp.MustCompile(`^(?:` + phoneRE.String() + `)`)
+	streetAt   = regexp.MustCompile(`^(?:` + streetRE.String() + `)`)
+	postcodeAt = regexp.MustCompile(`^(?:` + postcodeRE.String() + `)`)
+)
+
+func isWordByte(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' || c >= 0x80
+}
+
+// numberStarts lists where a run of digits starts in text.
+func numberStarts(text string) []int {
+	var out []int
+	for i := 0; i < len(text); i++ {
+		if c := text[i]; c >= '0' && c <= '9' && (i == 0 || text[i-1] < '0' || text[i-1] > '9') {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// window is up to n bytes of text from p.
+func window(text string, p, n int) string { return text[p:min(len(text), p+n)] }
 
 func digits(s string) string {
 	return strings.Map(func(r rune) rune {
@@ -309,7 +380,29 @@ func isCapitalisedName(w string) bool {
 
 var wordRE = regexp.MustCompile(`[\p{L}][\p{L}'’-]*`)
 
-func wordSpans(text string) [][]int { return wordRE.FindAllStringIndex(text, -1) }
+// wordSpans is wordRE.FindAllStringIndex, without a regular expression:
+// it runs over every document.
+func wordSpans(text string) [][]int {
+	var out [][]int
+	for i := 0; i < len(text); {
+		r, n := utf8.DecodeRuneInString(text[i:])
+		if !unicode.IsLetter(r) {
+			i += n
+			continue
+		}
+		start := i
+		i += n
+		for i < len(text) {
+			r, n := utf8.DecodeRuneInString(text[i:])
+			if !unicode.IsLetter(r) && r != '\'' && r != '’' && r != '-' {
+				break
+			}
+			i += n
+		}
+		out = append(out, []int{start, i})
+	}
+	return out
+}
 
 func capitalisedPairs(text string) []string {
 	var out []string

@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/query"
@@ -108,9 +110,43 @@ func (u unit) same(x unit) bool {
 
 var surfaceRE = regexp.MustCompile(`[\p{L}\p{N}]+(?:['’][\p{L}]+)?`)
 
-// surfaceWords returns the lower-case words of text.
+// surfaceWords returns the lower-case words of text, as surfaceRE finds
+// them, without a regular expression: it runs over every document.
 func surfaceWords(text string) []string {
-	return surfaceRE.FindAllString(strings.ToLower(text), -1)
+	text = strings.ToLower(text)
+	var out []string
+	isWord := func(r rune) bool { return unicode.IsLetter(r) || unicode.IsNumber(r) }
+	for i := 0; i < len(text); {
+		r, n := utf8.DecodeRuneInString(text[i:])
+		if !isWord(r) {
+			i += n
+			continue
+		}
+		start := i
+		for i < len(text) {
+			r, n := utf8.DecodeRuneInString(text[i:])
+			if !isWord(r) {
+				break
+			}
+			i += n
+		}
+		// One apostrophe and the letters after it ("don't", "child's").
+		if r, n := utf8.DecodeRuneInString(text[i:]); i < len(text) && (r == '\'' || r == '’') {
+			j := i + n
+			for j < len(text) {
+				r, m := utf8.DecodeRuneInString(text[j:])
+				if !unicode.IsLetter(r) {
+					break
+				}
+				j += m
+			}
+			if j > i+n {
+				i = j
+			}
+		}
+		out = append(out, text[start:i])
+	}
+	return out
 }
 
 // correct replaces misspelt words of text with the corpus's spelling.

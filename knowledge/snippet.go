@@ -28,10 +28,11 @@ func plainText(md string) string {
 }
 
 // sentence is one sentence of a document's plain body, with the terms it
-// has, analysed once at index time.
+// has. Sentences are found when a document is shown, not when it is
+// indexed: only a few documents a question are.
 type sentence struct {
 	start, end int
-	terms      []uint32
+	terms      []string // sorted
 }
 
 // splitSentences splits a plain body into sentences and list items.
@@ -51,11 +52,9 @@ func (b *Base) splitSentences(body string) []sentence {
 		add(len(body))
 	}
 	for i := range ss {
-		var ids []uint32
-		for _, t := range b.an.terms(body[ss[i].start:ss[i].end]) {
-			ids = append(ids, b.termID(t))
-		}
-		ss[i].terms = sortedSet(ids)
+		ts := b.an.terms(body[ss[i].start:ss[i].end])
+		slices.Sort(ts)
+		ss[i].terms = slices.Compact(ts)
 	}
 	return ss
 }
@@ -63,19 +62,17 @@ func (b *Base) splitSentences(body string) []sentence {
 // snippet picks the sentence of d's body that best covers the matched terms
 // and shows those words in bold.
 func (b *Base) snippet(d *bot.Document, matched map[string]bool) string {
-	dt := b.docs[d.ID]
-	body := dt.plain
-	weights := map[uint32]float64{}
+	body := plainText(d.Body)
+	weights := map[string]float64{}
 	for t := range matched {
-		if id, ok := b.termIDs[t]; ok {
-			weights[id] = b.idf(b.df[t])
-		}
+		weights[t] = b.idf(b.df[t])
 	}
+	sentences := b.splitSentences(body)
 	best, bestScore := -1, 0.0
-	for i, s := range dt.sentences {
+	for i, s := range sentences {
 		score := 0.0
-		for id, w := range weights {
-			if _, ok := slices.BinarySearch(s.terms, id); ok {
+		for t, w := range weights {
+			if _, ok := slices.BinarySearch(s.terms, t); ok {
 				score += w
 			}
 		}
@@ -87,12 +84,12 @@ func (b *Base) snippet(d *bot.Document, matched map[string]bool) string {
 		if d.Summary != "" {
 			return truncateRunes(d.Summary, snippetMaxRunes)
 		}
-		if len(dt.sentences) == 0 {
+		if len(sentences) == 0 {
 			return ""
 		}
 		best = 0
 	}
-	s := dt.sentences[best]
+	s := sentences[best]
 	text := strings.Join(strings.Fields(body[s.start:s.end]), " ")
 	prefix, suffix := "", ""
 	if best > 0 {
