@@ -2,6 +2,7 @@ package knowledge
 
 import (
 	"slices"
+	"sync"
 )
 
 // conceptPrefix starts every concept term, so concepts never collide with
@@ -16,7 +17,13 @@ type docTerms struct {
 	strong []uint32 // in the title, summary, tags or contact details
 	body   []uint32 // in the body
 	title  []uint32 // the title's terms, for telling versions of one document apart
-	plain  string   // the body without Markdown, for snippets
+
+	// Made the first time the document is shown: its body without
+	// Markdown and its sentences, for snippets. Few documents of a large
+	// corpus are ever shown, so the build does not make them.
+	shownOnce sync.Once
+	plain     string
+	sentences []sentence
 }
 
 // termID numbers a term or concept, adding it if new. Only build calls it.

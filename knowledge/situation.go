@@ -116,25 +116,51 @@ func lookAlike(t string, urgent bool) bool {
 }
 
 // screenRisks is every risk text describes: the situations, and the
-// older sentence signals (risks), unless the whole message is a
-// look-alike.
+// older sentence signals (risks), unless the message is a look-alike.
+// Patterns are tried lazily, each once: most questions name nothing at
+// stake, and are done after a few.
 func screenRisks(text string) []string {
-	t := riskText(text)
-	urgent := urgentSig.MatchString(t)
-	var out []string
-	// The sentence signals judge the past and policy questions themselves
-	// (a policy question naming a child with a knife still escalates).
-	framed := fictionFrame.MatchString(t) || trainingFrame.MatchString(t) || newsFrame.MatchString(t) ||
-		resolvedFrame.MatchString(t) || (generalFrame.MatchString(t) && !particularSig.MatchString(t))
-	if !framed || (urgent && !fictionFrame.MatchString(t) && !trainingFrame.MatchString(t) && !newsFrame.MatchString(t)) {
-		out = risks(t)
+	r := &reading{t: riskText(text), memo: map[*regexp.Regexp]bool{}}
+	old, sit := risks(r.t), r.situations()
+	if len(old) == 0 && len(sit) == 0 {
+		return nil
 	}
-	for _, k := range situations(text) {
-		if !slices.Contains(out, k) {
-			out = append(out, k)
+	urgent := r.has(urgentSig)
+	strong := r.has(fictionFrame) || r.has(trainingFrame) || r.has(newsFrame)
+	general := r.has(generalFrame)
+	if strong || (!urgent && (general || r.has(pastFrame))) {
+		sit = nil
+	}
+	// The sentence signals judge the past and policy questions themselves
+	// (a policy question naming a child with a knife still escalates):
+	// only a story, the news, training, a resolved past or a general
+	// question naming no one silences them.
+	framed := strong || r.has(resolvedFrame) || (general && !r.has(particularSig))
+	if framed && !(urgent && !strong) {
+		old = nil
+	}
+	for _, k := range sit {
+		if !slices.Contains(old, k) {
+			old = append(old, k)
 		}
 	}
-	return out
+	return old
+}
+
+// reading is a message being screened: its text, and which patterns it
+// matches, each tried once.
+type reading struct {
+	t    string
+	memo map[*regexp.Regexp]bool
+}
+
+func (r *reading) has(re *regexp.Regexp) bool {
+	v, ok := r.memo[re]
+	if !ok {
+		v = re.MatchString(r.t)
+		r.memo[re] = v
+	}
+	return v
 }
 
 // quoteRE finds quotation marks around words, which chat and reports put
@@ -166,26 +192,39 @@ func riskText(text string) string {
 // situations returns the kinds of immediate risk text describes, judged on
 // the whole message.
 func situations(text string) []string {
-	t := riskText(text)
-	soon := soonSig.MatchString(t)
-	if lookAlike(t, urgentSig.MatchString(t)) || !whoSig.MatchString(t) {
+	r := &reading{t: riskText(text), memo: map[*regexp.Regexp]bool{}}
+	if lookAlike(r.t, r.has(urgentSig)) {
 		return nil
 	}
-	intent := intentSig.MatchString(t)
+	return r.situations()
+}
+
+// situations are the situations r describes, frames aside.
+func (r *reading) situations() []string {
+	t := r.t
+	// Something at stake first: most questions have nothing.
+	if !r.has(causeSig) && !r.has(weaponSig) && !r.has(attackSig) && !r.has(explosiveSig) && !r.has(onlineSig) &&
+		!r.has(marriageSig) && !r.has(cuttingSig) && !r.has(weakCutSig) && !r.has(suicideSig) && !r.has(harmNowSig) && !r.has(adultThreatSig) {
+		return nil
+	}
+	if !r.has(whoSig) {
+		return nil
+	}
+	soon, intent := r.has(soonSig), r.has(intentSig)
 	var out []string
 	add := func(ok bool, kind string) {
 		if ok {
 			out = append(out, kind)
 		}
 	}
-	travel := causeSig.MatchString(t) && travelSig.MatchString(t) && (intent || soon)
+	travel := r.has(causeSig) && r.has(travelSig) && (intent || soon)
 	add(travel, RiskTravel)
-	add(weaponSig.MatchString(t) && (harmSig.MatchString(t) || (intent && targetSig.MatchString(t))), RiskWeapon)
-	add(attackSig.MatchString(t) && targetSig.MatchString(t) && (intent || soon), RiskAttack)
-	add(explosiveSig.MatchString(t) && makingSig.MatchString(t) && (len(explosiveSig.FindAllString(t, 3)) >= 2 || intent || targetSig.MatchString(t)), RiskWeapon)
-	if onlineSig.MatchString(t) && adultSig.MatchString(t) && withSig.MatchString(t) && (soon || intent || presentSig.MatchString(t)) {
+	add(r.has(weaponSig) && (r.has(harmSig) || (intent && r.has(targetSig))), RiskWeapon)
+	add(r.has(attackSig) && r.has(targetSig) && (intent || soon), RiskAttack)
+	add(r.has(explosiveSig) && r.has(makingSig) && (len(explosiveSig.FindAllString(t, 3)) >= 2 || intent || r.has(targetSig)), RiskWeapon)
+	if r.has(onlineSig) && r.has(adultSig) && r.has(withSig) && (soon || intent || r.has(presentSig)) {
 		// Missing with an adult met online; or meeting one, a danger now.
-		if missingRE.MatchString(t) || notHomeSig.MatchString(t) {
+		if r.has(missingRE) || r.has(notHomeSig) {
 			out = append(out, RiskMissing)
 		} else {
 			out = append(out, RiskDanger)
@@ -193,10 +232,10 @@ func situations(text string) []string {
 	}
 	// Sent abroad to marry a fighter is travel to join a group (above).
 	fm := topicFMRE.ReplaceAllString(t, " ")
-	add(!causeSig.MatchString(t) && marriageSig.MatchString(t) && marriageSelfSig.MatchString(fm) && (forcedSig.MatchString(fm) || travelSig.MatchString(t)) && (soon || intent || travelSig.MatchString(t)), RiskMarriage)
-	cut := cuttingSig.MatchString(t) || (weakCutSig.MatchString(t) && (travelSig.MatchString(t) || toBeCutSig.MatchString(t)))
-	add(cut && !selfHarmSig.MatchString(t) && (cuttingSig.MatchString(t) || girlSig.MatchString(t)) && (travelSig.MatchString(t) || soon || intent), RiskFGM)
-	add(suicideSig.MatchString(t) && (suicideMeansSig.MatchString(t) || soon || intent), RiskSuicide)
-	add((harmNowSig.MatchString(t) || adultThreatSig.MatchString(t)) && homeSig.MatchString(t), RiskDanger)
+	add(!r.has(causeSig) && r.has(marriageSig) && marriageSelfSig.MatchString(fm) && (forcedSig.MatchString(fm) || r.has(travelSig)) && (soon || intent || r.has(travelSig)), RiskMarriage)
+	cut := r.has(cuttingSig) || (r.has(weakCutSig) && (r.has(travelSig) || r.has(toBeCutSig)))
+	add(cut && !r.has(selfHarmSig) && (r.has(cuttingSig) || r.has(girlSig)) && (r.has(travelSig) || soon || intent), RiskFGM)
+	add(r.has(suicideSig) && (r.has(suicideMeansSig) || soon || intent), RiskSuicide)
+	add((r.has(harmNowSig) || r.has(adultThreatSig)) && r.has(homeSig), RiskDanger)
 	return out
 }

@@ -28,8 +28,8 @@ func plainText(md string) string {
 }
 
 // sentence is one sentence of a document's plain body, with the terms it
-// has. Sentences are found when a document is shown, not when it is
-// indexed: only a few documents a question are.
+// has. Sentences are found the first time a document is shown, not when
+// it is indexed.
 type sentence struct {
 	start, end int
 	terms      []string // sorted
@@ -62,12 +62,16 @@ func (b *Base) splitSentences(body string) []sentence {
 // snippet picks the sentence of d's body that best covers the matched terms
 // and shows those words in bold.
 func (b *Base) snippet(d *bot.Document, matched map[string]bool) string {
-	body := plainText(d.Body)
+	dt := b.docs[d.ID]
+	dt.shownOnce.Do(func() {
+		dt.plain = plainText(d.Body)
+		dt.sentences = b.splitSentences(dt.plain)
+	})
+	body, sentences := dt.plain, dt.sentences
 	weights := map[string]float64{}
 	for t := range matched {
 		weights[t] = b.idf(b.df[t])
 	}
-	sentences := b.splitSentences(body)
 	best, bestScore := -1, 0.0
 	for i, s := range sentences {
 		score := 0.0
