@@ -6,7 +6,7 @@ EVAL   ?= $(SHARED)/eval/northbridge
 # Bars for the Northbridge evaluation, by the contract's counting (personal
 # data questions that list documents count; issue 2's 0.90 was met only
 # by the old count, which left them out): just under today's figures.
-BARS = --min-hit3 0.86 --min-mrr5 0.77 --min-none-empty 0.8 \
+BARS = --min-hit3 0.86 --min-mrr5 0.76 --min-none-empty 0.8 \
        --min-escalate-recall 1 --max-escalate-fp 2 \
        --min-personal-recall 1 --max-personal-fp 2
 
@@ -17,7 +17,7 @@ BARS = --min-hit3 0.86 --min-mrr5 0.77 --min-none-empty 0.8 \
 # the worst set's figures, so ground lost on any blind council fails CI.
 SETS = eval/harrowmere eval/ashdown eval/corrowford eval/wenlow eval/haverleigh eval/saltbay
 SET_FLAGS = $(foreach s,$(SETS),--set $(s)) $(if $(wildcard $(EVAL)/questions.jsonl),--set $(EVAL))
-HELDOUT_BARS = --min-hit3 0.78 --min-mrr5 0.69 --min-none-empty 0.75 \
+HELDOUT_BARS = --min-hit3 0.80 --min-mrr5 0.75 --min-none-empty 0.8 \
        --min-escalate-recall 0.92 --max-escalate-fp 1 \
        --min-personal-recall 0.85 --max-personal-fp 0
 

@@ -28,9 +28,10 @@ var featureNames = []string{
 	"kind_match",     // the question asks for a kind and the top candidate is one
 	"units",          // log(1 + units the question asks about)
 	"concept_share",  // share of the question's concepts the top candidate has
+	"words",          // log(1 + words in the question): long questions cover less
 }
 
-const nFeatures = 10
+const nFeatures = 11
 
 // features describe a question's best candidates.
 type features [nFeatures]float64

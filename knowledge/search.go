@@ -83,6 +83,7 @@ type prepared struct {
 	related  []string           // concepts the question implies
 	kinds    map[string]float64 // document kinds the question asks for
 	context  []unit             // earlier conversation, weighted down; not in confidence
+	words    int                // words in the question as asked
 }
 
 // unit is one thing a question asks about: a lexicon concept or a plain term.
@@ -335,6 +336,7 @@ func (b *Base) candidates(ctx context.Context, req bot.SearchRequest) (bot.Searc
 	limit := min(max(req.Limit, b.opts.Limit), MaxLimit)
 	res := bot.SearchResult{Screening: b.Screen(q)}
 	p := b.understand(q, res.Screening)
+	p.words = len(surfaceWords(q))
 	if c := strings.TrimSpace(req.Context); c != "" {
 		for _, u := range b.prepare(c).units {
 			if !slices.ContainsFunc(p.units, u.same) {
@@ -387,6 +389,7 @@ func (b *Base) features(p prepared, rs []ranked) features {
 	if n := len(p.concepts); n > 0 {
 		f[9] = float64(top.cov.concepts) / float64(n)
 	}
+	f[10] = math.Log1p(float64(p.words))
 	return f
 }
 
