@@ -80,7 +80,9 @@ var (
 	cuttingSig  = signal(`fgm|female genital|circumcis\w*|sunna|purif\w*|khitan|khatna|tahara|become a woman|special (?:ceremony|celebration|trip|procedure)|made clean|be clean|see to|do the girls|getting (?:her|them) (?:ready|done)|get (?:her|them) done|be brave|it hurts|the way it was done|her cousins all had it|initiation`)
 	girlSig     = signal(`girl|girls|daughter|daughters|sister|sisters|niece|she|her|\d{1,2} ?(?:yo|f)|year \d|y\d|\d+-year-old|aged (?:\d+|six|seven|eight|nine|ten)`)
 	// An end to a life, and its means, place or time.
-	suicideSig      = signal(`suicid\w*|stockpil\w*|take them all|kill (?:him|her|them|my)sel(?:f|ves)|tonight'?s the night|tonight is the night|(?:can ?not|can'?t) (?:do this|go on|take (?:it|this))(?: any ?more)?|sat on the (?:rail|railings|edge|ledge)|end (?:it all|his life|her life|their life|my life|things)|end it(?: tonight| now| today)?(?:[.,!?]|$)|take (?:his|her|their|my) (?:own )?life|want(?:s|ed)? to die|better off dead|overdose|od|tablets|pills|paracetamol|co-codamol|meds|medication|rope|noose|ligature|jump|bridge|railway|train|tracks|cliff|roof|goodbye|letters|won'?t (?:be (?:here|around)|wake up)|last time you'?ll|only way out|giving away|gave away|given away|which train|picked a date|no point|can'?t go on|cut (?:his|her|their) (?:wrists?|throat)`)
+	suicideSig = signal(`suicid\w*|stockpil\w*|take them all|kill (?:him|her|them|my)sel(?:f|ves)|tonight'?s the night|tonight is the night|(?:can ?not|can'?t) (?:do this|go on|take (?:it|this))(?: any ?more)?|sat on the (?:rail|railings|edge|ledge)|end (?:it all|his life|her life|their life|my life|things)|end it(?: tonight| now| today)?(?:[.,!?]|$)|take (?:his|her|their|my) (?:own )?life|want(?:s|ed)? to die|better off dead|overdose|od|tablets|pills|paracetamol|co-codamol|meds|medication|rope|noose|ligature|jump|bridge|railway|train|tracks|cliff|roof|goodbye|letters|won'?t (?:be (?:here|around)|wake up)|last time you'?ll|only way out|giving away|gave away|given away|which train|picked a date|no point|can'?t go on|cut (?:his|her|their) (?:wrists?|throat)`)
+	// Said outright, suicidal intent is enough with no time or means.
+	suicidalSig     = signal(`suicidal|wants? to die|want(?:s|ed)? to be dead|wants? to kill (?:him|her|them)sel(?:f|ves)|going to kill (?:him|her|them)sel(?:f|ves)|end (?:his|her|their) (?:own )?life|take (?:his|her|their) (?:own )?life|better off dead`)
 	suicideMeansSig = signal(`saved|saving|stockpil\w*|hoard\w*|collected|taking them all|all of them|how many|which train|picked a date|chosen|letters|goodbye|rope|noose|bridge|railway|station|cliff|roof|edge|tonight|tonite|weekend|after|when the next|now|right now|at the|giving away|given (?:away|her|his)|gave away|last time`)
 	// Harm in the home, now.
 	harmNowSig = signal(`locked in|(?:he|she|they) hurts? (?:her|him|them|me)|not to come home|welts?|split lip|(?:do it|hit (?:him|her)|beat (?:him|her)) again (?:tonight|today|later)|beat (?:him|her|them) with|locked out (?:in|of the (?:house|home|flat)|in the (?:garden|cold|street))|locked outside|been (?:hit|beaten|punched|kicked|hurt|slapped)|lock(?:ed|s|ing)? (?:her|him|them) (?:in|out)|can hear (?:\w+ ){0,3}?(?:screaming|shouting|crying|banging)|(?:has )?just (?:hit|punched|kicked|slapped|attacked|hurt|thrown|shoved)|screaming|kicking (?:the )?door|hitting|beating|battering|strangl\w*|punching|kicking|shak(?:es|ing) the baby|won'?t wake|not waking|burns?|bruis\w*|abus\w*|get it when|(?:won'?t|will not) let (?:me|us|her|him) (?:in|leave|go)|put something in (?:my|her|his) drink|begging not to|scared to go home|afraid to go home|coming to (?:collect|get|pick)|due to go home|due home|due back`)
@@ -93,9 +95,9 @@ var (
 // past. An idiom is removed before the situations are read.
 var (
 	fictionFrame  = signal(`(?:a|the) book (?:where|about|in which|called)|reading (?:a|the)|in (?:the|a|his|her) (?:book|story|film|novel)|(?:a|the|this|that|his|her|their|my) (?:story|short story|poem|drama|episode|series|soap|tv show|play|script|comic)`, `(?:tv|bbc|itv|netflix) (?:drama|show|series|programme)|watch\w* (?:a|the) (?:\w+ )?(?:drama|show|film|series)|a (?:\w+ )?drama|graphic novel|storyline|novel|film|movie|documentary|cartoon|drawing of|drew|minecraft|video game|games? (?:where|that|like|in which)|a game|plays a game|character|fiction|zombies`)
-	trainingFrame = signal(`(?:staff|safeguarding|prevent|our|the|a|for|in) training (?:session|course|day|module|materials?|exercise|purposes|only)|for (?:our|the|staff|a) training|training (?:course|session|day|exercise|scenario|materials?|purposes|only)|(?:a|the|this|on a) (?:[\w-]+ )?course|session for|designing|fictional|course (?:on|about|materials?)|script|mock|refresher|role[- ]?play|case study|scenario|quiz|lesson plan|presentation|assembly on|workshop|module|hypothetical|what if|discussion questions|draft|write (?:some|a)|example for`)
-	newsFrame     = signal(`news|the paper|newspaper|article|headline|was reported|it was reported|reports say|convicted|sentenced|jailed|trial|inquiry|statistics|figures|nationally|rising|how (?:common|often)|is it true|research`)
-	generalFrame  = signal(`what (?:are|is) the (?:signs|indicators|policy|procedure|law|difference)|how (?:do|can|would|should) (?:i|we|you|staff) (?:spot|recognise|tell|know|talk|discuss|explain|approach|support)|signs (?:that|a|of)|what should (?:our|the|a) (?:school|policy)|what does the|can a school|who (?:do|should) we notify if|how is .* different|in general|generally|any advice on|is it ok to (?:talk|discuss)|suitable for|appropriate for`)
+	trainingFrame = signal(`(?:staff|safeguarding|prevent|our|the|a|for|in) training (?:session|course|day|module|materials?|exercise|purposes|only)|for (?:our|the|staff|a) training|training (?:course|session|day|exercise|scenario|materials?|purposes|only)|(?:a|the|this|on a) (?:[\w-]+ ){0,3}course|session for|designing|fictional|course (?:on|about|materials?)|script|mock|refresher|role[- ]?play|case study|scenario|quiz|lesson plan|presentation|assembly on|workshop|module|hypothetical|what if|discussion questions|draft|write (?:some|a)|example for`)
+	newsFrame     = signal(`bbc|itv|sky news|(?:a|the|this) (?:news )?(?:piece|report|story) (?:about|on)|news|the paper|newspaper|article|headline|was reported|it was reported|reports say|convicted|sentenced|jailed|trial|inquiry|statistics|figures|nationally|rising|how (?:common|often)|is it true|research`)
+	generalFrame  = signal(`what(?: are| is|'s|s) the (?:signs|indicators|policy|procedure|law|difference)|how (?:do|can|would|should) (?:i|we|you|staff) (?:spot|recognise|recognize|tell|know|talk|discuss|explain|approach|support|ask|raise|bring up|start|help|respond|record)|signs (?:that|a|of)|what should (?:our|the|a) (?:school|policy)|what does the|can a school|who (?:do|should) we notify if|how is .* different|in general|generally|any advice on|is it ok to (?:talk|discuss)|suitable for|appropriate for`)
 	// Resolved: the risk is over.
 	resolvedFrame = signal(`(?:years?|months) ago|in (?:19|20)\d\d|back in|finished|completed|now mentors|resolved|no (?:concerns|incidents|issues) since|doing (?:fine|well)|thriving|well now|discharged|got (?:her|him|them) back|was stopped|were stopped|stopped at`)
 	// Someone particular, in a general question: a pronoun, not "a pupil".
@@ -135,7 +137,14 @@ func screenRisks(text string) []string {
 	// (a policy question naming a child with a knife still escalates):
 	// only a story, the news, training, a resolved past or a general
 	// question naming no one silences them.
-	framed := strong || r.has(resolvedFrame) || (general && !r.has(particularSig))
+	// A general question silences them only when the message is one
+	// ("what are the signs a girl is at risk of ..."), not when it follows
+	// a child's situation ("Jayden has a knife, what's the policy").
+	generalFirst := false
+	if loc := generalFrame.FindStringIndex(r.t); loc != nil && strings.TrimSpace(r.t[:loc[0]]) == "" {
+		generalFirst = true
+	}
+	framed := strong || r.has(resolvedFrame) || (generalFirst && !r.has(particularSig))
 	if framed && !(urgent && !strong) {
 		old = nil
 	}
@@ -217,11 +226,11 @@ func (r *reading) situations() []string {
 			out = append(out, kind)
 		}
 	}
-	travel := r.has(causeSig) && r.has(travelSig) && (intent || soon)
+	travel := r.has(causeSig) && ((r.has(travelSig) && (intent || soon)) || (intent && soon))
 	add(travel, RiskTravel)
-	add(r.has(weaponSig) && (r.has(harmSig) || (intent && r.has(targetSig))), RiskWeapon)
-	add(r.has(attackSig) && r.has(targetSig) && (intent || soon), RiskAttack)
-	add(r.has(explosiveSig) && r.has(makingSig) && (len(explosiveSig.FindAllString(t, 3)) >= 2 || intent || r.has(targetSig)), RiskWeapon)
+	add(r.has(weaponSig) && (r.has(harmSig) || (intent && (r.has(targetSig) || soon))), RiskWeapon)
+	add(r.has(attackSig) && ((r.has(targetSig) && (intent || soon)) || (intent && soon)), RiskAttack)
+	add(r.has(explosiveSig) && (len(explosiveSig.FindAllString(t, 3)) >= 2 || (r.has(makingSig) && (intent || r.has(targetSig)))), RiskWeapon)
 	if r.has(onlineSig) && r.has(adultSig) && r.has(withSig) && (soon || intent || r.has(presentSig)) {
 		// Missing with an adult met online; or meeting one, a danger now.
 		if r.has(missingRE) || r.has(notHomeSig) {
@@ -235,7 +244,7 @@ func (r *reading) situations() []string {
 	add(!r.has(causeSig) && r.has(marriageSig) && marriageSelfSig.MatchString(fm) && (forcedSig.MatchString(fm) || r.has(travelSig)) && (soon || intent || r.has(travelSig)), RiskMarriage)
 	cut := r.has(cuttingSig) || (r.has(weakCutSig) && (r.has(travelSig) || r.has(toBeCutSig)))
 	add(cut && !r.has(selfHarmSig) && (r.has(cuttingSig) || r.has(girlSig)) && (r.has(travelSig) || soon || intent), RiskFGM)
-	add(r.has(suicideSig) && (r.has(suicideMeansSig) || soon || intent), RiskSuicide)
+	add(r.has(suicideSig) && (r.has(suicideMeansSig) || soon || intent || r.has(suicidalSig)), RiskSuicide)
 	add((r.has(harmNowSig) || r.has(adultThreatSig)) && r.has(homeSig), RiskDanger)
 	return out
 }
