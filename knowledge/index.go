@@ -77,6 +77,7 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 		f.Store = false
 		f.IncludeTermVectors = false // coverage comes from docTerms, not locations
 		f.DocValues = false
+		f.IncludeInAll = false // every query names its field: no _all composite to build
 		return f
 	}
 	kw := func(vectors bool) *mapping.FieldMapping {
@@ -85,6 +86,7 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 		f.Store = false
 		f.IncludeTermVectors = vectors
 		f.DocValues = false
+		f.IncludeInAll = false
 		return f
 	}
 	dm := bleve.NewDocumentStaticMapping()
