@@ -31,8 +31,9 @@ var chatSpellings = map[string]string{
 	"dunno": "do not know", "idk": "i do not know", "gonna": "going to", "wanna": "want to", "gotta": "got to",
 	"tho": "though", "thru": "through", "bout": "about", "probs": "probably",
 	"convo": "conversation", "convos": "conversations", "pic": "picture", "pics": "pictures", "vid": "video", "vids": "videos",
-	"mon": "monday", "tue": "tuesday", "tues": "tuesday", "wed": "wednesday", "weds": "wednesday",
-	"thu": "thursday", "thur": "thursday", "thurs": "thursday", "fri": "friday", "sat": "saturday", "sun": "sunday",
+	// Not "mon", "sat" or "sun": they are words too ("sat on the edge").
+	"tue": "tuesday", "tues": "tuesday", "wed": "wednesday", "weds": "wednesday",
+	"thu": "thursday", "thur": "thursday", "thurs": "thursday", "fri": "friday",
 	"bday": "birthday", "hols": "holidays",
 }
 

@@ -137,7 +137,9 @@ var (
 )
 
 func isWordByte(c byte) bool {
-	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' || c >= 0x80
+	// ASCII only, as regexp's \b: a non-breaking space or a curly quote
+	// before a postcode is not a word.
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_'
 }
 
 // numberStarts lists where a run of digits starts in text.
