@@ -127,6 +127,7 @@ func normaliseForRisk(text string) string {
 // risks returns the kinds of immediate or serious risk described in text.
 // Each sentence is judged on its own, and sentences about the past are
 // background, not risk.
+// text is already normalised (riskText), so it is not done again here.
 func risks(text string) []string {
 	var out []string
 	add := func(k string) {
@@ -137,7 +138,7 @@ func risks(text string) []string {
 		}
 		out = append(out, k)
 	}
-	t := weaponTopicRE.ReplaceAllString(normaliseForRisk(text), "")
+	t := weaponTopicRE.ReplaceAllString(text, "")
 	var missing, withOthers, joining bool
 	for _, s := range sentenceRE.Split(t, -1) {
 		if pastRE.MatchString(s) {
