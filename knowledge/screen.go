@@ -367,14 +367,30 @@ var commonCapitalised = map[string]bool{
 	"nhs": true, "dob": true, "police": true, "school": true, "council": true, "prevent": true, "channel": true,
 }
 
+// isCapitalisedName reports whether w is written as a name is: a capital
+// and lower-case letters, in parts joined by hyphens or apostrophes that
+// may each be capitalised (Marsh-Wilcox, O'Brien), or after Mc and Mac
+// (McDonald, MacLeod).
 func isCapitalisedName(w string) bool {
-	r := []rune(w)
-	if len(r) < 2 || !unicode.IsUpper(r[0]) {
+	w = strings.TrimSuffix(strings.TrimSuffix(w, "'s"), "’s") // Kayden's
+	if len([]rune(w)) < 2 {
 		return false
 	}
-	for _, c := range r[1:] {
-		if !unicode.IsLower(c) && c != '\'' && c != '-' {
+	for _, part := range strings.FieldsFunc(w, func(r rune) bool { return r == '-' || r == '\'' || r == '’' }) {
+		for _, pre := range []string{"Mac", "Mc"} {
+			if rest, ok := strings.CutPrefix(part, pre); ok && rest != "" && unicode.IsUpper([]rune(rest)[0]) {
+				part = rest
+				break
+			}
+		}
+		r := []rune(part)
+		if !unicode.IsUpper(r[0]) {
 			return false
+		}
+		for _, c := range r[1:] {
+			if !unicode.IsLower(c) {
+				return false
+			}
 		}
 	}
 	return true

@@ -441,12 +441,29 @@ func (b *Base) understand(q string, s bot.Screening) prepared {
 	var p prepared
 	if s.PersonalData {
 		_, spans := b.screener.personal(q)
-		p = b.prepare(redact(q, spans))
+		p = b.prepare(redact(q, append(spans, b.strangeNames(q)...)))
 	} else {
 		p = b.prepare(q)
 	}
 	b.addRisks(&p, s.Risks)
 	return p
+}
+
+// strangeNames are the spans of q that read as a person's full name with a
+// word no document has ("Kayden Marsh-Wilcox", not "Early Help"): in a
+// question that carries someone's details they are that someone, whose
+// name says nothing about what is asked and must not reach the index.
+func (b *Base) strangeNames(q string) [][2]int {
+	var out [][2]int
+	for _, sp := range b.screener.personNames(q) {
+		for _, t := range b.an.terms(q[sp[0]:sp[1]]) {
+			if b.df[t] == 0 {
+				out = append(out, sp)
+				break
+			}
+		}
+	}
+	return out
 }
 
 // addRisks widens p with the vocabulary of each risk found in the question.

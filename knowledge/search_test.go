@@ -254,13 +254,31 @@ func TestSearchKindsAndSuggestions(t *testing.T) {
 // answerable question look unanswerable.
 func TestSearchLeavesOutIdentifyingDetails(t *testing.T) {
 	kb := mustSample(t)
-	plain := mustSearch(t, kb, bot.SearchRequest{Query: "has been sharing far right videos, do I refer to prevent?", Area: "Wyvern Vale"})
-	named := mustSearch(t, kb, bot.SearchRequest{Query: "Kieran Dobbs DOB 04/05/2012 of 14 Alder Road has been sharing far right videos, do I refer to prevent?", Area: "Wyvern Vale"})
-	if !named.Screening.PersonalData {
-		t.Fatal("personal data not detected")
-	}
-	if len(named.Hits) == 0 || !slices.Equal(ids(named), ids(plain)) {
-		t.Errorf("with identifying details %v, without %v: want the same answer", ids(named), ids(plain))
+	for _, tc := range []struct{ named, plain string }{
+		{"Kieran Dobbs DOB 04/05/2012 of 14 Alder Road has been sharing far right videos, do I refer to prevent?",
+			"has been sharing far right videos, do I refer to prevent?"},
+		// A name beside an address, not a date: still someone's, and its
+		// words (one hyphenated) are no document's.
+		{"Reuben Okonkwo-Hale, 13, of 7 Ferris Close has been sharing far right videos, do I refer to prevent?",
+			"13 has been sharing far right videos, do I refer to prevent?"},
+	} {
+		plain := mustSearch(t, kb, bot.SearchRequest{Query: tc.plain, Area: "Wyvern Vale"})
+		named := mustSearch(t, kb, bot.SearchRequest{Query: tc.named, Area: "Wyvern Vale"})
+		if !named.Screening.PersonalData {
+			t.Errorf("%q: personal data not detected", tc.named)
+		}
+		if len(named.Hits) == 0 || !slices.Equal(ids(named), ids(plain)) {
+			t.Errorf("%q: with identifying details %v, without %v: want the same answer", tc.named, ids(named), ids(plain))
+		}
+		var why strings.Builder
+		if err := kb.Explain(context.Background(), &why, bot.SearchRequest{Query: tc.named, Area: "Wyvern Vale"}); err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range []string{"kieran", "dobb", "reuben", "okonkwo", "hale", "alder", "ferri"} {
+			if strings.Contains(strings.ToLower(why.String()), w) {
+				t.Errorf("%q: %q reached the search:\n%s", tc.named, w, why.String())
+			}
+		}
 	}
 }
 
