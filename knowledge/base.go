@@ -58,6 +58,7 @@ type Base struct {
 	df       map[string]int       // index term -> documents using it
 	cdf      map[string]int       // concept -> documents having it
 	n        int
+	areas    map[string]int // lower-cased area -> documents in it
 	spell    *speller
 	screener *screener
 	common   map[string]bool // index terms of words that say how a question is asked
@@ -113,6 +114,7 @@ func New(c *Corpus, opts Options) (*Base, error) {
 		index:   idx,
 		an:      newAnalyser(),
 		byID:    make(map[string]*bot.Document, len(c.Docs)),
+		areas:   map[string]int{},
 		docs:    make(map[string]*docTerms, len(c.Docs)),
 		termIDs: map[string]uint32{},
 		df:      map[string]int{},
@@ -170,6 +172,7 @@ func (b *Base) build() error {
 	batch := b.index.NewBatch()
 	for _, d := range b.corpus.Docs {
 		b.byID[d.ID] = d
+		b.areas[strings.ToLower(d.Area)]++
 		tags := strings.Join(d.Tags, " . ")
 		// Tags are often hyphenated compounds ("police-prevent").
 		tags = strings.ReplaceAll(tags, "-", " ")

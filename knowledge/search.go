@@ -477,6 +477,15 @@ func (b *Base) addRisks(p *prepared, risks []string) {
 	}
 }
 
+// allIn reports whether every document is of area or national.
+func (b *Base) allIn(area string) bool {
+	n := b.areas[bot.AreaNational]
+	if a := strings.ToLower(area); a != bot.AreaNational {
+		n += b.areas[a]
+	}
+	return n == b.n
+}
+
 // ranked is a candidate document after reranking.
 type ranked struct {
 	doc      *bot.Document
@@ -495,7 +504,10 @@ func (b *Base) rank(ctx context.Context, p prepared, req bot.SearchRequest, n in
 	}
 	bq := query.NewBooleanQuery(nil, should, nil)
 	var filters []query.Query
-	if req.Area != "" {
+	// A filter that keeps every document (a one-council corpus) is left
+	// out: bleve would walk its postings, every document's, in step with
+	// the question's.
+	if req.Area != "" && !b.allIn(req.Area) {
 		local := query.NewTermQuery(strings.ToLower(req.Area))
 		local.SetField(fieldArea)
 		national := query.NewTermQuery(bot.AreaNational)
