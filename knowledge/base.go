@@ -17,6 +17,9 @@ package knowledge
 
 import (
 	"fmt"
+	"maps"
+	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -158,7 +161,7 @@ func (b *Base) build() error {
 			}
 		}
 	}
-	b.spell.add(lexWords)
+	b.spell.add(slices.Collect(maps.Keys(lexWords)))
 	// Everyday English words are targets too, so "actualy" or "shoud" is
 	// read as the everyday word it is, not taken for a rare one.
 	english := map[string]struct{}{}
@@ -167,74 +170,134 @@ func (b *Base) build() error {
 			english[w] = struct{}{}
 		}
 	}
-	b.spell.add(english)
+	b.spell.add(slices.Collect(maps.Keys(english)))
 
-	batch := b.index.NewBatch()
-	for _, d := range b.corpus.Docs {
-		b.byID[d.ID] = d
-		b.areas[strings.ToLower(d.Area)]++
-		tags := strings.Join(d.Tags, " . ")
-		// Tags are often hyphenated compounds ("police-prevent").
-		tags = strings.ReplaceAll(tags, "-", " ")
-		contact := contactText(d.Contact)
-		full := strings.Join([]string{d.Title, d.Summary, tags, contact, d.Body}, "\n")
-
-		doc := indexDoc{fieldArea: strings.ToLower(d.Area), fieldKind: d.Kind}
-		dt := &docTerms{}
-		seen := map[string]bool{}
-		for i, text := range []string{d.Title, d.Summary, tags, contact, d.Body} {
-			name := fieldBoosts[i].name
-			terms := b.an.terms(text)
-			doc[name] = strings.Join(terms, " ")
-			var concepts []string
-			for _, m := range b.lex.match(terms) {
-				concepts = append(concepts, m.concept)
-			}
-			doc[name+conceptSuffix] = concepts
-			if name == fieldTitle {
-				for _, t := range terms {
-					dt.title = append(dt.title, b.termID(t))
-				}
-			}
-			for _, t := range append(terms, concepts...) {
-				if name == fieldBody {
-					dt.body = append(dt.body, b.termID(t))
-				} else {
-					dt.strong = append(dt.strong, b.termID(t))
-				}
-				if seen[t] {
-					continue
-				}
-				seen[t] = true
-				if strings.HasPrefix(t, conceptPrefix) {
-					b.cdf[t]++
-				} else {
-					b.df[t]++
-				}
-			}
-		}
-		dt.strong, dt.body, dt.title = sortedSet(dt.strong), sortedSet(dt.body), sortedSet(dt.title)
-		b.docs[d.ID] = dt
-		words := map[string]struct{}{}
-		for _, w := range surfaceWords(full) {
-			words[w] = struct{}{}
-		}
-		b.spell.add(words)
-
-		if err := batch.Index(d.ID, doc); err != nil {
-			return fmt.Errorf("index %s: %w", d.Path, err)
-		}
-		if batch.Size() >= 500 {
-			if err := b.index.Batch(batch); err != nil {
+	// bleve indexes one batch while the next is read: flush waits for the
+	// batch in flight, then starts bt (nil: only waits).
+	var inFlight chan error
+	flush := func(bt *bleve.Batch) error {
+		if inFlight != nil {
+			if err := <-inFlight; err != nil {
 				return fmt.Errorf("index batch: %w", err)
 			}
-			batch.Reset()
+			inFlight = nil
+		}
+		if bt != nil {
+			done := make(chan error, 1)
+			inFlight = done
+			go func() { done <- b.index.Batch(bt) }()
+		}
+		return nil
+	}
+	defer flush(nil) // on an error, the batch in flight ends before the index is closed
+	// Documents are read in chunks: each chunk's documents are analysed in
+	// parallel (analysis depends only on the document), then merged in
+	// order into the shared tables, while bleve indexes the chunk before.
+	const chunk = 500
+	seen := map[string]bool{} // cleared and reused for every document
+	for from := 0; from < len(b.corpus.Docs); from += chunk {
+		docs := b.corpus.Docs[from:min(from+chunk, len(b.corpus.Docs))]
+		read := b.analyseDocs(docs)
+		batch := b.index.NewBatch()
+		for i, d := range docs {
+			a := &read[i]
+			b.byID[d.ID] = d
+			b.areas[strings.ToLower(d.Area)]++
+			doc := indexDoc{fieldArea: strings.ToLower(d.Area), fieldKind: d.Kind}
+			dt := &docTerms{}
+			clear(seen)
+			for f, name := range fieldNames {
+				terms, concepts := a.terms[f], a.concepts[f]
+				doc[name] = strings.Join(terms, " ")
+				doc[name+conceptSuffix] = concepts
+				if name == fieldTitle {
+					for _, t := range terms {
+						dt.title = append(dt.title, b.termID(t))
+					}
+				}
+				for _, list := range [][]string{terms, concepts} {
+					for _, t := range list {
+						if name == fieldBody {
+							dt.body = append(dt.body, b.termID(t))
+						} else {
+							dt.strong = append(dt.strong, b.termID(t))
+						}
+						if seen[t] {
+							continue
+						}
+						seen[t] = true
+						if strings.HasPrefix(t, conceptPrefix) {
+							b.cdf[t]++
+						} else {
+							b.df[t]++
+						}
+					}
+				}
+			}
+			dt.strong, dt.body, dt.title = sortedSet(dt.strong), sortedSet(dt.body), sortedSet(dt.title)
+			b.docs[d.ID] = dt
+			b.spell.add(a.words)
+			if err := batch.Index(d.ID, doc); err != nil {
+				return fmt.Errorf("index %s: %w", d.Path, err)
+			}
+		}
+		if err := flush(batch); err != nil {
+			return err
 		}
 	}
-	if err := b.index.Batch(batch); err != nil {
-		return fmt.Errorf("index batch: %w", err)
+	return flush(nil)
+}
+
+// fieldNames are the indexed text fields, in fieldBoosts' order.
+var fieldNames = func() []string {
+	var out []string
+	for _, fb := range fieldBoosts {
+		out = append(out, fb.name)
 	}
-	return nil
+	return out
+}()
+
+// analysedDoc is what reading a document gives, before it joins the
+// shared tables: each field's index terms and concepts, in fieldNames'
+// order, and its distinct words for the speller.
+type analysedDoc struct {
+	terms    [][]string
+	concepts [][]string
+	words    []string
+}
+
+// analyseDocs reads docs in parallel.
+func (b *Base) analyseDocs(docs []*bot.Document) []analysedDoc {
+	out := make([]analysedDoc, len(docs))
+	workers := min(runtime.GOMAXPROCS(0), len(docs))
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for i := w; i < len(docs); i += workers {
+				out[i] = b.analyseDoc(docs[i])
+			}
+		})
+	}
+	wg.Wait()
+	return out
+}
+
+func (b *Base) analyseDoc(d *bot.Document) analysedDoc {
+	// Tags are often hyphenated compounds ("police-prevent").
+	tags := strings.ReplaceAll(strings.Join(d.Tags, " . "), "-", " ")
+	contact := contactText(d.Contact)
+	fields := []string{d.Title, d.Summary, tags, contact, d.Body}
+	a := analysedDoc{terms: make([][]string, len(fields)), concepts: make([][]string, len(fields))}
+	for i, text := range fields {
+		a.terms[i] = b.an.terms(text)
+		for _, m := range b.lex.match(a.terms[i]) {
+			a.concepts[i] = append(a.concepts[i], m.concept)
+		}
+		a.words = append(a.words, surfaceWords(text)...)
+	}
+	slices.Sort(a.words)
+	a.words = slices.Compact(a.words)
+	return a
 }
 
 // Close releases the index. Closing twice is harmless.

@@ -117,16 +117,50 @@ func publicDetails(docs []*bot.Document) *screener {
 				s.publicPhones[digits(m)] = true
 			}
 		}
-		if strings.Contains(text, "@") {
-			for _, m := range emailRE.FindAllString(text, -1) {
-				s.publicEmails[strings.ToLower(m)] = true
-			}
+		for _, m := range emailsIn(text) {
+			s.publicEmails[strings.ToLower(m)] = true
 		}
 		for _, p := range capitalisedPairs(text) {
 			s.publicNames[p] = true
 		}
 	}
 	return s
+}
+
+// emailsIn is emailRE.FindAllString(text, -1), looking only around each
+// "@": unanchored, the pattern is tried at every letter of a document.
+func emailsIn(text string) []string {
+	var out []string
+	for i := 0; i < len(text); {
+		j := strings.IndexByte(text[i:], '@')
+		if j < 0 {
+			break
+		}
+		at := i + j
+		from := at
+		for from > i && isEmailLocalByte(text[from-1]) {
+			from--
+		}
+		to := at + 1
+		for to < len(text) && isEmailDomainByte(text[to]) {
+			to++
+		}
+		if loc := emailRE.FindStringIndex(text[from:to]); loc != nil {
+			out = append(out, text[from+loc[0]:from+loc[1]])
+			i = from + loc[1]
+		} else {
+			i = at + 1
+		}
+	}
+	return out
+}
+
+func isEmailDomainByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '-'
+}
+
+func isEmailLocalByte(c byte) bool {
+	return isEmailDomainByte(c) || c == '_' || c == '%' || c == '+'
 }
 
 // Anchored forms of the patterns, for numberStarts.
@@ -373,35 +407,33 @@ var commonCapitalised = map[string]bool{
 // (McDonald, MacLeod).
 func isCapitalisedName(w string) bool {
 	w = strings.TrimSuffix(strings.TrimSuffix(w, "'s"), "’s") // Kayden's
-	if len([]rune(w)) < 2 {
+	if utf8.RuneCountInString(w) < 2 {
 		return false
 	}
-	for _, part := range strings.FieldsFunc(w, func(r rune) bool { return r == '-' || r == '\'' || r == '’' }) {
-		for _, pre := range []string{"Mac", "Mc"} {
-			if rest, ok := strings.CutPrefix(part, pre); ok && rest != "" && unicode.IsUpper([]rune(rest)[0]) {
-				part = rest
-				break
-			}
-		}
-		r := []rune(part)
-		if !unicode.IsUpper(r[0]) {
-			return false
-		}
-		for _, c := range r[1:] {
-			if !unicode.IsLower(c) {
+	part := 0 // byte offset where the current part starts
+	for i, r := range w {
+		switch {
+		case r == '-' || r == '\'' || r == '’':
+			part = i + utf8.RuneLen(r)
+		case i == part:
+			if !unicode.IsUpper(r) {
 				return false
 			}
+		case unicode.IsLower(r):
+		case unicode.IsUpper(r) && (w[part:i] == "Mc" || w[part:i] == "Mac"):
+		default:
+			return false
 		}
 	}
-	return true
+	return part < len(w) // not ending in a hyphen
 }
 
 var wordRE = regexp.MustCompile(`[\p{L}][\p{L}'’-]*`)
 
 // wordSpans is wordRE.FindAllStringIndex, without a regular expression:
 // it runs over every document.
-func wordSpans(text string) [][]int {
-	var out [][]int
+func wordSpans(text string) [][2]int {
+	out := make([][2]int, 0, len(text)/6)
 	for i := 0; i < len(text); {
 		r, n := utf8.DecodeRuneInString(text[i:])
 		if !unicode.IsLetter(r) {
@@ -417,7 +449,7 @@ func wordSpans(text string) [][]int {
 			}
 			i += n
 		}
-		out = append(out, []int{start, i})
+		out = append(out, [2]int{start, i})
 	}
 	return out
 }

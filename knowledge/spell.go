@@ -1,6 +1,9 @@
 package knowledge
 
-import "unicode/utf8"
+import (
+	"strings"
+	"unicode/utf8"
+)
 
 // speller corrects typing errors in question words against the words of the
 // corpus and the lexicon. It corrects only the errors people make when typing
@@ -25,11 +28,17 @@ func newSpeller() *speller {
 }
 
 // add records the distinct words of one document (or lexicon entry).
-func (s *speller) add(words map[string]struct{}) {
-	for w := range words {
-		n := s.words[w]
-		s.words[w] = n + 1
-		if n > 0 || utf8.RuneCountInString(w) < minCorrectLen-1 {
+func (s *speller) add(words []string) {
+	for _, w := range words {
+		n, ok := s.words[w]
+		if ok {
+			s.words[w] = n + 1
+			continue
+		}
+		// w may be a slice of a whole document's text: keep only the word.
+		w = strings.Clone(w)
+		s.words[w] = 1
+		if utf8.RuneCountInString(w) < minCorrectLen-1 {
 			continue
 		}
 		for _, d := range deletions(w) {

@@ -1,0 +1,89 @@
+package knowledge
+
+import (
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"github.com/waymarkhq/waymark/knowledge/sample"
+)
+
+// The area filter is left out only when it would keep every document:
+// a one-council corpus, asked with its own area or national.
+func TestAreaFilterLeftOutOnlyWhenItKeepsEverything(t *testing.T) {
+	for _, tc := range []struct {
+		dir, area string
+		all       bool
+	}{
+		{"areas", "Eastfold", false},
+		{"areas", "national", false},
+		{"areas", "nowhere", false},
+	} {
+		c, err := LoadDir(filepath.Join("testdata", tc.dir))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := New(c, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := b.allIn(tc.area); got != tc.all {
+			t.Errorf("%s, area %q: allIn = %v, want %v", tc.dir, tc.area, got, tc.all)
+		}
+		b.Close()
+	}
+	sc, err := Load(sample.FS(), "sample")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := New(sc, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	for area, want := range map[string]bool{"Wyvern Vale": true, "wyvern vale": true, "national": false, "Eastfold": false} {
+		if got := b.allIn(area); got != want {
+			t.Errorf("sample, area %q: allIn = %v, want %v", area, got, want)
+		}
+	}
+}
+
+func TestIsCapitalisedName(t *testing.T) {
+	for w, want := range map[string]bool{
+		"Kayden": true, "Marsh-Wilcox": true, "O'Riordan": true, "O’Riordan": true, "McDonald": true,
+		"MacLeod": true, "Kayden's": true, "Jo": true,
+		"kayden": false, "MASH": false, "TA": false, "J": false, "Smith-": false, "McdonALD": false, "eBay": false, "O'": false,
+	} {
+		if got := isCapitalisedName(w); got != want {
+			t.Errorf("isCapitalisedName(%q) = %v, want %v", w, got, want)
+		}
+	}
+}
+
+// emailsIn finds what the unanchored pattern finds.
+func TestEmailsInMatchesPattern(t *testing.T) {
+	texts := []string{
+		"write to prevent@wyvern-vale.example or duty.team+urgent@council.example.",
+		"no address here @ all, nor here: a@b, x@y.z",
+		"two@one.example,three@two.example and (four@three.co.uk)",
+		"@start.example and end@",
+		"trailing dot a.b@c.example. then café@x.example",
+	}
+	for _, dir := range []string{"areas"} {
+		c, err := LoadDir(filepath.Join("testdata", dir))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range c.Docs {
+			texts = append(texts, d.Body)
+			if d.Contact != nil {
+				texts = append(texts, d.Contact.Email)
+			}
+		}
+	}
+	for _, text := range texts {
+		if got, want := emailsIn(text), emailRE.FindAllString(text, -1); !slices.Equal(got, want) {
+			t.Errorf("emailsIn(%q) = %q, want %q", text, got, want)
+		}
+	}
+}
