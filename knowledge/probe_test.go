@@ -41,3 +41,26 @@ func TestRiskProbeDevelopmentPart(t *testing.T) {
 		t.Errorf("%d false alarms in %d look-alikes, want at most 3%%", r.FalseAlarms, r.LookAlikes)
 	}
 }
+
+// Riskprobe2 was read to widen the screening's classes of signal, so it
+// is a regression test too; eval/riskprobe3 is the unseen measure.
+func TestRiskProbe2(t *testing.T) {
+	qs, err := knowledge.LoadProbe("../eval/riskprobe2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	kb := mustSample(t)
+	r := knowledge.EvaluateProbe(func(q string) bool { return kb.Screen(q).Escalate }, qs)
+	if r.Caught*100 < r.Risks*93 {
+		for _, q := range r.Missed {
+			t.Logf("missed (%s): %s", q.Situation, q.Q)
+		}
+		t.Errorf("escalated %d of %d risks, want at least 93%%", r.Caught, r.Risks)
+	}
+	if r.FalseAlarms*100 > r.LookAlikes*5 {
+		for _, q := range r.Alarmed {
+			t.Logf("false alarm (%s, %s): %s", q.Situation, q.Form, q.Q)
+		}
+		t.Errorf("%d false alarms in %d look-alikes, want at most 5%%", r.FalseAlarms, r.LookAlikes)
+	}
+}
