@@ -67,42 +67,6 @@ var unavailableNotice = Notice{
 	Text:  "Answers still work, but follow-up questions, your saved area and feedback will not until it is back.",
 }
 
-// commandShapes are the commands recognised in plain text, with how many
-// words may follow (-1: any) and whether a consultation reference must. A
-// message of another shape is a question: "consult with psychology about a
-// boy who..." is asked, not run.
-var commandShapes = map[string]struct {
-	maxWords int
-	ref      bool
-}{
-	CmdHelp: {0, false}, CmdArea: {4, false}, CmdContacts: {2, false}, CmdConsult: {1, false},
-	CmdMy: {1, false}, CmdEscalate: {1, false}, CmdFeedback: {-1, false}, CmdAsk: {-1, false},
-	CmdReply: {-1, true}, CmdClose: {-1, true}, CmdCancel: {1, true}, CmdHandOver: {2, true},
-}
-
-// parseCommand reads a command typed as text ("area Wyvern Vale", "/my").
-func parseCommand(text string) (cmd, rest string, ok bool) {
-	t := strings.TrimSpace(text)
-	t = strings.TrimPrefix(t, "/")
-	word, rest, _ := strings.Cut(t, " ")
-	word = strings.ToLower(word)
-	shape, known := commandShapes[word]
-	if !known {
-		return "", text, false
-	}
-	rest = strings.TrimSpace(rest)
-	n := len(strings.Fields(rest))
-	switch {
-	case shape.ref && !refRE.MatchString(rest):
-		return "", text, false
-	case shape.maxWords >= 0 && n > shape.maxWords:
-		return "", text, false
-	case (word == CmdFeedback || word == CmdAsk) && n == 0:
-		return "", text, false
-	}
-	return word, rest, true
-}
-
 // argumentCommands take words that are kept or shown, so they are screened
 // for identifying details before anything else.
 var argumentCommands = map[string]bool{CmdArea: true, CmdContacts: true, CmdConsult: true}
@@ -128,8 +92,7 @@ func (e *Engine) Handle(ctx context.Context, m Message) (Reply, error) {
 			return Reply{}, Errorf(EInvalid, "That included %s, so I have not used or kept it. Please leave identifying details out.", describeKinds(s.PersonalKinds))
 		}
 	}
-	switch m.Command {
-	case CmdMy, CmdEscalate, CmdReply, CmdClose, CmdCancel, CmdHandOver:
+	if commandShapes[m.Command].desk {
 		return e.deskCommand(ctx, m)
 	}
 	switch m.Command {

@@ -10,16 +10,6 @@ import (
 	"github.com/waymarkhq/waymark/bot"
 )
 
-// subcommands of /waymark; any other first word starts a question.
-var subcommands = []string{bot.CmdHelp, bot.CmdArea, bot.CmdAsk, bot.CmdContacts, bot.CmdConsult, bot.CmdFeedback}
-
-// deskWords start the consultation commands: my, escalate, reply
-// WM-000042 <message>, close WM-000042 <outcome>, cancel WM-000042. Whether
-// such words are a command depends on what follows ("my 15 year old says
-// he will..." is a question), which the engine decides by the same rules
-// as for a direct message: they are passed on as text, without a Command.
-var deskWords = []string{bot.CmdMy, bot.CmdEscalate, bot.CmdReply, bot.CmdClose, bot.CmdCancel}
-
 // serveCommands is POST /slack/commands: the slash command is queued and
 // acknowledged with an empty 200; the answer follows by its response_url,
 // seen only by the practitioner who asked.
@@ -56,7 +46,7 @@ func slashCommand(f url.Values) slackapi.SlashCommand {
 
 // commandJob maps a slash command to a job. "/waymark area Wyvern Vale" is
 // Command area with Text "Wyvern Vale"; "/waymark" alone is help; text
-// starting with one of deskWords is passed on whole, without a Command; any
+// starting with one of the desk's commands is passed on whole, without a Command; any
 // other text is a question (Command ask). The trigger_id goes with the job,
 // so that a reply's form ("/waymark consult") opens as a modal. The reply is
 // always ephemeral: the question was not shown to the channel, so neither
@@ -78,20 +68,21 @@ func commandJob(s slackapi.SlashCommand) job {
 	return job{msg: m, to: target{channel: s.ChannelID, user: s.UserID, responseURL: s.ResponseURL, ephemeral: true, trigger: s.TriggerID}}
 }
 
+// parseCommand reads a slash command's text by bot's one table of
+// commands: its first word, when it is a command, and the words after it.
+// The desk's commands are passed on whole, without a Command (whether "my
+// 15 year old says he will..." is a command depends on what follows, which
+// the engine decides by the same rules as for a direct message).
 func parseCommand(text string) (cmd, rest string) {
 	if text == "" {
 		return bot.CmdHelp, ""
 	}
 	first, rest, _ := strings.Cut(text, " ")
-	for _, c := range subcommands {
-		if strings.EqualFold(first, c) {
-			return c, strings.TrimSpace(rest)
-		}
-	}
-	for _, c := range deskWords {
-		if strings.EqualFold(first, c) {
-			return "", text
-		}
+	switch c, desk, ok := bot.CommandWord(first); {
+	case ok && desk:
+		return "", text
+	case ok:
+		return c, strings.TrimSpace(rest)
 	}
 	return bot.CmdAsk, text
 }

@@ -31,6 +31,9 @@ func TestCommandsBecomeMessages(t *testing.T) {
 		{"my", "", "my"},
 		{"reply WM-000001 can we talk at 3?", "", "reply WM-000001 can we talk at 3?"},
 		{"Cancel WM-000001", "", "Cancel WM-000001"},
+		{"handover WM-000001 <@U0PSY49>", "", "handover WM-000001 @U0PSY49"},
+		{"close WM-000001 advice given", "", "close WM-000001 advice given"},
+		{"escalate", "", "escalate"},
 		{"my 15 year old says he is flying to syria tomorrow", "", "my 15 year old says he is flying to syria tomorrow"},
 		{"  what does &amp; mean  ", bot.CmdAsk, "what does & mean"},
 	}

@@ -285,15 +285,6 @@ var (
 	sessionPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{8,64}$`)
 	actionPattern  = regexp.MustCompile(`^[A-Za-z0-9_.:-]{1,64}$`)
 	fieldPattern   = regexp.MustCompile(`^[a-z_]{1,32}$`)
-	commands       = map[string]bool{
-		bot.CmdHelp: true, bot.CmdArea: true, bot.CmdAsk: true,
-		bot.CmdContacts: true, bot.CmdConsult: true, bot.CmdFeedback: true,
-	}
-	// deskCommands are passed to the engine as text ("my", "reply
-	// WM-000042 ..."): whether they are a command depends on what follows.
-	deskCommands = map[string]bool{
-		bot.CmdMy: true, bot.CmdEscalate: true, bot.CmdReply: true, bot.CmdClose: true, bot.CmdCancel: true,
-	}
 )
 
 // badSession is the error for a session id that does not match
@@ -336,27 +327,31 @@ func decode(r *http.Request) (bot.Message, error) {
 		return bot.Message{}, bot.Errorf(bot.EInvalid,
 			"Your message is %s characters long; the limit is %s. Please shorten it.", thousands(n), thousands(MaxTextChars))
 	}
-	switch cmd := strings.TrimPrefix(strings.ToLower(strings.TrimSpace(req.Command)), "/"); {
-	case deskCommands[cmd]:
+	// Commands are read by bot's one table; the desk's are passed on as
+	// text ("reply WM-000042 ..."): whether they are a command depends on
+	// what follows.
+	given := strings.TrimPrefix(strings.TrimSpace(req.Command), "/")
+	switch cmd, desk, ok := bot.CommandWord(given); {
+	case given == "":
+	case !ok:
+		return bot.Message{}, bot.Errorf(bot.EInvalid, unknownCommand)
+	case desk:
 		m.Text = strings.TrimSpace(cmd + " " + m.Text)
-	case cmd != "":
-		if !commands[cmd] {
-			return bot.Message{}, bot.Errorf(bot.EInvalid, unknownCommand)
-		}
+	default:
 		m.Command = cmd
-	case isSlashCommand(m.Text):
+	}
+	if given == "" && isSlashCommand(m.Text) {
 		word, rest := m.Text[1:], ""
 		if i := strings.IndexFunc(word, unicode.IsSpace); i >= 0 {
 			word, rest = word[:i], word[i:]
 		}
-		word = strings.ToLower(word)
-		switch {
-		case deskCommands[word]:
-			m.Text = strings.TrimSpace(word + " " + strings.TrimSpace(rest))
-		case !commands[word]:
+		switch cmd, desk, ok := bot.CommandWord(word); {
+		case !ok:
 			return bot.Message{}, bot.Errorf(bot.EInvalid, unknownCommand)
+		case desk:
+			m.Text = strings.TrimSpace(cmd + " " + strings.TrimSpace(rest))
 		default:
-			m.Command, m.Text = word, strings.TrimSpace(rest)
+			m.Command, m.Text = cmd, strings.TrimSpace(rest)
 		}
 	}
 	if req.Action != nil {

@@ -56,6 +56,8 @@ func TestChatMapsMessage(t *testing.T) {
 		{"reply", map[string]any{"text": "/Reply WM-000001  can we talk at 3?"}, bot.Message{Text: "reply WM-000001  can we talk at 3?"}},
 		{"my, a question", map[string]any{"text": "/my 15 year old is flying out tomorrow"}, bot.Message{Text: "my 15 year old is flying out tomorrow"}},
 		{"cancel command field", map[string]any{"command": "cancel", "text": "WM-000001"}, bot.Message{Text: "cancel WM-000001"}},
+		{"handover", map[string]any{"text": "/handover WM-000001 dr.achebe"}, bot.Message{Text: "handover WM-000001 dr.achebe"}},
+		{"handover command field", map[string]any{"command": "/Handover", "text": "WM-000001 dr.achebe"}, bot.Message{Text: "handover WM-000001 dr.achebe"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			h := &recorder{reply: bot.Reply{Text: "ok"}}
