@@ -1,0 +1,362 @@
+package bot
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+)
+
+// userArea returns the practitioner's area, and whether the store answered.
+func (e *Engine) userArea(ctx context.Context, m Message) (string, error) {
+	p, err := e.store.Profile(ctx, m.UserKey())
+	if err != nil || p.Area == "" {
+		return e.opts.DefaultArea, err
+	}
+	return p.Area, nil
+}
+
+// followUpStarts open a question that leans on the one before.
+var followUpStarts = []string{"what about", "how about", "and ", "and what", "what if", "ok and", "okay and", "also", "what else", "same for", "but what", "and if"}
+
+// leansOnContext reports whether q opens like a follow-up ("what about out
+// of hours?").
+func leansOnContext(q string) bool {
+	l := strings.ToLower(strings.TrimSpace(q))
+	for _, s := range followUpStarts {
+		if strings.HasPrefix(l, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// shortQuestion is at most this many words: it may stand alone ("CSE
+// training courses") or lean on the last question ("out of hours?").
+const shortQuestion = 4
+
+// topicMax bounds the remembered context: the topic and the latest
+// follow-up, not the whole conversation.
+const topicMax = 300
+
+// search answers q, using the conversation's last question as context when
+// q is a follow-up: always when it opens like one, and when it is short and
+// has no answer of its own. It reports whether the context was used.
+func (e *Engine) search(ctx context.Context, q, area string, conv Conversation) (SearchResult, bool, error) {
+	req := SearchRequest{Query: q, Area: area, Limit: e.opts.Answers + e.opts.Contacts}
+	if conv.LastQuestion == "" {
+		res, err := e.kb.Search(ctx, req)
+		return res, false, err
+	}
+	if leansOnContext(q) {
+		req.Context = conv.LastQuestion
+		res, err := e.kb.Search(ctx, req)
+		return res, true, err
+	}
+	res, err := e.kb.Search(ctx, req)
+	if err != nil || len(res.Hits) > 0 || len(strings.Fields(q)) > shortQuestion {
+		return res, false, err
+	}
+	req.Context = conv.LastQuestion
+	withContext, err := e.kb.Search(ctx, req)
+	if err != nil || len(withContext.Hits) == 0 {
+		return res, false, err
+	}
+	return withContext, true, nil
+}
+
+// remember is the context to keep after answering q: q itself, or for a
+// follow-up, the topic it followed and q.
+func remember(q string, followUp bool, conv Conversation) string {
+	if !followUp {
+		return q
+	}
+	topic := conv.LastQuestion
+	if r := []rune(topic); len(r) > topicMax/2 {
+		topic = string(r[:topicMax/2])
+	}
+	out := topic + " " + q
+	if r := []rune(out); len(r) > topicMax {
+		out = string(r[:topicMax])
+	}
+	return out
+}
+
+func (e *Engine) ask(ctx context.Context, m Message, question string) (Reply, error) {
+	q := strings.TrimSpace(question)
+	if q == "" {
+		return e.help(ctx, m), nil
+	}
+	if len([]rune(q)) > maxQuestion {
+		return Reply{}, Errorf(EInvalid, "That question is too long (over %d characters). Please shorten it.", maxQuestion)
+	}
+	var notices []Notice
+	area, err := e.userArea(ctx, m)
+	storeDown := ErrorKind(err) == EUnavailable
+	if err != nil && !storeDown {
+		return Reply{}, err
+	}
+	conv, err := e.store.Conversation(ctx, m.ConversationKey())
+	if ErrorKind(err) == EUnavailable {
+		storeDown = true
+	} else if err != nil {
+		return Reply{}, err
+	}
+	if storeDown {
+		notices = appendNotice(notices, unavailableNotice)
+	}
+
+	res, followUp, err := e.search(ctx, q, area, conv)
+	if err != nil {
+		return Reply{}, err
+	}
+	s := res.Screening
+	if s.Escalate {
+		act := e.actNowNotice(ctx, area)
+		if d := e.opts.Desk; d != nil {
+			if esc, err := d.EscalateRisk(ctx, m, s.Risks); err != nil {
+				e.log.ErrorContext(ctx, "risk escalation failed", "message", m.ID, "err", err)
+				act.Text += "\nI could not alert the duty manager automatically: ring them now."
+			} else {
+				act.Text += fmt.Sprintf("\nI have alerted the duty manager (%s); you will be told who has it.", esc.ID)
+			}
+		}
+		notices = append([]Notice{act}, notices...)
+	}
+	if s.PersonalData {
+		notices = append(notices, Notice{
+			Kind:  NoticePersonalData,
+			Title: "Please remove identifying details",
+			Text: "Your question included " + describeKinds(s.PersonalKinds) + ". Don't post names, dates of birth, addresses, NHS numbers or family phone numbers in chat: " +
+				"describe the child instead (\"a 14-year-old boy in year 9\"). I have not kept your question.",
+		})
+	}
+	reply := e.compose(ctx, area, res, !storeDown)
+	reply.Notices = append(notices, reply.Notices...)
+	SortNotices(reply.Notices)
+	if storeDown {
+		e.log.WarnContext(ctx, "answering without conversation state: the store is unavailable", "platform", m.Platform, "message", m.ID)
+	}
+
+	if !s.PersonalData && !storeDown {
+		remembered := remember(q, followUp, conv)
+		var docs []string
+		for _, h := range res.Hits {
+			docs = append(docs, h.Document.ID)
+		}
+		err := e.store.SaveConversation(ctx, m.ConversationKey(), Conversation{LastQuestion: remembered, LastArea: area, LastDocs: docs, LastRef: reply.Ref, UpdatedAt: e.clock.Now()})
+		if err != nil {
+			if reply, err = e.degraded(err, reply); err != nil {
+				return Reply{}, err
+			}
+		}
+	}
+	e.log.InfoContext(ctx, "answered", "platform", m.Platform, "message", m.ID, "ref", reply.Ref,
+		"hits", len(res.Hits), "confidence", fmt.Sprintf("%.2f", res.Confidence), "follow_up", followUp,
+		"escalate", s.Escalate, "personal_data", s.PersonalData, "degraded", storeDown)
+	return reply, nil
+}
+
+func describeKinds(kinds []string) string {
+	names := map[string]string{
+		"name_with_dob": "a name with a date of birth", "date_of_birth": "a date of birth",
+		"address": "an address", "postcode": "a postcode", "nhs_number": "an NHS number",
+		"phone": "a phone number", "email": "an email address",
+	}
+	var out []string
+	for _, k := range kinds {
+		if n, ok := names[k]; ok && !slices.Contains(out, n) {
+			out = append(out, n)
+		}
+	}
+	if len(out) == 0 {
+		return "identifying details"
+	}
+	if len(out) == 1 {
+		return out[0]
+	}
+	return strings.Join(out[:len(out)-1], ", ") + " and " + out[len(out)-1]
+}
+
+// compose turns a search result into a Reply: answer cards, contact cards,
+// consultation and feedback buttons, follow-up suggestions.
+func (e *Engine) compose(ctx context.Context, area string, res SearchResult, feedback bool) Reply {
+	reply := Reply{Ref: newRef()}
+	var processLike bool
+	for _, h := range res.Hits {
+		d := h.Document
+		if d.Kind == KindContact {
+			if len(reply.Contacts) < e.opts.Contacts {
+				reply.Contacts = append(reply.Contacts, contactCard(d))
+			}
+			continue
+		}
+		if len(reply.Answers) < e.opts.Answers {
+			reply.Answers = append(reply.Answers, AnswerCard{
+				DocID: d.ID, Title: d.Title, Kind: d.Kind, Area: d.Area, Snippet: h.Snippet, URL: d.URL,
+				Reviewed: d.Reviewed, ReviewDue: d.ReviewDue, Stale: h.Stale,
+			})
+			processLike = processLike || d.Kind == KindProcess || d.Kind == KindPathway
+		}
+	}
+	switch {
+	case len(res.Hits) == 0:
+		reply.Text = "I don't know: nothing in " + areaName(area) + "'s guidance answers that with confidence. " +
+			"Try other words, ask one of these contacts, or book a consultation."
+		for _, h := range res.Suggestions {
+			if len(reply.Contacts) < e.opts.Contacts {
+				reply.Contacts = append(reply.Contacts, contactCard(h.Document))
+			}
+		}
+	case len(reply.Answers) == 0:
+		reply.Text = "These are the people to contact:"
+	default:
+		reply.Text = "Here is what " + areaName(area) + "'s guidance says:"
+		if stale := staleCount(reply.Answers); stale > 0 {
+			reply.Text += fmt.Sprintf(" (%d of these documents %s past its review date: check it with the owner.)", stale, plural(stale, "is", "are"))
+		}
+	}
+	reply.Buttons = e.consultButtons(area)
+	if len(res.Hits) > 0 && feedback {
+		reply.Buttons = append(reply.Buttons,
+			Button{ActionID: ActionHelpful, Label: "Helpful", Value: reply.Ref},
+			Button{ActionID: ActionNotHelpful, Label: "Not helpful", Value: reply.Ref})
+	}
+	if processLike && len(reply.Contacts) == 0 {
+		reply.FollowUps = append(reply.FollowUps, "Who do I contact about this?")
+	}
+	if len(res.Hits) > 0 {
+		reply.FollowUps = append(reply.FollowUps, "What about out of hours?")
+	}
+	return reply
+}
+
+func areaName(area string) string {
+	if area == "" {
+		return "the council"
+	}
+	return area
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+func staleCount(cards []AnswerCard) int {
+	n := 0
+	for _, c := range cards {
+		if c.Stale {
+			n++
+		}
+	}
+	return n
+}
+
+func contactCard(d *Document) ContactCard {
+	c := d.Contact
+	if c == nil {
+		c = &Contact{}
+	}
+	name := c.Name
+	if name == "" {
+		name = d.Title
+	}
+	return ContactCard{
+		DocID: d.ID, Name: name, Role: c.Role, Team: c.Team, Organisation: c.Organisation,
+		Phone: c.Phone, Email: c.Email, Hours: c.Hours, OutOfHours: c.OutOfHours,
+		Specialism: c.Specialism, Bookable: c.Bookable,
+	}
+}
+
+// consultButtons offers a consultation for each bookable specialism of the
+// area.
+func (e *Engine) consultButtons(area string) []Button {
+	var out []Button
+	seen := map[string]bool{}
+	for _, d := range e.kb.Contacts(area, "") {
+		c := d.Contact
+		if c == nil || !c.Bookable || c.Specialism == "" || seen[c.Specialism] {
+			continue
+		}
+		seen[c.Specialism] = true
+		out = append(out, Button{ActionID: ActionConsult, Label: "Book a " + specialismName(c.Specialism) + " consultation", Value: c.Specialism})
+	}
+	slices.SortFunc(out, func(a, b Button) int { return strings.Compare(a.Value, b.Value) })
+	return out
+}
+
+func specialismName(s string) string {
+	switch s {
+	case "prevent":
+		return "Prevent specialist"
+	case "psychology":
+		return "psychology"
+	}
+	return s
+}
+
+// actNowNotice is the fixed message shown before anything else when a
+// question describes immediate risk: 999 first, then the council's duty
+// manager, out-of-hours service and police Prevent team from the corpus
+// (only contacts the search is confident about, looked up each time so a
+// reloaded corpus's numbers are used at once), and the national ACT Early
+// support line.
+func (e *Engine) actNowNotice(ctx context.Context, area string) Notice {
+	lines := []string{"If a child is in immediate danger, call 999 now."}
+	for _, lookup := range []struct{ label, query string }{
+		{"Then tell the duty manager", "duty manager"},
+		{"Out of hours", "out of hours emergency duty team"},
+		{"Police Prevent", "police prevent team"},
+	} {
+		res, err := e.kb.Search(ctx, SearchRequest{Query: lookup.query, Area: area, Kinds: []string{KindContact}, Limit: 1})
+		if err != nil || len(res.Hits) == 0 {
+			continue
+		}
+		c := contactCard(res.Hits[0].Document)
+		detail := strings.Join(nonEmpty(c.Name, c.Phone, c.Email), ", ")
+		if c.OutOfHours != "" && lookup.label == "Out of hours" {
+			detail += " (out of hours: " + c.OutOfHours + ")"
+		}
+		lines = append(lines, lookup.label+": "+detail+".")
+	}
+	lines = append(lines,
+		"For advice about radicalisation, the national ACT Early support line (actearly.uk) is there too.",
+		"Follow your immediate-risk procedure; the answer below has it.")
+	return Notice{Kind: NoticeActNow, Title: "This sounds urgent: act now", Text: strings.Join(lines, "\n")}
+}
+
+func nonEmpty(ss ...string) []string {
+	var out []string
+	for _, s := range ss {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// refPattern is what newRef makes.
+var refPattern = regexp.MustCompile(`^[0-9a-f]{16}$`)
+
+// pseudonym stands for a user in feedback records: stable, so repeated
+// feedback can be told apart, but not the platform's user id.
+func pseudonym(userKey string) string {
+	sum := sha256.Sum256([]byte("waymark-feedback:" + userKey))
+	return hex.EncodeToString(sum[:8])
+}
+
+func newRef() string {
+	var b [8]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return fmt.Sprintf("r%d", time.Now().UnixNano())
+	}
+	return hex.EncodeToString(b[:])
+}

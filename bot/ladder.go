@@ -1,0 +1,193 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// EscalateRisk prompts the duty manager about a question screened as
+// immediate risk. The summary names the kinds of risk, never the words.
+func (d *Desk) EscalateRisk(ctx context.Context, m Message, risks []string) (Escalation, error) {
+	p := m.Sender()
+	return d.escalate(ctx, Escalation{
+		Trigger: TriggerRisk, Urgency: d.o.RiskPolicy, Requester: p, RequesterConversation: m.ConversationID,
+		Summary: fmt.Sprintf("%s described a possible immediate risk (%s) on %s and was shown the act-now steps. Contact them now.",
+			p.Display(), strings.Join(risks, ", "), p.Platform),
+	})
+}
+
+// EscalateManual is a practitioner asking for a duty manager now.
+func (d *Desk) EscalateManual(ctx context.Context, m Message) (Reply, error) {
+	p := m.Sender()
+	summary := fmt.Sprintf("%s on %s has asked for a duty manager now.", p.Display(), p.Platform)
+	if ref, _, ok := parseRef(m.Text); ok {
+		if c, err := d.o.Consultations.Consultation(ctx, ref); err == nil && c.Requester.Key() == p.Key() {
+			summary += fmt.Sprintf(" It concerns %s (%s, %s).", ref, specialismName(c.Specialism), c.Urgency)
+		}
+	}
+	e, err := d.escalate(ctx, Escalation{Trigger: TriggerManual, Urgency: d.o.RiskPolicy, Requester: p, RequesterConversation: m.ConversationID, Summary: summary})
+	if err != nil {
+		return Reply{}, err
+	}
+	return Reply{Text: fmt.Sprintf("I have asked the duty manager to contact you (%s). If a child is in immediate danger, call 999 now.", e.ID)}, nil
+}
+
+// escalate creates an escalation and prompts its first level.
+func (d *Desk) escalate(ctx context.Context, e Escalation) (Escalation, error) {
+	e.State = EscalationOpen
+	e.CreatedAt = d.o.Clock.Now()
+	e, err := d.o.Escalations.CreateEscalation(ctx, e)
+	if err := d.committed(ctx, err); err != nil {
+		return Escalation{}, err
+	}
+	d.o.Log.InfoContext(ctx, "desk: escalated", "id", e.ID, "trigger", e.Trigger, "consultation", e.ConsultationRef)
+	_, err = d.step(ctx, e, 0, 1)
+	return e, err
+}
+
+// step prompts level's targets for the prompt-th time, if no replica has
+// done so already, and schedules the next step.
+func (d *Desk) step(ctx context.Context, e Escalation, level, prompt int) (scheduled bool, err error) {
+	policy := d.o.Policies[e.Urgency]
+	if level >= len(policy.Levels) {
+		e, advanced, err := d.o.Escalations.Advance(ctx, e.ID, level, prompt, true)
+		if err != nil || !advanced {
+			return false, err
+		}
+		d.notify(ctx, userTarget(e.Requester), Reply{Notices: []Notice{{Kind: NoticeActNow, Title: "No one has acknowledged yet",
+			Text: fmt.Sprintf("No duty manager has acknowledged %s. Please ring the duty manager directly; if a child is in immediate danger, call 999.", e.ID)}}}, "exhausted")
+		d.o.Log.WarnContext(ctx, "desk: escalation exhausted", "id", e.ID)
+		d.auditStep(ctx, e.ID, AuditExhausted, "no one acknowledged")
+		return false, nil
+	}
+	l := policy.Levels[level]
+	// The next step is scheduled before this one is recorded and sent, so
+	// an escalation is never left open without a timer.
+	if err := d.o.Timers.Schedule(ctx, Timer{ID: escTimer(e.ID), Due: d.o.Clock.Now().Add(l.RepeatEvery), Kind: TimerEscalate, Ref: e.ID}); err != nil {
+		return false, err
+	}
+	e, advanced, err := d.o.Escalations.Advance(ctx, e.ID, level, prompt, false)
+	if err != nil || !advanced {
+		return true, err
+	}
+	prompt1 := Reply{
+		Notices: []Notice{{Kind: NoticeActNow, Title: fmt.Sprintf("Escalation %s for the %s", e.ID, l.Name), Text: e.Summary}},
+		Text:    fmt.Sprintf("Please acknowledge %s so the practitioner knows who has it (prompt %d at this level).", e.ID, prompt),
+		Buttons: []Button{{ActionID: ActionAck, Label: "Acknowledge " + e.ID, Value: e.ID, Style: StylePrimary}},
+	}
+	for _, t := range l.Targets {
+		d.postPrompt(ctx, e.ID, t, prompt1)
+	}
+	d.auditStep(ctx, e.ID, AuditPrompted, fmt.Sprintf("level %d (%s), prompt %d", level+1, l.Name, prompt))
+	return true, nil
+}
+
+// location is where times shown to people are read: the working
+// calendar's (Europe/London by default), or UTC without one.
+func (d *Desk) location() *time.Location {
+	if d.o.Calendar != nil && d.o.Calendar.Location != nil {
+		return d.o.Calendar.Location
+	}
+	return time.UTC
+}
+
+// postPrompt sends an escalation's prompt to t and records where it
+// landed, so that it can say who acknowledged.
+func (d *Desk) postPrompt(ctx context.Context, id string, t Target, r Reply) {
+	th, err := d.notifyThread(ctx, t, r)
+	if err != nil {
+		d.o.Log.ErrorContext(ctx, "desk: notify failed", "what", "escalation prompt", "platform", t.Platform, "target", t.ID, "err", err)
+		return
+	}
+	if th.ThreadID == "" {
+		return
+	}
+	post := PromptPost{Target: t, Thread: th}
+	if err := d.o.Escalations.AddPrompt(ctx, id, post); err != nil {
+		d.o.Log.WarnContext(ctx, "desk: prompt not recorded; it will keep its Acknowledge button", "id", id, "err", err)
+		return
+	}
+	// Someone may have acknowledged while this was posted, after their
+	// acknowledgement changed the prompts it found: change this one too.
+	if e, err := d.o.Escalations.Escalation(ctx, id); err == nil && e.State == EscalationAcknowledged {
+		d.updatePrompts(ctx, e, []PromptPost{post})
+	}
+}
+
+// updatePrompts changes posts, prompts of the acknowledged escalation e,
+// to say who acknowledged it, without the Acknowledge button. It gives up
+// after DeskOptions.UpdateBudget.
+func (d *Desk) updatePrompts(ctx context.Context, e Escalation, posts []PromptPost) {
+	u, ok := d.o.Notifier.(Updater)
+	if !ok {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, d.o.UpdateBudget)
+	defer cancel()
+	r := Reply{Text: fmt.Sprintf("Escalation %s: acknowledged by %s at %s.", e.ID, e.AckBy.Display(), e.AckAt.In(d.location()).Format("15:04 on Mon 2 Jan"))}
+	for _, p := range posts {
+		if ctx.Err() != nil {
+			d.o.Log.WarnContext(ctx, "desk: prompts left unchanged: out of time", "id", e.ID)
+			return
+		}
+		if err := u.Update(ctx, p.Target, p.Thread, r); err != nil {
+			d.o.Log.WarnContext(ctx, "desk: prompt not updated", "id", e.ID, "platform", p.Target.Platform, "err", err)
+		}
+	}
+}
+
+// auditStep records a ladder step; a failure is logged, the step stands.
+func (d *Desk) auditStep(ctx context.Context, id, action, detail string) {
+	if err := d.o.Consultations.Audit(ctx, AuditEntry{At: d.o.Clock.Now(), Ref: id, Actor: "system", Action: action, Detail: detail}); err != nil {
+		d.o.Log.ErrorContext(ctx, "desk: ladder step not audited", "id", id, "action", action, "err", err)
+	}
+}
+
+// prompted reports whether p was among those prompted for e so far: a user
+// target of a level reached, or anyone on the platform of a channel target
+// of a level reached (only the channel's members see its Acknowledge
+// button). Anyone else, on the web chat say, cannot acknowledge it.
+func (d *Desk) prompted(p Person, e Escalation) bool {
+	levels := d.o.Policies[e.Urgency].Levels
+	for i := 0; i < len(levels) && i <= e.Level; i++ {
+		for _, t := range levels[i].Targets {
+			if t.Platform != p.Platform || (t.TeamID != "" && !strings.EqualFold(t.TeamID, p.TeamID)) {
+				continue // another platform, or another workspace or tenant
+			}
+			if t.Kind == TargetChannel || (t.Kind == TargetUser && t.ID == p.UserID) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// Acknowledge stops an escalation's ladder; the practitioner is told who
+// has it.
+func (d *Desk) Acknowledge(ctx context.Context, m Message, id string) (Reply, error) {
+	p := m.Sender()
+	current, err := d.o.Escalations.Escalation(ctx, id)
+	if err != nil {
+		return Reply{}, err
+	}
+	if !d.prompted(p, current) {
+		return Reply{}, Errorf(EForbidden, "Only the people prompted for %s can acknowledge it.", id)
+	}
+	e, err := d.o.Escalations.Acknowledge(ctx, id, p, d.o.Clock.Now())
+	if err := d.committed(ctx, err); err != nil {
+		return Reply{}, err
+	}
+	if err := d.o.Timers.CancelTimer(ctx, escTimer(id)); err != nil {
+		d.o.Log.WarnContext(ctx, "desk: escalation timer not cancelled; it will find it acknowledged", "id", id, "err", err)
+	}
+	d.notify(ctx, userTarget(e.Requester), Reply{Text: fmt.Sprintf("%s has your escalation %s and will be in touch.", p.Display(), id)}, "acknowledged: requester")
+	if posts, err := d.o.Escalations.Prompts(ctx, id); err != nil {
+		d.o.Log.WarnContext(ctx, "desk: prompts not found; they keep their Acknowledge buttons", "id", id, "err", err)
+	} else {
+		d.updatePrompts(ctx, e, posts)
+	}
+	d.o.Log.InfoContext(ctx, "desk: acknowledged", "id", id, "by", p.UserID)
+	return Reply{Text: fmt.Sprintf("You have %s. %s They are %s on %s.", id, e.Summary, e.Requester.Display(), e.Requester.Platform), Ephemeral: true}, nil
+}
