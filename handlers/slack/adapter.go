@@ -100,7 +100,8 @@ func New(cfg Config, h bot.Handler, store bot.Store, log *slog.Logger) (*Adapter
 	cfg = cfg.withDefaults()
 	api := slackapi.New(cfg.BotToken,
 		slackapi.OptionAPIURL(cfg.APIURL),
-		slackapi.OptionHTTPClient(handlers.NewHTTPClient(apiTimeout)))
+		slackapi.OptionHTTPClient(handlers.NewHTTPClient(apiTimeout)),
+		retryRateLimits)
 	return newAdapter(cfg, h, store, log, api), nil
 }
 
@@ -320,20 +321,15 @@ func (a *Adapter) deliver(ctx context.Context, t target, r bot.Reply) error {
 	}
 	if t.ephemeral || r.Ephemeral {
 		if t.responseURL != "" {
-			return retryRateLimited(ctx, func() error {
-				_, _, err := a.api.PostMessageContext(ctx, "", append(opts, slackapi.MsgOptionResponseURL(t.responseURL, slackapi.ResponseTypeEphemeral))...)
-				return err
-			})
+			_, _, err := a.api.PostMessageContext(ctx, "", append(opts, slackapi.MsgOptionResponseURL(t.responseURL, slackapi.ResponseTypeEphemeral))...)
+			return err
 		}
 		if t.channel != "" && t.user != "" {
 			eopts := slices.Clip(opts)
 			if t.thread != "" {
 				eopts = append(eopts, slackapi.MsgOptionTS(t.thread))
 			}
-			err := retryRateLimited(ctx, func() error {
-				_, err := a.api.PostEphemeralContext(ctx, t.channel, t.user, eopts...)
-				return err
-			})
+			_, err := a.api.PostEphemeralContext(ctx, t.channel, t.user, eopts...)
 			if err == nil {
 				return nil
 			}
@@ -356,31 +352,14 @@ func (a *Adapter) post(ctx context.Context, channel, thread string, opts []slack
 	if thread != "" {
 		opts = append(opts, slackapi.MsgOptionTS(thread))
 	}
-	return retryRateLimited(ctx, func() error {
-		_, _, err := a.api.PostMessageContext(ctx, channel, opts...)
-		return err
-	})
-}
-
-// retryRateLimited calls f, and again after the wait Slack asks for when it
-// is rate limited, up to three times in all.
-func retryRateLimited(ctx context.Context, f func() error) error {
-	var err error
-	for range 3 {
-		if err = f(); err == nil {
-			return nil
-		}
-		var rl *slackapi.RateLimitedError
-		if !errors.As(err, &rl) {
-			return err
-		}
-		t := time.NewTimer(rl.RetryAfter)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return err
-		case <-t.C:
-		}
-	}
+	_, _, err := a.api.PostMessageContext(ctx, channel, opts...)
 	return err
 }
+
+// retryRateLimits makes a Slack client wait out a rate limit (429) for as
+// long as Slack asks, and try again, up to three tries in all; a
+// request's context bounds the wait.
+var retryRateLimits = slackapi.OptionRetryConfig(slackapi.RetryConfig{
+	MaxRetries:         2,
+	RetryAfterDuration: 5 * time.Second, // when Slack does not say
+})

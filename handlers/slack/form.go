@@ -133,7 +133,8 @@ func (a *Adapter) openForm(ctx context.Context, j job, f bot.Form) error {
 	}
 	ctx, cancel := context.WithTimeout(ctx, openTimeout)
 	defer cancel()
-	// No retry when rate limited: the trigger would expire meanwhile.
+	// A rate limit is waited out only within openTimeout: the trigger
+	// expires soon after.
 	_, err = a.api.OpenViewContext(ctx, j.to.trigger, FormView(f, string(meta)))
 	return err
 }

@@ -67,10 +67,7 @@ func (a *Adapter) publishHome(ctx context.Context, j job) {
 		requests = Blocks(r)
 	}
 	view := HomeView(p.Area, err != nil, requests...)
-	err = retryRateLimited(ctx, func() error {
-		_, err := a.api.PublishViewContext(ctx, slackapi.PublishViewContextRequest{UserID: j.msg.UserID, View: view})
-		return err
-	})
+	_, err = a.api.PublishViewContext(ctx, slackapi.PublishViewContextRequest{UserID: j.msg.UserID, View: view})
 	if err != nil {
 		a.log.ErrorContext(ctx, "slack: publishing the App Home failed", append(j.attrs(), "err", err)...)
 		return

@@ -35,7 +35,8 @@ func NewNotifier(cfg Config) (*Notifier, error) {
 	}
 	return &Notifier{api: slackapi.New(cfg.BotToken,
 		slackapi.OptionAPIURL(cfg.APIURL),
-		slackapi.OptionHTTPClient(handlers.NewHTTPClient(apiTimeout)))}, nil
+		slackapi.OptionHTTPClient(handlers.NewHTTPClient(apiTimeout)),
+		retryRateLimits)}, nil
 }
 
 // Notify posts r to a channel, or as a direct message from the app to a
@@ -58,12 +59,7 @@ func (n *Notifier) NotifyThread(ctx context.Context, t bot.Target, r bot.Reply) 
 		slackapi.MsgOptionText(FallbackText(r), false),
 		slackapi.MsgOptionBlocks(Blocks(r)...),
 	}
-	var channel, ts string
-	err := retryRateLimited(ctx, func() error {
-		var err error
-		channel, ts, err = n.api.PostMessageContext(ctx, t.ID, opts...)
-		return err
-	})
+	channel, ts, err := n.api.PostMessageContext(ctx, t.ID, opts...)
 	return bot.Thread{Platform: bot.PlatformSlack, TeamID: t.TeamID, ConversationID: channel, ThreadID: ts}, err
 }
 
@@ -87,10 +83,7 @@ func (n *Notifier) Update(ctx context.Context, t bot.Target, th bot.Thread, r bo
 		slackapi.MsgOptionText(FallbackText(r), false),
 		slackapi.MsgOptionBlocks(Blocks(r)...),
 	}
-	err := retryRateLimited(ctx, func() error {
-		_, _, _, err := n.api.UpdateMessageContext(ctx, th.ConversationID, th.ThreadID, opts...)
-		return err
-	})
+	_, _, _, err := n.api.UpdateMessageContext(ctx, th.ConversationID, th.ThreadID, opts...)
 	return updateError(err)
 }
 

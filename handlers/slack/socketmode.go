@@ -27,7 +27,8 @@ func (a *Adapter) RunSocketMode(ctx context.Context) error {
 	api := slackapi.New(a.cfg.BotToken,
 		slackapi.OptionAppLevelToken(a.cfg.AppToken),
 		slackapi.OptionAPIURL(a.cfg.APIURL),
-		slackapi.OptionHTTPClient(handlers.NewHTTPClient(apiTimeout)))
+		slackapi.OptionHTTPClient(handlers.NewHTTPClient(apiTimeout)),
+		retryRateLimits)
 	client := socketmode.New(api, socketmode.OptionLog(logWriter{a.log}))
 
 	ctx, cancel := context.WithCancel(ctx)
