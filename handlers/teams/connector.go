@@ -8,7 +8,6 @@ package teams
 import (
 	"bytes"
 	"context"
-	"crypto"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha1"
@@ -28,6 +27,9 @@ import (
 	"sync"
 	"time"
 
+	"github.com/lestrrat-go/jwx/v3/jwa"
+	"github.com/lestrrat-go/jwx/v3/jws"
+	"github.com/lestrrat-go/jwx/v3/jwt"
 	"github.com/waymarkhq/waymark/bot"
 	"github.com/waymarkhq/waymark/handlers"
 )
@@ -226,29 +228,30 @@ func (cc *certCredential) clientAssertion(appID, aud string, now time.Time) (str
 	if _, err := rand.Read(jti[:]); err != nil {
 		return "", err
 	}
-	header, err := json.Marshal(map[string]string{"alg": "RS256", "typ": "JWT", "x5t": cc.x5t, "x5t#S256": cc.x5tS256})
+	tok, err := jwt.NewBuilder().
+		Audience([]string{aud}).
+		Issuer(appID).
+		Subject(appID).
+		JwtID(base64.RawURLEncoding.EncodeToString(jti[:])).
+		NotBefore(now).
+		IssuedAt(now).
+		Expiration(now.Add(assertionLifetime)).
+		Build()
 	if err != nil {
 		return "", err
 	}
-	claims, err := json.Marshal(map[string]any{
-		"aud": aud,
-		"iss": appID,
-		"sub": appID,
-		"jti": base64.RawURLEncoding.EncodeToString(jti[:]),
-		"nbf": now.Unix(),
-		"iat": now.Unix(),
-		"exp": now.Add(assertionLifetime).Unix(),
-	})
+	tok.Options().Enable(jwt.FlattenAudience) // "aud" as a string, as the identity platform documents it
+	hdr := jws.NewHeaders()
+	for k, v := range map[string]string{jws.TypeKey: "JWT", jws.X509CertThumbprintKey: cc.x5t, jws.X509CertThumbprintS256Key: cc.x5tS256} {
+		if err := hdr.Set(k, v); err != nil {
+			return "", err
+		}
+	}
+	signed, err := jwt.Sign(tok, jwt.WithKey(jwa.RS256(), cc.key, jws.WithProtectedHeaders(hdr)))
 	if err != nil {
 		return "", err
 	}
-	signing := base64.RawURLEncoding.EncodeToString(header) + "." + base64.RawURLEncoding.EncodeToString(claims)
-	digest := sha256.Sum256([]byte(signing))
-	sig, err := rsa.SignPKCS1v15(rand.Reader, cc.key, crypto.SHA256, digest[:])
-	if err != nil {
-		return "", err
-	}
-	return signing + "." + base64.RawURLEncoding.EncodeToString(sig), nil
+	return string(signed), nil
 }
 
 func validTenant(s string) bool {
