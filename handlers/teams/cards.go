@@ -3,11 +3,8 @@ package teams
 import (
 	"encoding/json"
 	"fmt"
-	"net/url"
-	"regexp"
 	"slices"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/waymarkhq/waymark/bot"
 	"github.com/waymarkhq/waymark/handlers"
@@ -430,125 +427,4 @@ func subtle(s string) map[string]any {
 	t["isSubtle"] = true
 	t["size"] = "Small"
 	return t
-}
-
-// mdEscaper backslash-escapes what Adaptive Card markdown (and the
-// CommonMark renderers behind it) could read as markup: emphasis, links,
-// images, HTML, entities, code, headings, quotes and tables.
-var mdEscaper = strings.NewReplacer(
-	`\`, `\\`, "*", `\*`, "_", `\_`, "[", `\[`, "]", `\]`, "(", `\(`, ")", `\)`,
-	"!", `\!`, "<", `\<`, ">", `\>`, "&", `\&`, "`", "\\`", "#", `\#`, "~", `\~`, "|", `\|`,
-)
-
-// escape makes plain text safe in a TextBlock or a fact.
-func escape(s string) string {
-	return mdEscaper.Replace(s)
-}
-
-// safeURL returns u, percent-encoding what would end a Markdown link, when
-// it is an absolute http(s) URL, and "" otherwise.
-func safeURL(u string) string {
-	p, err := url.Parse(u)
-	if err != nil || (p.Scheme != "https" && p.Scheme != "http") || p.Host == "" {
-		return ""
-	}
-	return strings.NewReplacer("(", "%28", ")", "%29", " ", "%20", "<", "%3C", ">", "%3E", `\`, "%5C", "[", "%5B", "]", "%5D").Replace(p.String())
-}
-
-var (
-	// mdSpanRE finds, in order: a Markdown link, **bold**, __bold__ and the
-	// engine's *bold*.
-	mdSpanRE   = regexp.MustCompile(`\[([^\]\n]+)\]\(([^)\s]+)\)|\*\*([^*\n]+?)\*\*|__([^_\n]+?)__|\*([^*\n]+?)\*`)
-	mdHeadRE   = regexp.MustCompile(`(?m)^#{1,6}[ \t]+(.+?)[ \t#]*$`)
-	mdSpacesRE = regexp.MustCompile(`[ \t]+`)
-)
-
-// markdown converts the engine's text (*bold*) or a snippet's Markdown
-// (**bold**, __bold__, headings, links) to Adaptive Card markdown, cut to
-// at most n characters of text. Bold survives; a link becomes its text and
-// its URL in brackets, so the reader sees where it goes; everything else is
-// escaped.
-func markdown(s string, n int) string {
-	s = strings.TrimSpace(s)
-	s = mdHeadRE.ReplaceAllString(s, "**$1**")
-	s = mdSpacesRE.ReplaceAllString(s, " ")
-	var b strings.Builder
-	budget := n
-	// add writes t, escaped, within the budget; it reports false once the
-	// budget is spent.
-	add := func(t string, bold bool) bool {
-		if budget <= 0 {
-			return false
-		}
-		cut := false
-		if utf8.RuneCountInString(t) > budget {
-			t, cut = strings.TrimRight(string([]rune(t)[:max(budget-1, 0)]), " \n"), true
-		}
-		budget -= utf8.RuneCountInString(t)
-		if t != "" {
-			if bold {
-				b.WriteString("**" + escape(t) + "**")
-			} else {
-				b.WriteString(escape(t))
-			}
-		}
-		if cut {
-			b.WriteString(handlers.Ellipsis)
-			budget = 0
-			return false
-		}
-		return true
-	}
-	last := 0
-	for _, m := range mdSpanRE.FindAllStringSubmatchIndex(s, -1) {
-		if !add(s[last:m[0]], false) {
-			return b.String()
-		}
-		last = m[1]
-		group := func(i int) string {
-			if m[2*i] < 0 {
-				return ""
-			}
-			return s[m[2*i]:m[2*i+1]]
-		}
-		switch {
-		case m[2] >= 0: // a link: its text, then its URL
-			if !add(group(1), false) || !add(" ("+group(2)+")", false) {
-				return b.String()
-			}
-		default:
-			inner := strings.TrimSpace(group(3) + group(4) + group(5))
-			if inner == "" {
-				if !add(s[m[0]:m[1]], false) {
-					return b.String()
-				}
-				continue
-			}
-			if !add(inner, true) {
-				return b.String()
-			}
-		}
-	}
-	add(s[last:], false)
-	return b.String()
-}
-
-// plain strips the engine's bold markers for the plain text fallback.
-func plain(s string) string {
-	return mdSpanRE.ReplaceAllStringFunc(s, func(m string) string {
-		g := mdSpanRE.FindStringSubmatch(m)
-		if g[1] != "" {
-			return g[1] + " (" + g[2] + ")"
-		}
-		return g[3] + g[4] + g[5]
-	})
-}
-
-func firstOf(ss ...string) string {
-	for _, s := range ss {
-		if s != "" {
-			return s
-		}
-	}
-	return ""
 }

@@ -1,0 +1,172 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/spf13/cobra"
+	"github.com/waymarkhq/waymark/knowledge"
+)
+
+func (a *app) evalCommand() *cobra.Command {
+	var questions, fitOut string
+	var sets []string
+	var bars knowledge.Bars
+	var minMeanHit3 float64
+	var notBelowBaseline, showMisses bool
+	var probe, probePart string
+	cmd := &cobra.Command{
+		Use:   "eval",
+		Short: "Measure retrieval, escalation and personal-data detection on question sets",
+		Long: `Measures one question set (--corpus and --questions), or several councils
+(--set DIR, repeated; each DIR holds corpus/ and questions.jsonl) leave one
+council out: each set's figures come from an abstention model fitted on the
+other sets, with plain bleve measured beside it. Bars apply to every set.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			limit := a.cfg.Search.Limit
+			if probe != "" {
+				return a.evalProbe(probe, probePart, showMisses)
+			}
+			if len(sets) > 0 {
+				return a.crossValidate(cmd, sets, limit, fitOut, bars, minMeanHit3, notBelowBaseline, showMisses)
+			}
+			if questions == "" {
+				return errors.New("eval needs --questions FILE (JSON Lines, see ../shared/spec/search-cli.md), or --set DIR")
+			}
+			f, err := os.Open(questions)
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			qs, err := knowledge.LoadQuestions(f)
+			if err != nil {
+				return fmt.Errorf("%s: %w", questions, err)
+			}
+			kb, err := a.openBase()
+			if err != nil {
+				return err
+			}
+			defer kb.Close()
+			report, err := knowledge.Evaluate(cmd.Context(), kb, qs, limit)
+			if err != nil {
+				return err
+			}
+			report.Write(a.stdout)
+			return a.checkBars(report.Check(bars))
+		},
+	}
+	cmd.Flags().StringVar(&questions, "questions", "", "question set, JSON Lines")
+	cmd.Flags().StringArrayVar(&sets, "set", nil, "an evaluation council's folder (corpus/ and questions.jsonl); repeat for leave-one-council-out")
+	cmd.Flags().StringVar(&fitOut, "fit", "", "with --set: write the abstention model fitted on every set to this file")
+	cmd.Flags().BoolVar(&showMisses, "misses", false, "with --set or --probe: print every set's misses")
+	cmd.Flags().StringVar(&probe, "probe", "", "a risk probe folder (part-*.jsonl): measure escalation recall and false alarms")
+	cmd.Flags().StringVar(&probePart, "probe-part", "dev", "with --probe: dev (two thirds, for building), final (the third kept unseen) or all")
+	cmd.Flags().BoolVar(&notBelowBaseline, "not-below-baseline", false, "with --set: fail when a set's hit@3 is below plain bleve's")
+	cmd.Flags().Float64Var(&minMeanHit3, "min-mean-hit3", 0, "with --set: fail when the mean hit@3 is below this")
+	cmd.Flags().Int("limit", knowledge.DefaultLimit, "results per question")
+	cmd.Flags().Float64("min-confidence", knowledge.DefaultMinConfidence, "below this confidence (0..1), return no results")
+	cmd.Flags().Float64Var(&bars.MinHit3, "min-hit3", 0, "fail when hit@3 is below this")
+	cmd.Flags().Float64Var(&bars.MinMRR5, "min-mrr5", 0, "fail when MRR@5 is below this")
+	cmd.Flags().Float64Var(&bars.MinNoneEmpty, "min-none-empty", 0, "fail when the share of none questions answered empty is below this")
+	cmd.Flags().Float64Var(&bars.MinEscalateRecall, "min-escalate-recall", 0, "fail when escalate recall is below this")
+	cmd.Flags().IntVar(&bars.MaxEscalateFP, "max-escalate-fp", 1<<30, "fail when escalate has more false positives")
+	cmd.Flags().Float64Var(&bars.MinPersonalRecall, "min-personal-recall", 0, "fail when personal_data recall is below this")
+	cmd.Flags().IntVar(&bars.MaxPersonalFP, "max-personal-fp", 1<<30, "fail when personal_data has more false positives")
+	return cmd
+}
+
+// evalProbe runs `waymark eval --probe DIR`.
+func (a *app) evalProbe(dir, part string, showMisses bool) error {
+	qs, err := knowledge.LoadProbe(dir)
+	if err != nil {
+		return err
+	}
+	var keep []knowledge.ProbeQuestion
+	for _, q := range qs {
+		switch part {
+		case "all":
+		case "dev":
+			if q.Final() {
+				continue
+			}
+		case "final":
+			if !q.Final() {
+				continue
+			}
+		default:
+			return fmt.Errorf("--probe-part is dev, final or all, not %q", part)
+		}
+		keep = append(keep, q)
+	}
+	kb, err := a.openBase()
+	if err != nil {
+		return err
+	}
+	defer kb.Close()
+	r := knowledge.EvaluateProbe(func(q string) bool { return kb.Screen(q).Escalate }, keep)
+	fmt.Fprintf(a.stdout, "probe %s, %s part: %d questions\n", dir, part, len(keep))
+	r.Write(a.stdout, showMisses)
+	return nil
+}
+
+func (a *app) checkBars(failed []string) error {
+	if len(failed) == 0 {
+		return nil
+	}
+	for _, f := range failed {
+		fmt.Fprintln(a.stderr, "below the bar:", f)
+	}
+	return exitError{1}
+}
+
+// crossValidate runs `waymark eval --set ...`.
+func (a *app) crossValidate(cmd *cobra.Command, dirs []string, limit int, fitOut string, bars knowledge.Bars, minMeanHit3 float64, notBelowBaseline, showMisses bool) error {
+	var sets []*knowledge.EvalSet
+	for _, d := range dirs {
+		s, err := knowledge.LoadEvalSet(d)
+		var ce *knowledge.CorpusError
+		if errors.As(err, &ce) {
+			for _, p := range ce.Problems {
+				fmt.Fprintln(a.stderr, p)
+			}
+			return exitError{1}
+		}
+		if err != nil {
+			return err
+		}
+		sets = append(sets, s)
+	}
+	cr, err := knowledge.CrossValidate(cmd.Context(), sets, knowledge.Options{MinConfidence: a.cfg.Search.MinConfidence}, limit)
+	if err != nil {
+		return err
+	}
+	cr.Write(a.stdout)
+	if showMisses {
+		cr.WriteMisses(a.stdout)
+	}
+	if fitOut != "" {
+		data, err := knowledge.MarshalAbstainModel(cr.Model)
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(fitOut, data, 0o644); err != nil {
+			return err
+		}
+		fmt.Fprintf(a.stdout, "abstention model fitted on %d sets written to %s\n", len(sets), fitOut)
+	}
+	var failed []string
+	for _, s := range cr.Sets {
+		for _, f := range s.Report.Check(bars) {
+			failed = append(failed, s.Name+": "+f)
+		}
+	}
+	if m := cr.MeanHit3(); m < minMeanHit3 {
+		failed = append(failed, fmt.Sprintf("mean hit@3 %.3f is below %.3f", m, minMeanHit3))
+	}
+	if notBelowBaseline {
+		failed = append(failed, cr.BelowBaseline()...)
+	}
+	return a.checkBars(failed)
+}
