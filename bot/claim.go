@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"regexp"
@@ -80,24 +81,39 @@ func (d *Desk) Unclaim(ctx context.Context, m Message, ref string) (Reply, error
 	return reply, nil
 }
 
-// mentionRE reads a user named in a command: a platform mention ("<@U0123>"
-// or "<@U0123|sam>" in Slack) or a bare id.
-var mentionRE = regexp.MustCompile(`^<?@?([A-Za-z0-9_.-]+)(?:\|[^>]*)?>?$`)
+// userIDRE reads a colleague named by a bare user id ("@dr.achebe" in the
+// web chat, which has no mentions).
+var userIDRE = regexp.MustCompile(`^@?([A-Za-z0-9_.:-]+)$`)
+
+// colleague is the person m names after a command's reference: its first
+// mention, else a bare user id of m's platform.
+func colleague(m Message, rest string) (Person, bool) {
+	if len(m.Mentioned) > 0 {
+		p := m.Mentioned[0]
+		p.Platform = cmp.Or(p.Platform, m.Platform)
+		p.TeamID = cmp.Or(p.TeamID, m.TeamID)
+		return p, p.UserID != ""
+	}
+	id := userIDRE.FindStringSubmatch(strings.TrimSpace(rest))
+	if id == nil {
+		return Person{}, false
+	}
+	return Person{Platform: m.Platform, TeamID: m.TeamID, UserID: id[1]}, true
+}
 
 // HandOver lets the claimant give a request to another specialist of its
 // specialism: "handover WM-000042 @colleague". The new claimant gets the
 // details in a DM thread; the practitioner and the queue are told.
 func (d *Desk) HandOver(ctx context.Context, m Message) (Reply, error) {
 	ref, rest, ok := parseRef(m.Text)
-	who := mentionRE.FindStringSubmatch(strings.TrimSpace(rest))
-	if !ok || who == nil {
+	to, named := colleague(m, rest)
+	if !ok || !named {
 		return Reply{}, Errorf(EInvalid, "Write: handover WM-000042 @colleague.")
 	}
 	c, err := d.o.Consultations.Consultation(ctx, ref)
 	if err != nil {
 		return Reply{}, err
 	}
-	to := Person{Platform: m.Platform, TeamID: m.TeamID, UserID: who[1]}
 	ok, err = d.isSpecialist(ctx, to, c.Specialism)
 	if err != nil && !ok {
 		return Reply{}, Errorf(EUnavailable, "I could not check who the %s specialists are just now; please try again.", specialismName(c.Specialism))

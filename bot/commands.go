@@ -19,15 +19,25 @@ var commandShapes = map[string]struct {
 	maxWords int
 	ref      bool
 	desk     bool // the consultation desk's: a command only in its shape
+	named    bool // names a colleague: with a mention, any number of words (a Teams name)
 }{
-	CmdHelp: {0, false, false}, CmdArea: {4, false, false}, CmdContacts: {2, false, false}, CmdConsult: {1, false, false},
-	CmdFeedback: {-1, false, false}, CmdAsk: {-1, false, false},
-	CmdMy: {1, false, true}, CmdEscalate: {1, false, true},
-	CmdReply: {-1, true, true}, CmdClose: {-1, true, true}, CmdCancel: {1, true, true}, CmdHandOver: {2, true, true},
+	CmdHelp:     {maxWords: 0},
+	CmdArea:     {maxWords: 4},
+	CmdContacts: {maxWords: 2},
+	CmdConsult:  {maxWords: 1},
+	CmdFeedback: {maxWords: -1},
+	CmdAsk:      {maxWords: -1},
+	CmdMy:       {maxWords: 1, desk: true},
+	CmdEscalate: {maxWords: 1, desk: true},
+	CmdReply:    {maxWords: -1, ref: true, desk: true},
+	CmdClose:    {maxWords: -1, ref: true, desk: true},
+	CmdCancel:   {maxWords: 1, ref: true, desk: true},
+	CmdHandOver: {maxWords: 2, ref: true, desk: true, named: true},
 }
 
-// parseCommand reads a command typed as text ("area Wyvern Vale", "/my").
-func parseCommand(text string) (cmd, rest string, ok bool) {
+// parseCommand reads a command typed as text ("area Wyvern Vale", "/my");
+// mentions is how many people the message mentions.
+func parseCommand(text string, mentions int) (cmd, rest string, ok bool) {
 	t := strings.TrimSpace(text)
 	t = strings.TrimPrefix(t, "/")
 	word, rest, _ := strings.Cut(t, " ")
@@ -41,7 +51,7 @@ func parseCommand(text string) (cmd, rest string, ok bool) {
 	switch {
 	case shape.ref && !refRE.MatchString(rest):
 		return "", text, false
-	case shape.maxWords >= 0 && n > shape.maxWords:
+	case shape.maxWords >= 0 && n > shape.maxWords && !(shape.named && mentions > 0):
 		return "", text, false
 	case (word == CmdFeedback || word == CmdAsk) && n == 0:
 		return "", text, false

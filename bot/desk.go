@@ -18,9 +18,9 @@ type DeskOptions struct {
 	Timers        TimerStore
 	Notifier      Notifier
 	// Specialists lists, per specialism, who may claim and close its
-	// requests, as Person keys ("slack:T123:U456"), platform:user
-	// ("slack:U456"), or a platform's user group ("slack:group:S0123",
-	// looked up in Directory).
+	// requests, as Person keys (platform:team:user), platform:user, or a
+	// platform's user group (platform:group:id, looked up in Directory);
+	// each platform's adapter documents its ids.
 	Specialists map[string][]string
 	// Directory looks up user-group membership; needed only when
 	// Specialists name groups.

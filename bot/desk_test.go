@@ -215,6 +215,14 @@ func command(user, cmd, text string) bot.Message {
 	return m
 }
 
+// handOver is "handover ref @to" as an adapter gives it: the mention read
+// into Mentioned, its label left in the text.
+func handOver(user, ref, to string) bot.Message {
+	m := command(user, bot.CmdHandOver, ref+" @name-"+to)
+	m.Mentioned = []bot.Person{{Platform: bot.PlatformSlack, TeamID: "T1", UserID: to}}
+	return m
+}
+
 // book submits the booking form and returns the new reference.
 func (f *deskFixture) book(tb testing.TB, user, specialism, urgency, question string) string {
 	tb.Helper()
@@ -695,15 +703,17 @@ func TestHandOverToAColleague(t *testing.T) {
 	question := "how to approach a father with extreme views"
 	ref := f.book(t, practitioner, "psychology", bot.UrgencyRoutine, question)
 	f.must(t, action(psych1, bot.ActionClaim, ref))
-	if _, err := f.handle(t, command(psych1, bot.CmdHandOver, ref+" <@"+otherWorker+">")); bot.ErrorKind(err) != bot.EInvalid {
+	if _, err := f.handle(t, handOver(psych1, ref, otherWorker)); bot.ErrorKind(err) != bot.EInvalid {
 		t.Errorf("hand-over to a non-specialist: %v", err)
 	}
-	if _, err := f.handle(t, command(psych2, bot.CmdHandOver, ref+" <@"+psych2+">")); bot.ErrorKind(err) != bot.EConflict {
+	if _, err := f.handle(t, handOver(psych2, ref, psych2)); bot.ErrorKind(err) != bot.EConflict {
 		t.Errorf("hand-over by someone who is not the claimant: %v", err)
 	}
-	// Typed as text, as in a DM: "handover WM-000001 <@UPSY2|sam>".
+	// Typed as text, as in a DM: "handover WM-000001 <@UPSY2|sam>", which
+	// the adapter gives as "@sam" with the mention read out.
 	typed := from(psych1)
-	typed.Text = "handover " + ref + " <@" + psych2 + "|sam>"
+	typed.Text = "handover " + ref + " @sam"
+	typed.Mentioned = []bot.Person{{UserID: psych2}}
 	r := f.must(t, typed)
 	if !strings.HasPrefix(r.Text, "Handed "+ref) {
 		t.Fatalf("reply %q", r.Text)
@@ -850,7 +860,7 @@ func TestQueueCardAfterHandOverAndClose(t *testing.T) {
 	ref := f.book(t, practitioner, "psychology", bot.UrgencyRoutine, "advice on a girl's new online group")
 	card := f.slack.to(psychQueue)[0]
 	f.must(t, action(psych1, bot.ActionClaim, ref))
-	f.must(t, command(psych1, bot.CmdHandOver, ref+" <@"+psych2+">"))
+	f.must(t, handOver(psych1, ref, psych2))
 	ups := f.slack.updatesOf(card.ts)
 	if len(ups) != 2 || !strings.Contains(ups[1].text, "claimed by "+psych2) {
 		t.Fatalf("card updates %+v, want it to name the new claimant", ups)
@@ -961,5 +971,29 @@ func TestStalledUpdatesDoNotHoldUpTheAnswer(t *testing.T) {
 	}
 	if ctx.Err() != nil {
 		t.Errorf("the job's context ended while the prompts were changed: %v", ctx.Err())
+	}
+}
+
+// TestHandOverByUserID: where a platform has no mentions (the web chat),
+// the colleague is named by their user id, and a Teams name of several
+// words after a mention is still a hand-over, not a question.
+func TestHandOverByUserID(t *testing.T) {
+	f := newDesk(t)
+	ref := f.book(t, practitioner, "psychology", bot.UrgencyRoutine, "how to talk with a withdrawn boy")
+	f.must(t, action(psych1, bot.ActionClaim, ref))
+	typed := from(psych1)
+	typed.Text = "handover " + ref + " " + psych2
+	if r := f.must(t, typed); !strings.HasPrefix(r.Text, "Handed "+ref) {
+		t.Fatalf("by user id: reply %q", r.Text)
+	}
+	named := from(psych2)
+	named.Text = "handover " + ref + " Dr Amara Thackeray"
+	named.Mentioned = []bot.Person{{UserID: psych1, Name: "Dr Amara Thackeray"}}
+	if r := f.must(t, named); !strings.HasPrefix(r.Text, "Handed "+ref) {
+		t.Fatalf("by a mention with a long name: reply %q", r.Text)
+	}
+	c, err := f.store.Consultation(context.Background(), ref)
+	if err != nil || c.Claimant.UserID != psych1 {
+		t.Fatalf("claimant %+v, %v; want %s", c.Claimant, err, psych1)
 	}
 }

@@ -76,7 +76,7 @@ func (e *Engine) Handle(ctx context.Context, m Message) (Reply, error) {
 				return d.RelayTo(ctx, m, ref, m.Text)
 			}
 		}
-		if cmd, rest, ok := parseCommand(m.Text); ok {
+		if cmd, rest, ok := parseCommand(m.Text, len(m.Mentioned)); ok {
 			m.Command, m.Text = cmd, rest
 		}
 	}

@@ -143,7 +143,7 @@ type Updater interface {
 }
 
 // Directory answers who belongs to a platform's user group, so that
-// specialists can be configured as a group ("slack:group:S0123") and stay
+// specialists can be configured as a group (platform:group:id) and stay
 // right as people join and leave.
 type Directory interface {
 	// MemberOf reports whether p is in the group with id on p's platform.

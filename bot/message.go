@@ -53,8 +53,12 @@ type Message struct {
 
 	Command string // one of the Cmd constants; empty for a plain question
 	Text    string // the question, or the command's arguments
-	Action  *Action
-	Form    map[string]string // a submitted Form's values, by field name
+	// Mentioned are the people the message names with the platform's
+	// mentions, in order, the bot itself left out: each adapter reads its
+	// platform's mention markup, so the engine never sees it.
+	Mentioned []Person
+	Action    *Action
+	Form      map[string]string // a submitted Form's values, by field name
 }
 
 // Action is a button a practitioner pressed.

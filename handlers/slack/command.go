@@ -64,6 +64,7 @@ func commandJob(s slackapi.SlashCommand) job {
 		TeamID:         s.TeamID,
 		Command:        cmd,
 		Text:           text,
+		Mentioned:      mentioned(s.Text, s.TeamID, nil),
 	}
 	return job{msg: m, to: target{channel: s.ChannelID, user: s.UserID, responseURL: s.ResponseURL, ephemeral: true, trigger: s.TriggerID}}
 }

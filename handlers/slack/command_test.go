@@ -13,29 +13,31 @@ import (
 // the bot.Message and that the answer goes, privately, to the response_url.
 func TestCommandsBecomeMessages(t *testing.T) {
 	cases := []struct {
-		text    string
-		command string
-		args    string
+		text      string
+		command   string
+		args      string
+		mentioned []bot.Person
 	}{
-		{"", bot.CmdHelp, ""},
-		{"help", bot.CmdHelp, ""},
-		{"area Wyvern Vale", bot.CmdArea, "Wyvern Vale"},
-		{"AREA", bot.CmdArea, ""},
-		{"ask who is the LADO?", bot.CmdAsk, "who is the LADO?"},
-		{"contacts psychology", bot.CmdContacts, "psychology"},
-		{"consult prevent", bot.CmdConsult, "prevent"},
-		{"feedback the EDT number was out of date", bot.CmdFeedback, "the EDT number was out of date"},
-		{"who is the LADO?", bot.CmdAsk, "who is the LADO?"},
+		{"", bot.CmdHelp, "", nil},
+		{"help", bot.CmdHelp, "", nil},
+		{"area Wyvern Vale", bot.CmdArea, "Wyvern Vale", nil},
+		{"AREA", bot.CmdArea, "", nil},
+		{"ask who is the LADO?", bot.CmdAsk, "who is the LADO?", nil},
+		{"contacts psychology", bot.CmdContacts, "psychology", nil},
+		{"consult prevent", bot.CmdConsult, "prevent", nil},
+		{"feedback the EDT number was out of date", bot.CmdFeedback, "the EDT number was out of date", nil},
+		{"who is the LADO?", bot.CmdAsk, "who is the LADO?", nil},
 		// Consultation commands are passed on whole: the engine tells a
 		// command from a question that starts with the same word.
-		{"my", "", "my"},
-		{"reply WM-000001 can we talk at 3?", "", "reply WM-000001 can we talk at 3?"},
-		{"Cancel WM-000001", "", "Cancel WM-000001"},
-		{"handover WM-000001 <@U0PSY49>", "", "handover WM-000001 @U0PSY49"},
-		{"close WM-000001 advice given", "", "close WM-000001 advice given"},
-		{"escalate", "", "escalate"},
-		{"my 15 year old says he is flying to syria tomorrow", "", "my 15 year old says he is flying to syria tomorrow"},
-		{"  what does &amp; mean  ", bot.CmdAsk, "what does & mean"},
+		{"my", "", "my", nil},
+		{"reply WM-000001 can we talk at 3?", "", "reply WM-000001 can we talk at 3?", nil},
+		{"Cancel WM-000001", "", "Cancel WM-000001", nil},
+		{"handover WM-000001 <@U0PSY49>", "", "handover WM-000001 @U0PSY49", []bot.Person{{Platform: "slack", TeamID: teamID, UserID: "U0PSY49"}}},
+		{"handover WM-000001 <@U0PSY49|dr.achebe>", "", "handover WM-000001 @dr.achebe", []bot.Person{{Platform: "slack", TeamID: teamID, UserID: "U0PSY49"}}},
+		{"close WM-000001 advice given", "", "close WM-000001 advice given", nil},
+		{"escalate", "", "escalate", nil},
+		{"my 15 year old says he is flying to syria tomorrow", "", "my 15 year old says he is flying to syria tomorrow", nil},
+		{"  what does &amp; mean  ", bot.CmdAsk, "what does & mean", nil},
 	}
 	for _, c := range cases {
 		t.Run(c.text, func(t *testing.T) {
@@ -44,7 +46,8 @@ func TestCommandsBecomeMessages(t *testing.T) {
 			h.command(t, c.text, "13345224609.738474920.8088930838d88f008e0")
 			h.drain(t)
 			want := bot.Message{Platform: "slack", ID: "13345224609.738474920.8088930838d88f008e0", TeamID: teamID,
-				ConversationID: channelID, Shared: true, UserID: userID, UserName: "sam.okafor", Command: c.command, Text: c.args}
+				ConversationID: channelID, Shared: true, UserID: userID, UserName: "sam.okafor", Command: c.command, Text: c.args,
+				Mentioned: c.mentioned}
 			msgs := rec.Messages()
 			if len(msgs) != 1 || !reflect.DeepEqual(msgs[0], want) {
 				t.Fatalf("messages %+v, want [%+v]", msgs, want)

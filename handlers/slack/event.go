@@ -155,6 +155,7 @@ func messageJob(base bot.Message, channel, channelType, user, ts, threadTS, text
 	m.ThreadID = thread
 	m.Shared = sharedConversation(channel, channelType)
 	m.UserID = user
+	m.Mentioned = mentioned(text, m.TeamID, bots)
 	m.Text = cleanText(text, bots)
 	if strings.EqualFold(m.Text, bot.CmdHelp) {
 		m.Command, m.Text = bot.CmdHelp, ""
@@ -189,6 +190,18 @@ var (
 // cleanText turns Slack's message markup into the practitioner's words: the
 // app's own mentions removed, other mentions, channels and links as their
 // labels, &amp; &lt; &gt; decoded, spaces collapsed.
+// mentioned are the people text mentions ("<@U0123>", "<@U0123|sam>"),
+// in order, the app's bot users left out.
+func mentioned(text, teamID string, bots map[string]bool) []bot.Person {
+	var out []bot.Person
+	for _, m := range mentionRE.FindAllStringSubmatch(text, -1) {
+		if !bots[m[1]] {
+			out = append(out, bot.Person{Platform: bot.PlatformSlack, TeamID: teamID, UserID: m[1]})
+		}
+	}
+	return out
+}
+
 func cleanText(text string, bots map[string]bool) string {
 	text = mentionRE.ReplaceAllStringFunc(text, func(s string) string {
 		if bots[mentionRE.FindStringSubmatch(s)[1]] {

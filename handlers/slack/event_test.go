@@ -45,7 +45,9 @@ func TestEventsBecomeMessages(t *testing.T) {
 			file: "app_mention",
 			p:    payload{EventID: "Ev0MAP0003", Text: "hi <@U0LAN0Z89>, does &lt;this&gt; apply to <#C0KEST01|kestrel> &amp; <https://wyvernvale.example/mash|the MASH>? cc <@U0OTHER1>", TS: "1700000000.000300"},
 			want: bot.Message{Platform: "slack", ID: "Ev0MAP0003", TeamID: teamID, ConversationID: channelID,
-				ThreadID: "1700000000.000300", Shared: true, UserID: userID, Text: "hi, does <this> apply to #kestrel & the MASH? cc @U0OTHER1"},
+				ThreadID: "1700000000.000300", Shared: true, UserID: userID, Text: "hi, does <this> apply to #kestrel & the MASH? cc @U0OTHER1",
+				// The other person mentioned, not the app's bot user.
+				Mentioned: []bot.Person{{Platform: "slack", TeamID: teamID, UserID: "U0OTHER1"}}},
 			wantThread: "1700000000.000300", wantIn: channelID,
 		},
 		{

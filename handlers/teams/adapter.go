@@ -293,7 +293,22 @@ func (act activity) message() bot.Message {
 		UserID:         user,
 		UserName:       act.From.Name,
 		Text:           text,
+		Mentioned:      act.mentioned(),
 	}
+}
+
+// mentioned are the people the activity's mention entities name, in
+// order, the bot left out: "handover WM-000042 @Dr Achebe" names them by
+// their Teams user, not by the words of their name.
+func (act activity) mentioned() []bot.Person {
+	var out []bot.Person
+	for _, e := range act.Entities {
+		if e.Type != "mention" || e.Mentioned.ID == "" || e.Mentioned.ID == act.Recipient.ID {
+			continue
+		}
+		out = append(out, bot.Person{Platform: bot.PlatformTeams, TeamID: act.tenant(), UserID: userID(e.Mentioned), Name: e.Mentioned.Name})
+	}
+	return out
 }
 
 // accept admits j: it reserves room on the queue, checks with the store

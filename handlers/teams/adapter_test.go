@@ -419,6 +419,20 @@ func TestAdapterMapping(t *testing.T) {
 			ConversationID: "19:a1b2c3d4e5f60718293a4b5c6d7e8f90@thread.tacv2;messageid=1772442300000", ThreadID: "1772442300000",
 			Shared: true, UserID: user, UserName: "Priya Shah", Text: "should I ask Owen & Co first?",
 		}, "channel_mention"},
+		{"another person mentioned", func(act map[string]any) {
+			// "handover WM-000001 @Owen Price": the colleague named by
+			// their mention entity, not by the words of their name.
+			act["text"] = "<at>Waymark</at> handover WM-000001 <at>Owen Price</at>"
+			act["entities"] = append(act["entities"].([]any), map[string]any{
+				"type": "mention", "text": "<at>Owen Price</at>",
+				"mentioned": map[string]any{"id": "29:1owenPRICE", "name": "Owen Price", "aadObjectId": "0a1b2c3d-0000-4000-8000-00000000a0b1"},
+			})
+		}, bot.Message{
+			Platform: "teams", ID: "1772442300000", TeamID: adapterTenant,
+			ConversationID: "19:a1b2c3d4e5f60718293a4b5c6d7e8f90@thread.tacv2;messageid=1772442300000", ThreadID: "1772442300000",
+			Shared: true, UserID: user, UserName: "Priya Shah", Text: "handover WM-000001 Owen Price",
+			Mentioned: []bot.Person{{Platform: "teams", TeamID: adapterTenant, UserID: "0a1b2c3d-0000-4000-8000-00000000a0b1", Name: "Owen Price"}},
+		}, "channel_mention"},
 		{"upper-case tenant", func(act map[string]any) {
 			act["channelData"].(map[string]any)["tenant"] = map[string]any{"id": strings.ToUpper(adapterTenant)}
 		}, bot.Message{
