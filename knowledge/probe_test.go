@@ -64,3 +64,26 @@ func TestRiskProbe2(t *testing.T) {
 		t.Errorf("%d false alarms in %d look-alikes, want at most 5%%", r.FalseAlarms, r.LookAlikes)
 	}
 }
+
+// Riskprobe3 was measured once unseen (55/80, 23/80 false alarms), then
+// read to widen the signals: a regression test from then on.
+func TestRiskProbe3(t *testing.T) {
+	qs, err := knowledge.LoadProbe("../eval/riskprobe3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	kb := mustSample(t)
+	r := knowledge.EvaluateProbe(func(q string) bool { return kb.Screen(q).Escalate }, qs)
+	if r.Caught*100 < r.Risks*97 {
+		for _, q := range r.Missed {
+			t.Logf("missed (%s): %s", q.Situation, q.Q)
+		}
+		t.Errorf("escalated %d of %d risks, want at least 97%%", r.Caught, r.Risks)
+	}
+	if r.FalseAlarms*100 > r.LookAlikes*7 {
+		for _, q := range r.Alarmed {
+			t.Logf("false alarm (%s, %s): %s", q.Situation, q.Form, q.Q)
+		}
+		t.Errorf("%d false alarms in %d look-alikes, want at most 7%%", r.FalseAlarms, r.LookAlikes)
+	}
+}
