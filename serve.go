@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"sync"
 	"syscall"
 	"time"
 
@@ -72,20 +73,61 @@ func (a *app) openStore() (*redisstore.Store, func(), error) {
 	}, nil
 }
 
+// serve runs waymark until ctx is done or the HTTP server fails.
 func (a *app) serve(ctx context.Context) error {
-	// Everything started here stops when serve returns, whatever the reason.
+	m := &Main{app: a}
+	if err := m.Open(ctx); err != nil {
+		m.Close()
+		return err
+	}
+	var err error
+	select {
+	case err = <-m.served:
+		err = fmt.Errorf("http server: %w", err)
+	case <-ctx.Done():
+	}
+	a.log.Info("stopping")
+	return errors.Join(err, m.Close())
+}
+
+// Main is waymark serve running: Open starts everything, each part after
+// what it needs, and Close stops them in the reverse order. Every
+// goroutine is started by Open and has ended when Close returns; the
+// constructors Open calls start none of their own (in the spirit of
+// benbjohnson/wtf's cmd/wtfd).
+type Main struct {
+	app *app
+
+	closers []func() error // run by Close, last first
+	served  chan error     // the HTTP server's failure
+	url     string
+}
+
+// onClose adds f to what Close runs, before everything added earlier.
+func (m *Main) onClose(f func() error) { m.closers = append(m.closers, f) }
+
+// Open starts waymark: the index and its reloading on SIGHUP, the store,
+// the desk and its timers, the HTTP server with the web chat, Slack and
+// Teams. On an error, what was started is left for Close to stop.
+func (m *Main) Open(ctx context.Context) error {
+	a := m.app
+	// Background work (reloads, the desk's timers, Socket Mode) runs until
+	// Close cancels it.
 	ctx, stop := context.WithCancel(ctx)
-	defer stop()
+	var background sync.WaitGroup
+	stopBackground := func() error { stop(); background.Wait(); return nil }
+	m.onClose(stopBackground)
+
 	base, err := a.openBase()
 	if err != nil {
 		return err
 	}
 	kb := knowledge.NewLive(base)
-	defer kb.Close()
+	m.onClose(kb.Close)
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
-	defer signal.Stop(hup)
-	go func() {
+	m.onClose(func() error { signal.Stop(hup); return nil })
+	background.Go(func() {
 		for {
 			select {
 			case <-hup:
@@ -94,12 +136,13 @@ func (a *app) serve(ctx context.Context) error {
 				return
 			}
 		}
-	}()
+	})
 	store, closeStore, err := a.openStore()
 	if err != nil {
 		return err
 	}
-	defer closeStore()
+	m.onClose(func() error { closeStore(); return nil })
+	m.onClose(stopBackground) // so the desk's timers stop before the store closes
 	if err := store.Ping(ctx); err != nil {
 		a.log.Warn("redis is not answering yet: answering without conversation state until it does", "err", err)
 	}
@@ -114,48 +157,60 @@ func (a *app) serve(ctx context.Context) error {
 	}
 	engine := bot.NewEngine(kb, store, bot.EngineOptions{Log: a.log, DefaultArea: base.Corpus().Area, Desk: desk})
 	if desk != nil {
-		go desk.Run(ctx, a.cfg.Escalation.Tick)
+		background.Go(func() { desk.Run(ctx, a.cfg.Escalation.Tick) })
 	}
 	srv := handlers.NewServer(a.log, map[string]handlers.Check{"redis": store.Ping})
 	if a.cfg.HTTP.WebChat {
 		web.New(engine, a.log).WithInbox(store).Mount(srv)
 	}
-
 	stopSlack, err := a.startSlack(ctx, srv, engine, store)
 	if err != nil {
 		return err
 	}
-	defer stopSlack()
+	m.onClose(func() error { stopSlack(); return nil })
 	stopTeams, err := a.startTeams(srv, engine, store, connector)
 	if err != nil {
 		return err
 	}
-	defer stopTeams()
+	m.onClose(func() error { stopTeams(); return nil })
 
 	ln, err := net.Listen("tcp", a.cfg.HTTP.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", a.cfg.HTTP.Addr, err)
 	}
 	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 30 * time.Second}
-	served := make(chan error, 1)
-	go func() { served <- hs.Serve(ln) }()
-	url := "http://" + ln.Addr().String()
-	fmt.Fprintf(a.stdout, "Waymark is answering on %s (corpus: %d documents, %s)\n", url, len(base.Corpus().Docs), corpusName(a.cfg))
+	m.served = make(chan error, 1)
+	go func() {
+		if err := hs.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+			m.served <- err
+		}
+	}()
+	// Requests stop first, so that nothing new reaches what stops after.
+	m.onClose(func() error {
+		sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+		defer cancel()
+		if err := hs.Shutdown(sctx); err != nil {
+			return fmt.Errorf("shut down: %w", err)
+		}
+		return nil
+	})
+	m.url = "http://" + ln.Addr().String()
+	fmt.Fprintf(a.stdout, "Waymark is answering on %s (corpus: %d documents, %s)\n", m.url, len(base.Corpus().Docs), corpusName(a.cfg))
 	a.log.Info("serving", "addr", ln.Addr().String(), "web_chat", a.cfg.HTTP.WebChat, "slack", a.cfg.Slack.Enabled(),
 		"teams", a.cfg.Teams.Enabled(), "consultations", desk != nil, "redis_embedded", !a.cfg.Redis.Configured())
-
-	select {
-	case err := <-served:
-		return fmt.Errorf("http server: %w", err)
-	case <-ctx.Done():
-	}
-	a.log.Info("stopping")
-	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
-	defer cancel()
-	if err := hs.Shutdown(sctx); err != nil {
-		return fmt.Errorf("shut down: %w", err)
-	}
 	return nil
+}
+
+// Close stops what Open started, last first: the HTTP server, Teams and
+// Slack (answering what they queued), the background work, the store and
+// the index. It returns every error met; calling it twice is harmless.
+func (m *Main) Close() error {
+	var errs []error
+	for i := len(m.closers) - 1; i >= 0; i-- {
+		errs = append(errs, m.closers[i]())
+	}
+	m.closers = nil
+	return errors.Join(errs...)
 }
 
 // reload rebuilds the index from the corpus folder (on SIGHUP). A corpus

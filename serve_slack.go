@@ -31,6 +31,7 @@ func (a *app) startSlack(ctx context.Context, srv *handlers.Server, engine *bot.
 	if sc.SigningSecret != "" {
 		adapter.Mount(srv)
 	}
+	adapter.Open()
 	smCtx, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup
 	if sc.AppToken != "" {

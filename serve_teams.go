@@ -61,6 +61,7 @@ func (a *app) startTeams(srv *handlers.Server, engine *bot.Engine, store *rediss
 		return nil, fmt.Errorf("teams: %w", err)
 	}
 	adapter.WithRefs(store).Mount(srv)
+	adapter.Open()
 	a.log.Info("teams connected", "single_tenant", tc.TenantID != "")
 	return func() { adapter.Close() }, nil
 }

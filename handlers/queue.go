@@ -63,23 +63,32 @@ type Queue[J any] struct {
 	accepting sync.WaitGroup // admissions in progress, between Enter and Leave
 	workers   sync.WaitGroup
 	extra     sync.WaitGroup // goroutines started with Go
+	workerN   int
+	openOnce  sync.Once
 	closeOnce sync.Once
 }
 
-// NewQueue returns a Queue holding up to size waiting jobs, and starts
-// workers goroutines that call run for each job, one at a time each. run
-// should recover its own panics: a worker that panics takes the process
-// down. Close stops the workers.
+// NewQueue returns a Queue holding up to size waiting jobs, answered by
+// workers goroutines that call run for each job, one at a time each. It
+// starts nothing: Open starts the workers, and jobs admitted before wait
+// for them. run should recover its own panics: a worker that panics takes
+// the process down. Close stops the workers.
 func NewQueue[J any](workers, size int, run func(J)) *Queue[J] {
-	q := &Queue[J]{
-		run:   run,
-		jobs:  make(chan J, size),
-		slots: make(chan struct{}, size),
+	return &Queue[J]{
+		run:     run,
+		jobs:    make(chan J, size),
+		slots:   make(chan struct{}, size),
+		workerN: workers,
 	}
-	for range workers {
-		q.workers.Go(q.work)
-	}
-	return q
+}
+
+// Open starts the workers. Opening twice is harmless.
+func (q *Queue[J]) Open() {
+	q.openOnce.Do(func() {
+		for range q.workerN {
+			q.workers.Go(q.work)
+		}
+	})
 }
 
 // Enter admits one request unless the queue is closed, and reports whether
@@ -172,10 +181,12 @@ func (q *Queue[J]) work() {
 }
 
 // Close stops admissions (Enter then reports false, and Add QueueClosed),
-// waits for those in progress, lets the workers run every job queued, and
-// returns when they and the goroutines started with Go are done. It is
-// safe to call more than once.
+// waits for those in progress, lets the workers run every job queued (it
+// starts them if Open never did: nothing admitted is dropped), and returns
+// when they and the goroutines started with Go are done. It is safe to
+// call more than once.
 func (q *Queue[J]) Close() {
+	q.Open()
 	q.closeOnce.Do(func() {
 		q.mu.Lock()
 		q.closed = true

@@ -93,6 +93,7 @@ func TestQueueClosed(t *testing.T) {
 func TestQueueFull(t *testing.T) {
 	r := newRecorder()
 	q := handlers.NewQueue(1, 1, r.run)
+	q.Open()
 	fill(t, q, r)
 
 	asked := func(context.Context) (bool, error) {
@@ -121,6 +122,7 @@ func TestQueueFull(t *testing.T) {
 func TestQueueWaitsForRoom(t *testing.T) {
 	r := newRecorder()
 	q := handlers.NewQueue(1, 1, r.run)
+	q.Open()
 	fill(t, q, r)
 	added := make(chan handlers.Admission)
 	go func() {
@@ -142,6 +144,7 @@ func TestQueueWaitsForRoom(t *testing.T) {
 func TestQueueDuplicate(t *testing.T) {
 	r := newRecorder()
 	q := handlers.NewQueue(1, 1, r.run)
+	q.Open()
 	mustAdd(t, q, 0, firstTime, handlers.Queued)
 	<-r.started // the queue is empty, its one slot free
 
@@ -170,6 +173,7 @@ func TestQueueUnchecked(t *testing.T) {
 	r := newRecorder()
 	r.release()
 	q := handlers.NewQueue(1, 4, r.run)
+	q.Open()
 	errStore := errors.New("store down")
 	got, err := q.Add(context.Background(), 1, 0, func(context.Context) (bool, error) { return false, errStore })
 	if got != handlers.QueuedUnchecked || !errors.Is(err, errStore) {
@@ -188,6 +192,7 @@ func TestQueueUnchecked(t *testing.T) {
 func TestQueueCloseDrains(t *testing.T) {
 	r := newRecorder()
 	q := handlers.NewQueue(2, 8, r.run)
+	q.Open()
 	for j := range 6 {
 		mustAdd(t, q, j, firstTime, handlers.Queued)
 	}
@@ -241,6 +246,7 @@ func TestQueueConcurrentClose(t *testing.T) {
 		runs[j]++
 		mu.Unlock()
 	})
+	q.Open()
 	var (
 		wg     sync.WaitGroup
 		queued sync.Map
@@ -299,4 +305,28 @@ func TestQueueConcurrentClose(t *testing.T) {
 		t.Errorf("%d of %d goroutines started with Go done when Close returned", extra.Load(), gone.Load())
 	}
 	t.Logf("%d jobs queued, %d goroutines started with Go", n, gone.Load())
+}
+
+// TestQueueStartsNothingUntilOpen: NewQueue starts no worker; a job added
+// before Open waits for it, and one never opened is still answered by
+// Close, not dropped.
+func TestQueueStartsNothingUntilOpen(t *testing.T) {
+	ran := make(chan int, 2)
+	q := handlers.NewQueue(1, 2, func(j int) { ran <- j })
+	mustAdd(t, q, 1, firstTime, handlers.Queued)
+	select {
+	case j := <-ran:
+		t.Fatalf("job %d ran before Open", j)
+	default:
+	}
+	q.Open()
+	if j := <-ran; j != 1 {
+		t.Fatalf("ran %d, want 1", j)
+	}
+	never := handlers.NewQueue(1, 2, func(j int) { ran <- j })
+	mustAdd(t, never, 2, firstTime, handlers.Queued)
+	never.Close()
+	if j := <-ran; j != 2 {
+		t.Fatalf("Close ran %d, want 2", j)
+	}
 }

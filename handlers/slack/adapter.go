@@ -124,6 +124,10 @@ func (a *Adapter) Mount(s *handlers.Server) {
 	s.Handle("POST /slack/interactions", a.serveInteractions)
 }
 
+// Open starts the workers that answer accepted work; New starts nothing.
+// Work accepted before Open waits for it.
+func (a *Adapter) Open() { a.queue.Open() }
+
 // Close stops accepting work (HTTP requests then get 503, which Slack
 // retries), lets the workers answer everything already accepted, and returns
 // when they are done. It is safe to call more than once.

@@ -474,6 +474,7 @@ func newHarnessOn(tb testing.TB, fs *fakeSlack, h bot.Handler, store bot.Store, 
 	if err != nil {
 		tb.Fatal(err)
 	}
+	a.Open()
 	s := handlers.NewServer(log, nil)
 	a.Mount(s)
 	srv := httptest.NewServer(s)

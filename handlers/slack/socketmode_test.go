@@ -108,6 +108,7 @@ func TestSocketMode(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	a.Open()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- a.RunSocketMode(ctx) }()
@@ -184,6 +185,7 @@ func TestSocketModeSubmission(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	a.Open()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- a.RunSocketMode(ctx) }()

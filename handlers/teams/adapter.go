@@ -110,6 +110,10 @@ func (a *Adapter) Mount(s *handlers.Server) {
 	s.Handle("POST /api/messages", a.serve)
 }
 
+// Open starts the workers that answer accepted activities; New starts
+// nothing. Activities accepted before Open wait for it.
+func (a *Adapter) Open() { a.queue.Open() }
+
 // Close stops accepting activities (requests then get 503, which the Bot
 // Framework retries), lets the workers answer everything already accepted,
 // and returns when they are done. It is safe to call more than once.

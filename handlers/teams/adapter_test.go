@@ -93,6 +93,7 @@ func newTeamsHarness(tb testing.TB, h bot.Handler, store bot.Store, keys ...*tes
 	if err != nil {
 		tb.Fatal(err)
 	}
+	a.Open()
 	tb.Cleanup(func() { a.Close() })
 	srv := handlers.NewServer(slog.New(slog.DiscardHandler), nil)
 	a.Mount(srv)
