@@ -17,8 +17,8 @@ BARS = --min-hit3 0.86 --min-mrr5 0.76 --min-none-empty 0.8 \
 # the worst set's figures, so ground lost on any blind council fails CI.
 SETS = eval/harrowmere eval/ashdown eval/corrowford eval/wenlow eval/haverleigh eval/saltbay
 SET_FLAGS = $(foreach s,$(SETS),--set $(s)) $(if $(wildcard $(EVAL)/questions.jsonl),--set $(EVAL))
-HELDOUT_BARS = --min-hit3 0.80 --min-mrr5 0.75 --min-none-empty 0.8 \
-       --min-escalate-recall 0.92 --max-escalate-fp 1 \
+HELDOUT_BARS = --min-hit3 0.82 --min-mrr5 0.75 --min-none-empty 0.8 \
+       --min-escalate-recall 1 --max-escalate-fp 1 \
        --min-personal-recall 0.85 --max-personal-fp 0
 
 .PHONY: build test eval eval-heldout fit bench run
