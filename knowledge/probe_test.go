@@ -87,3 +87,26 @@ func TestRiskProbe3(t *testing.T) {
 		t.Errorf("%d false alarms in %d look-alikes, want at most 7%%", r.FalseAlarms, r.LookAlikes)
 	}
 }
+
+// Riskprobe4 was measured once unseen (62/80, 21/80 false alarms), then
+// read: a regression test from then on.
+func TestRiskProbe4(t *testing.T) {
+	qs, err := knowledge.LoadProbe("../eval/riskprobe4")
+	if err != nil {
+		t.Fatal(err)
+	}
+	kb := mustSample(t)
+	r := knowledge.EvaluateProbe(func(q string) bool { return kb.Screen(q).Escalate }, qs)
+	if r.Caught*100 < r.Risks*93 {
+		for _, q := range r.Missed {
+			t.Logf("missed (%s): %s", q.Situation, q.Q)
+		}
+		t.Errorf("escalated %d of %d risks, want at least 93%%", r.Caught, r.Risks)
+	}
+	if r.FalseAlarms*100 > r.LookAlikes*12 {
+		for _, q := range r.Alarmed {
+			t.Logf("false alarm (%s, %s): %s", q.Situation, q.Form, q.Q)
+		}
+		t.Errorf("%d false alarms in %d look-alikes, want at most 12%%", r.FalseAlarms, r.LookAlikes)
+	}
+}
