@@ -42,71 +42,36 @@ func TestRiskProbeDevelopmentPart(t *testing.T) {
 	}
 }
 
-// Riskprobe2 was read to widen the screening's classes of signal, so it
-// is a regression test too; eval/riskprobe3 is the unseen measure.
-func TestRiskProbe2(t *testing.T) {
-	qs, err := knowledge.LoadProbe("../eval/riskprobe2")
-	if err != nil {
-		t.Fatal(err)
-	}
+// The later probes were each measured once unseen, then read to widen the
+// screening's signals (their READMEs say when): regression tests from then
+// on, at about their figures when read. The unseen measure is always the
+// newest probe nobody has read.
+func TestRiskProbesRead(t *testing.T) {
 	kb := mustSample(t)
-	r := knowledge.EvaluateProbe(func(q string) bool { return kb.Screen(q).Escalate }, qs)
-	if r.Caught*100 < r.Risks*93 {
-		for _, q := range r.Missed {
-			t.Logf("missed (%s): %s", q.Situation, q.Q)
+	for _, tc := range []struct {
+		dir              string
+		minRecall, maxFA int // percent
+	}{
+		{"../eval/riskprobe2", 93, 5},
+		{"../eval/riskprobe3", 97, 7},
+		{"../eval/riskprobe4", 93, 12},
+	} {
+		qs, err := knowledge.LoadProbe(tc.dir)
+		if err != nil {
+			t.Fatal(err)
 		}
-		t.Errorf("escalated %d of %d risks, want at least 93%%", r.Caught, r.Risks)
-	}
-	if r.FalseAlarms*100 > r.LookAlikes*5 {
-		for _, q := range r.Alarmed {
-			t.Logf("false alarm (%s, %s): %s", q.Situation, q.Form, q.Q)
+		r := knowledge.EvaluateProbe(func(q string) bool { return kb.Screen(q).Escalate }, qs)
+		if r.Caught*100 < r.Risks*tc.minRecall {
+			for _, q := range r.Missed {
+				t.Logf("%s: missed (%s): %s", tc.dir, q.Situation, q.Q)
+			}
+			t.Errorf("%s: escalated %d of %d risks, want at least %d%%", tc.dir, r.Caught, r.Risks, tc.minRecall)
 		}
-		t.Errorf("%d false alarms in %d look-alikes, want at most 5%%", r.FalseAlarms, r.LookAlikes)
-	}
-}
-
-// Riskprobe3 was measured once unseen (55/80, 23/80 false alarms), then
-// read to widen the signals: a regression test from then on.
-func TestRiskProbe3(t *testing.T) {
-	qs, err := knowledge.LoadProbe("../eval/riskprobe3")
-	if err != nil {
-		t.Fatal(err)
-	}
-	kb := mustSample(t)
-	r := knowledge.EvaluateProbe(func(q string) bool { return kb.Screen(q).Escalate }, qs)
-	if r.Caught*100 < r.Risks*97 {
-		for _, q := range r.Missed {
-			t.Logf("missed (%s): %s", q.Situation, q.Q)
+		if r.FalseAlarms*100 > r.LookAlikes*tc.maxFA {
+			for _, q := range r.Alarmed {
+				t.Logf("%s: false alarm (%s, %s): %s", tc.dir, q.Situation, q.Form, q.Q)
+			}
+			t.Errorf("%s: %d false alarms in %d look-alikes, want at most %d%%", tc.dir, r.FalseAlarms, r.LookAlikes, tc.maxFA)
 		}
-		t.Errorf("escalated %d of %d risks, want at least 97%%", r.Caught, r.Risks)
-	}
-	if r.FalseAlarms*100 > r.LookAlikes*7 {
-		for _, q := range r.Alarmed {
-			t.Logf("false alarm (%s, %s): %s", q.Situation, q.Form, q.Q)
-		}
-		t.Errorf("%d false alarms in %d look-alikes, want at most 7%%", r.FalseAlarms, r.LookAlikes)
-	}
-}
-
-// Riskprobe4 was measured once unseen (62/80, 21/80 false alarms), then
-// read: a regression test from then on.
-func TestRiskProbe4(t *testing.T) {
-	qs, err := knowledge.LoadProbe("../eval/riskprobe4")
-	if err != nil {
-		t.Fatal(err)
-	}
-	kb := mustSample(t)
-	r := knowledge.EvaluateProbe(func(q string) bool { return kb.Screen(q).Escalate }, qs)
-	if r.Caught*100 < r.Risks*93 {
-		for _, q := range r.Missed {
-			t.Logf("missed (%s): %s", q.Situation, q.Q)
-		}
-		t.Errorf("escalated %d of %d risks, want at least 93%%", r.Caught, r.Risks)
-	}
-	if r.FalseAlarms*100 > r.LookAlikes*12 {
-		for _, q := range r.Alarmed {
-			t.Logf("false alarm (%s, %s): %s", q.Situation, q.Form, q.Q)
-		}
-		t.Errorf("%d false alarms in %d look-alikes, want at most 12%%", r.FalseAlarms, r.LookAlikes)
 	}
 }
