@@ -17,6 +17,7 @@ import (
 
 	"github.com/waymarkhq/waymark/bot"
 	"github.com/waymarkhq/waymark/config"
+	"github.com/waymarkhq/waymark/handlers"
 	"github.com/waymarkhq/waymark/knowledge"
 	"github.com/waymarkhq/waymark/knowledge/sample"
 )
@@ -33,6 +34,7 @@ type app struct {
 	configFile     string
 	cfg            *config.Config
 	log            *slog.Logger
+	platforms      []handlers.Platform
 }
 
 // newLogger builds the logger the configuration asks for. It writes to
@@ -56,8 +58,12 @@ var flagKeys = map[string]string{
 	"http-addr":      "http.addr",
 }
 
-func newRootCommand(getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
-	a := &app{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr}
+func newRootCommand(platforms []handlers.Platform, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
+	a := &app{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr, platforms: platforms}
+	sections := make([]config.Platform, len(platforms))
+	for i, p := range platforms {
+		sections[i] = p
+	}
 	root := &cobra.Command{
 		Use:           "waymark",
 		Short:         "A safeguarding practitioners' assistant for local processes, pathways and contacts",
@@ -68,10 +74,11 @@ func newRootCommand(getenv func(string) string, stdin io.Reader, stdout, stderr 
 				return nil
 			}
 			cfg, err := config.Load(config.Sources{
-				File:     a.configFile,
-				Getenv:   a.getenv,
-				Flags:    cmd.Flags(),
-				FlagKeys: flagKeys,
+				File:      a.configFile,
+				Getenv:    a.getenv,
+				Flags:     cmd.Flags(),
+				FlagKeys:  flagKeys,
+				Platforms: sections,
 			})
 			if err != nil {
 				return err

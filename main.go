@@ -16,7 +16,19 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/waymarkhq/waymark/handlers"
+	"github.com/waymarkhq/waymark/handlers/slack"
+	"github.com/waymarkhq/waymark/handlers/teams"
 )
+
+// platforms are the chat platforms Waymark serves, one line each; the web
+// chat is always there. A new platform is a folder under handlers/ and a
+// line here.
+var platforms = []handlers.Platform{
+	slack.Platform,
+	teams.Platform,
+}
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -45,7 +57,12 @@ func exitCode(err error, stderr io.Writer) int {
 // run is the whole program, with its surroundings passed in so tests can
 // drive it.
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
-	cmd := newRootCommand(getenv, stdin, stdout, stderr)
+	return runWith(ctx, platforms, args, getenv, stdin, stdout, stderr)
+}
+
+// runWith is run serving these platforms (a test adds one).
+func runWith(ctx context.Context, platforms []handlers.Platform, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	cmd := newRootCommand(platforms, getenv, stdin, stdout, stderr)
 	cmd.SetArgs(args)
 	return cmd.ExecuteContext(ctx)
 }

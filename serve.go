@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"slices"
 	"sync"
 	"syscall"
 	"time"
@@ -107,8 +108,8 @@ type Main struct {
 func (m *Main) onClose(f func() error) { m.closers = append(m.closers, f) }
 
 // Open starts waymark: the index and its reloading on SIGHUP, the store,
-// the desk and its timers, the HTTP server with the web chat, Slack and
-// Teams. On an error, what was started is left for Close to stop.
+// the configured platforms, the desk and its timers, and the HTTP server
+// with the web chat and the platforms' routes. On an error, what was started is left for Close to stop.
 func (m *Main) Open(ctx context.Context) error {
 	a := m.app
 	// Background work (reloads, the desk's timers, Socket Mode) runs until
@@ -147,11 +148,21 @@ func (m *Main) Open(ctx context.Context) error {
 		a.log.Warn("redis is not answering yet: answering without conversation state until it does", "err", err)
 	}
 
-	connector, err := a.teamsConnector()
+	conns, err := m.connect(store)
 	if err != nil {
 		return err
 	}
-	desk, err := a.openDesk(kb, store, connector)
+	notifier := bot.MultiNotifier{bot.PlatformWeb: store}
+	directory := bot.MultiDirectory{}
+	for _, c := range conns {
+		if n := c.Notifier(); n != nil {
+			notifier[c.name] = n
+		}
+		if d := c.Directory(); d != nil {
+			directory[c.name] = d
+		}
+	}
+	desk, err := a.openDesk(kb, store, notifier, directory)
 	if err != nil {
 		return fmt.Errorf("consultations: %w", err)
 	}
@@ -160,19 +171,27 @@ func (m *Main) Open(ctx context.Context) error {
 		background.Go(func() { desk.Run(ctx, a.cfg.Escalation.Tick) })
 	}
 	srv := handlers.NewServer(a.log, map[string]handlers.Check{"redis": store.Ping})
+	var routes []handlers.Route
 	if a.cfg.HTTP.WebChat {
-		web.New(engine, a.log).WithInbox(store).Mount(srv)
+		routes = append(routes, web.New(engine, a.log).WithInbox(store).Routes()...)
 	}
-	stopSlack, err := a.startSlack(ctx, srv, engine, store)
-	if err != nil {
+	for _, c := range conns {
+		e, err := c.Serve(engine)
+		if err != nil {
+			return err
+		}
+		routes = append(routes, e.Routes...)
+		for name, check := range e.Checks {
+			srv.AddCheck(name, check)
+		}
+		m.onClose(c.Close) // each answers what it queued
+		if err := c.Open(ctx); err != nil {
+			return err
+		}
+	}
+	if err := mountOnce(srv, routes); err != nil {
 		return err
 	}
-	m.onClose(func() error { stopSlack(); return nil })
-	stopTeams, err := a.startTeams(srv, engine, store, connector)
-	if err != nil {
-		return err
-	}
-	m.onClose(func() error { stopTeams(); return nil })
 
 	ln, err := net.Listen("tcp", a.cfg.HTTP.Addr)
 	if err != nil {
@@ -196,13 +215,16 @@ func (m *Main) Open(ctx context.Context) error {
 	})
 	m.url = "http://" + ln.Addr().String()
 	fmt.Fprintf(a.stdout, "Waymark is answering on %s (corpus: %d documents, %s)\n", m.url, len(base.Corpus().Docs), corpusName(a.cfg))
-	a.log.Info("serving", "addr", ln.Addr().String(), "web_chat", a.cfg.HTTP.WebChat, "slack", a.cfg.Slack.Enabled(),
-		"teams", a.cfg.Teams.Enabled(), "consultations", desk != nil, "redis_embedded", !a.cfg.Redis.Configured())
+	attrs := []any{"addr", ln.Addr().String(), "web_chat", a.cfg.HTTP.WebChat}
+	for _, p := range a.platforms {
+		attrs = append(attrs, p.Name(), slices.Contains(a.cfg.Enabled(), p.Name()))
+	}
+	a.log.Info("serving", append(attrs, "consultations", desk != nil, "redis_embedded", !a.cfg.Redis.Configured())...)
 	return nil
 }
 
-// Close stops what Open started, last first: the HTTP server, Teams and
-// Slack (answering what they queued), the background work, the store and
+// Close stops what Open started, last first: the HTTP server, the
+// platforms (answering what they queued), the background work, the store and
 // the index. It returns every error met; calling it twice is harmless.
 func (m *Main) Close() error {
 	var errs []error
@@ -233,6 +255,44 @@ func (a *app) reload(kb *knowledge.Live) {
 	default:
 		a.log.Info("corpus reloaded", "documents", len(b.Corpus().Docs), "warnings", len(b.Corpus().Warnings))
 	}
+}
+
+// connection is a configured platform, by name.
+type connection struct {
+	name string
+	handlers.Connection
+}
+
+// connect prepares every configured platform, in the order main lists
+// them. Nothing they do runs until Open.
+func (m *Main) connect(store *redisstore.Store) ([]connection, error) {
+	var out []connection
+	for _, p := range m.app.platforms {
+		s := m.app.cfg.Platform(p.Name())
+		if s == nil || !s.Enabled() {
+			continue
+		}
+		c, err := p.Connect(s, handlers.Host{Log: m.app.log.With("platform", p.Name()), Store: store})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, connection{name: p.Name(), Connection: c})
+	}
+	return out, nil
+}
+
+// mountOnce mounts every route: Waymark's routes are all mounted here. Two
+// platforms claiming one pattern is a mistake to report, not a panic.
+func mountOnce(srv *handlers.Server, routes []handlers.Route) error {
+	seen := map[string]bool{}
+	for _, r := range routes {
+		if seen[r.Pattern] {
+			return fmt.Errorf("two routes claim %q", r.Pattern)
+		}
+		seen[r.Pattern] = true
+	}
+	srv.Mount(routes...)
+	return nil
 }
 
 func corpusName(c *config.Config) string {

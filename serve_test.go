@@ -22,6 +22,7 @@ import (
 
 	"github.com/slack-go/slack/slacktest"
 
+	"github.com/waymarkhq/waymark/handlers"
 	"github.com/waymarkhq/waymark/internal/redistest"
 )
 
@@ -122,12 +123,18 @@ func freeAddr(t *testing.T) string {
 // stderr. The test fails if serve returns an error when stopped.
 func startServe(t *testing.T, base string, env map[string]string, args ...string) *lockedBuffer {
 	t.Helper()
+	return startServeWith(t, platforms, base, env, args...)
+}
+
+// startServeWith is startServe serving these platforms.
+func startServeWith(t *testing.T, platforms []handlers.Platform, base string, env map[string]string, args ...string) *lockedBuffer {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	var out lockedBuffer
 	errOut := &lockedBuffer{}
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, args, func(k string) string { return env[k] }, strings.NewReader(""), &out, errOut)
+		done <- runWith(ctx, platforms, args, func(k string) string { return env[k] }, strings.NewReader(""), &out, errOut)
 	}()
 	t.Cleanup(func() {
 		cancel()

@@ -13,6 +13,9 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/waymarkhq/waymark/bot"
+	"github.com/waymarkhq/waymark/handlers/teams"
 )
 
 // teamsApp is the Teams app package's template: deploy/teams.
@@ -40,15 +43,15 @@ var teamsIcons = []struct {
 }{{"color.png", 192}, {"outline.png", 32}}
 
 func (a *app) teamsCommand() *cobra.Command {
-	teams := &cobra.Command{Use: "teams", Short: "Microsoft Teams tools"}
+	cmd := &cobra.Command{Use: "teams", Short: "Microsoft Teams tools"}
 	var appID, domain, ver, out string
 	pkg := &cobra.Command{
 		Use:   "package --domain HOST [--app-id ID] [--version X.Y.Z] [--out FILE]",
 		Short: "Write the Teams app package to upload: manifest.json, color.png and outline.png in a zip",
 		Args:  cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
-			if appID == "" {
-				appID = a.cfg.Teams.AppID
+			if s, ok := a.cfg.Platform(bot.PlatformTeams).(*teams.Settings); ok && appID == "" {
+				appID = s.AppID
 			}
 			zipped, err := teamsPackage(appID, domain, ver)
 			if err != nil {
@@ -65,8 +68,8 @@ func (a *app) teamsCommand() *cobra.Command {
 	pkg.Flags().StringVar(&domain, "domain", "", "the council's web address for the app's links, like waymark.council.example (required)")
 	pkg.Flags().StringVar(&ver, "version", "1.0.0", "the app's version: raise it for every changed upload")
 	pkg.Flags().StringVar(&out, "out", "waymark-teams.zip", "the file to write")
-	teams.AddCommand(pkg)
-	return teams
+	cmd.AddCommand(pkg)
+	return cmd
 }
 
 // teamsPackage builds the app package from deploy/teams for the bot appID,

@@ -149,3 +149,17 @@ type Directory interface {
 	// MemberOf reports whether p is in the group with id on p's platform.
 	MemberOf(ctx context.Context, p Person, groupID string) (bool, error)
 }
+
+// MultiDirectory looks groups up with the directory of the person's
+// platform.
+type MultiDirectory map[string]Directory
+
+// MemberOf asks p's platform's directory; a platform without one has no
+// groups (EInvalid).
+func (m MultiDirectory) MemberOf(ctx context.Context, p Person, groupID string) (bool, error) {
+	d, ok := m[p.Platform]
+	if !ok {
+		return false, Errorf(EInvalid, "Nothing here can look up %s groups.", p.Platform)
+	}
+	return d.MemberOf(ctx, p, groupID)
+}

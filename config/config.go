@@ -13,10 +13,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"net"
 	"net/url"
 	"os"
-	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -37,14 +37,33 @@ type Config struct {
 	Log    LogConfig    `mapstructure:"log"`
 	HTTP   HTTPConfig   `mapstructure:"http"`
 	Redis  RedisConfig  `mapstructure:"redis"`
-	Slack  SlackConfig  `mapstructure:"slack"`
-	Teams  TeamsConfig  `mapstructure:"teams"`
 
 	Consultations ConsultationsConfig `mapstructure:"consultations"`
 	Escalation    EscalationConfig    `mapstructure:"escalation"`
 
+	// Platforms are the chat platforms' sections, by name, as their
+	// Sources.Platforms read them.
+	Platforms map[string]Section `mapstructure:"-"`
+	order     []string           // of Platforms, as Sources listed them
+
 	// File is the configuration file that was read, or "".
 	File string `mapstructure:"-"`
+}
+
+// Platform is the section of a chat platform: each one Waymark serves
+// (handlers/slack, handlers/teams) reads its own, under its name.
+func (c *Config) Platform(name string) Section { return c.Platforms[name] }
+
+// Enabled lists the names of the platforms that are configured, in the
+// order Sources listed them.
+func (c *Config) Enabled() []string {
+	var out []string
+	for _, name := range c.order {
+		if c.Platforms[name].Enabled() {
+			out = append(out, name)
+		}
+	}
+	return out
 }
 
 // CorpusConfig says where the corpus is.
@@ -92,109 +111,6 @@ type RedisConfig struct {
 
 // Configured reports whether an external Redis is configured.
 func (r RedisConfig) Configured() bool { return r.URL != "" || len(r.Addrs) > 0 }
-
-// SlackConfig connects Waymark to a Slack workspace.
-type SlackConfig struct {
-	BotToken      string `mapstructure:"bot_token"`      // xoxb-...
-	SigningSecret string `mapstructure:"signing_secret"` // verifies HTTP requests
-	AppToken      string `mapstructure:"app_token"`      // xapp-...: Socket Mode instead of a public URL
-	APIURL        string `mapstructure:"api_url"`        // Slack's Web API base URL
-	Workers       int    `mapstructure:"workers"`        // replies composed at once
-}
-
-// Enabled reports whether Slack is configured.
-func (s SlackConfig) Enabled() bool { return s.BotToken != "" }
-
-// TeamsConfig connects Waymark to Microsoft Teams through the Bot Framework.
-type TeamsConfig struct {
-	AppID              string   `mapstructure:"app_id"`               // the bot's Microsoft app id; turns Teams on
-	AppSecret          string   `mapstructure:"app_secret"`           // its client secret, or:
-	CertificateFile    string   `mapstructure:"certificate_file"`     // a PEM certificate of the app registration
-	PrivateKeyFile     string   `mapstructure:"private_key_file"`     // and its PEM RSA private key
-	TenantID           string   `mapstructure:"tenant_id"`            // set for a single-tenant app registration
-	AllowedTenants     []string `mapstructure:"allowed_tenants"`      // only these tenants may talk to the bot
-	OpenIDMetadataURL  string   `mapstructure:"openid_metadata_url"`  // Bot Framework's, or a test server's
-	EntraMetadataURL   string   `mapstructure:"entra_metadata_url"`   // Entra's, for a single-tenant bot; default from tenant_id
-	TokenURL           string   `mapstructure:"token_url"`            // Microsoft's, or a test server's
-	AllowedServiceURLs []string `mapstructure:"allowed_service_urls"` // where replies may be posted
-}
-
-// Enabled reports whether Teams is configured.
-func (t TeamsConfig) Enabled() bool { return t.AppID != "" }
-
-// normalize writes tenant ids as activities and tokens carry them: GUIDs
-// in lower case, without spaces ("a, b" in an environment variable), each
-// once.
-func (t *TeamsConfig) normalize() {
-	t.TenantID = strings.ToLower(strings.TrimSpace(t.TenantID))
-	var tenants []string
-	for _, id := range t.AllowedTenants {
-		id = strings.ToLower(strings.TrimSpace(id))
-		if id != "" && !slices.Contains(tenants, id) {
-			tenants = append(tenants, id)
-		}
-	}
-	t.AllowedTenants = tenants
-}
-
-// Tenants is the allow-list of Teams tenants the bot serves: allowed_tenants,
-// or else the home tenant of a single-tenant registration, or nil (any).
-func (t TeamsConfig) Tenants() []string {
-	if len(t.AllowedTenants) > 0 {
-		return t.AllowedTenants
-	}
-	if t.TenantID != "" {
-		return []string{t.TenantID}
-	}
-	return nil
-}
-
-// HomeTenant is the tenant a Teams target or specialist written without one
-// belongs to: the only tenant the bot serves, in lower case, or "" when it
-// serves several (or any), so that every target must name its tenant.
-func (t TeamsConfig) HomeTenant() string {
-	if ts := t.Tenants(); len(ts) == 1 {
-		return strings.ToLower(strings.TrimSpace(ts[0]))
-	}
-	return ""
-}
-
-// isGUID reports whether s is a GUID, like a tenant id.
-func isGUID(s string) bool { return guidPrefix.MatchString(strings.TrimSpace(s) + ":") }
-
-// guidPrefix matches a tenant id (a GUID) followed by a colon.
-var guidPrefix = regexp.MustCompile(`^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}:`)
-
-// TeamsPerson reads a Teams specialist, "teams:<user>" or
-// "teams:<tenant>:<user>", and returns it with the tenant filled in from
-// home when it names none. It reports false for anything else (another
-// platform, or a group).
-func TeamsPerson(s, home string) (string, bool) {
-	tenant, user, ok := splitTeamsPerson(s)
-	switch {
-	case !ok || user == "":
-		return s, false
-	case tenant != "":
-		return "teams:" + strings.ToLower(tenant) + ":" + user, true
-	case home == "":
-		return s, true
-	}
-	return "teams:" + home + ":" + user, true
-}
-
-// splitTeamsPerson reads a Teams specialist, "teams:<user>" or
-// "teams:<tenant>:<user>" (a tenant is a GUID), into its tenant, or "", and
-// user. It reports false for another platform or a group.
-func splitTeamsPerson(s string) (tenant, user string, ok bool) {
-	rest, ok := strings.CutPrefix(strings.TrimSpace(s), "teams:")
-	if !ok || strings.HasPrefix(rest, "group:") {
-		return "", "", false
-	}
-	if guidPrefix.MatchString(rest) {
-		tenant, rest, _ = strings.Cut(rest, ":")
-	}
-	return tenant, rest, true
-}
 
 // ConsultationsConfig says who takes consultation requests. With no
 // queues, consult shows the bookable specialists' contact details instead.
@@ -250,19 +166,6 @@ type WorkingHoursConfig struct {
 // Target is a parsed "platform:kind:id" (or "platform:team:kind:id").
 type Target struct{ Platform, TeamID, Kind, ID string }
 
-// InTenant returns t with home as its tenant when t is a Teams target that
-// names none, and with its tenant in lower case (tenant ids are GUIDs).
-func (t Target) InTenant(home string) Target {
-	if t.Platform != "teams" {
-		return t
-	}
-	if t.TeamID == "" {
-		t.TeamID = home
-	}
-	t.TeamID = strings.ToLower(t.TeamID)
-	return t
-}
-
 // ParseTarget reads a target string: platform:kind:id or
 // platform:team:kind:id. The id may itself contain colons, as Teams ids do
 // ("teams:channel:19:abc@thread.tacv2").
@@ -277,9 +180,6 @@ func ParseTarget(s string) (Target, error) {
 	default:
 		return t, fmt.Errorf("target %q must be platform:kind:id, like slack:channel:C0123", s)
 	}
-	if t.Platform != "slack" && t.Platform != "teams" {
-		return t, fmt.Errorf("target %q: only slack and teams targets can be prompted", s)
-	}
 	if t.Kind != "channel" && t.Kind != "user" {
 		return t, fmt.Errorf("target %q: kind must be channel or user", s)
 	}
@@ -291,38 +191,23 @@ func ParseTarget(s string) (Target, error) {
 
 // defaults lists every key with its default; a key not here is unknown.
 var defaults = map[string]any{
-	"corpus.dir":                 "",
-	"search.limit":               5,
-	"search.min_confidence":      0.35, // knowledge.DefaultMinConfidence: the abstention model's probability
-	"log.level":                  "info",
-	"log.format":                 "text",
-	"http.addr":                  "127.0.0.1:8080",
-	"http.web_chat":              true,
-	"redis.url":                  "",
-	"redis.addrs":                []string{},
-	"redis.master_name":          "",
-	"redis.cluster":              false,
-	"redis.username":             "",
-	"redis.password":             "",
-	"redis.db":                   0,
-	"redis.prefix":               "wm",
-	"redis.conversation_ttl":     "24h",
-	"redis.profile_ttl":          "720h",
-	"slack.bot_token":            "",
-	"slack.signing_secret":       "",
-	"slack.app_token":            "",
-	"slack.api_url":              "https://slack.com/api/",
-	"slack.workers":              8,
-	"teams.app_id":               "",
-	"teams.app_secret":           "",
-	"teams.certificate_file":     "",
-	"teams.private_key_file":     "",
-	"teams.tenant_id":            "",
-	"teams.allowed_tenants":      []string{},
-	"teams.openid_metadata_url":  "https://login.botframework.com/v1/.well-known/openidconfiguration",
-	"teams.entra_metadata_url":   "",
-	"teams.token_url":            "",
-	"teams.allowed_service_urls": []string{"https://smba.trafficmanager.net/"},
+	"corpus.dir":             "",
+	"search.limit":           5,
+	"search.min_confidence":  0.35, // knowledge.DefaultMinConfidence: the abstention model's probability
+	"log.level":              "info",
+	"log.format":             "text",
+	"http.addr":              "127.0.0.1:8080",
+	"http.web_chat":          true,
+	"redis.url":              "",
+	"redis.addrs":            []string{},
+	"redis.master_name":      "",
+	"redis.cluster":          false,
+	"redis.username":         "",
+	"redis.password":         "",
+	"redis.db":               0,
+	"redis.prefix":           "wm",
+	"redis.conversation_ttl": "24h",
+	"redis.profile_ttl":      "720h",
 
 	"consultations.specialists":              map[string]any{},
 	"consultations.queues":                   map[string]any{},
@@ -335,11 +220,17 @@ var defaults = map[string]any{
 	"escalation.working_hours.bank_holidays": []string{},
 }
 
-// Keys returns every configuration key, sorted.
-func Keys() []string {
+// Keys returns every configuration key, sorted: Waymark's own and those of
+// the platforms.
+func Keys(platforms ...Platform) []string {
 	keys := make([]string, 0, len(defaults))
 	for k := range defaults {
 		keys = append(keys, k)
+	}
+	if pk, _, _, err := platformKeys(platforms); err == nil {
+		for k := range pk {
+			keys = append(keys, k)
+		}
 	}
 	sort.Strings(keys)
 	return keys
@@ -366,12 +257,20 @@ type Sources struct {
 	Flags  *pflag.FlagSet      // nil reads no flags
 	// FlagKeys maps flag names to configuration keys (corpus -> corpus.dir).
 	FlagKeys map[string]string
+	// Platforms are the chat platforms whose sections Load reads.
+	Platforms []Platform
 }
 
 // Load builds and validates a Config.
 func Load(src Sources) (*Config, error) {
+	pkeys, sections, order, err := platformKeys(src.Platforms)
+	if err != nil {
+		return nil, err
+	}
+	known := maps.Clone(defaults)
+	maps.Copy(known, pkeys)
 	v := viper.New()
-	for k, d := range defaults {
+	for k, d := range known {
 		v.SetDefault(k, d)
 	}
 	var problems []string
@@ -392,7 +291,7 @@ func Load(src Sources) (*Config, error) {
 			return nil, &Error{Problems: []string{fmt.Sprintf("config file %s: %v", file, err)}}
 		}
 		for _, k := range v.AllKeys() {
-			if _, ok := defaults[k]; !ok && !underMap(k) {
+			if _, ok := known[k]; !ok && !underMap(k) {
 				problems = append(problems, fmt.Sprintf("%s: unknown setting %q", file, k))
 			}
 		}
@@ -401,7 +300,7 @@ func Load(src Sources) (*Config, error) {
 	// viper ranks below flags.
 	if src.Getenv != nil {
 		env := map[string]any{}
-		for k := range defaults {
+		for k := range known {
 			if val, ok := lookup(src.Getenv, EnvName(k)); ok {
 				setNested(env, k, val)
 			}
@@ -425,7 +324,14 @@ func Load(src Sources) (*Config, error) {
 		return nil, &Error{Problems: problems}
 	}
 	c.File = file
-	c.Teams.normalize()
+	c.Platforms, c.order = sections, order
+	for _, name := range order {
+		if err := v.UnmarshalKey(name, sections[name]); err != nil {
+			problems = append(problems, fmt.Sprintf("cannot read %s settings: %v", name, err))
+			return nil, &Error{Problems: problems}
+		}
+		problems = append(problems, sections[name].Check()...)
+	}
 	problems = append(problems, c.validate()...)
 	if len(problems) > 0 {
 		return nil, &Error{Problems: problems}
@@ -512,65 +418,6 @@ func (c *Config) validate() []string {
 	if r.ConversationTTL <= 0 || r.ProfileTTL <= 0 {
 		p = append(p, "redis.conversation_ttl and redis.profile_ttl must be positive durations, like 24h")
 	}
-	s := c.Slack
-	if (s.SigningSecret != "" || s.AppToken != "") && s.BotToken == "" {
-		p = append(p, "slack.bot_token is needed with slack.signing_secret or slack.app_token")
-	}
-	if s.BotToken != "" && s.SigningSecret == "" && s.AppToken == "" {
-		p = append(p, "slack needs slack.signing_secret (Events API over HTTP) or slack.app_token (Socket Mode)")
-	}
-	if s.BotToken != "" && !strings.HasPrefix(s.BotToken, "xoxb-") {
-		p = append(p, "slack.bot_token must be a bot token (xoxb-...)")
-	}
-	if s.AppToken != "" && !strings.HasPrefix(s.AppToken, "xapp-") {
-		p = append(p, "slack.app_token must be an app-level token (xapp-...)")
-	}
-	if u, err := url.Parse(s.APIURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		p = append(p, fmt.Sprintf("slack.api_url %q must be an http(s) URL", s.APIURL))
-	}
-	if s.Workers < 1 || s.Workers > 256 {
-		p = append(p, fmt.Sprintf("slack.workers must be between 1 and 256, not %d", s.Workers))
-	}
-	if t := c.Teams; t.Enabled() || t.AppSecret != "" || t.CertificateFile != "" || t.PrivateKeyFile != "" {
-		cert := t.CertificateFile != "" || t.PrivateKeyFile != ""
-		switch {
-		case t.AppID == "":
-			p = append(p, "teams.app_id is needed with teams credentials")
-		case t.AppSecret == "" && !cert:
-			p = append(p, "teams.app_id and teams.app_secret are both needed (or teams.certificate_file and teams.private_key_file)")
-		case t.AppSecret != "" && cert:
-			p = append(p, "set teams.app_secret or teams.certificate_file, not both")
-		case cert && (t.CertificateFile == "" || t.PrivateKeyFile == ""):
-			p = append(p, "teams.certificate_file and teams.private_key_file go together")
-		}
-		for _, f := range []string{t.CertificateFile, t.PrivateKeyFile} {
-			if f == "" {
-				continue
-			}
-			if _, err := os.Stat(f); err != nil {
-				p = append(p, fmt.Sprintf("teams: %v", err))
-			}
-		}
-		for _, u := range append([]string{t.OpenIDMetadataURL}, t.AllowedServiceURLs...) {
-			if !strings.HasPrefix(u, "https://") {
-				p = append(p, fmt.Sprintf("teams: %q must be an https URL", u))
-			}
-		}
-		if t.TenantID != "" && !isGUID(t.TenantID) {
-			p = append(p, fmt.Sprintf("teams.tenant_id %q must be the Directory (tenant) ID, a GUID, not a domain name", t.TenantID))
-		}
-		for _, id := range t.AllowedTenants {
-			if !isGUID(id) {
-				p = append(p, fmt.Sprintf("teams.allowed_tenants: %q must be a Directory (tenant) ID, a GUID", id))
-			}
-		}
-		if t.EntraMetadataURL != "" && !strings.HasPrefix(t.EntraMetadataURL, "https://") {
-			p = append(p, fmt.Sprintf("teams.entra_metadata_url %q must be an https URL", t.EntraMetadataURL))
-		}
-		if t.TokenURL != "" && !strings.HasPrefix(t.TokenURL, "https://") {
-			p = append(p, fmt.Sprintf("teams.token_url %q must be an https URL", t.TokenURL))
-		}
-	}
 	p = append(p, c.validateDesk()...)
 	return p
 }
@@ -581,35 +428,34 @@ func (c *Config) validateDesk() []string {
 	if !cs.Enabled() {
 		return nil
 	}
-	if !c.Slack.Enabled() && !c.Teams.Enabled() {
-		p = append(p, "consultations need Slack or Teams configured: queues and prompts are posted there")
+	if len(c.Enabled()) == 0 {
+		p = append(p, fmt.Sprintf("consultations need %s configured: queues and prompts are posted there", strings.ReplaceAll(orList(c.order), " and ", " or ")))
 	}
 	for _, group := range [][]string{queueTargets(cs.Queues), ladderTargets(c.Escalation)} {
 		for _, ts := range group {
-			t, err := ParseTarget(ts)
+			t, err := c.parseTarget(ts)
 			if err != nil {
 				continue // reported below
 			}
-			if (t.Platform == "slack" && !c.Slack.Enabled()) || (t.Platform == "teams" && !c.Teams.Enabled()) {
+			if s := c.Platforms[t.Platform]; !s.Enabled() {
 				p = append(p, fmt.Sprintf("target %q needs %s configured", ts, t.Platform))
-			} else if t.Platform == "teams" {
-				p = append(p, c.Teams.checkTenant(fmt.Sprintf("target %q", ts), t.TeamID, fmt.Sprintf("teams:<tenant id>:%s:%s", t.Kind, t.ID))...)
+			} else {
+				_, problems := s.Target(fmt.Sprintf("target %q", ts), t)
+				p = append(p, problems...)
 			}
 		}
 	}
-	if c.Teams.Enabled() {
-		for specialism, people := range cs.Specialists {
-			for _, who := range people {
-				tenant, _, ok := splitTeamsPerson(who)
-				if !ok {
-					continue
-				}
-				p = append(p, c.Teams.checkTenant(fmt.Sprintf("consultations.specialists.%s: %q", specialism, who), tenant, "teams:<tenant id>:<user>")...)
+	for specialism, people := range cs.Specialists {
+		for _, who := range people {
+			name, _, _ := strings.Cut(strings.TrimSpace(who), ":")
+			if s, ok := c.Platforms[name]; ok && s.Enabled() {
+				_, problems := s.Person(fmt.Sprintf("consultations.specialists.%s: %q", specialism, who), who)
+				p = append(p, problems...)
 			}
 		}
 	}
 	for specialism, q := range cs.Queues {
-		if _, err := ParseTarget(q); err != nil {
+		if _, err := c.parseTarget(q); err != nil {
 			p = append(p, fmt.Sprintf("consultations.queues.%s: %v", specialism, err))
 		}
 		if len(cs.Specialists[specialism]) == 0 {
@@ -634,7 +480,7 @@ func (c *Config) validateDesk() []string {
 				p = append(p, fmt.Sprintf("escalation.policies.%s.levels[%d] needs targets", u, i))
 			}
 			for _, t := range l.Targets {
-				if _, err := ParseTarget(t); err != nil {
+				if _, err := c.parseTarget(t); err != nil {
 					p = append(p, fmt.Sprintf("escalation.policies.%s.levels[%d]: %v", u, i, err))
 				}
 			}
@@ -651,27 +497,6 @@ func (c *Config) validateDesk() []string {
 	}
 	return p
 }
-
-// checkTenant reports what is wrong with the tenant a Teams target or
-// specialist (what) names: none when the bot serves several tenants (form
-// shows how to write one), one that is not a GUID, or one the bot does not
-// serve, whose people it could never hear from.
-func (t TeamsConfig) checkTenant(what, tenant, form string) []string {
-	switch {
-	case tenant == "" && t.HomeTenant() == "":
-		return []string{fmt.Sprintf("%s must name its tenant (%s): %s", what, form, severalTenants)}
-	case tenant == "":
-		return nil
-	case !isGUID(tenant):
-		return []string{fmt.Sprintf("%s: tenant %q must be a Directory (tenant) ID, a GUID", what, tenant)}
-	case len(t.Tenants()) > 0 && !slices.Contains(t.Tenants(), strings.ToLower(tenant)):
-		return []string{fmt.Sprintf("%s: tenant %s is not one the bot serves (teams.tenant_id, teams.allowed_tenants)", what, tenant)}
-	}
-	return nil
-}
-
-// severalTenants explains why a Teams target must name its tenant.
-const severalTenants = "the bot serves more than one Teams tenant; set teams.tenant_id (single-tenant) or one teams.allowed_tenants entry to leave it out"
 
 func queueTargets(q map[string]string) []string {
 	var out []string

@@ -11,7 +11,21 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/waymarkhq/waymark/config"
+	"github.com/waymarkhq/waymark/handlers/slack"
+	"github.com/waymarkhq/waymark/handlers/teams"
 )
+
+// platforms are Waymark's, whose sections these tests read.
+var platforms = []config.Platform{slack.Platform, teams.Platform}
+
+// load is config.Load with Waymark's platforms.
+func load(src config.Sources) (*config.Config, error) {
+	src.Platforms = platforms
+	return config.Load(src)
+}
+
+func slackOf(c *config.Config) *slack.Settings { return c.Platform("slack").(*slack.Settings) }
+func teamsOf(c *config.Config) *teams.Settings { return c.Platform("teams").(*teams.Settings) }
 
 func env(m map[string]string) func(string) string {
 	return func(k string) string { return m[k] }
@@ -28,7 +42,7 @@ func writeFile(tb testing.TB, name, content string) string {
 
 func TestDefaults(t *testing.T) {
 	t.Chdir(t.TempDir()) // no waymark.yaml here
-	c, err := config.Load(config.Sources{})
+	c, err := load(config.Sources{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,7 +60,7 @@ func TestPrecedenceFileEnvFlags(t *testing.T) {
 	if err := flags.Parse([]string{"--limit", "9"}); err != nil {
 		t.Fatal(err)
 	}
-	c, err := config.Load(config.Sources{
+	c, err := load(config.Sources{
 		File:     file,
 		Getenv:   env(map[string]string{"WAYMARK_SEARCH_LIMIT": "8", "WAYMARK_SEARCH_MIN_CONFIDENCE": "0.3", "WAYMARK_CORPUS_DIR": corpus}),
 		Flags:    flags,
@@ -74,7 +88,7 @@ func TestPrecedenceFileEnvFlags(t *testing.T) {
 
 func TestEveryProblemAtOnce(t *testing.T) {
 	file := writeFile(t, "w.yaml", "search:\n  limit: 0\n  min_confidence: 2\nlog:\n  level: loud\n  format: xml\ncorpus:\n  dir: /no/such/dir\nslack:\n  token: x\n")
-	_, err := config.Load(config.Sources{File: file})
+	_, err := load(config.Sources{File: file})
 	var ce *config.Error
 	if !errors.As(err, &ce) {
 		t.Fatalf("error = %v, want *config.Error", err)
@@ -98,14 +112,14 @@ func TestEveryProblemAtOnce(t *testing.T) {
 }
 
 func TestBadEnvValue(t *testing.T) {
-	_, err := config.Load(config.Sources{Getenv: env(map[string]string{"WAYMARK_SEARCH_LIMIT": "lots"})})
+	_, err := load(config.Sources{Getenv: env(map[string]string{"WAYMARK_SEARCH_LIMIT": "lots"})})
 	if err == nil || !strings.Contains(err.Error(), "limit") {
 		t.Errorf("error = %v, want one naming the limit", err)
 	}
 }
 
 func TestMissingNamedFile(t *testing.T) {
-	_, err := config.Load(config.Sources{File: filepath.Join(t.TempDir(), "nope.yaml")})
+	_, err := load(config.Sources{File: filepath.Join(t.TempDir(), "nope.yaml")})
 	if err == nil || !strings.Contains(err.Error(), "nope.yaml") {
 		t.Errorf("error = %v, want one naming the missing file", err)
 	}
@@ -117,7 +131,7 @@ func TestDefaultFileInWorkingDirectory(t *testing.T) {
 	if err := os.WriteFile(config.DefaultFile, []byte("search:\n  limit: 3\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	c, err := config.Load(config.Sources{})
+	c, err := load(config.Sources{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -130,7 +144,7 @@ func TestEnvNames(t *testing.T) {
 	if got := config.EnvName("search.min_confidence"); got != "WAYMARK_SEARCH_MIN_CONFIDENCE" {
 		t.Errorf("EnvName = %q", got)
 	}
-	for _, k := range config.Keys() {
+	for _, k := range config.Keys(platforms...) {
 		if !strings.Contains(k, ".") {
 			t.Errorf("key %q is not nested", k)
 		}
@@ -139,7 +153,7 @@ func TestEnvNames(t *testing.T) {
 
 func TestServeSettings(t *testing.T) {
 	t.Chdir(t.TempDir())
-	c, err := config.Load(config.Sources{Getenv: env(map[string]string{
+	c, err := load(config.Sources{Getenv: env(map[string]string{
 		"WAYMARK_REDIS_ADDRS":            "10.0.0.1:6379,10.0.0.2:6379",
 		"WAYMARK_REDIS_CONVERSATION_TTL": "2h",
 		"WAYMARK_SLACK_BOT_TOKEN":        "xoxb-test",
@@ -155,22 +169,22 @@ func TestServeSettings(t *testing.T) {
 	if c.Redis.ConversationTTL != 2*time.Hour || c.Redis.ProfileTTL != 720*time.Hour {
 		t.Errorf("TTLs = %v, %v", c.Redis.ConversationTTL, c.Redis.ProfileTTL)
 	}
-	if !c.Slack.Enabled() || c.Slack.APIURL != "https://slack.com/api/" || c.HTTP.Addr != "0.0.0.0:9000" || !c.HTTP.WebChat {
+	if !slackOf(c).Enabled() || slackOf(c).APIURL != "https://slack.com/api/" || c.HTTP.Addr != "0.0.0.0:9000" || !c.HTTP.WebChat {
 		t.Errorf("config = %+v", c)
 	}
 
-	d, err := config.Load(config.Sources{})
+	d, err := load(config.Sources{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d.HTTP.Addr != "127.0.0.1:8080" || d.Redis.Configured() || d.Slack.Enabled() {
+	if d.HTTP.Addr != "127.0.0.1:8080" || d.Redis.Configured() || slackOf(d).Enabled() {
 		t.Errorf("defaults must bind loopback, use embedded Redis and no Slack: %+v", d)
 	}
 }
 
 func TestServeProblems(t *testing.T) {
 	t.Chdir(t.TempDir())
-	_, err := config.Load(config.Sources{Getenv: env(map[string]string{
+	_, err := load(config.Sources{Getenv: env(map[string]string{
 		"WAYMARK_REDIS_URL":            "http://user:hunter2@redis:6379",
 		"WAYMARK_REDIS_ADDRS":          "a:1",
 		"WAYMARK_SLACK_SIGNING_SECRET": "s",
@@ -224,7 +238,7 @@ escalation:
 
 func TestConsultationSettings(t *testing.T) {
 	t.Chdir(t.TempDir())
-	c, err := config.Load(config.Sources{File: writeFile(t, "w.yaml", deskYAML)})
+	c, err := load(config.Sources{File: writeFile(t, "w.yaml", deskYAML)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -250,7 +264,7 @@ func TestConsultationProblems(t *testing.T) {
 	t.Chdir(t.TempDir())
 	bad := strings.NewReplacer("slack:channel:C0PRVQ", "fax:channel:X", "claim_within_working_days: 2", "claim_within_working_days: 0",
 		"repeat_every: 15m", "repeat_every: 0s", `prevent: ["slack:U0PRV1"]`, "").Replace(deskYAML)
-	_, err := config.Load(config.Sources{File: writeFile(t, "w.yaml", bad)})
+	_, err := load(config.Sources{File: writeFile(t, "w.yaml", bad)})
 	if err == nil {
 		t.Fatal("want errors")
 	}
@@ -268,17 +282,17 @@ func TestConsultationProblems(t *testing.T) {
 
 func TestTeamsSettings(t *testing.T) {
 	t.Chdir(t.TempDir())
-	c, err := config.Load(config.Sources{Getenv: env(map[string]string{
+	c, err := load(config.Sources{Getenv: env(map[string]string{
 		"WAYMARK_TEAMS_APP_ID": "00000000-0000-0000-0000-000000000001", "WAYMARK_TEAMS_APP_SECRET": "s",
 		"WAYMARK_TEAMS_ALLOWED_TENANTS": "11111111-1111-1111-1111-111111111111,22222222-2222-2222-2222-222222222222",
 	})})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !c.Teams.Enabled() || len(c.Teams.AllowedTenants) != 2 || c.Teams.AllowedServiceURLs[0] != "https://smba.trafficmanager.net/" {
-		t.Errorf("teams = %+v", c.Teams)
+	if !teamsOf(c).Enabled() || len(teamsOf(c).AllowedTenants) != 2 || teamsOf(c).AllowedServiceURLs[0] != "https://smba.trafficmanager.net/" {
+		t.Errorf("teams = %+v", teamsOf(c))
 	}
-	_, err = config.Load(config.Sources{Getenv: env(map[string]string{"WAYMARK_TEAMS_APP_ID": "x", "WAYMARK_TEAMS_TOKEN_URL": "http://plain",
+	_, err = load(config.Sources{Getenv: env(map[string]string{"WAYMARK_TEAMS_APP_ID": "x", "WAYMARK_TEAMS_TOKEN_URL": "http://plain",
 		"WAYMARK_TEAMS_TENANT_ID": "council.onmicrosoft.com", "WAYMARK_TEAMS_ALLOWED_TENANTS": "t1"})})
 	for _, want := range []string{"teams.app_id and teams.app_secret are both needed", "teams.token_url",
 		`teams.tenant_id "council.onmicrosoft.com" must be the Directory (tenant) ID, a GUID`, `teams.allowed_tenants: "t1" must be a Directory (tenant) ID`} {
@@ -291,7 +305,7 @@ func TestTeamsSettings(t *testing.T) {
 func TestTeamsTargetsNeedTeams(t *testing.T) {
 	t.Chdir(t.TempDir())
 	yaml := strings.Replace(deskYAML, "slack:channel:C0DUTY", "teams:channel:19:duty", 1)
-	_, err := config.Load(config.Sources{File: writeFile(t, "w.yaml", yaml)})
+	_, err := load(config.Sources{File: writeFile(t, "w.yaml", yaml)})
 	if err == nil || !strings.Contains(err.Error(), `target "teams:channel:19:duty" needs teams configured`) {
 		t.Errorf("error = %v", err)
 	}
@@ -309,7 +323,7 @@ func TestTeamsCredentials(t *testing.T) {
 		{map[string]string{"WAYMARK_TEAMS_APP_ID": "a", "WAYMARK_TEAMS_CERTIFICATE_FILE": "/no/cert.pem", "WAYMARK_TEAMS_PRIVATE_KEY_FILE": cert}, "/no/cert.pem"},
 		{map[string]string{"WAYMARK_TEAMS_APP_ID": "a", "WAYMARK_TEAMS_CERTIFICATE_FILE": cert, "WAYMARK_TEAMS_PRIVATE_KEY_FILE": cert}, ""},
 	} {
-		_, err := config.Load(config.Sources{Getenv: env(tc.env)})
+		_, err := load(config.Sources{Getenv: env(tc.env)})
 		switch {
 		case tc.want == "" && err != nil:
 			t.Errorf("%v: %v", tc.env, err)
@@ -356,19 +370,19 @@ func TestTeamsTargetsNameTheirTenant(t *testing.T) {
 		{"one allowed tenant", map[string]string{"WAYMARK_TEAMS_ALLOWED_TENANTS": "aaaaaaaa-1111-1111-1111-111111111111"}, "aaaaaaaa-1111-1111-1111-111111111111"},
 		{"one tenant, written twice", map[string]string{"WAYMARK_TEAMS_ALLOWED_TENANTS": "aaaaaaaa-1111-1111-1111-111111111111, AAAAAAAA-1111-1111-1111-111111111111"}, "aaaaaaaa-1111-1111-1111-111111111111"},
 	} {
-		c, err := config.Load(config.Sources{File: file, Getenv: env(tc.env)})
+		c, err := load(config.Sources{File: file, Getenv: env(tc.env)})
 		if err != nil {
 			t.Fatalf("%s: %v", tc.name, err)
 		}
-		if got := c.Teams.HomeTenant(); got != tc.home {
+		if got := teamsOf(c).HomeTenant(); got != tc.home {
 			t.Errorf("%s: HomeTenant() = %q, want %q", tc.name, got, tc.home)
 		}
-		if got := c.Teams.Tenants(); len(got) != 1 || !strings.EqualFold(got[0], tc.home) {
+		if got := teamsOf(c).Tenants(); len(got) != 1 || !strings.EqualFold(got[0], tc.home) {
 			t.Errorf("%s: Tenants() = %q, want [%s]", tc.name, got, tc.home)
 		}
 	}
 
-	_, err := config.Load(config.Sources{File: file, Getenv: env(map[string]string{
+	_, err := load(config.Sources{File: file, Getenv: env(map[string]string{
 		"WAYMARK_TEAMS_ALLOWED_TENANTS": "aaaaaaaa-1111-1111-1111-111111111111,55555555-5555-5555-5555-555555555555"})})
 	if err == nil {
 		t.Fatal("several tenants and tenant-less targets loaded")
@@ -392,7 +406,7 @@ func TestTeamsTargetsNameTheirTenant(t *testing.T) {
 	// never be reached.
 	other := strings.Replace(teamsDeskYAML, "teams:channel:19:duty", "teams:council.example:channel:19:duty", 1)
 	other = strings.Replace(other, "teams:aaaaaaaa-1111-1111-1111-111111111111:user:", "teams:bbbbbbbb-1111-1111-1111-111111111111:user:", 1)
-	_, err = config.Load(config.Sources{File: writeFile(t, "other.yaml", other), Getenv: env(map[string]string{
+	_, err = load(config.Sources{File: writeFile(t, "other.yaml", other), Getenv: env(map[string]string{
 		"WAYMARK_TEAMS_TENANT_ID": "aaaaaaaa-1111-1111-1111-111111111111"})})
 	for _, want := range []string{
 		`tenant "council.example" must be a Directory (tenant) ID`,
@@ -400,39 +414,6 @@ func TestTeamsTargetsNameTheirTenant(t *testing.T) {
 	} {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("error lacks %q: %v", want, err)
-		}
-	}
-}
-
-func TestTargetInTenant(t *testing.T) {
-	const home = "11111111-1111-1111-1111-111111111111"
-	for _, tc := range []struct{ in, want string }{
-		{"teams:user:abc", home},
-		{"teams:22222222-2222-2222-2222-22222222222F:user:abc", "22222222-2222-2222-2222-22222222222f"},
-		{"slack:channel:C1", ""},
-		{"slack:T1:channel:C1", "T1"},
-	} {
-		tg, err := config.ParseTarget(tc.in)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got := tg.InTenant(home).TeamID; got != tc.want {
-			t.Errorf("%s: tenant %q, want %q", tc.in, got, tc.want)
-		}
-	}
-	for _, tc := range []struct {
-		in, want string
-		ok       bool
-	}{
-		{"teams:abc", "teams:" + home + ":abc", true},
-		{"teams:29:1abc", "teams:" + home + ":29:1abc", true},
-		{"teams:22222222-2222-2222-2222-22222222222F:abc", "teams:22222222-2222-2222-2222-22222222222f:abc", true},
-		{"teams:group:x", "teams:group:x", false},
-		{"slack:U1", "slack:U1", false},
-	} {
-		got, ok := config.TeamsPerson(tc.in, home)
-		if got != tc.want || ok != tc.ok {
-			t.Errorf("TeamsPerson(%q) = %q, %v; want %q, %v", tc.in, got, ok, tc.want, tc.ok)
 		}
 	}
 }

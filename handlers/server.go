@@ -84,6 +84,13 @@ func (s *Server) Handle(pattern string, h HandlerFunc) {
 	})
 }
 
+// Mount mounts every route with Handle.
+func (s *Server) Mount(routes ...Route) {
+	for _, r := range routes {
+		s.Handle(r.Pattern, r.Handler)
+	}
+}
+
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
 

@@ -114,14 +114,16 @@ func newAdapter(cfg Config, h bot.Handler, store bot.Store, log *slog.Logger, ap
 	return a
 }
 
-// Mount adds the Slack endpoints to s: POST /slack/events (Events API),
+// Routes are the Slack endpoints: POST /slack/events (Events API),
 // POST /slack/commands (the slash command) and POST /slack/interactions
 // (buttons and modals). Every request must carry a valid Slack signature
 // made with Config.SigningSecret within the last five minutes.
-func (a *Adapter) Mount(s *handlers.Server) {
-	s.Handle("POST /slack/events", a.serveEvents)
-	s.Handle("POST /slack/commands", a.serveCommands)
-	s.Handle("POST /slack/interactions", a.serveInteractions)
+func (a *Adapter) Routes() []handlers.Route {
+	return []handlers.Route{
+		{Pattern: "POST /slack/events", Handler: a.serveEvents},
+		{Pattern: "POST /slack/commands", Handler: a.serveCommands},
+		{Pattern: "POST /slack/interactions", Handler: a.serveInteractions},
+	}
 }
 
 // Open starts the workers that answer accepted work; New starts nothing.

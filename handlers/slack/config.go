@@ -23,7 +23,7 @@ type Config struct {
 	// that post replies and publish the App Home.
 	BotToken string
 	// SigningSecret verifies that HTTP requests come from Slack. It is
-	// needed by Mount, not by Socket Mode.
+	// needed by Routes, not by Socket Mode.
 	SigningSecret string
 	// AppToken is an app-level token (xapp-...) with connections:write. It is
 	// needed by RunSocketMode only.

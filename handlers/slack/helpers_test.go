@@ -476,7 +476,7 @@ func newHarnessOn(tb testing.TB, fs *fakeSlack, h bot.Handler, store bot.Store, 
 	}
 	a.Open()
 	s := handlers.NewServer(log, nil)
-	a.Mount(s)
+	s.Mount(a.Routes()...)
 	srv := httptest.NewServer(s)
 	tb.Cleanup(func() {
 		srv.Close()

@@ -15,7 +15,7 @@ import (
 
 // RunSocketMode connects to Slack over Socket Mode with Config.AppToken and
 // handles events, slash commands and interactions until ctx is done, then
-// returns nil. It is the alternative to Mount for a server Slack cannot
+// returns nil. It is the alternative to Routes for a server Slack cannot
 // reach. Each envelope is acknowledged first and then handed to the same
 // queue as HTTP requests; when the queue is full, reading waits.
 // It returns an EInvalid error without an app token, and the connection's

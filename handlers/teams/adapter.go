@@ -105,9 +105,9 @@ type InvokeStore interface {
 	FinishInvoke(ctx context.Context, platform, id string, answer []byte) error
 }
 
-// Mount adds POST /api/messages, the Bot Framework messaging endpoint, to s.
-func (a *Adapter) Mount(s *handlers.Server) {
-	s.Handle("POST /api/messages", a.serve)
+// Routes are POST /api/messages, the Bot Framework messaging endpoint.
+func (a *Adapter) Routes() []handlers.Route {
+	return []handlers.Route{{Pattern: "POST /api/messages", Handler: a.serve}}
 }
 
 // Open starts the workers that answer accepted activities; New starts

@@ -96,7 +96,7 @@ func newTeamsHarness(tb testing.TB, h bot.Handler, store bot.Store, keys ...*tes
 	a.Open()
 	tb.Cleanup(func() { a.Close() })
 	srv := handlers.NewServer(slog.New(slog.DiscardHandler), nil)
-	a.Mount(srv)
+	srv.Mount(a.Routes()...)
 	th := &teamsHarness{srv: srv, adapter: a, auth: auth, conn: conn, key: key, logs: logs}
 	tb.Cleanup(func() {
 		if s := logs.String(); strings.Contains(s, "LADO") || strings.Contains(s, "out of hours") {

@@ -83,12 +83,14 @@ func New(h bot.Handler, log *slog.Logger) *Chat {
 	return &Chat{h: h, log: log, assets: loadAssets()}
 }
 
-// Mount registers the chat's routes on s.
-func (c *Chat) Mount(s *handlers.Server) {
-	s.Handle("GET /{$}", c.page)
-	s.Handle("GET /static/{name}", c.static)
-	s.Handle("POST /api/chat", c.chat)
-	s.Handle("GET /api/inbox", c.notifications)
+// Routes are the chat's page, assets and API.
+func (c *Chat) Routes() []handlers.Route {
+	return []handlers.Route{
+		{Pattern: "GET /{$}", Handler: c.page},
+		{Pattern: "GET /static/{name}", Handler: c.static},
+		{Pattern: "POST /api/chat", Handler: c.chat},
+		{Pattern: "GET /api/inbox", Handler: c.notifications},
+	}
 }
 
 // page serves the chat page.

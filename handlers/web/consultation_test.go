@@ -96,7 +96,7 @@ func mustDeskChat(t *testing.T) (*httptest.Server, *redisstore.Store, *notes) {
 	log := slog.New(slog.NewTextHandler(&bytes.Buffer{}, nil))
 	engine := bot.NewEngine(kb, store, bot.EngineOptions{Clock: fixedClock{}, Log: log, DefaultArea: c.Area, Desk: desk})
 	s := handlers.NewServer(log, nil)
-	web.New(engine, log).Mount(s)
+	s.Mount(web.New(engine, log).Routes()...)
 	srv := httptest.NewServer(s)
 	t.Cleanup(srv.Close)
 	return srv, store, sent

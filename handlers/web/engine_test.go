@@ -52,7 +52,7 @@ func mustEngineChat(t *testing.T) (srv *httptest.Server, store *redisstore.Store
 	log := slog.New(slog.NewTextHandler(logs, nil))
 	engine := bot.NewEngine(kb, store, bot.EngineOptions{Clock: fixedClock{}, Log: log, DefaultArea: c.Area})
 	s := handlers.NewServer(log, nil)
-	web.New(engine, log).Mount(s)
+	s.Mount(web.New(engine, log).Routes()...)
 	srv = httptest.NewServer(s)
 	t.Cleanup(srv.Close)
 	return srv, store, logs

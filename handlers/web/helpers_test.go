@@ -111,7 +111,7 @@ func newTestServerFor(t *testing.T, h bot.Handler, rec *recorder) *testServer {
 	var logs bytes.Buffer
 	log := slog.New(slog.NewTextHandler(&logs, nil))
 	s := handlers.NewServer(log, nil)
-	web.New(h, log).Mount(s)
+	s.Mount(web.New(h, log).Routes()...)
 	srv := httptest.NewServer(s)
 	t.Cleanup(srv.Close)
 	return &testServer{Server: srv, h: rec, logs: &logs}

@@ -53,7 +53,7 @@ func newInboxServer(t *testing.T, inbox web.Inbox) *testServer {
 	if inbox != nil {
 		chat = chat.WithInbox(inbox)
 	}
-	chat.Mount(s)
+	s.Mount(chat.Routes()...)
 	srv := httptest.NewServer(s)
 	t.Cleanup(srv.Close)
 	return &testServer{Server: srv, h: h, logs: &logs}
@@ -355,7 +355,7 @@ func TestWebPractitionerHearsOfClaim(t *testing.T) {
 
 	log := slog.New(slog.NewTextHandler(&bytes.Buffer{}, nil))
 	s := handlers.NewServer(log, nil)
-	web.New(engine, log).WithInbox(store).Mount(s)
+	s.Mount(web.New(engine, log).WithInbox(store).Routes()...)
 	srv := httptest.NewServer(s)
 	t.Cleanup(srv.Close)
 	page := &testServer{Server: srv}
