@@ -182,16 +182,15 @@ func (d *Desk) notifyThread(ctx context.Context, t Target, r Reply) (Thread, err
 	return th, nil
 }
 
-// replyHint tells p how to write to the other side of ref: in the thread
-// where their platform has threads, with the reply command everywhere.
-func replyHint(p Person, ref, whom string) string {
-	switch p.Platform {
-	case PlatformWeb:
-		return fmt.Sprintf("To write to %s: reply %s <your message>.", whom, ref)
-	case PlatformTeams: // chats have no threads: a reply quotes the message
-		return fmt.Sprintf("Reply to this message to write to %s (or: reply %s <message>).", whom, ref)
+// replyHint tells p how to write to the other side of ref, in the words
+// of p's platform when its notifier has them.
+func (d *Desk) replyHint(p Person, ref, whom string) string {
+	if h, ok := d.o.Notifier.(ReplyHinter); ok {
+		if hint := h.ReplyHint(p, ref, whom); hint != "" {
+			return hint
+		}
 	}
-	return fmt.Sprintf("Reply in this thread to write to %s (or: reply %s <message>).", whom, ref)
+	return fmt.Sprintf("To write to %s: reply %s <your message>.", whom, ref)
 }
 
 // ThreadConsultation returns the consultation m's thread is linked to, or

@@ -132,6 +132,15 @@ type ThreadNotifier interface {
 	NotifyThread(ctx context.Context, t Target, r Reply) (Thread, error)
 }
 
+// ReplyHinter is a Notifier that says, in its platform's words, how the
+// person it delivers to writes back to the other side of a consultation:
+// in the thread, by replying to the message. Without one the desk gives
+// the command every platform has: reply WM-000001 <message>.
+type ReplyHinter interface {
+	// ReplyHint tells p how to write to whom about ref, or is "".
+	ReplyHint(p Person, ref, whom string) string
+}
+
 // Updater changes a message a ThreadNotifier posted: a queue card that
 // now says who claimed the request, so no one else tries to.
 type Updater interface {

@@ -8,6 +8,7 @@ import "context"
 type MultiNotifier map[string]Notifier
 
 var (
+	_ ReplyHinter    = MultiNotifier(nil)
 	_ ThreadNotifier = MultiNotifier(nil)
 	_ Updater        = MultiNotifier(nil)
 )
@@ -48,4 +49,12 @@ func (m MultiNotifier) Update(ctx context.Context, t Target, th Thread, r Reply)
 		return Errorf(EInvalid, "What is posted to %s cannot be changed.", t.Platform)
 	}
 	return u.Update(ctx, t, th, r)
+}
+
+// ReplyHint is the hint of p's platform's notifier, or "".
+func (m MultiNotifier) ReplyHint(p Person, ref, whom string) string {
+	if h, ok := m[p.Platform].(ReplyHinter); ok {
+		return h.ReplyHint(p, ref, whom)
+	}
+	return ""
 }

@@ -42,7 +42,7 @@ func (d *Desk) RelayTo(ctx context.Context, m Message, ref, text string) (Reply,
 	default:
 		return Reply{}, Errorf(EForbidden, "Only the practitioner and the specialist on %s can write about it.", ref)
 	}
-	if err := d.notifyLinked(ctx, to, Reply{Text: fmt.Sprintf("%s about %s: %s\n%s", p.Display(), ref, text, replyHint(to, ref, p.Display()))}, ref, "relay"); err != nil {
+	if err := d.notifyLinked(ctx, to, Reply{Text: fmt.Sprintf("%s about %s: %s\n%s", p.Display(), ref, text, d.replyHint(to, ref, p.Display()))}, ref, "relay"); err != nil {
 		return Reply{}, Errorf(EUnavailable, "I could not deliver that just now; please try again.")
 	}
 	if err := d.o.Consultations.Audit(ctx, AuditEntry{At: d.o.Clock.Now(), Ref: ref, Actor: p.Key(), Action: AuditReplied}); err != nil {

@@ -262,7 +262,7 @@ func TestConsultationClaim(t *testing.T) {
 		t.Errorf("the claim's answer is %q, want ephemeral: it carries the question", claimed.ResponseType)
 	}
 	mustContain(t, "the claimant's answer", claimed.Text+string(claimed.Blocks), "You have WM-000001", question, "Requested by: sam.okafor", `"action_id":"unclaim"`)
-	d.slack.WaitPostWith(t, userID, "dr.adeyemi has your consultation request WM-000001")
+	d.slack.WaitPostWith(t, userID, "dr.adeyemi has your consultation request WM-000001. Reply in this thread to write to them (or: reply WM-000001")
 	d.slack.WaitPostWith(t, psychQueue, "WM-000001 has been claimed by dr.adeyemi")
 	d.drain(t)
 	if c, err := d.store.Consultation(context.Background(), "WM-000001"); err != nil || c.State != bot.StateClaimed || c.Claimant.UserID != psychologist {

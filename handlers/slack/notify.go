@@ -111,3 +111,10 @@ func updateError(err error) error {
 	}
 	return &bot.Error{Kind: bot.EUnavailable, Message: "Slack could not be reached to change the message.", Err: err}
 }
+
+var _ bot.ReplyHinter = (*Notifier)(nil)
+
+// ReplyHint: in Slack, the desk's messages open threads that relay.
+func (n *Notifier) ReplyHint(_ bot.Person, ref, whom string) string {
+	return fmt.Sprintf("Reply in this thread to write to %s (or: reply %s <message>).", whom, ref)
+}

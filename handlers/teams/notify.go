@@ -255,3 +255,10 @@ func targetKind(t bot.Target) (string, error) {
 	}
 	return kind, nil
 }
+
+var _ bot.ReplyHinter = (*Notifier)(nil)
+
+// ReplyHint: Teams chats have no threads; a reply quotes the message.
+func (n *Notifier) ReplyHint(_ bot.Person, ref, whom string) string {
+	return fmt.Sprintf("Reply to this message to write to %s (or: reply %s <message>).", whom, ref)
+}
