@@ -21,32 +21,33 @@ const (
 )
 
 // Reply is what the engine says back, for any platform to render: Slack
-// renders Block Kit, Teams Adaptive Cards, the web chat HTML.
+// renders Block Kit, Teams Adaptive Cards, the web chat HTML. Its JSON
+// (snake_case names, empty parts left out) is how the web inbox keeps it.
 type Reply struct {
-	Text      string // the message itself, plain text with *bold*; also the notification fallback
-	Notices   []Notice
-	Answers   []AnswerCard
-	Contacts  []ContactCard
-	Buttons   []Button
-	FollowUps []string // suggested next questions, offered as buttons
+	Text      string        `json:"text,omitempty"` // the message itself, plain text with *bold*; also the notification fallback
+	Notices   []Notice      `json:"notices,omitempty"`
+	Answers   []AnswerCard  `json:"answers,omitempty"`
+	Contacts  []ContactCard `json:"contacts,omitempty"`
+	Buttons   []Button      `json:"buttons,omitempty"`
+	FollowUps []string      `json:"follow_ups,omitempty"` // suggested next questions, offered as buttons
 	// Ephemeral replies are shown only to the practitioner (Slack), where
 	// the platform can.
-	Ephemeral bool
+	Ephemeral bool `json:"ephemeral,omitempty"`
 	// Ref identifies this answer for feedback; it carries no question text.
-	Ref string
+	Ref string `json:"ref,omitempty"`
 	// Form asks for details (the booking form): Slack opens it as a modal,
 	// other platforms show it as a card. Its submission comes back as a
 	// Message whose Action.ID is the form's ID and whose Form holds the
 	// values.
-	Form *Form
+	Form *Form `json:"form,omitempty"`
 }
 
 // Form is a set of fields to fill in.
 type Form struct {
-	ID          string // the action a submission carries
-	Title       string
-	SubmitLabel string
-	Fields      []Field
+	ID          string  `json:"id,omitempty"` // the action a submission carries
+	Title       string  `json:"title,omitempty"`
+	SubmitLabel string  `json:"submit_label,omitempty"`
+	Fields      []Field `json:"fields,omitempty"`
 }
 
 // Field kinds.
@@ -58,20 +59,20 @@ const (
 
 // Field is one input of a Form.
 type Field struct {
-	Name     string
-	Label    string
-	Kind     string
-	Options  []Option // for selects
-	Value    string   // initial value
-	Hint     string
-	Required bool
-	MaxLen   int
+	Name     string   `json:"name,omitempty"`
+	Label    string   `json:"label,omitempty"`
+	Kind     string   `json:"kind,omitempty"`
+	Options  []Option `json:"options,omitempty"` // for selects
+	Value    string   `json:"value,omitempty"`   // initial value
+	Hint     string   `json:"hint,omitempty"`
+	Required bool     `json:"required,omitempty"`
+	MaxLen   int      `json:"max_len,omitempty"`
 }
 
 // Option is a choice in a select.
 type Option struct {
-	Value string
-	Label string
+	Value string `json:"value,omitempty"`
+	Label string `json:"label,omitempty"`
 }
 
 // noticeOrder is the order notices are shown in, on every platform.
@@ -110,45 +111,45 @@ func KindName(kind string) string {
 
 // Notice is a highlighted message above the answer.
 type Notice struct {
-	Kind  string
-	Title string
-	Text  string
+	Kind  string `json:"kind,omitempty"`
+	Title string `json:"title,omitempty"`
+	Text  string `json:"text,omitempty"`
 }
 
 // AnswerCard cites one document.
 type AnswerCard struct {
-	DocID     string
-	Title     string
-	Kind      string
-	Area      string
-	Snippet   string // Markdown with **bold**
-	URL       string
-	Reviewed  time.Time // zero when unknown
-	ReviewDue time.Time
-	Stale     bool // past review: the card warns it may be out of date
+	DocID     string    `json:"doc_id,omitempty"`
+	Title     string    `json:"title,omitempty"`
+	Kind      string    `json:"kind,omitempty"`
+	Area      string    `json:"area,omitempty"`
+	Snippet   string    `json:"snippet,omitempty"` // Markdown with **bold**
+	URL       string    `json:"url,omitempty"`
+	Reviewed  time.Time `json:"reviewed,omitzero"` // zero when unknown
+	ReviewDue time.Time `json:"review_due,omitzero"`
+	Stale     bool      `json:"stale,omitempty"` // past review: the card warns it may be out of date
 }
 
 // ContactCard is someone to reach.
 type ContactCard struct {
-	DocID        string
-	Name         string
-	Role         string
-	Team         string
-	Organisation string
-	Phone        string
-	Email        string
-	Hours        string
-	OutOfHours   string
-	Specialism   string
-	Bookable     bool
+	DocID        string `json:"doc_id,omitempty"`
+	Name         string `json:"name,omitempty"`
+	Role         string `json:"role,omitempty"`
+	Team         string `json:"team,omitempty"`
+	Organisation string `json:"organisation,omitempty"`
+	Phone        string `json:"phone,omitempty"`
+	Email        string `json:"email,omitempty"`
+	Hours        string `json:"hours,omitempty"`
+	OutOfHours   string `json:"out_of_hours,omitempty"`
+	Specialism   string `json:"specialism,omitempty"`
+	Bookable     bool   `json:"bookable,omitempty"`
 }
 
 // Button is an action the practitioner can take.
 type Button struct {
-	ActionID string
-	Label    string
-	Value    string
-	Style    string
+	ActionID string `json:"action_id,omitempty"`
+	Label    string `json:"label,omitempty"`
+	Value    string `json:"value,omitempty"`
+	Style    string `json:"style,omitempty"`
 }
 
 // Handler answers messages. The Engine is the one implementation; platform
