@@ -55,6 +55,7 @@ func TestRiskProbesRead(t *testing.T) {
 		{"../eval/riskprobe2", 93, 5},
 		{"../eval/riskprobe3", 97, 7},
 		{"../eval/riskprobe4", 93, 12},
+		{"../eval/riskprobe5", 98, 4},
 	} {
 		qs, err := knowledge.LoadProbe(tc.dir)
 		if err != nil {

@@ -62,3 +62,30 @@ func corpusWith(t *testing.T, text string) *knowledge.Corpus {
 	}
 	return c
 }
+
+// Each class of signal widened from riskprobe5, in words of its own: a risk
+// escalates, and its look-alike does not.
+func TestScreenClassesFromRiskprobe5(t *testing.T) {
+	kb := mustSample(t)
+	for _, tc := range []struct {
+		q        string
+		escalate bool
+	}{
+		{"a 15 year old on the unit says he has hidden a razor blade and will use it when his uncle visits later", true},
+		{"her ex told the receptionist he has got something in the car for her and knows she finishes at 5 today", true},
+		{"a girl of 12 met a man on tiktok and he is sitting outside the school in a van right now", true},
+		{"year 4 girl says she is having the cut in the summer holidays at her aunt's", true},
+		{"my nephew has built a device with a timer and says it is for the parade on sunday", true},
+		{"there is a toddler locked in a car in the supermarket car park, no adult around", true},
+		{"her stepdad grabbed her by the throat at pick up and said wait till we get home", true},
+		{"a 13 year old has gone missing tonight, she had been chatting to someone she met on a game who offered to pick her up", true},
+		{"he says he has nearly finished the pipe bomb and knows who it is for", true},
+		{"the dance teacher said the show will be explosive, it turns out it's a new routine, how do I book the hall", false},
+		{"what would I do if I ever found a blade in a pupil's locker, asking in advance for our policy", false},
+		{"a carer, now 45, told me she was made to marry at 15; long divorced and safe, does it need recording", false},
+	} {
+		if got := kb.Screen(tc.q).Escalate; got != tc.escalate {
+			t.Errorf("Screen(%q).Escalate = %v, want %v", tc.q, got, tc.escalate)
+		}
+	}
+}
