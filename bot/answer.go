@@ -293,6 +293,12 @@ func (e *Engine) consultButtons(area string) []Button {
 	return out
 }
 
+// specialistsName is the specialism before "specialists": "the Prevent
+// specialists", not "the Prevent specialist specialists".
+func specialistsName(s string) string {
+	return strings.TrimSuffix(specialismName(s), " specialist")
+}
+
 func specialismName(s string) string {
 	switch s {
 	case "prevent":

@@ -45,11 +45,22 @@ func expected(p EscalationPolicy) string {
 	return "within " + humanDuration(p.ClaimWithin)
 }
 
+// article is "a" or "an" before word.
+func article(word string) string {
+	if word != "" && strings.ContainsRune("aeiouAEIOU", rune(word[0])) {
+		return "an"
+	}
+	return "a"
+}
+
 func humanDuration(d time.Duration) string {
 	switch {
 	case d%time.Hour == 0 && d >= time.Hour:
 		h := int(d / time.Hour)
 		return fmt.Sprintf("%d %s", h, plural(h, "hour", "hours"))
+	case d < time.Minute:
+		sec := max(int(d.Round(time.Second)/time.Second), 1)
+		return fmt.Sprintf("%d %s", sec, plural(sec, "second", "seconds"))
 	default:
 		m := int(d.Round(time.Minute) / time.Minute)
 		return fmt.Sprintf("%d %s", m, plural(m, "minute", "minutes"))
@@ -116,9 +127,9 @@ func (d *Desk) Book(ctx context.Context, m Message) (Reply, error) {
 	d.postQueueCard(ctx, c, "new request")
 	d.o.Log.InfoContext(ctx, "desk: booked", "ref", c.Ref, "specialism", specialism, "urgency", urgency, "requester", m.UserID)
 	return Reply{
-		Text: fmt.Sprintf("Request %s is with the %s specialists. An %s request is normally claimed %s (by %s). "+
+		Text: fmt.Sprintf("Request %s is with the %s specialists. %s %s request is normally claimed %s (by %s). "+
 			"I will tell you when a specialist picks it up. See your requests with: my.",
-			c.Ref, specialismName(specialism), urgency, expected(policy), c.ClaimBy.In(d.location()).Format("Mon 2 Jan 15:04")),
+			c.Ref, specialistsName(specialism), capitalise(article(urgency)), urgency, expected(policy), c.ClaimBy.In(d.location()).Format("Mon 2 Jan 15:04")),
 		Buttons: []Button{{ActionID: ActionCancel, Label: "Cancel " + c.Ref, Value: c.Ref, Style: StyleDanger}},
 		Notices: notices,
 	}, nil
@@ -192,7 +203,7 @@ func (d *Desk) syncQueueCard(ctx context.Context, ref, what string) bool {
 	case StateQueued:
 		r = d.queueCard(c)
 	case StateClaimed:
-		r = queueStatus(c, "claimed by "+c.Claimant.Display()+".")
+		r = queueStatus(c, "claimed by "+c.Claimant.Mention()+".")
 	case StateClosed:
 		r = queueStatus(c, "closed.")
 	case StateCancelled:
@@ -232,7 +243,7 @@ func details(c Consultation) string {
 	lines := []string{
 		fmt.Sprintf("%s · %s · %s · %s", c.Ref, specialismName(c.Specialism), c.Urgency, areaName(c.Area)),
 		"Question: " + c.Question,
-		"Requested by: " + c.Requester.Display(),
+		"Requested by: " + c.Requester.Mention(),
 	}
 	if c.PreferredTimes != "" {
 		lines = append(lines, "Times that suit: "+c.PreferredTimes)

@@ -17,10 +17,10 @@ func (d *Desk) Claim(ctx context.Context, m Message, ref string) (Reply, error) 
 	p := m.Sender()
 	ok, err := d.isSpecialist(ctx, p, c.Specialism)
 	if err != nil && !ok {
-		return Reply{}, Errorf(EUnavailable, "I could not check who the %s specialists are just now; please try again.", specialismName(c.Specialism))
+		return Reply{}, Errorf(EUnavailable, "I could not check who the %s specialists are just now; please try again.", specialistsName(c.Specialism))
 	}
 	if !ok {
-		return Reply{}, Errorf(EForbidden, "Only the %s specialists can claim %s.", specialismName(c.Specialism), ref)
+		return Reply{}, Errorf(EForbidden, "Only the %s specialists can claim %s.", specialistsName(c.Specialism), ref)
 	}
 	c, err = d.o.Consultations.Claim(ctx, ref, p, d.o.Clock.Now())
 	if err := d.committed(ctx, err); err != nil {
@@ -31,7 +31,7 @@ func (d *Desk) Claim(ctx context.Context, m Message, ref string) (Reply, error) 
 	}
 
 	if err := d.notifyLinked(ctx, c.Requester, Reply{Text: fmt.Sprintf(
-		"%s has your consultation request %s. %s", p.Display(), ref, d.replyHint(c.Requester, ref, "them"))}, ref, "claimed: requester"); err != nil {
+		"%s has your consultation request %s. %s", p.Mention(), ref, d.replyHint(c.Requester, ref, "them"))}, ref, "claimed: requester"); err != nil {
 		d.o.Log.ErrorContext(ctx, "desk: requester not told of the claim", "ref", ref, "err", err)
 	}
 	if err := d.notifyLinked(ctx, p, Reply{Text: "You have " + ref + ".\n" + details(c) +
@@ -39,7 +39,7 @@ func (d *Desk) Claim(ctx context.Context, m Message, ref string) (Reply, error) 
 		d.o.Log.ErrorContext(ctx, "desk: claimant's thread not started", "ref", ref, "err", err)
 	}
 	if !d.syncQueueCard(ctx, ref, "claimed: queue card") {
-		d.notify(ctx, d.o.Queues[c.Specialism], Reply{Text: fmt.Sprintf("%s has been claimed by %s.", ref, p.Display())}, "claimed: queue")
+		d.notify(ctx, d.o.Queues[c.Specialism], Reply{Text: fmt.Sprintf("%s has been claimed by %s.", ref, p.Mention())}, "claimed: queue")
 	}
 	d.o.Log.InfoContext(ctx, "desk: claimed", "ref", ref, "by", p.UserID)
 	return Reply{
@@ -116,23 +116,23 @@ func (d *Desk) HandOver(ctx context.Context, m Message) (Reply, error) {
 	}
 	ok, err = d.isSpecialist(ctx, to, c.Specialism)
 	if err != nil && !ok {
-		return Reply{}, Errorf(EUnavailable, "I could not check who the %s specialists are just now; please try again.", specialismName(c.Specialism))
+		return Reply{}, Errorf(EUnavailable, "I could not check who the %s specialists are just now; please try again.", specialistsName(c.Specialism))
 	}
 	if !ok {
-		return Reply{}, Errorf(EInvalid, "That colleague is not one of the %s specialists, so %s cannot go to them.", specialismName(c.Specialism), ref)
+		return Reply{}, Errorf(EInvalid, "That colleague is not one of the %s specialists, so %s cannot go to them.", specialistsName(c.Specialism), ref)
 	}
 	from := m.Sender()
 	c, err = d.o.Consultations.HandOver(ctx, ref, from, to, d.o.Clock.Now())
 	if err := d.committed(ctx, err); err != nil {
 		return Reply{}, err
 	}
-	if err := d.notifyLinked(ctx, to, Reply{Text: from.Display() + " has handed " + ref + " to you.\n" + details(c) +
+	if err := d.notifyLinked(ctx, to, Reply{Text: from.Mention() + " has handed " + ref + " to you.\n" + details(c) +
 		"\n" + d.replyHint(to, ref, "the practitioner")}, ref, "handed over: new claimant"); err != nil {
 		d.o.Log.ErrorContext(ctx, "desk: new claimant not told of the hand-over", "ref", ref, "err", err)
 	}
 	d.notify(ctx, userTarget(c.Requester), Reply{Text: fmt.Sprintf("%s is now with another specialist, who will be in touch.", ref)}, "handed over: requester")
 	if !d.syncQueueCard(ctx, ref, "handed over: queue card") {
-		d.notify(ctx, d.o.Queues[c.Specialism], Reply{Text: fmt.Sprintf("%s has been handed over by %s.", ref, from.Display())}, "handed over: queue")
+		d.notify(ctx, d.o.Queues[c.Specialism], Reply{Text: fmt.Sprintf("%s has been handed over by %s.", ref, from.Mention())}, "handed over: queue")
 	}
 	return Reply{Text: "Handed " + ref + " over.", Ephemeral: true}, nil
 }

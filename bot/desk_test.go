@@ -274,11 +274,11 @@ func TestConsultationLifecycle(t *testing.T) {
 	if !strings.Contains(claimed.Text, question) {
 		t.Errorf("the claimant should see the details: %q", claimed.Text)
 	}
-	if dm := f.slack.to(practitioner); len(dm) != 1 || !strings.Contains(dm[0].text, "name-"+psych1+" has your consultation request "+ref) {
+	if dm := f.slack.to(practitioner); len(dm) != 1 || !strings.Contains(dm[0].text, "<@"+psych1+"> has your consultation request "+ref) {
 		t.Errorf("practitioner told = %+v", dm)
 	}
 	// The queue's card now says who has it (no second post to the queue).
-	if q, ups := f.slack.to(psychQueue), f.slack.updatesOf(queue[0].ts); len(q) != 1 || len(ups) != 1 || !strings.Contains(ups[0].text, "claimed by name-"+psych1) {
+	if q, ups := f.slack.to(psychQueue), f.slack.updatesOf(queue[0].ts); len(q) != 1 || len(ups) != 1 || !strings.Contains(ups[0].text, "claimed by <@"+psych1+">") {
 		t.Errorf("queue posts %+v, card updates %+v", q, ups)
 	}
 
@@ -294,6 +294,7 @@ func TestConsultationLifecycle(t *testing.T) {
 	if dm := f.slack.to(practitioner); len(dm) != 2 || !strings.Contains(dm[1].text, "yes, I will call you") {
 		t.Errorf("relayed to practitioner = %+v", dm)
 	}
+
 	if _, err := f.handle(t, command(otherWorker, bot.CmdReply, ref+" can I join?")); bot.ErrorKind(err) != bot.EForbidden {
 		t.Errorf("an outsider's relay: %v", err)
 	}
@@ -441,7 +442,7 @@ func TestClaimSLAEscalatesUpTheLadderUntilAcknowledged(t *testing.T) {
 	if !strings.Contains(ack.Text, "You have "+id) {
 		t.Errorf("ack reply = %q", ack.Text)
 	}
-	if dm := f.slack.to(practitioner); len(dm) == 0 || !strings.Contains(dm[len(dm)-1].text, "name-"+serviceMgr+" has your escalation "+id) {
+	if dm := f.slack.to(practitioner); len(dm) == 0 || !strings.Contains(dm[len(dm)-1].text, "<@"+serviceMgr+"> has your escalation "+id) {
 		t.Errorf("practitioner told = %+v", dm)
 	}
 	if _, err := f.handle(t, action(psych1, bot.ActionAck, id)); bot.ErrorKind(err) != bot.EConflict || !strings.Contains(bot.ErrorMessage(err), "name-"+serviceMgr) {
@@ -525,7 +526,7 @@ func TestRiskQuestionPromptsDutyManagerAtOnce(t *testing.T) {
 		t.Fatalf("notices = %+v", r.Notices)
 	}
 	duty := f.slack.to(dutyChannel)
-	if len(duty) != 1 || !strings.Contains(duty[0].blocks, "name-"+practitioner) || !strings.Contains(duty[0].blocks, "weapon") {
+	if len(duty) != 1 || !strings.Contains(duty[0].blocks, `\u003c@`+practitioner+`\u003e`) || !strings.Contains(duty[0].blocks, "weapon") {
 		t.Fatalf("duty prompts = %+v", duty)
 	}
 	if strings.Contains(duty[0].blocks, "stab someone") {
@@ -822,7 +823,7 @@ func TestQueueCardShowsWhatBecomesOfTheRequest(t *testing.T) {
 
 	f.must(t, action(psych1, bot.ActionClaim, ref))
 	ups := f.slack.updatesOf(first.ts)
-	if len(ups) != 1 || ups[0].channel != psychQueue || !strings.Contains(ups[0].text, "claimed by name-"+psych1) || strings.Contains(ups[0].blocks, `"actions"`) {
+	if len(ups) != 1 || ups[0].channel != psychQueue || !strings.Contains(ups[0].text, "claimed by <@"+psych1+">") || strings.Contains(ups[0].blocks, `"actions"`) {
 		t.Fatalf("after the claim the card was updated %+v, want one update saying who claimed it, with no buttons", ups)
 	}
 
@@ -862,7 +863,7 @@ func TestQueueCardAfterHandOverAndClose(t *testing.T) {
 	f.must(t, action(psych1, bot.ActionClaim, ref))
 	f.must(t, handOver(psych1, ref, psych2))
 	ups := f.slack.updatesOf(card.ts)
-	if len(ups) != 2 || !strings.Contains(ups[1].text, "claimed by "+psych2) {
+	if len(ups) != 2 || !strings.Contains(ups[1].text, "claimed by <@"+psych2+">") {
 		t.Fatalf("card updates %+v, want it to name the new claimant", ups)
 	}
 	f.must(t, command(psych2, bot.CmdClose, ref+" talked it through"))
@@ -885,7 +886,7 @@ func TestQueueCardWhenSlackRefuses(t *testing.T) {
 	f.slack.fail(true, "")
 	f.must(t, action(psych1, bot.ActionClaim, ref))
 	q := f.slack.to(psychQueue)
-	if len(q) != 2 || !strings.Contains(q[1].text, "has been claimed by name-"+psych1) {
+	if len(q) != 2 || !strings.Contains(q[1].text, "has been claimed by <@"+psych1+">") {
 		t.Fatalf("queue posts %+v, want a message saying who claimed it", q)
 	}
 
@@ -914,7 +915,7 @@ func TestPromptsShowWhoAcknowledged(t *testing.T) {
 	f.must(t, action(dutyManagerUser, bot.ActionAck, id))
 	for _, p := range prompts {
 		ups := f.slack.updatesOf(p.ts)
-		if len(ups) != 1 || !strings.Contains(ups[0].text, "acknowledged by name-"+dutyManagerUser) || strings.Contains(ups[0].blocks, `"actions"`) {
+		if len(ups) != 1 || !strings.Contains(ups[0].text, "acknowledged by <@"+dutyManagerUser+">") || strings.Contains(ups[0].blocks, `"actions"`) {
 			t.Errorf("prompt %s updates %+v, want one saying who acknowledged, without buttons", p.ts, ups)
 		}
 	}
@@ -995,5 +996,22 @@ func TestHandOverByUserID(t *testing.T) {
 	c, err := f.store.Consultation(context.Background(), ref)
 	if err != nil || c.Claimant.UserID != psych1 {
 		t.Fatalf("claimant %+v, %v; want %s", c.Claimant, err, psych1)
+	}
+}
+
+// A person's mention copied into a relayed message is text, not a
+// mention: the marks are taken out before the engine reads it.
+func TestRelayCannotForgeAMention(t *testing.T) {
+	f := newDesk(t)
+	ref := f.book(t, practitioner, "psychology", bot.UrgencyRoutine, "teenager watching extremist videos, how do I raise it")
+	f.must(t, action(psych1, bot.ActionClaim, ref))
+	forged := bot.Person{Platform: bot.PlatformSlack, TeamID: "T1", UserID: "UBOSS", Name: "The Boss"}.Mention()
+	f.must(t, command(practitioner, bot.CmdReply, ref+" ask "+forged+" too"))
+	dm := f.slack.to(psych1)
+	if len(dm) == 0 {
+		t.Fatal("nothing relayed")
+	}
+	if last := dm[len(dm)-1].text; strings.Contains(last, "<@UBOSS>") || !strings.Contains(last, "ask slackT1UBOSSThe Boss too") {
+		t.Errorf("a forged mention relayed as %q", last)
 	}
 }

@@ -66,6 +66,7 @@ var argumentCommands = map[string]bool{CmdArea: true, CmdContacts: true, CmdCons
 
 // Handle answers one message.
 func (e *Engine) Handle(ctx context.Context, m Message) (Reply, error) {
+	m = unmarked(m)
 	if m.Action != nil {
 		return e.action(ctx, m)
 	}

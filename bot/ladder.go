@@ -14,14 +14,14 @@ func (d *Desk) EscalateRisk(ctx context.Context, m Message, risks []string) (Esc
 	return d.escalate(ctx, Escalation{
 		Trigger: TriggerRisk, Urgency: d.o.RiskPolicy, Requester: p, RequesterConversation: m.ConversationID,
 		Summary: fmt.Sprintf("%s described a possible immediate risk (%s) on %s and was shown the act-now steps. Contact them now.",
-			p.Display(), strings.Join(risks, ", "), p.Platform),
+			p.Mention(), strings.Join(risks, ", "), p.Platform),
 	})
 }
 
 // EscalateManual is a practitioner asking for a duty manager now.
 func (d *Desk) EscalateManual(ctx context.Context, m Message) (Reply, error) {
 	p := m.Sender()
-	summary := fmt.Sprintf("%s on %s has asked for a duty manager now.", p.Display(), p.Platform)
+	summary := fmt.Sprintf("%s on %s has asked for a duty manager now.", p.Mention(), p.Platform)
 	if ref, _, ok := parseRef(m.Text); ok {
 		if c, err := d.o.Consultations.Consultation(ctx, ref); err == nil && c.Requester.Key() == p.Key() {
 			summary += fmt.Sprintf(" It concerns %s (%s, %s).", ref, specialismName(c.Specialism), c.Urgency)
@@ -126,7 +126,7 @@ func (d *Desk) updatePrompts(ctx context.Context, e Escalation, posts []PromptPo
 	}
 	ctx, cancel := context.WithTimeout(ctx, d.o.UpdateBudget)
 	defer cancel()
-	r := Reply{Text: fmt.Sprintf("Escalation %s: acknowledged by %s at %s.", e.ID, e.AckBy.Display(), e.AckAt.In(d.location()).Format("15:04 on Mon 2 Jan"))}
+	r := Reply{Text: fmt.Sprintf("Escalation %s: acknowledged by %s at %s.", e.ID, e.AckBy.Mention(), e.AckAt.In(d.location()).Format("15:04 on Mon 2 Jan"))}
 	for _, p := range posts {
 		if ctx.Err() != nil {
 			d.o.Log.WarnContext(ctx, "desk: prompts left unchanged: out of time", "id", e.ID)
@@ -182,12 +182,12 @@ func (d *Desk) Acknowledge(ctx context.Context, m Message, id string) (Reply, er
 	if err := d.o.Timers.CancelTimer(ctx, escTimer(id)); err != nil {
 		d.o.Log.WarnContext(ctx, "desk: escalation timer not cancelled; it will find it acknowledged", "id", id, "err", err)
 	}
-	d.notify(ctx, userTarget(e.Requester), Reply{Text: fmt.Sprintf("%s has your escalation %s and will be in touch.", p.Display(), id)}, "acknowledged: requester")
+	d.notify(ctx, userTarget(e.Requester), Reply{Text: fmt.Sprintf("%s has your escalation %s and will be in touch.", p.Mention(), id)}, "acknowledged: requester")
 	if posts, err := d.o.Escalations.Prompts(ctx, id); err != nil {
 		d.o.Log.WarnContext(ctx, "desk: prompts not found; they keep their Acknowledge buttons", "id", id, "err", err)
 	} else {
 		d.updatePrompts(ctx, e, posts)
 	}
 	d.o.Log.InfoContext(ctx, "desk: acknowledged", "id", id, "by", p.UserID)
-	return Reply{Text: fmt.Sprintf("You have %s. %s They are %s on %s.", id, e.Summary, e.Requester.Display(), e.Requester.Platform), Ephemeral: true}, nil
+	return Reply{Text: fmt.Sprintf("You have %s. %s They are %s on %s.", id, e.Summary, e.Requester.Mention(), e.Requester.Platform), Ephemeral: true}, nil
 }

@@ -42,13 +42,13 @@ func (d *Desk) RelayTo(ctx context.Context, m Message, ref, text string) (Reply,
 	default:
 		return Reply{}, Errorf(EForbidden, "Only the practitioner and the specialist on %s can write about it.", ref)
 	}
-	if err := d.notifyLinked(ctx, to, Reply{Text: fmt.Sprintf("%s about %s: %s\n%s", p.Display(), ref, text, d.replyHint(to, ref, p.Display()))}, ref, "relay"); err != nil {
+	if err := d.notifyLinked(ctx, to, Reply{Text: fmt.Sprintf("%s about %s: %s\n%s", p.Mention(), ref, text, d.replyHint(to, ref, p.Mention()))}, ref, "relay"); err != nil {
 		return Reply{}, Errorf(EUnavailable, "I could not deliver that just now; please try again.")
 	}
 	if err := d.o.Consultations.Audit(ctx, AuditEntry{At: d.o.Clock.Now(), Ref: ref, Actor: p.Key(), Action: AuditReplied}); err != nil {
 		d.o.Log.WarnContext(ctx, "desk: relay not audited", "ref", ref, "err", err)
 	}
-	return Reply{Text: "Sent to " + to.Display() + ".", Ephemeral: true}, nil
+	return Reply{Text: "Sent to " + to.Mention() + ".", Ephemeral: true}, nil
 }
 
 // CloseConsultation closes a claimed request with an outcome note: "close
@@ -65,7 +65,7 @@ func (d *Desk) CloseConsultation(ctx context.Context, m Message) (Reply, error) 
 	if err := d.committed(ctx, err); err != nil {
 		return Reply{}, err
 	}
-	note := fmt.Sprintf("%s has closed %s.", m.Sender().Display(), ref)
+	note := fmt.Sprintf("%s has closed %s.", m.Sender().Mention(), ref)
 	if outcome != "" {
 		note += " Outcome: " + outcome
 	}
@@ -112,7 +112,7 @@ func (d *Desk) Mine(ctx context.Context, m Message) (Reply, error) {
 	for _, c := range cs {
 		line := fmt.Sprintf("%s · %s · %s · %s", c.Ref, specialismName(c.Specialism), c.Urgency, c.State)
 		if c.State == StateClaimed {
-			line += " by " + c.Claimant.Display()
+			line += " by " + c.Claimant.Mention()
 		}
 		lines = append(lines, line)
 		if c.State == StateQueued || c.State == StateClaimed {

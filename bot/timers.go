@@ -58,8 +58,8 @@ func (d *Desk) fire(ctx context.Context, t Timer) (rescheduled bool, err error) 
 		esc := Escalation{
 			Trigger: TriggerClaimSLA, ConsultationRef: c.Ref, Urgency: c.Urgency, Requester: c.Requester,
 			RequesterConversation: c.RequesterConversation, State: EscalationOpen, CreatedAt: d.o.Clock.Now(),
-			Summary: fmt.Sprintf("%s, an %s %s consultation request for %s, has not been claimed %s.",
-				c.Ref, c.Urgency, specialismName(c.Specialism), areaName(c.Area), expected(d.o.Policies[c.Urgency])),
+			Summary: fmt.Sprintf("%s, %s %s %s consultation request for %s, has not been claimed %s.",
+				c.Ref, article(c.Urgency), c.Urgency, specialismName(c.Specialism), areaName(c.Area), expected(d.o.Policies[c.Urgency])),
 		}
 		e, created, err := d.o.Escalations.CreateEscalationOnce(ctx, "sla:"+c.Ref, esc)
 		if err := d.committed(ctx, err); err != nil {

@@ -299,9 +299,21 @@ func mrkdwnSection(s string) *slackapi.SectionBlock {
 	return slackapi.NewSectionBlock(mrkdwnText(s), nil, nil)
 }
 
-// escape makes text safe in Slack mrkdwn: &, < and > are control characters.
+// escape makes text safe in Slack mrkdwn (&, < and > are control
+// characters) and writes the people the desk names as Slack shows them.
 func escape(s string) string {
-	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
+	return bot.RenderText(s, escaper.Replace, mention)
+}
+
+var escaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
+
+// mention is p as Slack shows them: a Slack user as a mention, which Slack
+// renders as their name and links to them; anyone else by name.
+func mention(p bot.Person) string {
+	if p.Platform == bot.PlatformSlack && p.UserID != "" {
+		return "<@" + escaper.Replace(p.UserID) + ">"
+	}
+	return escaper.Replace(p.Display())
 }
 
 // escapeURL makes a URL safe inside <url|label>.

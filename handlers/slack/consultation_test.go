@@ -261,9 +261,9 @@ func TestConsultationClaim(t *testing.T) {
 	if claimed.ResponseType != "ephemeral" {
 		t.Errorf("the claim's answer is %q, want ephemeral: it carries the question", claimed.ResponseType)
 	}
-	mustContain(t, "the claimant's answer", claimed.Text+string(claimed.Blocks), "You have WM-000001", question, "Requested by: sam.okafor", `"action_id":"unclaim"`)
-	d.slack.WaitPostWith(t, userID, "dr.adeyemi has your consultation request WM-000001. Reply in this thread to write to them (or: reply WM-000001")
-	d.slack.WaitPostWith(t, psychQueue, "WM-000001 has been claimed by dr.adeyemi")
+	mustContain(t, "the claimant's answer", claimed.Text+string(claimed.Blocks), "You have WM-000001", question, "Requested by: <@"+userID+">", `"action_id":"unclaim"`)
+	d.slack.WaitPostWith(t, userID, "<@"+psychologist+"> has your consultation request WM-000001. Reply in this thread to write to them (or: reply WM-000001")
+	d.slack.WaitPostWith(t, psychQueue, "WM-000001 has been claimed by <@"+psychologist+">")
 	d.drain(t)
 	if c, err := d.store.Consultation(context.Background(), "WM-000001"); err != nil || c.State != bot.StateClaimed || c.Claimant.UserID != psychologist {
 		t.Errorf("stored %+v, %v; want claimed by %s", c, err, psychologist)
@@ -280,15 +280,15 @@ func TestConsultationRelay(t *testing.T) {
 
 	d.event(t, mustPayload(t, "message_im", payload{EventID: "Ev0RLY0001", Text: "reply WM-000001 can we talk at 3?", TS: "1700000100.000100"}))
 	// A message event names no one: each side is named by user id.
-	d.slack.WaitPostWith(t, psychologist, userID+" about WM-000001: can we talk at 3?")
+	d.slack.WaitPostWith(t, psychologist, "<@"+userID+"> about WM-000001: can we talk at 3?")
 	sent := d.slack.WaitCalls(t, 1, "chat.postEphemeral")[0]
-	if sent.Channel != dmID || sent.User != userID || !strings.Contains(sent.Text, "Sent to dr.adeyemi") {
+	if sent.Channel != dmID || sent.User != userID || !strings.Contains(sent.Text, "Sent to <@"+psychologist+">") {
 		t.Errorf("the practitioner is told %+v", sent)
 	}
 
 	d.event(t, mustPayload(t, "message_im", payload{EventID: "Ev0RLY0002", User: psychologist, Channel: psychologistDM,
 		Text: "reply WM-000001 yes, I will call you at 3", TS: "1700000200.000100"}))
-	d.slack.WaitPostWith(t, userID, psychologist+" about WM-000001: yes, I will call you at 3")
+	d.slack.WaitPostWith(t, userID, "<@"+psychologist+"> about WM-000001: yes, I will call you at 3")
 	d.drain(t)
 	if strings.Contains(d.logs.String(), "can we talk") || strings.Contains(d.logs.String(), "call you at 3") {
 		t.Error("a relayed message reached the log")
@@ -334,7 +334,7 @@ func TestEscalationAcknowledged(t *testing.T) {
 	if ack.ResponseType != "ephemeral" || !strings.Contains(ack.Text, "You have ESC-000001") {
 		t.Errorf("the acknowledgement's answer %+v", ack)
 	}
-	d.slack.WaitPostWith(t, userID, "duty.manager has your escalation ESC-000001")
+	d.slack.WaitPostWith(t, userID, "<@"+dutyManager+"> has your escalation ESC-000001")
 
 	again := d.click(t, serviceManager, "service.manager", dutyChannel, bot.ActionAck, "ESC-000001", "trig-ack-2")
 	mustContain(t, "a second acknowledgement", again.Text, "duty.manager")

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/waymarkhq/waymark/bot"
 	"github.com/waymarkhq/waymark/handlers"
 )
 
@@ -19,8 +20,12 @@ var mdEscaper = strings.NewReplacer(
 
 // escape makes plain text safe in a TextBlock or a fact.
 func escape(s string) string {
-	return mdEscaper.Replace(s)
+	return mdEscaper.Replace(names(s))
 }
+
+// names writes the people the desk names by the name Teams gave them (or
+// their own platform's).
+func names(s string) string { return bot.PlainText(s) }
 
 // safeURL returns u, percent-encoding what would end a Markdown link, when
 // it is an absolute http(s) URL, and "" otherwise.
@@ -46,7 +51,7 @@ var (
 // its URL in brackets, so the reader sees where it goes; everything else is
 // escaped.
 func markdown(s string, n int) string {
-	s = strings.TrimSpace(s)
+	s = strings.TrimSpace(names(s))
 	s = mdHeadRE.ReplaceAllString(s, "**$1**")
 	s = mdSpacesRE.ReplaceAllString(s, " ")
 	var b strings.Builder
@@ -112,6 +117,7 @@ func markdown(s string, n int) string {
 
 // plain strips the engine's bold markers for the plain text fallback.
 func plain(s string) string {
+	s = names(s)
 	return mdSpanRE.ReplaceAllStringFunc(s, func(m string) string {
 		g := mdSpanRE.FindStringSubmatch(m)
 		if g[1] != "" {

@@ -189,7 +189,7 @@ type Button struct {
 // render turns the engine's reply into the API's.
 func render(r bot.Reply) Reply {
 	out := Reply{
-		Text:      r.Text,
+		Text:      bot.PlainText(r.Text),
 		Notices:   make([]Notice, 0, len(r.Notices)),
 		Answers:   make([]Answer, 0, len(r.Answers)),
 		Contacts:  make([]Contact, 0, len(r.Contacts)),
@@ -198,7 +198,7 @@ func render(r bot.Reply) Reply {
 		Ref:       r.Ref,
 	}
 	for _, n := range r.Notices {
-		out.Notices = append(out.Notices, Notice{Kind: n.Kind, Title: n.Title, Text: n.Text})
+		out.Notices = append(out.Notices, Notice{Kind: n.Kind, Title: n.Title, Text: bot.PlainText(n.Text)})
 	}
 	for _, a := range r.Answers {
 		out.Answers = append(out.Answers, Answer{
