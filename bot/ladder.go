@@ -73,7 +73,7 @@ func (d *Desk) step(ctx context.Context, e Escalation, level, prompt int) (sched
 		return true, err
 	}
 	prompt1 := Reply{
-		Notices: []Notice{{Kind: NoticeActNow, Title: fmt.Sprintf("Escalation %s for the %s", e.ID, l.Name), Text: e.Summary}},
+		Notices: []Notice{{Kind: NoticeActNow, Title: fmt.Sprintf("Escalation %s for the %s", e.ID, l.Name), Text: d.waiting(ctx, e)}},
 		Text:    fmt.Sprintf("Please acknowledge %s so the practitioner knows who has it (prompt %d at this level).", e.ID, prompt),
 		Buttons: []Button{{ActionID: ActionAck, Label: "Acknowledge " + e.ID, Value: e.ID, Style: StylePrimary}},
 	}
@@ -82,6 +82,20 @@ func (d *Desk) step(ctx context.Context, e Escalation, level, prompt int) (sched
 	}
 	d.auditStep(ctx, e.ID, AuditPrompted, fmt.Sprintf("level %d (%s), prompt %d", level+1, l.Name, prompt))
 	return true, nil
+}
+
+// waiting is e's summary as a prompt gives it: for a request nobody has
+// claimed, how long it has waited.
+func (d *Desk) waiting(ctx context.Context, e Escalation) string {
+	if e.ConsultationRef == "" {
+		return e.Summary
+	}
+	c, err := d.o.Consultations.Consultation(ctx, e.ConsultationRef)
+	if err != nil || c.CreatedAt.IsZero() {
+		return e.Summary
+	}
+	return fmt.Sprintf("%s It has waited %s since it was booked at %s.", e.Summary,
+		humanDuration(d.o.Clock.Now().Sub(c.CreatedAt).Truncate(time.Minute)), c.CreatedAt.In(d.location()).Format("15:04 on Mon 2 Jan"))
 }
 
 // location is where times shown to people are read: the working
@@ -126,7 +140,11 @@ func (d *Desk) updatePrompts(ctx context.Context, e Escalation, posts []PromptPo
 	}
 	ctx, cancel := context.WithTimeout(ctx, d.o.UpdateBudget)
 	defer cancel()
-	r := Reply{Text: fmt.Sprintf("Escalation %s: acknowledged by %s at %s.", e.ID, e.AckBy.Mention(), e.AckAt.In(d.location()).Format("15:04 on Mon 2 Jan"))}
+	// The prompt keeps what it was about, and says who has it and when.
+	r := Reply{
+		Notices: []Notice{{Kind: NoticeInfo, Title: fmt.Sprintf("Escalation %s, acknowledged", e.ID), Text: e.Summary}},
+		Text:    fmt.Sprintf("Escalation %s: acknowledged by %s at %s.", e.ID, e.AckBy.Mention(), e.AckAt.In(d.location()).Format("15:04 on Mon 2 Jan")),
+	}
 	for _, p := range posts {
 		if ctx.Err() != nil {
 			d.o.Log.WarnContext(ctx, "desk: prompts left unchanged: out of time", "id", e.ID)
@@ -182,7 +200,11 @@ func (d *Desk) Acknowledge(ctx context.Context, m Message, id string) (Reply, er
 	if err := d.o.Timers.CancelTimer(ctx, escTimer(id)); err != nil {
 		d.o.Log.WarnContext(ctx, "desk: escalation timer not cancelled; it will find it acknowledged", "id", id, "err", err)
 	}
-	d.notify(ctx, userTarget(e.Requester), Reply{Text: fmt.Sprintf("%s has your escalation %s and will be in touch.", p.Mention(), id)}, "acknowledged: requester")
+	about := ""
+	if e.ConsultationRef != "" {
+		about = " about " + e.ConsultationRef
+	}
+	d.notify(ctx, userTarget(e.Requester), Reply{Text: fmt.Sprintf("%s has your escalation %s%s and will be in touch.", p.Mention(), id, about)}, "acknowledged: requester")
 	if posts, err := d.o.Escalations.Prompts(ctx, id); err != nil {
 		d.o.Log.WarnContext(ctx, "desk: prompts not found; they keep their Acknowledge buttons", "id", id, "err", err)
 	} else {

@@ -58,8 +58,9 @@ func (d *Desk) fire(ctx context.Context, t Timer) (rescheduled bool, err error) 
 		esc := Escalation{
 			Trigger: TriggerClaimSLA, ConsultationRef: c.Ref, Urgency: c.Urgency, Requester: c.Requester,
 			RequesterConversation: c.RequesterConversation, State: EscalationOpen, CreatedAt: d.o.Clock.Now(),
-			Summary: fmt.Sprintf("%s, %s %s %s consultation request for %s, has not been claimed %s.",
-				c.Ref, article(c.Urgency), c.Urgency, specialismName(c.Specialism), areaName(c.Area), expected(d.o.Policies[c.Urgency])),
+			Summary: fmt.Sprintf("%s, %s %s %s consultation request for %s from %s, has not been claimed %s. It is in the %s queue.",
+				c.Ref, article(c.Urgency), c.Urgency, specialismName(c.Specialism), areaName(c.Area), c.Requester.Mention(),
+				expected(d.o.Policies[c.Urgency]), specialistsName(c.Specialism)),
 		}
 		e, created, err := d.o.Escalations.CreateEscalationOnce(ctx, "sla:"+c.Ref, esc)
 		if err := d.committed(ctx, err); err != nil {
@@ -76,6 +77,10 @@ func (d *Desk) fire(ctx context.Context, t Timer) (rescheduled bool, err error) 
 		}
 		if created {
 			d.o.Log.InfoContext(ctx, "desk: escalated", "id", e.ID, "trigger", e.Trigger, "consultation", e.ConsultationRef)
+			if err := d.notifyLinked(ctx, c.Requester, Reply{Text: fmt.Sprintf("No specialist has picked up %s %s, so I have asked the duty manager to chase it (%s). "+
+				"I will tell you who has it.", c.Ref, expected(d.o.Policies[c.Urgency]), e.ID)}, c.Ref, "escalated: requester"); err != nil {
+				d.o.Log.ErrorContext(ctx, "desk: notify failed", "what", "escalated: requester", "ref", c.Ref, "err", err)
+			}
 		}
 		// The first step is idempotent: Advance refuses it if it was done,
 		// and step has re-armed the ladder's timer either way.

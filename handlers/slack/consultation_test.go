@@ -263,7 +263,14 @@ func TestConsultationClaim(t *testing.T) {
 	}
 	mustContain(t, "the claimant's answer", claimed.Text+string(claimed.Blocks), "You have WM-000001", question, "Requested by: <@"+userID+">", `"action_id":"unclaim"`)
 	d.slack.WaitPostWith(t, userID, "<@"+psychologist+"> has your consultation request WM-000001. Reply in this thread to write to them (or: reply WM-000001")
-	d.slack.WaitPostWith(t, psychQueue, "WM-000001 has been claimed by <@"+psychologist+">")
+	// The queue's card says who has it, in place.
+	var card string
+	for _, c := range d.slack.Calls("chat.update") {
+		if c.Channel == psychQueue {
+			card = c.Text + string(c.Blocks)
+		}
+	}
+	mustContain(t, "the queue card", card, "WM-000001", "claimed by <@"+psychologist+">")
 	d.drain(t)
 	if c, err := d.store.Consultation(context.Background(), "WM-000001"); err != nil || c.State != bot.StateClaimed || c.Claimant.UserID != psychologist {
 		t.Errorf("stored %+v, %v; want claimed by %s", c, err, psychologist)
@@ -325,7 +332,7 @@ func TestEscalationAcknowledged(t *testing.T) {
 	mustContain(t, "the answer", string(answer.Blocks), `"type":"header"`, "call 999 now", "I have alerted the duty manager (ESC-000001)")
 	prompt := d.slack.WaitPosts(t, dutyChannel, 1)[0]
 	// A message event names no one: the practitioner is their user id.
-	mustContain(t, "the duty prompt", string(prompt.Blocks), "Escalation ESC-000001", userID, "weapon", `"action_id":"acknowledge"`, `"value":"ESC-000001"`)
+	mustContain(t, "the duty prompt", string(prompt.Blocks), "Escalation ESC-000001", "<@"+userID+">", "weapon", `"action_id":"acknowledge"`, `"value":"ESC-000001"`)
 	if strings.Contains(string(prompt.Blocks), "stab someone") {
 		t.Error("the prompt repeats the practitioner's words; it must carry only the kinds of risk")
 	}
@@ -335,6 +342,14 @@ func TestEscalationAcknowledged(t *testing.T) {
 		t.Errorf("the acknowledgement's answer %+v", ack)
 	}
 	d.slack.WaitPostWith(t, userID, "<@"+dutyManager+"> has your escalation ESC-000001")
+	// The prompt, once acknowledged, still says what it was about.
+	var updated string
+	for _, c := range d.slack.Calls("chat.update") {
+		if c.Channel == dutyChannel {
+			updated = c.Text + string(c.Blocks)
+		}
+	}
+	mustContain(t, "the acknowledged prompt", updated, "acknowledged by <@"+dutyManager+">", "weapon", "<@"+userID+">")
 
 	again := d.click(t, serviceManager, "service.manager", dutyChannel, bot.ActionAck, "ESC-000001", "trig-ack-2")
 	mustContain(t, "a second acknowledgement", again.Text, "duty.manager")
@@ -350,6 +365,36 @@ func TestEscalationAcknowledged(t *testing.T) {
 	}
 	if n := len(d.slack.PostsTo(serviceManager)); n != 0 {
 		t.Errorf("%d prompts to the service manager after the acknowledgement", n)
+	}
+}
+
+// TestSLAEscalationEndToEnd: an urgent request nobody claims in time
+// prompts the duty manager with its reference, urgency, queue, who asked
+// and how long it has waited; the practitioner is told, and told again who
+// has it; the acknowledged prompt still says what it was about.
+func TestSLAEscalationEndToEnd(t *testing.T) {
+	d := newDeskHarness(t)
+	d.book(t)
+	d.clock.Advance(31 * time.Minute)
+	if _, err := d.desk.Tick(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	prompt := d.slack.WaitPostWith(t, dutyChannel, "Escalation ESC-000001")
+	mustContain(t, "the SLA prompt", string(prompt.Blocks), "WM-000001", "an urgent psychology consultation request",
+		"from <@"+userID+">", "in the psychology queue", "It has waited 31 minutes", `"action_id":"acknowledge"`)
+	d.slack.WaitPostWith(t, userID, "No specialist has picked up WM-000001 within 30 minutes, so I have asked the duty manager to chase it (ESC-000001)")
+
+	d.click(t, dutyManager, "duty.manager", dutyChannel, bot.ActionAck, "ESC-000001", "trig-ack")
+	d.slack.WaitPostWith(t, userID, "<@"+dutyManager+"> has your escalation ESC-000001 about WM-000001")
+	var updated string
+	for _, c := range d.slack.Calls("chat.update") {
+		if c.Channel == dutyChannel {
+			updated = c.Text + string(c.Blocks)
+		}
+	}
+	mustContain(t, "the acknowledged prompt", updated, "acknowledged by <@"+dutyManager+">", "WM-000001", "has not been claimed")
+	if strings.Contains(updated, `"action_id":"acknowledge"`) {
+		t.Errorf("the acknowledged prompt keeps its button:\n%s", updated)
 	}
 }
 

@@ -178,6 +178,7 @@ func startFakeSlack(tb testing.TB, extra ...slacktest.Binder) *fakeSlack {
 	binders := append(extra, func(c slacktest.Customize) {
 		c.Handle("/chat.postMessage", f.chat("chat.postMessage"))
 		c.Handle("/chat.postEphemeral", f.chat("chat.postEphemeral"))
+		c.Handle("/chat.update", f.chat("chat.update"))
 		c.Handle("/views.publish", f.viewsPublish)
 		c.Handle("/views.open", f.viewsOpen)
 		c.Handle("/response/", f.responseURL)

@@ -183,11 +183,15 @@ func TestTeamsConsultationClaimedAndEscalated(t *testing.T) {
 	if _, err := desk.Tick(t.Context()); err != nil {
 		t.Fatal(err)
 	}
-	prompt := postsTo(e2eDutyManager.conv, "Acknowledge")
+	// The prompt says which request, its urgency and queue, who asked and
+	// how long it has waited; the practitioner is told it was escalated.
+	prompt := postsTo(e2eDutyManager.conv, "Acknowledge", "WM-000001", "an urgent psychology consultation request", "from Priya Shah",
+		"in the psychology queue", "It has waited 31 minutes")
 	esc := escRE.FindString(prompt)
 	if esc == "" {
 		t.Fatalf("the duty manager's prompt names no escalation:\n%s", prompt)
 	}
+	postsTo(e2ePractitioner.conv, "No specialist has picked up WM-000001 within 30 minutes", "asked the duty manager to chase it ("+esc+")")
 
 	// (4) The duty manager acknowledges it.
 	code, body = send("invoke_action", invokeAs(e2eDutyManager, "ack-1", bot.ActionAck, map[string]any{"value": esc}))
@@ -198,12 +202,15 @@ func TestTeamsConsultationClaimedAndEscalated(t *testing.T) {
 	var acked bool
 	for _, r := range th.conn.requests() {
 		if r.Method == http.MethodPut && r.Path == convPath(e2eDutyManager.conv, promptID) {
-			acked = strings.Contains(string(r.Body), "acknowledged by Owen Price") && !strings.Contains(string(r.Body), `"acknowledge"`)
+			body := string(r.Body)
+			acked = strings.Contains(body, "acknowledged by Owen Price") && strings.Contains(body, "WM-000001") &&
+				strings.Contains(body, "has not been claimed") && !strings.Contains(body, `"acknowledge"`)
 		}
 	}
 	if !acked {
 		t.Errorf("the prompt %s was not updated to say who acknowledged it: %+v", promptID, th.conn.requests())
 	}
+	postsTo(e2ePractitioner.conv, "Owen Price has your escalation "+esc+" about WM-000001")
 
 	// (5) The specialist claims the request and sees its details; the
 	// practitioner is told.
@@ -242,6 +249,30 @@ func TestTeamsConsultationClaimedAndEscalated(t *testing.T) {
 	relayed := postsTo(e2eSpecialist.conv, "about WM-000001", "Tuesday afternoon suits me")
 	if strings.Contains(relayed, "has your consultation request") {
 		t.Errorf("the relay carries the quoted note:\n%s", relayed)
+	}
+
+	// (7) A risk in a question prompts the duty manager at once, naming who
+	// asked; acknowledged, the prompt still says what it was about.
+	if code, body := send("personal_message", as(e2ePractitioner, "risk-1"), func(act map[string]any) {
+		act["text"] = "a boy in my class says he will stab someone tomorrow and has a knife"
+	}); code >= 300 {
+		t.Fatalf("risk question: status %d %s", code, body)
+	}
+	riskPrompt := postsTo(e2eDutyManager.conv, "ESC-000002", "Priya Shah described a possible immediate risk", "weapon")
+	if code, body := send("invoke_action", invokeAs(e2eDutyManager, "ack-2", bot.ActionAck, map[string]any{"value": "ESC-000002"})); code != http.StatusOK {
+		t.Fatalf("acknowledge the risk: status %d %s", code, body)
+	}
+	postsTo(e2ePractitioner.conv, "Owen Price has your escalation ESC-000002")
+	riskID := th.postedID(t, riskPrompt)
+	var kept bool
+	for _, r := range th.conn.requests() {
+		if r.Method == http.MethodPut && r.Path == convPath(e2eDutyManager.conv, riskID) {
+			body := string(r.Body)
+			kept = strings.Contains(body, "acknowledged by Owen Price") && strings.Contains(body, "Priya Shah described a possible immediate risk")
+		}
+	}
+	if !kept {
+		t.Errorf("the acknowledged risk prompt %s lost what it was about: %+v", riskID, th.conn.requests())
 	}
 	th.drain(t)
 }
