@@ -35,7 +35,7 @@ func (d *Desk) Claim(ctx context.Context, m Message, ref string) (Reply, error) 
 		d.o.Log.ErrorContext(ctx, "desk: requester not told of the claim", "ref", ref, "err", err)
 	}
 	if err := d.notifyLinked(ctx, p, Reply{Text: "You have " + ref + ".\n" + details(c) +
-		"\n" + d.replyHint(p, ref, "the practitioner")}, ref, "claimed: claimant"); err != nil {
+		"\n" + d.replyHint(p, ref, "the practitioner") + " " + d.actHint(p, ref)}, ref, "claimed: claimant"); err != nil {
 		d.o.Log.ErrorContext(ctx, "desk: claimant's thread not started", "ref", ref, "err", err)
 	}
 	if !d.syncQueueCard(ctx, ref, "claimed: queue card") {
@@ -127,7 +127,7 @@ func (d *Desk) HandOver(ctx context.Context, m Message) (Reply, error) {
 		return Reply{}, err
 	}
 	if err := d.notifyLinked(ctx, to, Reply{Text: from.Mention() + " has handed " + ref + " to you.\n" + details(c) +
-		"\n" + d.replyHint(to, ref, "the practitioner")}, ref, "handed over: new claimant"); err != nil {
+		"\n" + d.replyHint(to, ref, "the practitioner") + " " + d.actHint(to, ref)}, ref, "handed over: new claimant"); err != nil {
 		d.o.Log.ErrorContext(ctx, "desk: new claimant not told of the hand-over", "ref", ref, "err", err)
 	}
 	d.notify(ctx, userTarget(c.Requester), Reply{Text: fmt.Sprintf("%s is now with another specialist, who will be in touch.", ref)}, "handed over: requester")

@@ -33,6 +33,7 @@ var commandShapes = map[string]struct {
 	CmdClose:    {maxWords: -1, ref: true, desk: true},
 	CmdCancel:   {maxWords: 1, ref: true, desk: true},
 	CmdHandOver: {maxWords: 2, ref: true, desk: true, named: true},
+	CmdHandBack: {maxWords: 1, ref: true, desk: true},
 }
 
 // parseCommand reads a command typed as text ("area Wyvern Vale", "/my");
@@ -90,6 +91,7 @@ func (e *Engine) help(ctx context.Context, m Message) Reply {
 		text += "• my: your consultation requests, to see or cancel them\n" +
 			"• reply WM-000042 <message>: write to the other side of a consultation\n" +
 			"• handover WM-000042 @colleague: a specialist hands a consultation to another\n" +
+			"• handback WM-000042: a specialist returns a consultation to its queue\n" +
 			"• escalate: ask for a duty manager now\n"
 	}
 	text += "Never post a child's name, date of birth, address or NHS number."

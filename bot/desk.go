@@ -193,6 +193,15 @@ func (d *Desk) replyHint(p Person, ref, whom string) string {
 	return fmt.Sprintf("To write to %s: reply %s <your message>.", whom, ref)
 }
 
+// actHint tells the claimant p how to close, hand back or hand over ref:
+// in a platform with threads, by typing the command in ref's thread.
+func (d *Desk) actHint(p Person, ref string) string {
+	if h, ok := d.o.Notifier.(ReplyHinter); ok && h.ReplyHint(p, ref, "") != "" {
+		return "Typed here, close <outcome>, handback and handover @colleague act on " + ref + "; anything else goes to the practitioner."
+	}
+	return "To act on it: close " + ref + " <outcome>, handback " + ref + " or handover " + ref + " @colleague."
+}
+
 // ThreadConsultation returns the consultation m's thread is linked to, or
 // "": a direct message in the thread of a note the desk sent.
 func (d *Desk) ThreadConsultation(ctx context.Context, m Message) string {

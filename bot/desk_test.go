@@ -1017,3 +1017,61 @@ func TestRelayCannotForgeAMention(t *testing.T) {
 		t.Errorf("a forged mention relayed as %q", last)
 	}
 }
+
+// TestCommandsInTheThreadAct: the claimant's close, handback and handover
+// typed in a consultation's thread act on it and are not relayed; anything
+// else is relayed once; the practitioner's "close ..." is a message.
+func TestCommandsInTheThreadAct(t *testing.T) {
+	f := newDesk(t)
+	ref := f.book(t, practitioner, "psychology", bot.UrgencyRoutine, "teenager withdrawn and angry after Channel")
+	f.must(t, action(psych1, bot.ActionClaim, ref))
+	inThread := func(user string, p post, text string) bot.Message {
+		m := from(user)
+		m.ConversationID, m.ThreadID, m.Text = "D"+user, p.ts, text
+		return m
+	}
+	state := func() string {
+		c, err := f.store.Consultation(context.Background(), ref)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c.State + " " + c.Claimant.UserID
+	}
+	note := f.slack.to(psych1)[0] // "You have WM-..."
+	if !strings.Contains(note.text, "handback and handover @colleague act on "+ref) {
+		t.Errorf("the claimant's note does not say the thread takes commands: %q", note.text)
+	}
+	toPractitioner := len(f.slack.to(practitioner))
+
+	// The practitioner's words starting with a command word are a message.
+	f.must(t, inThread(practitioner, f.slack.to(practitioner)[0], "close to tears this morning, can we talk sooner"))
+	if got := f.slack.to(psych1); len(got) != 2 || !strings.Contains(got[1].text, "close to tears") {
+		t.Fatalf("the practitioner's message was not relayed: %+v", got)
+	}
+
+	// hand over @colleague: the request moves; nothing is relayed.
+	m := inThread(psych1, note, "handover @name-"+psych2)
+	m.Mentioned = []bot.Person{{Platform: bot.PlatformSlack, TeamID: "T1", UserID: psych2}}
+	f.must(t, m)
+	if got := state(); got != bot.StateClaimed+" "+psych2 {
+		t.Errorf("after handover in the thread: %s", got)
+	}
+	// handback, by the new claimant in their thread.
+	note2 := f.slack.to(psych2)[0]
+	f.must(t, inThread(psych2, note2, "handback"))
+	if got := state(); got != bot.StateQueued+" " {
+		t.Errorf("after handback in the thread: %s", got)
+	}
+	// close, with its outcome, after a new claim.
+	f.must(t, action(psych1, bot.ActionClaim, ref))
+	dms := f.slack.to(psych1)
+	f.must(t, inThread(psych1, dms[len(dms)-1], "close "+ref+" talked it through"))
+	if got := state(); !strings.HasPrefix(got, bot.StateClosed) {
+		t.Errorf("after close in the thread: %s", got)
+	}
+	for _, p := range f.slack.to(practitioner)[toPractitioner:] {
+		if strings.Contains(p.text, "about "+ref+":") {
+			t.Errorf("a command was relayed to the practitioner: %q", p.text)
+		}
+	}
+}

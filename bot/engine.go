@@ -74,6 +74,9 @@ func (e *Engine) Handle(ctx context.Context, m Message) (Reply, error) {
 		// Written in the DM thread of a consultation: for the other side.
 		if d := e.opts.Desk; d != nil {
 			if ref := d.ThreadConsultation(ctx, m); ref != "" {
+				if r, ok, err := d.ThreadCommand(ctx, m, ref); ok {
+					return r, err
+				}
 				return d.RelayTo(ctx, m, ref, m.Text)
 			}
 		}
@@ -160,6 +163,9 @@ func (e *Engine) deskCommand(ctx context.Context, m Message) (Reply, error) {
 		return d.CloseConsultation(ctx, m)
 	case CmdHandOver:
 		return d.HandOver(ctx, m)
+	case CmdHandBack:
+		ref, _, _ := parseRef(m.Text)
+		return d.Unclaim(ctx, m, ref)
 	default: // CmdCancel
 		return d.Cancel(ctx, m, m.Text)
 	}

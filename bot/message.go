@@ -20,6 +20,7 @@ const (
 	CmdReply    = "reply"    // reply <ref> <text>: relay within a consultation
 	CmdClose    = "close"    // close <ref> <outcome>: a specialist closes
 	CmdHandOver = "handover" // handover <ref> <user>: a specialist hands it to another
+	CmdHandBack = "handback" // handback <ref>: a specialist returns it to the queue
 	CmdCancel   = "cancel"   // cancel <ref>: a requester cancels
 )
 

@@ -121,3 +121,45 @@ func (d *Desk) Mine(ctx context.Context, m Message) (Reply, error) {
 	}
 	return Reply{Text: "Your consultation requests:\n" + strings.Join(lines, "\n"), Buttons: buttons, Ephemeral: true}, nil
 }
+
+// threadWords are the desk's commands its claimant may type in a
+// consultation's own thread, with the command each is.
+var threadWords = map[string]string{
+	CmdClose: CmdClose, CmdHandBack: CmdHandBack, "hand back": CmdHandBack, CmdHandOver: CmdHandOver, "hand over": CmdHandOver,
+}
+
+// ThreadCommand acts on a command the claimant of ref typed in its thread
+// (close, hand back, hand over), with or without the reference; it reports
+// false for anything else, which is relayed. Only the claimant's words are
+// read so: the practitioner's "close to tears..." is a message.
+func (d *Desk) ThreadCommand(ctx context.Context, m Message, ref string) (Reply, bool, error) {
+	text := strings.TrimSpace(m.Text)
+	lower := strings.ToLower(text)
+	var cmd, rest string
+	for word, c := range threadWords {
+		if r, ok := strings.CutPrefix(lower, word); ok && (r == "" || r[0] == ' ') && len(word) > len(cmd) {
+			cmd, rest = c, strings.TrimSpace(text[len(word):])
+		}
+	}
+	if cmd == "" {
+		return Reply{}, false, nil
+	}
+	c, err := d.o.Consultations.Consultation(ctx, ref)
+	if err != nil || c.State != StateClaimed || c.Claimant.Key() != m.Sender().Key() {
+		return Reply{}, false, nil
+	}
+	if r, _, ok := parseRef(rest); !ok || r != ref {
+		rest = strings.TrimSpace(ref + " " + rest)
+	}
+	m.Command, m.Text = cmd, rest
+	var r Reply
+	switch cmd {
+	case CmdClose:
+		r, err = d.CloseConsultation(ctx, m)
+	case CmdHandBack:
+		r, err = d.Unclaim(ctx, m, ref)
+	default:
+		r, err = d.HandOver(ctx, m)
+	}
+	return r, true, err
+}
