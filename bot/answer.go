@@ -192,14 +192,14 @@ func (e *Engine) compose(ctx context.Context, area string, res SearchResult, fee
 		d := h.Document
 		if d.Kind == KindContact {
 			if len(reply.Contacts) < e.opts.Contacts {
-				reply.Contacts = append(reply.Contacts, contactCard(d))
+				reply.Contacts = append(reply.Contacts, contactCard(d, e.clock.Now()))
 			}
 			continue
 		}
 		if len(reply.Answers) < e.opts.Answers {
 			reply.Answers = append(reply.Answers, AnswerCard{
 				DocID: d.ID, Title: d.Title, Kind: d.Kind, Area: d.Area, Snippet: h.Snippet, URL: d.URL,
-				Reviewed: d.Reviewed, ReviewDue: d.ReviewDue, Stale: h.Stale,
+				Reviewed: d.Reviewed, ReviewDue: d.ReviewDue, Stale: h.Stale, Owner: d.Owner,
 			})
 			processLike = processLike || d.Kind == KindProcess || d.Kind == KindPathway
 		}
@@ -210,7 +210,7 @@ func (e *Engine) compose(ctx context.Context, area string, res SearchResult, fee
 			"Try other words, ask one of these contacts, or book a consultation."
 		for _, h := range res.Suggestions {
 			if len(reply.Contacts) < e.opts.Contacts {
-				reply.Contacts = append(reply.Contacts, contactCard(h.Document))
+				reply.Contacts = append(reply.Contacts, contactCard(h.Document, e.clock.Now()))
 			}
 		}
 	case len(reply.Answers) == 0:
@@ -260,7 +260,9 @@ func staleCount(cards []AnswerCard) int {
 	return n
 }
 
-func contactCard(d *Document) ContactCard {
+// contactCard is d as someone to reach, flagged when it is past its review
+// date at now.
+func contactCard(d *Document, now time.Time) ContactCard {
 	c := d.Contact
 	if c == nil {
 		c = &Contact{}
@@ -273,6 +275,7 @@ func contactCard(d *Document) ContactCard {
 		DocID: d.ID, Name: name, Role: c.Role, Team: c.Team, Organisation: c.Organisation,
 		Phone: c.Phone, Email: c.Email, Hours: c.Hours, OutOfHours: c.OutOfHours,
 		Specialism: c.Specialism, Bookable: c.Bookable,
+		Stale: d.Stale(now), ReviewDue: d.ReviewDue, Owner: d.Owner,
 	}
 }
 
@@ -326,10 +329,13 @@ func (e *Engine) actNowNotice(ctx context.Context, area string) Notice {
 		if err != nil || len(res.Hits) == 0 {
 			continue
 		}
-		c := contactCard(res.Hits[0].Document)
+		c := contactCard(res.Hits[0].Document, e.clock.Now())
 		detail := strings.Join(nonEmpty(c.Name, c.Phone, c.Email), ", ")
 		if c.OutOfHours != "" && lookup.label == "Out of hours" {
 			detail += " (out of hours: " + c.OutOfHours + ")"
+		}
+		if w := c.StaleWarning(); w != "" {
+			detail += ". " + strings.TrimSuffix(w, ".")
 		}
 		lines = append(lines, lookup.label+": "+detail+".")
 	}

@@ -142,7 +142,7 @@ func (e *Engine) contacts(ctx context.Context, m Message) (Reply, error) {
 	}
 	reply := Reply{Buttons: e.consultButtons(area)}
 	for _, d := range docs {
-		reply.Contacts = append(reply.Contacts, contactCard(d))
+		reply.Contacts = append(reply.Contacts, contactCard(d, e.clock.Now()))
 	}
 	switch {
 	case len(docs) == 0:
@@ -173,7 +173,7 @@ func (e *Engine) consult(ctx context.Context, m Message, specialism string) (Rep
 	var cards []ContactCard
 	for _, d := range e.kb.Contacts(area, strings.ToLower(specialism)) {
 		if d.Contact != nil && d.Contact.Bookable {
-			cards = append(cards, contactCard(d))
+			cards = append(cards, contactCard(d, e.clock.Now()))
 		}
 	}
 	reply := Reply{Contacts: cards}

@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -127,6 +128,7 @@ type AnswerCard struct {
 	Reviewed  time.Time `json:"reviewed,omitzero"` // zero when unknown
 	ReviewDue time.Time `json:"review_due,omitzero"`
 	Stale     bool      `json:"stale,omitempty"` // past review: the card warns it may be out of date
+	Owner     string    `json:"owner,omitempty"` // the role or team that keeps the document
 }
 
 // ContactCard is someone to reach.
@@ -142,6 +144,43 @@ type ContactCard struct {
 	OutOfHours   string `json:"out_of_hours,omitempty"`
 	Specialism   string `json:"specialism,omitempty"`
 	Bookable     bool   `json:"bookable,omitempty"`
+	// Stale contacts are past their review date: a number that may no
+	// longer answer, which every platform flags where it shows it.
+	Stale     bool      `json:"stale,omitempty"`
+	ReviewDue time.Time `json:"review_due,omitzero"`
+	Owner     string    `json:"owner,omitempty"` // the role or team that keeps the contact
+}
+
+// StaleDateLayout is how a review date reads in a stale warning.
+const StaleDateLayout = "2 January 2006"
+
+// staleWarning is the warning of a card past its review date, naming who
+// keeps it.
+func staleWarning(due time.Time, owner, check string) string {
+	s := "Past its review date"
+	if !due.IsZero() {
+		s += " (due " + due.Format(StaleDateLayout) + ")"
+	}
+	if owner == "" {
+		owner = "the owner"
+	}
+	return s + ": " + strings.ReplaceAll(check, "OWNER", owner) + "."
+}
+
+// StaleWarning is what a stale answer card says, or "".
+func (a AnswerCard) StaleWarning() string {
+	if !a.Stale {
+		return ""
+	}
+	return staleWarning(a.ReviewDue, a.Owner, "check with OWNER that it still applies")
+}
+
+// StaleWarning is what a stale contact card says, or "".
+func (c ContactCard) StaleWarning() string {
+	if !c.Stale {
+		return ""
+	}
+	return staleWarning(c.ReviewDue, c.Owner, "check these details with OWNER before relying on them")
 }
 
 // Button is an action the practitioner can take.

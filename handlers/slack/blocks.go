@@ -184,12 +184,8 @@ func answerBlocks(a bot.AnswerCard) []slackapi.Block {
 		title = "*<" + u + "|" + escape(a.Title) + ">*"
 	}
 	var stale string
-	if a.Stale {
-		stale = ":warning: *Past its review date*"
-		if !a.ReviewDue.IsZero() {
-			stale += " (due " + a.ReviewDue.Format(dateLayout) + ")"
-		}
-		stale += ": check with the owner that it still applies."
+	if w := a.StaleWarning(); w != "" {
+		stale = ":warning: *" + escape(w) + "*"
 	}
 	snippet := markdownToMrkdwn(a.Snippet)
 	if snippet != "" {
@@ -231,6 +227,9 @@ func contactBlock(c bot.ContactCard) slackapi.Block {
 	}
 	if c.Bookable && c.Specialism != "" {
 		lines = append(lines, "_Takes "+escape(c.Specialism)+" consultations_")
+	}
+	if w := c.StaleWarning(); w != "" {
+		lines = append(lines, ":warning: *"+escape(w)+"*")
 	}
 	var fields []*slackapi.TextBlockObject
 	add := func(label, value string) {

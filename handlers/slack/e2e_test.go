@@ -124,7 +124,7 @@ func TestEndToEndAnswers(t *testing.T) {
 	}{
 		{"who is the LADO?", []string{"*Bronwen Hale*\\nLocal Authority Designated Officer (LADO)", "*Phone*\\n01632 961 250"}, "Here is what"},
 		{"a child is sharing extremist content online, what is the pathway",
-			[]string{":warning: *Past its review date* (due 29 August 2026): check with the owner that it still applies."}, "Here is what"},
+			[]string{":warning: *Past its review date (due 29 August 2026): check with Prevent Education Officer that it still applies.*"}, "Here is what"},
 		{"my 15 year old says he is flying to syria tomorrow to join the fighters",
 			[]string{`"type":"header"`, "call 999 now", "Immediate risk"}, ":rotating_light: "},
 	} {
@@ -462,4 +462,25 @@ func TestEndToEndRedisOutage(t *testing.T) {
 		t.Errorf("after recovery the reply still says memory is unavailable:\n%s", r.Blocks)
 	}
 	h.drain(t)
+}
+
+// TestEndToEndActNowFlagsAStaleContact: a question describing immediate
+// risk gets the act-now box first; a contact in it that is past its review
+// date says so, and who keeps it, there and on its card.
+func TestEndToEndActNowFlagsAStaleContact(t *testing.T) {
+	h, _ := newEndToEnd(t, redistest.Shared(t))
+	h.event(t, mention(t, "Ev0E2E0ACT", "a boy says he will stab someone at school tomorrow and has a knife, what do I do", "1700000000.000200", ""))
+	h.slack.WaitCalls(t, 1, "chat.postMessage")
+	h.drain(t)
+	replies := h.slack.Replies()
+	if len(replies) != 1 {
+		t.Fatalf("%d replies, want 1: %+v", len(replies), replies)
+	}
+	blocks := string(replies[0].Blocks)
+	for _, want := range []string{"call 999 now", "Police Prevent: ", "Past its review date (due 15 October 2026): check these details with"} {
+		if !strings.Contains(blocks, want) {
+			t.Errorf("blocks lack %q:\n%s", want, blocks)
+		}
+	}
+	golden(t, "e2e_act_now", mustJSON(t, map[string]any{"text": replies[0].Text, "blocks": withoutRef(t, replies[0].Blocks)}))
 }

@@ -274,18 +274,18 @@ func answerContainer(a bot.AnswerCard) map[string]any {
 	if !a.Reviewed.IsZero() {
 		items = append(items, subtle("Reviewed "+a.Reviewed.Format(dateLayout)))
 	}
-	if a.Stale {
-		s := "Past its review date: may be out of date"
-		if !a.ReviewDue.IsZero() {
-			s += " (review was due " + a.ReviewDue.Format(dateLayout) + ")"
-		}
-		s += ". Check with the owner that it still applies."
-		w := textBlock(escape(s))
-		w["color"] = "Attention"
-		w["weight"] = "Bolder"
-		items = append(items, w)
+	if s := a.StaleWarning(); s != "" {
+		items = append(items, warning(s))
 	}
 	return map[string]any{"type": "Container", "separator": true, "spacing": "Medium", "items": items}
+}
+
+// warning is a stale warning: bold, in the attention colour.
+func warning(s string) map[string]any {
+	w := textBlock(escape(s))
+	w["color"] = "Attention"
+	w["weight"] = "Bolder"
+	return w
 }
 
 // contactContainer renders someone to reach: the name, the organisation,
@@ -302,6 +302,9 @@ func contactContainer(c bot.ContactCard) map[string]any {
 	}
 	if c.Bookable && c.Specialism != "" {
 		items = append(items, subtle("Takes "+c.Specialism+" consultations"))
+	}
+	if s := c.StaleWarning(); s != "" {
+		items = append(items, warning(s))
 	}
 	var facts []any
 	add := func(label, value string) {

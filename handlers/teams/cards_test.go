@@ -102,7 +102,7 @@ func TestCardShape(t *testing.T) {
 	}
 	raw, _ := json.Marshal(c)
 	for _, s := range []string{`"isMultiline":true`, `"maxLength":2000`, `"isRequired":true`, `"Input.ChoiceSet"`, `"value":"psychology"`,
-		`Past its review date: may be out of date`, `"color":"Attention"`, `"FactSet"`, `"data":{"value":"What about out of hours?"}`, `**Wyvern Vale**`} {
+		`check with Prevent Coordinator that it still applies`, `check these details with MASH Team Manager before relying on them`, `"color":"Attention"`, `"FactSet"`, `"data":{"value":"What about out of hours?"}`, `**Wyvern Vale**`} {
 		if !strings.Contains(string(raw), s) {
 			t.Errorf("card lacks %s", s)
 		}

@@ -40,7 +40,7 @@ func Full() bot.Reply {
 			{
 				DocID: "channel", Title: "Channel panels", Kind: bot.KindGuidance, Area: bot.AreaNational,
 				Snippet:  "A **Channel** panel decides on support.",
-				Reviewed: Date("2023-01-10"), ReviewDue: Date("2024-01-10"), Stale: true,
+				Reviewed: Date("2023-01-10"), ReviewDue: Date("2024-01-10"), Stale: true, Owner: "Prevent Coordinator",
 			},
 		},
 		Contacts: []bot.ContactCard{
@@ -49,7 +49,8 @@ func Full() bot.Reply {
 				Organisation: "Wyvern Vale Council", Phone: "01632 961234", Email: "psychology@wyvernvale.example",
 				Hours: "Mon-Fri 09:00-17:00", OutOfHours: "01632 961999", Specialism: "psychology", Bookable: true,
 			},
-			{DocID: "wv-mash", Team: "MASH", Email: "mash@wyvernvale.example"},
+			{DocID: "wv-mash", Team: "MASH", Email: "mash@wyvernvale.example",
+				Stale: true, ReviewDue: Date("2026-03-30"), Owner: "MASH Team Manager"},
 		},
 		Buttons: []bot.Button{
 			{ActionID: bot.ActionConsult, Label: "Book a Prevent specialist consultation", Value: "prevent", Style: bot.StylePrimary},

@@ -147,15 +147,7 @@
       r.appendChild(timeEl(a.reviewed));
       card.appendChild(r);
     }
-    if (a.stale) {
-      var s = el("p", "stale", "Past its review date: may be out of date");
-      if (a.review_due) {
-        s.appendChild(document.createTextNode(" (review was due "));
-        s.appendChild(timeEl(a.review_due));
-        s.appendChild(document.createTextNode(")"));
-      }
-      card.appendChild(s);
-    }
+    if (a.stale) card.appendChild(el("p", "stale", a.warning || "Past its review date: may be out of date"));
     return card;
   }
 
@@ -169,8 +161,9 @@
   }
 
   function renderContact(c) {
-    var card = el("li", "card card-contact");
+    var card = el("li", "card card-contact" + (c.stale ? " card-stale" : ""));
     card.appendChild(el("h3", "card-title", c.name || c.team || c.role || c.organisation));
+    if (c.stale) card.appendChild(el("p", "stale", c.warning || "Past its review date: check these details before relying on them"));
     var about = [c.role, c.team, c.organisation].filter(function (s) {
       return s && s !== (c.name || c.team || c.role || c.organisation);
     });
