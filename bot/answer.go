@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 )
 
 // userArea returns the practitioner's area, and whether the store answered.
@@ -137,6 +138,7 @@ func (e *Engine) ask(ctx context.Context, m Message, question string) (Reply, er
 		})
 	}
 	reply := e.compose(ctx, area, res, !storeDown)
+	reply.FollowUps = slices.DeleteFunc(reply.FollowUps, func(f string) bool { return sameQuestion(f, q) })
 	reply.Notices = append(notices, reply.Notices...)
 	SortNotices(reply.Notices)
 	if storeDown {
@@ -234,6 +236,17 @@ func (e *Engine) compose(ctx context.Context, area string, res SearchResult, fee
 		reply.FollowUps = append(reply.FollowUps, "What about out of hours?")
 	}
 	return reply
+}
+
+// sameQuestion reports whether a and b ask the same in other case or
+// punctuation: a follow-up is not offered right after it was asked.
+func sameQuestion(a, b string) bool {
+	norm := func(s string) string {
+		return strings.Join(strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
+			return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+		}), " ")
+	}
+	return norm(a) == norm(b)
 }
 
 func areaName(area string) string {

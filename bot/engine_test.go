@@ -417,3 +417,19 @@ func TestUnknownCommandAndLongQuestion(t *testing.T) {
 		t.Errorf("long question: %v", err)
 	}
 }
+
+// A suggested follow-up is not offered again right after it was asked.
+func TestFollowUpNotOfferedRightAfterItWasAsked(t *testing.T) {
+	e := mustEngine(t, mustStore(t, redistest.Shared(t)))
+	first := mustHandle(t, e, msg("how do I make a prevent referral"))
+	if !slices.Contains(first.FollowUps, "What about out of hours?") {
+		t.Fatalf("follow-ups %q: the test needs 'What about out of hours?' offered", first.FollowUps)
+	}
+	again := mustHandle(t, e, msg("what about out of hours"))
+	if len(again.Answers) == 0 {
+		t.Fatalf("no answer to the follow-up")
+	}
+	if slices.ContainsFunc(again.FollowUps, func(f string) bool { return strings.EqualFold(f, "What about out of hours?") }) {
+		t.Errorf("the follow-up just asked is offered again: %q", again.FollowUps)
+	}
+}

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"regexp"
 	"strings"
 	"unicode/utf8"
 
@@ -36,4 +37,30 @@ func Plural(n int, one, many string) string {
 		return one
 	}
 	return many
+}
+
+// phoneRE finds UK telephone numbers as the corpus writes them (01632 961
+// 250, 0800 123 4567, 020 7946 0000, +44 1632 961250) and the emergency
+// and non-emergency numbers 999, 111 and 101 said on their own.
+var phoneRE = regexp.MustCompile(`(?:\+44 ?\(?0?\)? ?|\b0)\d{2,4}[ -]?\d{3,4}[ -]?\d{3,4}\b|\b(?:999|111|101)\b`)
+
+// Phones rewrites each telephone number in s with link(number, tel), tel
+// a tel: URL of its digits, and the rest with text.
+func Phones(s string, text func(string) string, link func(number, tel string) string) string {
+	var b strings.Builder
+	last := 0
+	for _, m := range phoneRE.FindAllStringIndex(s, -1) {
+		n := s[m[0]:m[1]]
+		digits := strings.Map(func(r rune) rune {
+			if r >= '0' && r <= '9' || r == '+' {
+				return r
+			}
+			return -1
+		}, n)
+		b.WriteString(text(s[last:m[0]]))
+		b.WriteString(link(n, "tel:"+digits))
+		last = m[1]
+	}
+	b.WriteString(text(s[last:]))
+	return b.String()
 }

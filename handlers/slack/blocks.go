@@ -161,7 +161,7 @@ func noticeBlocks(n bot.Notice) []slackapi.Block {
 		}
 		out := []slackapi.Block{slackapi.NewHeaderBlock(plainText(handlers.Truncate(emoji+" "+title, maxHeaderText)))}
 		if n.Text != "" {
-			out = append(out, mrkdwnSection(truncateMrkdwn(escape(n.Text), maxText)))
+			out = append(out, mrkdwnSection(truncateMrkdwn(phones(n.Text), maxText)))
 		}
 		return out
 	}
@@ -237,12 +237,12 @@ func contactBlock(c bot.ContactCard) slackapi.Block {
 			fields = append(fields, mrkdwnText(truncateMrkdwn("*"+label+"*\n"+value, maxFieldText)))
 		}
 	}
-	add("Phone", escape(c.Phone))
+	add("Phone", phones(c.Phone))
 	if c.Email != "" {
 		add("Email", "<mailto:"+escapeURL(c.Email)+"|"+escape(c.Email)+">")
 	}
 	add("Hours", escape(c.Hours))
-	add("Out of hours", escape(c.OutOfHours))
+	add("Out of hours", phones(c.OutOfHours))
 	return slackapi.NewSectionBlock(mrkdwnText(truncateMrkdwn(strings.Join(lines, "\n"), maxText)), fields, nil)
 }
 
@@ -313,6 +313,12 @@ func mention(p bot.Person) string {
 		return "<@" + escaper.Replace(p.UserID) + ">"
 	}
 	return escaper.Replace(p.Display())
+}
+
+// phones is s escaped, each telephone number a tel: link, which a phone
+// rings with one tap.
+func phones(s string) string {
+	return handlers.Phones(s, escape, func(n, tel string) string { return "<" + escapeURL(tel) + "|" + escape(n) + ">" })
 }
 
 // escapeURL makes a URL safe inside <url|label>.

@@ -116,7 +116,7 @@ func TestCommandQuestionStartingWithACommandWord(t *testing.T) {
 	h.command(t, "my 15 year old says he is flying to syria tomorrow to join the fighters", "trig-my-question")
 	r := h.slack.WaitCalls(t, 1, "response_url")[0]
 	h.drain(t)
-	if b := string(r.Blocks); !strings.Contains(b, `"type":"header"`) || !strings.Contains(b, "call 999 now") {
+	if b := string(r.Blocks); !strings.Contains(b, `"type":"header"`) || !strings.Contains(b, "call <tel:999|999> now") {
 		t.Errorf("answer %s, want the act-now steps", b)
 	}
 }

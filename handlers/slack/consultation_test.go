@@ -329,7 +329,7 @@ func TestEscalationAcknowledged(t *testing.T) {
 	d := newDeskHarness(t)
 	d.event(t, mustPayload(t, "message_im", payload{EventID: "Ev0ESC0001", Text: "he says he'll stab someone tomorrow and has a knife", TS: "1700000300.000100"}))
 	answer := d.slack.WaitPosts(t, dmID, 1)[0]
-	mustContain(t, "the answer", string(answer.Blocks), `"type":"header"`, "call 999 now", "I have alerted the duty manager (ESC-000001)")
+	mustContain(t, "the answer", string(answer.Blocks), `"type":"header"`, "call <tel:999|999> now", "I have alerted the duty manager (ESC-000001)")
 	prompt := d.slack.WaitPosts(t, dutyChannel, 1)[0]
 	// A message event names no one: the practitioner is their user id.
 	mustContain(t, "the duty prompt", string(prompt.Blocks), "Escalation ESC-000001", "<@"+userID+">", "weapon", `"action_id":"acknowledge"`, `"value":"ESC-000001"`)

@@ -122,11 +122,11 @@ func TestEndToEndAnswers(t *testing.T) {
 		want     []string // in the blocks
 		first    string   // the first block's text starts with it
 	}{
-		{"who is the LADO?", []string{"*Bronwen Hale*\\nLocal Authority Designated Officer (LADO)", "*Phone*\\n01632 961 250"}, "Here is what"},
+		{"who is the LADO?", []string{"*Bronwen Hale*\\nLocal Authority Designated Officer (LADO)", "*Phone*\\n<tel:01632961250|01632 961 250>"}, "Here is what"},
 		{"a child is sharing extremist content online, what is the pathway",
 			[]string{":warning: *Past its review date (due 29 August 2026): check with Prevent Education Officer that it still applies.*"}, "Here is what"},
 		{"my 15 year old says he is flying to syria tomorrow to join the fighters",
-			[]string{`"type":"header"`, "call 999 now", "Immediate risk"}, ":rotating_light: "},
+			[]string{`"type":"header"`, "call <tel:999|999> now", "Immediate risk"}, ":rotating_light: "},
 	} {
 		t.Run(c.question, func(t *testing.T) {
 			h, _ := newEndToEnd(t, redistest.Shared(t))
@@ -477,7 +477,7 @@ func TestEndToEndActNowFlagsAStaleContact(t *testing.T) {
 		t.Fatalf("%d replies, want 1: %+v", len(replies), replies)
 	}
 	blocks := string(replies[0].Blocks)
-	for _, want := range []string{"call 999 now", "Police Prevent: ", "Past its review date (due 15 October 2026): check these details with"} {
+	for _, want := range []string{"call <tel:999|999> now", "Police Prevent: ", "Past its review date (due 15 October 2026): check these details with"} {
 		if !strings.Contains(blocks, want) {
 			t.Errorf("blocks lack %q:\n%s", want, blocks)
 		}

@@ -239,7 +239,7 @@ func noticeContainer(n bot.Notice) map[string]any {
 		items = append(items, t)
 	}
 	if n.Text != "" {
-		items = append(items, textBlock(markdown(n.Text, maxText)))
+		items = append(items, textBlock(markdown(telLinks(n.Text), maxText)))
 	}
 	return map[string]any{"type": "Container", "style": style, "bleed": true, "items": items}
 }
@@ -320,6 +320,10 @@ func contactContainer(c bot.ContactCard) map[string]any {
 	add("Out of hours", c.OutOfHours)
 	if len(facts) > 0 {
 		items = append(items, map[string]any{"type": "FactSet", "facts": facts})
+	}
+	if c.Phone != "" {
+		// A phone rings the number with one tap.
+		items = append(items, textBlock(markdown("Call "+telLinks(c.Phone), maxTitle)))
 	}
 	return map[string]any{"type": "Container", "separator": true, "spacing": "Medium", "items": items}
 }

@@ -102,7 +102,7 @@ func TestCardShape(t *testing.T) {
 	}
 	raw, _ := json.Marshal(c)
 	for _, s := range []string{`"isMultiline":true`, `"maxLength":2000`, `"isRequired":true`, `"Input.ChoiceSet"`, `"value":"psychology"`,
-		`check with Prevent Coordinator that it still applies`, `check these details with MASH Team Manager before relying on them`, `"color":"Attention"`, `"FactSet"`, `"data":{"value":"What about out of hours?"}`, `**Wyvern Vale**`} {
+		`check with Prevent Coordinator that it still applies`, `[01632 961234](tel:01632961234)`, `call [999](tel:999) now`, `check these details with MASH Team Manager before relying on them`, `"color":"Attention"`, `"FactSet"`, `"data":{"value":"What about out of hours?"}`, `**Wyvern Vale**`} {
 		if !strings.Contains(string(raw), s) {
 			t.Errorf("card lacks %s", s)
 		}

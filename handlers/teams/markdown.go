@@ -94,6 +94,13 @@ func markdown(s string, n int) string {
 			return s[m[2*i]:m[2*i+1]]
 		}
 		switch {
+		case m[2] >= 0 && strings.HasPrefix(group(2), "tel:"): // a phone number, a link a phone rings
+			if budget < utf8.RuneCountInString(group(1)) {
+				add(group(1), false)
+				return b.String()
+			}
+			budget -= utf8.RuneCountInString(group(1))
+			b.WriteString("[" + escape(group(1)) + "](" + group(2) + ")")
 		case m[2] >= 0: // a link: its text, then its URL
 			if !add(group(1), false) || !add(" ("+group(2)+")", false) {
 				return b.String()
@@ -134,4 +141,10 @@ func firstOf(ss ...string) string {
 		}
 	}
 	return ""
+}
+
+// telLinks writes each telephone number in s as a Markdown tel: link, for
+// markdown to keep.
+func telLinks(s string) string {
+	return handlers.Phones(s, func(t string) string { return t }, func(n, tel string) string { return "[" + n + "](" + tel + ")" })
 }

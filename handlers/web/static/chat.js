@@ -87,12 +87,30 @@
       URLS.lastIndex = m.index + url.length;
       var href = safeURL(url);
       if (!href) continue;
-      appendBold(parent, text.slice(last, m.index));
+      appendPhones(parent, text.slice(last, m.index));
       parent.appendChild(link(href, url, true));
       last = m.index + url.length;
     }
-    appendBold(parent, text.slice(last));
+    appendPhones(parent, text.slice(last));
     return parent;
+  }
+
+  // PHONES finds UK telephone numbers and 999, 111 and 101, as the server's
+  // renderers do (handlers.Phones).
+  var PHONES = /(?:\+44 ?\(?0?\)? ?|\b0)\d{2,4}[ -]?\d{3,4}[ -]?\d{3,4}\b|\b(?:999|111|101)\b/g;
+
+  // appendPhones appends text with each telephone number a tel: link.
+  function appendPhones(parent, text) {
+    var last = 0, m;
+    PHONES.lastIndex = 0;
+    while ((m = PHONES.exec(text)) !== null) {
+      appendBold(parent, text.slice(last, m.index));
+      var a = link("tel:" + m[0].replace(/[^0-9+]/g, ""), m[0]);
+      a.className = "phone";
+      parent.appendChild(a);
+      last = m.index + m[0].length;
+    }
+    appendBold(parent, text.slice(last));
   }
 
   // paragraphs renders text as <p> elements, one per blank-line-separated
@@ -285,6 +303,7 @@
         var style = b.style === "primary" || b.style === "danger" ? " btn-" + b.style : "";
         var btn = el("button", "btn" + style, b.label);
         btn.type = "button";
+        btn.setAttribute("data-action", b.action_id);
         btn.addEventListener("click", function () {
           onAction({ id: b.action_id, value: b.value }, b.label, actions);
         });
@@ -300,6 +319,7 @@
       reply.follow_ups.forEach(function (q) {
         var btn = el("button", "btn btn-suggest", q);
         btn.type = "button";
+        btn.setAttribute("data-action", b.action_id);
         btn.addEventListener("click", function () {
           onAction({ id: ACTION_ASK, value: q }, q, null);
         });
@@ -432,8 +452,10 @@
     async function onAction(action, label, group) {
       if (busy) return;
       var ok = await send({ action: action }, label);
-      if (ok && group) {
-        group.querySelectorAll("button").forEach(function (b) { b.disabled = true; });
+      // Feedback is given once; it leaves the other buttons (booking a
+      // consultation) as they were.
+      if (ok && group && /^feedback_/.test(action.id)) {
+        group.querySelectorAll('button[data-action^="feedback_"]').forEach(function (b) { b.disabled = true; });
       }
       box.focus();
     }
