@@ -316,11 +316,12 @@ func (b *Base) search(ctx context.Context, req bot.SearchRequest, m *AbstainMode
 		return res, nil
 	}
 	now := b.opts.Clock.Now()
+	steps := stepsRE.MatchString(req.Query)
 	for _, r := range rs[:min(limit, len(rs))] {
 		res.Hits = append(res.Hits, bot.Hit{
 			Document: r.doc,
 			Score:    math.Round(r.score*100) / 100,
-			Snippet:  b.snippet(r.doc, r.matched),
+			Snippet:  b.snippet(r.doc, r.matched, steps),
 			Stale:    r.doc.Stale(now),
 		})
 	}

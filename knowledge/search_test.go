@@ -316,3 +316,17 @@ func TestSearchTitleOutranksBodyAndCurrentOutranksSuperseded(t *testing.T) {
 		t.Errorf("prevent referral form: %v, want the current referral first", got)
 	}
 }
+
+// A snippet shows the passage that answers: not the title again, and for
+// a question asking how, the process's steps from the first.
+func TestSnippetShowsTheStepsNotTheTitle(t *testing.T) {
+	kb := mustSample(t)
+	res, err := kb.Search(context.Background(), bot.SearchRequest{Query: "how do I make a prevent referral"})
+	if err != nil || len(res.Hits) == 0 || res.Hits[0].Document.ID != "wv-prevent-referral" {
+		t.Fatalf("hits = %+v, %v", res.Hits, err)
+	}
+	s := res.Hits[0].Snippet
+	if strings.Contains(strings.ToLower(s), "in office hours") || !strings.Contains(s, "Tell your team manager the same day") || !strings.Contains(s, "01632 961 210") {
+		t.Errorf("snippet %q, want the first steps with the duty manager's number", s)
+	}
+}

@@ -33,7 +33,34 @@ func plainText(md string) string {
 type sentence struct {
 	start, end int
 	terms      []string // sorted
+	heading    bool     // a heading: it names a passage, it does not answer
+	step       bool     // an item of a list: a step, a number, an outcome
 }
+
+// mdItemRE finds Markdown list items.
+var mdItemRE = regexp.MustCompile(`(?m)^\s*(?:[-*+]|\d+[.)])\s+(.+)$`)
+
+// stepsRE is a question asking how to do something, which the steps of a
+// process answer best.
+var stepsRE = regexp.MustCompile(`(?i)\b(?:how (?:do|can|should|would|to)|what (?:do|should) (?:i|we)|steps?|process|procedure)\b`)
+
+// stepBonus weighs a list item up for a question asking how.
+const stepBonus = 1.5
+
+// mdHeadingRE finds Markdown headings, whose text a snippet does not show
+// alone: the first is usually the title again.
+var mdHeadingRE = regexp.MustCompile(`(?m)^\s*#{1,6}\s+(.+?)\s*#*\s*$`)
+
+// headings are the texts of md's headings, normalised.
+func headings(md string) map[string]bool {
+	out := map[string]bool{}
+	for _, m := range mdHeadingRE.FindAllStringSubmatch(md, -1) {
+		out[normalSpace(plainText(m[1]))] = true
+	}
+	return out
+}
+
+func normalSpace(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), " ")) }
 
 // splitSentences splits a plain body into sentences and list items.
 func (b *Base) splitSentences(body string) []sentence {
@@ -59,13 +86,27 @@ func (b *Base) splitSentences(body string) []sentence {
 	return ss
 }
 
-// snippet picks the sentence of d's body that best covers the matched terms
-// and shows those words in bold.
-func (b *Base) snippet(d *bot.Document, matched map[string]bool) string {
+// snippet picks the passage of d's body that best covers the matched terms
+// and shows those words in bold; for a question asking how, the steps of a
+// list count for more.
+func (b *Base) snippet(d *bot.Document, matched map[string]bool, steps bool) string {
 	dt := b.docs[d.ID]
 	dt.shownOnce.Do(func() {
 		dt.plain = plainText(d.Body)
 		dt.sentences = b.splitSentences(dt.plain)
+		hs := headings(d.Body)
+		hs[normalSpace(d.Title)] = true
+		var items []string
+		for _, m := range mdItemRE.FindAllStringSubmatch(d.Body, -1) {
+			if it := normalSpace(plainText(m[1])); it != "" {
+				items = append(items, it)
+			}
+		}
+		for i := range dt.sentences {
+			t := normalSpace(dt.plain[dt.sentences[i].start:dt.sentences[i].end])
+			dt.sentences[i].heading = hs[t]
+			dt.sentences[i].step = slices.ContainsFunc(items, func(it string) bool { return strings.Contains(it, t) || strings.HasPrefix(t, it) })
+		}
 	})
 	body, sentences := dt.plain, dt.sentences
 	weights := map[string]float64{}
@@ -74,11 +115,17 @@ func (b *Base) snippet(d *bot.Document, matched map[string]bool) string {
 	}
 	best, bestScore := -1, 0.0
 	for i, s := range sentences {
+		if s.heading {
+			continue
+		}
 		score := 0.0
 		for t, w := range weights {
 			if _, ok := slices.BinarySearch(s.terms, t); ok {
 				score += w
 			}
+		}
+		if steps && s.step {
+			score *= stepBonus
 		}
 		if score > bestScore {
 			best, bestScore = i, score
@@ -88,13 +135,31 @@ func (b *Base) snippet(d *bot.Document, matched map[string]bool) string {
 		if d.Summary != "" {
 			return truncateRunes(d.Summary, snippetMaxRunes)
 		}
-		if len(sentences) == 0 {
+		best = slices.IndexFunc(sentences, func(s sentence) bool { return !s.heading })
+		if best < 0 {
 			return ""
 		}
-		best = 0
 	}
+	// For a question asking how, a step's passage starts at the first step
+	// of its list: the process from its beginning.
+	if steps && sentences[best].step {
+		for best > 0 && sentences[best-1].step && !sentences[best-1].heading &&
+			!strings.Contains(body[sentences[best-1].end:sentences[best].start], "\n\n") {
+			best--
+		}
+	}
+	// The passage: the best sentence and those after it in its paragraph
+	// or list, while they fit (the next steps, the number to ring).
 	s := sentences[best]
-	text := strings.Join(strings.Fields(body[s.start:s.end]), " ")
+	end := s.end
+	for j := best + 1; j < len(sentences) && !sentences[j].heading; j++ {
+		if strings.Contains(body[end:sentences[j].start], "\n\n") ||
+			utf8.RuneCountInString(body[s.start:sentences[j].end]) > snippetMaxRunes {
+			break
+		}
+		end = sentences[j].end
+	}
+	text := strings.Join(strings.Fields(body[s.start:end]), " ")
 	prefix, suffix := "", ""
 	if best > 0 {
 		prefix = "… "
