@@ -224,6 +224,15 @@ func (e *Engine) compose(ctx context.Context, area string, res SearchResult, fee
 		}
 	}
 	reply.Buttons = e.consultButtons(area)
+	if len(reply.Answers) > 0 {
+		// The answer's whole document, in the chat.
+		top := reply.Answers[0]
+		label := "Show the whole document"
+		if top.Kind == KindProcess || top.Kind == KindPathway {
+			label = "Show the steps"
+		}
+		reply.Buttons = append([]Button{{ActionID: ActionShowDoc, Label: label, Value: top.DocID}}, reply.Buttons...)
+	}
 	if len(res.Hits) > 0 && feedback {
 		reply.Buttons = append(reply.Buttons,
 			Button{ActionID: ActionHelpful, Label: "Helpful", Value: reply.Ref},
@@ -236,6 +245,22 @@ func (e *Engine) compose(ctx context.Context, area string, res SearchResult, fee
 		reply.FollowUps = append(reply.FollowUps, "What about out of hours?")
 	}
 	return reply
+}
+
+// showDocument is the whole of the document with id, as a full card.
+func (e *Engine) showDocument(id string) (Reply, error) {
+	d, err := e.kb.Document(strings.TrimSpace(id))
+	if err != nil {
+		return Reply{}, err
+	}
+	return Reply{
+		Text: "The whole of " + d.Title + ":",
+		Answers: []AnswerCard{{
+			DocID: d.ID, Title: d.Title, Kind: d.Kind, Area: d.Area, Snippet: d.Body, URL: d.URL,
+			Reviewed: d.Reviewed, ReviewDue: d.ReviewDue, Stale: d.Stale(e.clock.Now()), Owner: d.Owner, Full: true,
+		}},
+		Ephemeral: true,
+	}, nil
 }
 
 // sameQuestion reports whether a and b ask the same in other case or

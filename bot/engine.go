@@ -138,6 +138,8 @@ func (e *Engine) action(ctx context.Context, m Message) (Reply, error) {
 		return e.consult(ctx, m, m.Action.Value)
 	case ActionAsk:
 		return e.ask(ctx, m, m.Action.Value)
+	case ActionShowDoc:
+		return e.showDocument(m.Action.Value)
 	case ActionBook, ActionClaim, ActionUnclaim, ActionCancel, ActionAck:
 		return e.deskAction(ctx, m)
 	}

@@ -433,3 +433,26 @@ func TestFollowUpNotOfferedRightAfterItWasAsked(t *testing.T) {
 		t.Errorf("the follow-up just asked is offered again: %q", again.FollowUps)
 	}
 }
+
+// An answer offers its whole document, which the button shows in the chat.
+func TestShowTheStepsOpensTheWholeDocument(t *testing.T) {
+	e := mustEngine(t, mustStore(t, redistest.Shared(t)))
+	r := mustHandle(t, e, msg("how do I make a prevent referral"))
+	if got := buttonValues(r, bot.ActionShowDoc); len(got) != 1 || got[0] != r.Answers[0].DocID {
+		t.Fatalf("show buttons %q, want one for %s", got, r.Answers[0].DocID)
+	}
+	if r.Buttons[0].Label != "Show the steps" {
+		t.Errorf("the button reads %q, want 'Show the steps' for a process", r.Buttons[0].Label)
+	}
+	m := msg("")
+	m.Action = &bot.Action{ID: bot.ActionShowDoc, Value: r.Answers[0].DocID}
+	doc := mustHandle(t, e, m)
+	if len(doc.Answers) != 1 || !doc.Answers[0].Full || !strings.Contains(doc.Answers[0].Snippet, "## Steps") ||
+		!strings.Contains(doc.Answers[0].Snippet, "Record it on ValeCare") {
+		t.Errorf("the whole document = %+v", doc.Answers)
+	}
+	m.Action.Value = "no-such-doc"
+	if _, err := e.Handle(context.Background(), m); bot.ErrorKind(err) != bot.ENotFound {
+		t.Errorf("an unknown document: %v, want ENotFound", err)
+	}
+}

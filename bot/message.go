@@ -30,6 +30,7 @@ const (
 	ActionNotHelpful = "feedback_not_helpful" // Value: the answer reference
 	ActionConsult    = "consult"              // Value: the specialism
 	ActionAsk        = "ask"                  // Value: a suggested follow-up question
+	ActionShowDoc    = "show_document"        // Value: a document id: the whole document, in the chat
 	ActionBook       = "consult_submit"       // a submitted booking form
 	ActionClaim      = "claim"                // Value: a consultation reference
 	ActionUnclaim    = "unclaim"              // Value: a consultation reference

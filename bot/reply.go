@@ -129,6 +129,9 @@ type AnswerCard struct {
 	ReviewDue time.Time `json:"review_due,omitzero"`
 	Stale     bool      `json:"stale,omitempty"` // past review: the card warns it may be out of date
 	Owner     string    `json:"owner,omitempty"` // the role or team that keeps the document
+	// Full cards show the whole document: Snippet is its body, Markdown
+	// with headings and lists, which platforms show in full.
+	Full bool `json:"full,omitempty"`
 }
 
 // ContactCard is someone to reach.

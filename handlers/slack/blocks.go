@@ -183,6 +183,9 @@ func answerBlocks(a bot.AnswerCard) []slackapi.Block {
 	if u := safeURL(a.URL); u != "" {
 		title = "*<" + u + "|" + escape(a.Title) + ">*"
 	}
+	if a.Full {
+		return fullBlocks(a, title)
+	}
 	var stale string
 	if w := a.StaleWarning(); w != "" {
 		stale = ":warning: *" + escape(w) + "*"
@@ -209,6 +212,54 @@ func answerBlocks(a bot.AnswerCard) []slackapi.Block {
 		out = append(out, slackapi.NewContextBlock("", mrkdwnText(truncateMrkdwn(escape(strings.Join(meta, " · ")), maxFieldText))))
 	}
 	return out
+}
+
+// maxFullSections bounds a whole document's sections, within Slack's 50
+// blocks a message.
+const maxFullSections = 20
+
+// fullBlocks renders a whole document: its title, its body in sections of
+// whole paragraphs (each within a section's limit), its stale warning.
+func fullBlocks(a bot.AnswerCard, title string) []slackapi.Block {
+	out := []slackapi.Block{mrkdwnSection(truncateMrkdwn(title, maxText))}
+	if w := a.StaleWarning(); w != "" {
+		out = append(out, mrkdwnSection(":warning: *"+escape(w)+"*"))
+	}
+	var cur string
+	flush := func() {
+		if strings.TrimSpace(cur) != "" && len(out) < maxFullSections {
+			out = append(out, mrkdwnSection(truncateMrkdwn(cur, maxText)))
+		}
+		cur = ""
+	}
+	for _, para := range strings.Split(strings.TrimSpace(a.Snippet), "\n\n") {
+		p := fullMrkdwn(para)
+		if cur != "" && utf8.RuneCountInString(cur)+utf8.RuneCountInString(p)+2 > maxText {
+			flush()
+		}
+		if cur != "" {
+			cur += "\n\n"
+		}
+		cur += p
+	}
+	flush()
+	return out
+}
+
+// fullMrkdwn is a paragraph of a document as mrkdwn: its line breaks kept
+// (lists, steps), bold and headings as *bold*, phone numbers as tel: links.
+func fullMrkdwn(para string) string {
+	lines := strings.Split(para, "\n")
+	for i, l := range lines {
+		l = mdHeadRE.ReplaceAllString(strings.TrimSpace(l), "$1")
+		if l != strings.TrimSpace(lines[i]) {
+			lines[i] = "*" + escape(l) + "*"
+			continue
+		}
+		m := markdownToMrkdwn(l)
+		lines[i] = handlers.Phones(m, func(t string) string { return t }, func(n, tel string) string { return "<" + tel + "|" + n + ">" })
+	}
+	return strings.Join(lines, "\n")
 }
 
 // contactBlock renders someone to reach: name, role, team and

@@ -54,6 +54,7 @@ func TestBlocksGolden(t *testing.T) {
 		{"reply_text_only", bot.Reply{Text: "Thank you: noted.", Ephemeral: true}},
 		{"reply_limits", limitsReply()},
 		// Where it cannot open as a modal, a form is a button that opens it.
+		{"reply_document", replytest.Document()},
 		{"reply_form", bot.Reply{Text: "Tell the specialist what you would like to talk through.", Form: bookingForm(),
 			Buttons: []bot.Button{{ActionID: bot.ActionHelpful, Label: "Helpful", Value: "0123456789abcdef"}}}},
 	} {

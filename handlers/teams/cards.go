@@ -268,7 +268,21 @@ func answerContainer(a bot.AnswerCard) map[string]any {
 		m["spacing"] = "None"
 		items = append(items, m)
 	}
-	if s := markdown(a.Snippet, maxSnippet); s != "" {
+	if a.Full {
+		// The whole document: a text block a paragraph, its lines kept.
+		for i, para := range strings.Split(strings.TrimSpace(a.Snippet), "\n\n") {
+			if i >= maxFullBlocks {
+				break
+			}
+			var lines []string
+			for _, l := range strings.Split(para, "\n") {
+				lines = append(lines, markdown(telLinks(l), maxText))
+			}
+			if s := strings.Join(lines, "\n\n"); strings.TrimSpace(s) != "" {
+				items = append(items, textBlock(s))
+			}
+		}
+	} else if s := markdown(a.Snippet, maxSnippet); s != "" {
 		items = append(items, textBlock(s))
 	}
 	if !a.Reviewed.IsZero() {
@@ -279,6 +293,10 @@ func answerContainer(a bot.AnswerCard) map[string]any {
 	}
 	return map[string]any{"type": "Container", "separator": true, "spacing": "Medium", "items": items}
 }
+
+// maxFullBlocks bounds a whole document's paragraphs, so that its card
+// stays within Teams' size limit.
+const maxFullBlocks = 40
 
 // warning is a stale warning: bold, in the attention colour.
 func warning(s string) map[string]any {
@@ -326,76 +344,6 @@ func contactContainer(c bot.ContactCard) map[string]any {
 		items = append(items, textBlock(markdown("Call "+telLinks(c.Phone), maxTitle)))
 	}
 	return map[string]any{"type": "Container", "separator": true, "spacing": "Medium", "items": items}
-}
-
-// formElements renders a form: its title, an input for each field (a
-// select without options is a text input), and an ActionSet whose submit
-// button's verb is the form's ID. Teams sends the inputs' values, by field
-// name, in the submission's data.
-func formElements(f bot.Form) []any {
-	var items []any
-	if f.Title != "" {
-		t := textBlock(escape(handlers.Truncate(f.Title, maxTitle)))
-		t["weight"] = "Bolder"
-		t["size"] = "Medium"
-		items = append(items, t)
-	}
-	for _, fd := range f.Fields {
-		items = append(items, input(fd))
-	}
-	submit := map[string]any{
-		"type":             "Action.Execute",
-		"title":            handlers.Truncate(firstOf(f.SubmitLabel, "Submit"), maxActionText),
-		"verb":             f.ID,
-		"style":            "positive",
-		"associatedInputs": "auto",
-	}
-	return []any{
-		map[string]any{"type": "Container", "separator": true, "items": items},
-		map[string]any{"type": "ActionSet", "actions": []any{submit}},
-	}
-}
-
-func input(fd bot.Field) map[string]any {
-	label := handlers.Truncate(firstOf(fd.Label, fd.Name), maxTitle)
-	in := map[string]any{"id": fd.Name, "label": label}
-	if fd.Required {
-		in["isRequired"] = true
-		in["errorMessage"] = "Please fill in " + label + "."
-	}
-	if fd.Kind == bot.FieldSelect && len(fd.Options) > 0 {
-		in["type"] = "Input.ChoiceSet"
-		in["style"] = "compact"
-		var choices []any
-		for _, o := range fd.Options {
-			choices = append(choices, map[string]any{"title": handlers.Truncate(firstOf(o.Label, o.Value), maxTitle), "value": o.Value})
-			if o.Value == fd.Value && fd.Value != "" {
-				in["value"] = fd.Value
-			}
-		}
-		in["choices"] = choices
-		if fd.Hint != "" {
-			in["placeholder"] = handlers.Truncate(fd.Hint, maxTitle)
-		}
-		return in
-	}
-	in["type"] = "Input.Text"
-	if fd.Kind == bot.FieldTextArea {
-		in["isMultiline"] = true
-	}
-	if fd.MaxLen > 0 {
-		in["maxLength"] = fd.MaxLen
-	}
-	if fd.Hint != "" {
-		in["placeholder"] = handlers.Truncate(fd.Hint, maxText)
-	}
-	if v := fd.Value; v != "" {
-		if fd.MaxLen > 0 {
-			v = handlers.Truncate(v, fd.MaxLen)
-		}
-		in["value"] = handlers.Truncate(v, maxText)
-	}
-	return in
 }
 
 // actionSets renders buttons as Action.Execute, at most MaxActionsPerSet

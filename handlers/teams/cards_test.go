@@ -70,6 +70,7 @@ func TestCardGolden(t *testing.T) {
 			Text:    "Here is what Wyvern Vale's guidance says:",
 			Answers: []bot.AnswerCard{{DocID: "wv-immediate-risk", Title: "Immediate risk procedure", Kind: bot.KindProcess, Area: "Wyvern Vale", Snippet: "Call **999**.", URL: "https://wyvernvale.example/immediate-risk"}},
 		}},
+		{"reply_document", replytest.Document()},
 		{"reply_form", bot.Reply{Text: "Tell the specialist what you would like to talk through.", Form: bookingForm()}},
 	} {
 		t.Run(c.name, func(t *testing.T) {

@@ -152,7 +152,7 @@ func TestChatRendersReply(t *testing.T) {
 		{"field", got["form"].(map[string]any)["fields"].([]any)[0].(map[string]any), "hint,kind,label,max_len,name,options,required,value"},
 		{"option", got["form"].(map[string]any)["fields"].([]any)[0].(map[string]any)["options"].([]any)[0].(map[string]any), "label,value"},
 		{"notice", got["notices"].([]any)[0].(map[string]any), "kind,text,title"},
-		{"answer", got["answers"].([]any)[0].(map[string]any), "area,doc_id,kind,review_due,reviewed,snippet,stale,title,url,warning"},
+		{"answer", got["answers"].([]any)[0].(map[string]any), "area,doc_id,full,kind,review_due,reviewed,snippet,stale,title,url,warning"},
 		{"contact", got["contacts"].([]any)[0].(map[string]any), "bookable,doc_id,email,hours,name,organisation,out_of_hours,phone,review_due,role,specialism,stale,team,warning"},
 		{"button", got["buttons"].([]any)[0].(map[string]any), "action_id,label,style,value"},
 	} {

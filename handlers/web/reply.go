@@ -82,6 +82,9 @@ type Answer struct {
 	Stale     bool   `json:"stale"`      // past its review date: may be out of date
 	// Warning says so, and who keeps the document ("" when not stale).
 	Warning string `json:"warning"`
+	// Full is true when snippet is the whole document (the "Show the
+	// steps" button's answer): Markdown with headings and lists.
+	Full bool `json:"full"`
 }
 
 // Contact is someone to reach, every field of bot.ContactCard, with the
@@ -141,6 +144,7 @@ func render(r bot.Reply) Reply {
 			ReviewDue: date(a.ReviewDue),
 			Stale:     a.Stale,
 			Warning:   a.StaleWarning(),
+			Full:      a.Full,
 		})
 	}
 	for _, c := range r.Contacts {

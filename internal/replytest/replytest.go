@@ -79,3 +79,21 @@ func BookingForm() *bot.Form {
 		},
 	}
 }
+
+// Document is the whole of a document, as the "Show the steps" button
+// answers.
+func Document() bot.Reply {
+	return bot.Reply{
+		Text: "The whole of Making a Prevent referral in office hours:",
+		Answers: []bot.AnswerCard{{
+			DocID: "wv-prevent-referral", Title: "Making a Prevent referral in office hours", Kind: bot.KindProcess, Area: "Wyvern Vale",
+			URL: "https://wyvernvale.example/prevent-referral", Reviewed: Date("2026-05-12"), ReviewDue: Date("2027-05-12"), Owner: "Prevent Specialist Social Worker",
+			Full: true,
+			Snippet: "# Making a Prevent referral in office hours\n\nUse this process when **nobody is in immediate danger**.\n\n## Steps\n\n" +
+				"1. **Tell your team manager** the same day, or phone the duty manager on 01632 961 210.\n" +
+				"2. **Complete the national Prevent referral form** & send it to [the Prevent team](https://wyvernvale.example/prevent).\n\n" +
+				"## What happens next\n\n- A gateway assessment, usually within five working days.",
+		}},
+		Ephemeral: true,
+	}
+}

@@ -159,7 +159,8 @@
     card.appendChild(h);
     var meta = [KIND_LABELS[a.kind] || a.kind, areaLabel(a.area)].filter(Boolean);
     if (meta.length) card.appendChild(el("p", "card-meta", meta.join(" · ")));
-    if (a.snippet) card.appendChild(appendInline(el("p", "snippet"), a.snippet));
+    if (a.snippet && a.full) card.appendChild(renderDocument(a.snippet));
+    else if (a.snippet) card.appendChild(appendInline(el("p", "snippet"), a.snippet));
     if (a.reviewed) {
       var r = el("p", "reviewed", "Reviewed ");
       r.appendChild(timeEl(a.reviewed));
@@ -167,6 +168,23 @@
     }
     if (a.stale) card.appendChild(el("p", "stale", a.warning || "Past its review date: may be out of date"));
     return card;
+  }
+
+  // renderDocument shows a whole document's Markdown: headings as
+  // headings, each paragraph or list item on its own, links and phone
+  // numbers live.
+  function renderDocument(md) {
+    var doc = el("div", "document");
+    String(md || "").split(/\n\s*\n/).forEach(function (block) {
+      block.split("\n").forEach(function (line) {
+        line = line.trim();
+        if (!line) return;
+        var h = /^#{1,6}\s+(.+?)\s*#*$/.exec(line);
+        if (h) doc.appendChild(el("h4", "document-heading", h[1]));
+        else doc.appendChild(appendInline(el("p", "document-line"), line));
+      });
+    });
+    return doc;
   }
 
   function detail(dl, term, value) {
