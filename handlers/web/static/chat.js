@@ -213,7 +213,7 @@
     }
     if (c.email) detail(dl, "Email", /^[^\s@]+@[^\s@]+$/.test(c.email) ? link("mailto:" + c.email, c.email) : c.email);
     detail(dl, "Hours", c.hours);
-    detail(dl, "Out of hours", c.out_of_hours);
+    if (c.out_of_hours) detail(dl, "Out of hours", appendInline(el("span"), c.out_of_hours));
     if (c.bookable && c.specialism) detail(dl, "Consultations", "Bookable (" + c.specialism + ")");
     if (dl.childNodes.length) card.appendChild(dl);
     return card;
@@ -337,7 +337,7 @@
       reply.follow_ups.forEach(function (q) {
         var btn = el("button", "btn btn-suggest", q);
         btn.type = "button";
-        btn.setAttribute("data-action", b.action_id);
+        btn.setAttribute("data-action", ACTION_ASK);
         btn.addEventListener("click", function () {
           onAction({ id: ACTION_ASK, value: q }, q, null);
         });
