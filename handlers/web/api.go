@@ -2,6 +2,7 @@ package web
 
 import (
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -159,6 +160,7 @@ func decode(r *http.Request) (bot.Message, error) {
 		Platform:       bot.PlatformWeb,
 		ConversationID: req.Session,
 		UserID:         req.Session,
+		UserName:       webName(req.Session),
 		Text:           strings.TrimSpace(req.Text),
 	}
 	if n := utf8.RuneCountInString(m.Text); n > MaxTextChars {
@@ -273,6 +275,15 @@ func thousands(n int) string {
 }
 
 // newID returns a random request id, 16 hex digits.
+// webName is how the desk names a web chat practitioner to others (a duty
+// manager, a specialist): the page knows no name, and the session id must
+// never be shown, since whoever has it can read the session's inbox. It
+// is a short one-way digest, so that two sessions read differently.
+func webName(session string) string {
+	sum := sha256.Sum256([]byte("waymark-web-name:" + session))
+	return "web chat user " + hex.EncodeToString(sum[:3])
+}
+
 func newID() string {
 	b := make([]byte, 8)
 	rand.Read(b) // never fails (crypto/rand, Go 1.24+)

@@ -81,8 +81,12 @@ func TestChatMapsMessage(t *testing.T) {
 			if m.ID == "" || m.ID != r.header.Get("X-Request-Id") {
 				t.Errorf("ID %q, X-Request-Id %q: want the same random id", m.ID, r.header.Get("X-Request-Id"))
 			}
+			// Others read a name that is not the session id.
+			if !strings.HasPrefix(m.UserName, "web chat user ") || strings.Contains(m.UserName, session) {
+				t.Errorf("UserName %q: want a name that does not show the session", m.UserName)
+			}
 			want := tc.want
-			want.Platform, want.ConversationID, want.UserID, want.ID = bot.PlatformWeb, session, session, m.ID
+			want.Platform, want.ConversationID, want.UserID, want.ID, want.UserName = bot.PlatformWeb, session, session, m.ID, m.UserName
 			if !reflect.DeepEqual(m, want) {
 				t.Errorf("Message\n got %+v %+v\nwant %+v %+v", m, m.Action, want, want.Action)
 			}
