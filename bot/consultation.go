@@ -135,6 +135,12 @@ type ConsultationStore interface {
 	// LinkThread records that replies in thread th are about consultation
 	// ref, until the link expires.
 	LinkThread(ctx context.Context, th Thread, ref string) error
+	// SetPersonThread records th as p's thread about consultation ref,
+	// unless p has one already: the first is kept.
+	SetPersonThread(ctx context.Context, ref string, p Person, th Thread) error
+	// PersonThread returns p's thread about consultation ref, or a zero
+	// Thread when there is none.
+	PersonThread(ctx context.Context, ref string, p Person) (Thread, error)
 	// ThreadConsultation returns the consultation a thread is linked to, or
 	// "" when it is linked to none.
 	ThreadConsultation(ctx context.Context, th Thread) (string, error)

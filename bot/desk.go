@@ -151,12 +151,25 @@ func (d *Desk) notify(ctx context.Context, t Target, r Reply, what string) {
 // notifyLinked sends r to a person and links the message's thread to ref,
 // so that whatever they write in that thread reaches the other side.
 func (d *Desk) notifyLinked(ctx context.Context, p Person, r Reply, ref, what string) error {
+	// One thread a consultation for each side: later notes continue it.
+	if tr, ok := d.o.Notifier.(ThreadReplier); ok {
+		if th, err := d.o.Consultations.PersonThread(ctx, ref, p); err == nil && th.ThreadID != "" {
+			err := tr.NotifyInThread(ctx, userTarget(p), th, r)
+			if err == nil {
+				return nil
+			}
+			d.o.Log.WarnContext(ctx, "desk: could not continue the thread; starting another", "what", what, "ref", ref, "err", err)
+		}
+	}
 	th, err := d.notifyThread(ctx, userTarget(p), r)
 	if err != nil || th.ThreadID == "" {
 		return err // without a thread, 'reply WM-...' is the way back
 	}
 	if err := d.o.Consultations.LinkThread(ctx, th, ref); err != nil {
 		d.o.Log.WarnContext(ctx, "desk: thread not linked; 'reply "+ref+"' still works", "what", what, "err", err)
+	}
+	if err := d.o.Consultations.SetPersonThread(ctx, ref, p, th); err != nil {
+		d.o.Log.WarnContext(ctx, "desk: thread not kept; later notes start their own", "what", what, "ref", ref, "err", err)
 	}
 	return nil
 }

@@ -20,7 +20,16 @@ import (
 )
 
 // post is one message the desk sent to Slack.
-type post struct{ channel, text, blocks, ts string }
+type post struct{ channel, text, blocks, ts, threadTS string }
+
+// root is the thread p is in: its own ts, or the thread it replied in, as
+// Slack gives replies in a thread.
+func (p post) root() string {
+	if p.threadTS != "" {
+		return p.threadTS
+	}
+	return p.ts
+}
 
 // slackRecorder is slacktest standing in for Slack, recording posts.
 type slackRecorder struct {
@@ -60,7 +69,7 @@ func newSlackRecorder(tb testing.TB) *slackRecorder {
 			r.mu.Lock()
 			failing := r.failUpdates
 			if !failing {
-				r.updates = append(r.updates, post{req.Form.Get("channel"), req.Form.Get("text"), req.Form.Get("blocks"), req.Form.Get("ts")})
+				r.updates = append(r.updates, post{req.Form.Get("channel"), req.Form.Get("text"), req.Form.Get("blocks"), req.Form.Get("ts"), ""})
 			}
 			r.mu.Unlock()
 			if failing {
@@ -79,7 +88,7 @@ func newSlackRecorder(tb testing.TB) *slackRecorder {
 				return
 			}
 			ts := fmt.Sprintf("1700000000.%06d", len(r.posts)+1)
-			p := post{channel, req.Form.Get("text"), req.Form.Get("blocks"), ts}
+			p := post{channel, req.Form.Get("text"), req.Form.Get("blocks"), ts, req.Form.Get("thread_ts")}
 			r.posts = append(r.posts, p)
 			hook := r.onPost
 			r.mu.Unlock()
@@ -104,7 +113,9 @@ func (r *slackRecorder) to(channel string) []post {
 	defer r.mu.Unlock()
 	var out []post
 	for _, p := range r.posts {
-		if p.channel == channel {
+		// A user's messages: posted to them, or into their DM channel's
+		// threads.
+		if p.channel == channel || p.channel == "D"+channel {
 			out = append(out, p)
 		}
 	}
@@ -561,7 +572,7 @@ func TestRepliesInTheDMThreadReachTheOtherSide(t *testing.T) {
 	f.must(t, action(psych1, bot.ActionClaim, ref))
 	inThread := func(user string, p post, text string) bot.Message {
 		m := from(user)
-		m.ConversationID, m.ThreadID, m.Text = "D"+user, p.ts, text
+		m.ConversationID, m.ThreadID, m.Text = "D"+user, p.root(), text
 		return m
 	}
 	told := f.slack.to(practitioner)[0] // "... has your consultation request"
@@ -570,11 +581,18 @@ func TestRepliesInTheDMThreadReachTheOtherSide(t *testing.T) {
 	if len(got) != 2 || !strings.Contains(got[1].text, "could we talk at 3?") {
 		t.Fatalf("specialist's DMs = %+v", got)
 	}
+	// One thread a consultation on each side: the relay continues the
+	// claim's note.
+	if got[1].threadTS != got[0].ts {
+		t.Errorf("the relay is in thread %q, want the claim note's %q", got[1].threadTS, got[0].ts)
+	}
 	// The specialist answers in the thread of the relayed message.
 	f.must(t, inThread(psych1, got[1], "yes, 3 is fine"))
 	back := f.slack.to(practitioner)
 	if len(back) != 2 || !strings.Contains(back[1].text, "yes, 3 is fine") {
 		t.Errorf("practitioner's DMs = %+v", back)
+	} else if back[1].threadTS != back[0].ts {
+		t.Errorf("the answer is in thread %q, want the practitioner's first note's %q", back[1].threadTS, back[0].ts)
 	}
 	// A thread the desk did not start is an ordinary question.
 	other := inThread(practitioner, post{ts: "1699999999.000001"}, "who is the LADO")
@@ -1027,7 +1045,7 @@ func TestCommandsInTheThreadAct(t *testing.T) {
 	f.must(t, action(psych1, bot.ActionClaim, ref))
 	inThread := func(user string, p post, text string) bot.Message {
 		m := from(user)
-		m.ConversationID, m.ThreadID, m.Text = "D"+user, p.ts, text
+		m.ConversationID, m.ThreadID, m.Text = "D"+user, p.root(), text
 		return m
 	}
 	state := func() string {

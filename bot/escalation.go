@@ -141,6 +141,14 @@ type ReplyHinter interface {
 	ReplyHint(p Person, ref, whom string) string
 }
 
+// ThreadReplier is a Notifier that can post into a thread it started, so
+// that a consultation's notes to one person continue one thread.
+type ThreadReplier interface {
+	// NotifyInThread posts r as a reply in th, which the notifier posted
+	// to t. It returns EInvalid for a thread that is not its platform's.
+	NotifyInThread(ctx context.Context, t Target, th Thread, r Reply) error
+}
+
 // Updater changes a message a ThreadNotifier posted: a queue card that
 // now says who claimed the request, so no one else tries to.
 type Updater interface {

@@ -8,6 +8,7 @@ import "context"
 type MultiNotifier map[string]Notifier
 
 var (
+	_ ThreadReplier  = MultiNotifier(nil)
 	_ ReplyHinter    = MultiNotifier(nil)
 	_ ThreadNotifier = MultiNotifier(nil)
 	_ Updater        = MultiNotifier(nil)
@@ -57,4 +58,13 @@ func (m MultiNotifier) ReplyHint(p Person, ref, whom string) string {
 		return h.ReplyHint(p, ref, whom)
 	}
 	return ""
+}
+
+// NotifyInThread posts r in th with the notifier of t's platform, or
+// returns EInvalid when that notifier cannot post into threads.
+func (m MultiNotifier) NotifyInThread(ctx context.Context, t Target, th Thread, r Reply) error {
+	if n, ok := m[t.Platform].(ThreadReplier); ok {
+		return n.NotifyInThread(ctx, t, th, r)
+	}
+	return Errorf(EInvalid, "%s has no threads to post into.", t.Platform)
 }

@@ -314,10 +314,21 @@ func TestConsultationRelayInThread(t *testing.T) {
 
 	d.event(t, mustPayload(t, "message_im", payload{EventID: "Ev0THR0001", Text: "could we talk at 3?", TS: "1700000100.000100", ThreadTS: told.TS}))
 	relayed := d.slack.WaitPostWith(t, psychologist, "could we talk at 3?")
+	// It continues the specialist's one thread about the request, as a
+	// reply to their claim note.
+	note := d.slack.WaitPostWith(t, psychologist, "You have WM-000001")
+	if relayed.ThreadTS != note.TS || relayed.Channel != psychologistDM {
+		t.Errorf("relayed in %s thread %q, want the claim note's thread %s %q", relayed.Channel, relayed.ThreadTS, psychologistDM, note.TS)
+	}
 
+	// The specialist answers in that thread, as Slack gives a reply: with
+	// the thread's root.
 	d.event(t, mustPayload(t, "message_im", payload{EventID: "Ev0THR0002", User: psychologist, Channel: psychologistDM,
-		Text: "yes, 3 is fine", TS: "1700000200.000100", ThreadTS: relayed.TS}))
-	d.slack.WaitPostWith(t, userID, "yes, 3 is fine")
+		Text: "yes, 3 is fine", TS: "1700000200.000100", ThreadTS: relayed.ThreadTS}))
+	back := d.slack.WaitPostWith(t, userID, "yes, 3 is fine")
+	if back.ThreadTS != told.TS {
+		t.Errorf("the answer is in thread %q, want the practitioner's note's %q", back.ThreadTS, told.TS)
+	}
 	d.drain(t)
 }
 

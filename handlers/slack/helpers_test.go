@@ -364,7 +364,8 @@ func (f *fakeSlack) Replies() []apiCall {
 func (f *fakeSlack) PostsTo(channel string) []apiCall {
 	var out []apiCall
 	for _, c := range f.Calls("chat.postMessage") {
-		if c.Channel == channel {
+		// A user's messages: to them, or into their DM channel's threads.
+		if c.Channel == channel || (strings.HasPrefix(channel, "U") && c.Channel == dmOf(channel)) {
 			out = append(out, c)
 		}
 	}

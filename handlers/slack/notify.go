@@ -118,3 +118,18 @@ var _ bot.ReplyHinter = (*Notifier)(nil)
 func (n *Notifier) ReplyHint(_ bot.Person, ref, whom string) string {
 	return fmt.Sprintf("Reply in this thread to write to %s (or: reply %s <message>).", whom, ref)
 }
+
+var _ bot.ThreadReplier = (*Notifier)(nil)
+
+// NotifyInThread posts r as a reply in th, a message the app posted: a
+// consultation's notes to one person continue one thread.
+func (n *Notifier) NotifyInThread(ctx context.Context, t bot.Target, th bot.Thread, r bot.Reply) error {
+	if t.Platform != bot.PlatformSlack || th.Platform != bot.PlatformSlack || th.ConversationID == "" || th.ThreadID == "" {
+		return bot.Errorf(bot.EInvalid, "Slack cannot post into that thread.")
+	}
+	_, _, err := n.api.PostMessageContext(ctx, th.ConversationID,
+		slackapi.MsgOptionText(FallbackText(r), false),
+		slackapi.MsgOptionBlocks(Blocks(r)...),
+		slackapi.MsgOptionTS(th.ThreadID))
+	return err
+}
