@@ -73,7 +73,7 @@ func (d *Desk) step(ctx context.Context, e Escalation, level, prompt int) (sched
 		return true, err
 	}
 	prompt1 := Reply{
-		Notices: []Notice{{Kind: NoticeActNow, Title: fmt.Sprintf("Escalation %s for the %s", e.ID, l.Name), Text: d.waiting(ctx, e)}},
+		Notices: []Notice{{Kind: NoticeActNow, Title: promptTitle(e, l.Name), Text: d.waiting(ctx, e)}},
 		Text:    fmt.Sprintf("Please acknowledge %s so the practitioner knows who has it (prompt %d at this level).", e.ID, prompt),
 		Buttons: []Button{{ActionID: ActionAck, Label: "Acknowledge " + e.ID, Value: e.ID, Style: StylePrimary}},
 	}
@@ -82,6 +82,18 @@ func (d *Desk) step(ctx context.Context, e Escalation, level, prompt int) (sched
 	}
 	d.auditStep(ctx, e.ID, AuditPrompted, fmt.Sprintf("level %d (%s), prompt %d", level+1, l.Name, prompt))
 	return true, nil
+}
+
+// promptTitle heads a prompt, and is what a notification shows: the
+// escalation, who it is for, and the request it is about.
+func promptTitle(e Escalation, level string) string {
+	t := fmt.Sprintf("Escalation %s for the %s", e.ID, level)
+	if e.ConsultationRef != "" {
+		t += ": " + e.ConsultationRef + " is not claimed"
+	} else if e.Trigger == TriggerRisk {
+		t += ": a possible immediate risk"
+	}
+	return t
 }
 
 // waiting is e's summary as a prompt gives it: for a request nobody has

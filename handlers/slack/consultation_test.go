@@ -394,6 +394,7 @@ func TestSLAEscalationEndToEnd(t *testing.T) {
 	mustContain(t, "the SLA prompt", string(prompt.Blocks), "WM-000001", "an urgent psychology consultation request",
 		"from <@"+userID+">", "in the psychology queue", "It has waited 31 minutes", `"action_id":"acknowledge"`)
 	d.slack.WaitPostWith(t, userID, "No specialist has picked up WM-000001 within 30 minutes, so I have asked the duty manager to chase it (ESC-000001)")
+	golden(t, "desk_sla_prompt", mustJSON(t, map[string]any{"text": prompt.Text, "blocks": prompt.Blocks}))
 
 	d.click(t, dutyManager, "duty.manager", dutyChannel, bot.ActionAck, "ESC-000001", "trig-ack")
 	d.slack.WaitPostWith(t, userID, "<@"+dutyManager+"> has your escalation ESC-000001 about WM-000001")
@@ -404,6 +405,11 @@ func TestSLAEscalationEndToEnd(t *testing.T) {
 		}
 	}
 	mustContain(t, "the acknowledged prompt", updated, "acknowledged by <@"+dutyManager+">", "WM-000001", "has not been claimed")
+	for _, c := range d.slack.Calls("chat.update") {
+		if c.Channel == dutyChannel {
+			golden(t, "desk_sla_acknowledged", mustJSON(t, map[string]any{"text": c.Text, "blocks": c.Blocks}))
+		}
+	}
 	if strings.Contains(updated, `"action_id":"acknowledge"`) {
 		t.Errorf("the acknowledged prompt keeps its button:\n%s", updated)
 	}

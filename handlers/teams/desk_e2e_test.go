@@ -2,6 +2,7 @@ package teams_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"regexp"
@@ -192,6 +193,11 @@ func TestTeamsConsultationClaimedAndEscalated(t *testing.T) {
 		t.Fatalf("the duty manager's prompt names no escalation:\n%s", prompt)
 	}
 	postsTo(e2ePractitioner.conv, "No specialist has picked up WM-000001 within 30 minutes", "asked the duty manager to chase it ("+esc+")")
+	var promptActivity map[string]any
+	if err := json.Unmarshal([]byte(prompt), &promptActivity); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "desk_sla_prompt", mustJSON(t, promptActivity))
 
 	// (4) The duty manager acknowledges it.
 	code, body = send("invoke_action", invokeAs(e2eDutyManager, "ack-1", bot.ActionAck, map[string]any{"value": esc}))
