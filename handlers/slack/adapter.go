@@ -63,6 +63,7 @@ type slackAPI interface {
 	PublishViewContext(ctx context.Context, req slackapi.PublishViewContextRequest) (*slackapi.ViewResponse, error)
 	OpenViewContext(ctx context.Context, triggerID string, view slackapi.ModalViewRequest) (*slackapi.ViewResponse, error)
 	UpdateMessageContext(ctx context.Context, channelID, timestamp string, options ...slackapi.MsgOption) (string, string, string, error)
+	GetUserInfoContext(ctx context.Context, user string, options ...slackapi.GetUserInfoOption) (*slackapi.User, error)
 }
 
 var _ slackAPI = (*slackapi.Client)(nil)
@@ -70,6 +71,7 @@ var _ slackAPI = (*slackapi.Client)(nil)
 // Adapter answers Slack messages with a bot.Handler. It is safe for
 // concurrent use.
 type Adapter struct {
+	names names // display names from users.info
 	cfg   Config
 	h     bot.Handler
 	store bot.Store
@@ -270,6 +272,7 @@ func (a *Adapter) run(j job) {
 		a.publishHome(ctx, j)
 		return
 	}
+	j.msg = a.withName(ctx, j.msg)
 	reply, err := a.h.Handle(ctx, j.msg)
 	if err != nil {
 		a.logRefusal(ctx, j, err)

@@ -109,6 +109,10 @@ func TestEventsBecomeMessages(t *testing.T) {
 			if len(msgs) != 1 {
 				t.Fatalf("handler got %d messages, want 1", len(msgs))
 			}
+			// An event names no one: the adapter asks users.info.
+			if c.want.UserName == "" {
+				c.want.UserName = slackName(c.want.UserID)
+			}
 			if !reflect.DeepEqual(msgs[0], c.want) {
 				t.Errorf("message\n got %+v\nwant %+v", msgs[0], c.want)
 			}
@@ -177,5 +181,32 @@ func TestMalformedEvent(t *testing.T) {
 	h.drain(t)
 	if calls, keys := h.slack.Calls(), storedKeys(t, store); len(calls) != 0 || len(keys) != 0 {
 		t.Errorf("a malformed event was processed: calls %+v, keys %v", calls, keys)
+	}
+}
+
+// Slack's events name no one: the adapter asks users.info once per user
+// and remembers, so that the desk can name them where a mention cannot
+// render; without the scope, the message is still answered.
+func TestDisplayNamesLookedUpOnce(t *testing.T) {
+	rec := &recorder{}
+	h := newHarness(t, rec, mustStore(t, redistest.Shared(t)))
+	h.event(t, mustPayload(t, "message_im", payload{EventID: "Ev0NAME001", Text: "who is the LADO", TS: "1700000000.000700"}))
+	h.event(t, mustPayload(t, "message_im", payload{EventID: "Ev0NAME002", Text: "and out of hours", TS: "1700000000.000800"}))
+	h.drain(t)
+	msgs := rec.Messages()
+	if len(msgs) != 2 || msgs[0].UserName != slackName(userID) || msgs[1].UserName != slackName(userID) {
+		t.Fatalf("messages %+v, want both named %q", msgs, slackName(userID))
+	}
+	if n := len(h.slack.Calls("users.info")); n != 1 {
+		t.Errorf("users.info called %d times for one user, want once", n)
+	}
+
+	rec2 := &recorder{}
+	h2 := newHarness(t, rec2, mustStore(t, redistest.Shared(t)))
+	h2.slack.fail["users.info"] = "missing_scope"
+	h2.event(t, mustPayload(t, "message_im", payload{EventID: "Ev0NAME003", Text: "who is the LADO", TS: "1700000000.000900"}))
+	h2.drain(t)
+	if msgs := rec2.Messages(); len(msgs) != 1 || msgs[0].UserName != "" {
+		t.Errorf("without users:read: %+v, want the message answered, unnamed", msgs)
 	}
 }

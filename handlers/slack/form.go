@@ -291,7 +291,7 @@ func (a *Adapter) handle(ctx context.Context, j job) (r bot.Reply, err error) {
 			err = fmt.Errorf("handler panicked: %v", p)
 		}
 	}()
-	return a.h.Handle(ctx, j.msg)
+	return a.h.Handle(ctx, a.withName(ctx, j.msg))
 }
 
 // submissionError is what a practitioner is told, by direct message, of a

@@ -179,6 +179,7 @@ func startFakeSlack(tb testing.TB, extra ...slacktest.Binder) *fakeSlack {
 		c.Handle("/chat.postMessage", f.chat("chat.postMessage"))
 		c.Handle("/chat.postEphemeral", f.chat("chat.postEphemeral"))
 		c.Handle("/chat.update", f.chat("chat.update"))
+		c.Handle("/users.info", f.usersInfo)
 		c.Handle("/views.publish", f.viewsPublish)
 		c.Handle("/views.open", f.viewsOpen)
 		c.Handle("/response/", f.responseURL)
@@ -187,6 +188,20 @@ func startFakeSlack(tb testing.TB, extra ...slacktest.Binder) *fakeSlack {
 	f.Start()
 	tb.Cleanup(f.Stop)
 	return f
+}
+
+// slackName is the display name the fake's users.info gives a user.
+func slackName(user string) string { return "Name of " + user }
+
+// usersInfo answers users.info with slackName, recording the call.
+func (f *fakeSlack) usersInfo(w http.ResponseWriter, r *http.Request) {
+	_ = r.ParseForm()
+	user := r.Form.Get("user")
+	if e := f.record(apiCall{Method: "users.info", User: user}); e != "" {
+		fmt.Fprintf(w, `{"ok":false,"error":%q}`, e)
+		return
+	}
+	fmt.Fprintf(w, `{"ok":true,"user":{"id":%q,"name":"handle","profile":{"display_name":%q}}}`, user, slackName(user))
 }
 
 func (f *fakeSlack) record(c apiCall) (failWith string) {

@@ -48,7 +48,7 @@ func TestManifest(t *testing.T) {
 	if err := yaml.Unmarshal(src, &m); err != nil {
 		t.Fatal(err)
 	}
-	if got, want := sorted(m.OAuth.Scopes.Bot), []string{"app_mentions:read", "chat:write", "commands", "im:history"}; !slices.Equal(got, want) {
+	if got, want := sorted(m.OAuth.Scopes.Bot), []string{"app_mentions:read", "chat:write", "commands", "im:history", "users:read"}; !slices.Equal(got, want) {
 		t.Errorf("bot scopes %v, want exactly %v", got, want)
 	}
 	if len(m.OAuth.Scopes.User) != 0 {
