@@ -19,34 +19,64 @@ const maxNames = 10000
 // users:read scope missing, Slack unreachable) is remembered as no name,
 // and the desk falls back to the mention and the id.
 type names struct {
-	mu sync.Mutex
-	by map[string]string // team:user -> name, "" when unknown
+	mu       sync.Mutex
+	by       map[string]string        // team:user -> name, "" when unknown
+	inflight map[string]chan struct{} // lookups under way: others wait for them
 }
 
 // withName fills m.UserName from users.info when the event gave none.
+// Concurrent messages from one person share one lookup.
 func (a *Adapter) withName(ctx context.Context, m bot.Message) bot.Message {
 	if m.UserName != "" || m.UserID == "" {
 		return m
 	}
 	key := m.TeamID + ":" + m.UserID
-	a.names.mu.Lock()
-	name, ok := a.names.by[key]
-	a.names.mu.Unlock()
-	if !ok {
-		if u, err := a.api.GetUserInfoContext(ctx, m.UserID); err == nil {
-			name = displayName(u)
-		} else {
-			a.log.WarnContext(ctx, "slack: users.info failed; naming the user by their id", "user", m.UserID, "err", err)
+	n := &a.names
+	for {
+		n.mu.Lock()
+		if name, ok := n.by[key]; ok {
+			n.mu.Unlock()
+			m.UserName = name
+			return m
 		}
-		a.names.mu.Lock()
-		if a.names.by == nil || len(a.names.by) >= maxNames {
-			a.names.by = map[string]string{}
+		wait, busy := n.inflight[key]
+		if !busy {
+			if n.inflight == nil {
+				n.inflight = map[string]chan struct{}{}
+			}
+			done := make(chan struct{})
+			n.inflight[key] = done
+			n.mu.Unlock()
+			name := a.lookUpName(ctx, m.UserID)
+			n.mu.Lock()
+			if n.by == nil || len(n.by) >= maxNames {
+				n.by = map[string]string{}
+			}
+			n.by[key] = name
+			delete(n.inflight, key)
+			close(done)
+			n.mu.Unlock()
+			m.UserName = name
+			return m
 		}
-		a.names.by[key] = name
-		a.names.mu.Unlock()
+		n.mu.Unlock()
+		select {
+		case <-wait:
+		case <-ctx.Done():
+			return m
+		}
 	}
-	m.UserName = name
-	return m
+}
+
+// lookUpName asks users.info for user's name, or "" when Slack will not
+// say (the users:read scope missing, Slack unreachable).
+func (a *Adapter) lookUpName(ctx context.Context, user string) string {
+	u, err := a.api.GetUserInfoContext(ctx, user)
+	if err != nil {
+		a.log.WarnContext(ctx, "slack: users.info failed; naming the user by their id", "user", user, "err", err)
+		return ""
+	}
+	return displayName(u)
 }
 
 // displayName is the name Slack shows for u: the display name, or the
