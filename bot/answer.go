@@ -208,19 +208,25 @@ func (e *Engine) compose(ctx context.Context, area string, res SearchResult, fee
 	}
 	switch {
 	case len(res.Hits) == 0:
-		reply.Text = "I don't know: nothing in " + areaName(area) + "'s guidance answers that with confidence. " +
-			"Try other words, ask one of these contacts, or book a consultation."
 		for _, h := range res.Suggestions {
 			if len(reply.Contacts) < e.opts.Contacts {
 				reply.Contacts = append(reply.Contacts, contactCard(h.Document, e.clock.Now()))
 			}
 		}
+		reply.Text = "I don't know: nothing in " + areaName(area) + "'s guidance answers that with confidence. Try other words"
+		if len(reply.Contacts) > 0 {
+			reply.Text += ", ask one of these contacts,"
+		}
+		reply.Text += " or book a consultation."
 	case len(reply.Answers) == 0:
 		reply.Text = "These are the people to contact:"
 	default:
 		reply.Text = "Here is what " + areaName(area) + "'s guidance says:"
-		if stale := staleCount(reply.Answers); stale > 0 {
-			reply.Text += fmt.Sprintf(" (%d of these documents %s past its review date: check it with the owner.)", stale, plural(stale, "is", "are"))
+		switch stale := staleCount(reply.Answers); {
+		case stale == 1:
+			reply.Text = "Here is what " + areaName(area) + "'s guidance says. One of these documents is past its review date: check it with its owner."
+		case stale > 1:
+			reply.Text = fmt.Sprintf("Here is what %s's guidance says. %d of these documents are past their review date: check them with their owners.", areaName(area), stale)
 		}
 	}
 	reply.Buttons = e.consultButtons(area)

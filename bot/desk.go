@@ -210,7 +210,7 @@ func (d *Desk) replyHint(p Person, ref, whom string) string {
 // in a platform with threads, by typing the command in ref's thread.
 func (d *Desk) actHint(p Person, ref string) string {
 	if h, ok := d.o.Notifier.(ReplyHinter); ok && h.ReplyHint(p, ref, "") != "" {
-		return "Typed here, close <outcome>, handback and handover @colleague act on " + ref + "; anything else goes to the practitioner."
+		return "In this thread, type close <outcome>, handback or handover @colleague to act on " + ref + "; anything else you type goes to the practitioner."
 	}
 	return "To act on it: close " + ref + " <outcome>, handback " + ref + " or handover " + ref + " @colleague."
 }

@@ -450,7 +450,7 @@ func TestClaimSLAEscalatesUpTheLadderUntilAcknowledged(t *testing.T) {
 		t.Errorf("audited ladder = %q\nwant %q", steps, wantSteps)
 	}
 	ack := f.must(t, action(serviceMgr, bot.ActionAck, id))
-	if !strings.Contains(ack.Text, "You have "+id) {
+	if !strings.Contains(ack.Text, "You have acknowledged "+id) {
 		t.Errorf("ack reply = %q", ack.Text)
 	}
 	if dm := f.slack.to(practitioner); len(dm) == 0 || !strings.Contains(dm[len(dm)-1].text, "<@"+serviceMgr+"> has your escalation "+id) {
@@ -663,7 +663,7 @@ func TestOnlyThePromptedCanAcknowledge(t *testing.T) {
 	}
 	// The duty channel's members (any Slack user pressing its button) can.
 	r := f.must(t, action(dutyManagerUser, bot.ActionAck, id))
-	if !strings.Contains(r.Text, "You have "+id) {
+	if !strings.Contains(r.Text, "You have acknowledged "+id) {
 		t.Errorf("duty manager's acknowledgement: %q", r.Text)
 	}
 }
@@ -987,7 +987,7 @@ func TestStalledUpdatesDoNotHoldUpTheAnswer(t *testing.T) {
 	defer cancel()
 	m := action(dutyManagerUser, bot.ActionAck, id)
 	r, err := f.engine.Handle(ctx, m)
-	if err != nil || !strings.Contains(r.Text, "You have "+id) || !strings.Contains(r.Text, "name-"+practitioner) {
+	if err != nil || !strings.Contains(r.Text, "You have acknowledged "+id) || !strings.Contains(r.Text, "name-"+practitioner) {
 		t.Fatalf("acknowledgement: %q, %v", r.Text, err)
 	}
 	if ctx.Err() != nil {
@@ -1056,7 +1056,7 @@ func TestCommandsInTheThreadAct(t *testing.T) {
 		return c.State + " " + c.Claimant.UserID
 	}
 	note := f.slack.to(psych1)[0] // "You have WM-..."
-	if !strings.Contains(note.text, "handback and handover @colleague act on "+ref) {
+	if !strings.Contains(note.text, "handback or handover @colleague to act on "+ref) {
 		t.Errorf("the claimant's note does not say the thread takes commands: %q", note.text)
 	}
 	toPractitioner := len(f.slack.to(practitioner))

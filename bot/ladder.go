@@ -14,14 +14,14 @@ func (d *Desk) EscalateRisk(ctx context.Context, m Message, risks []string) (Esc
 	return d.escalate(ctx, Escalation{
 		Trigger: TriggerRisk, Urgency: d.o.RiskPolicy, Requester: p, RequesterConversation: m.ConversationID,
 		Summary: fmt.Sprintf("%s described a possible immediate risk (%s) on %s and was shown the act-now steps. Contact them now.",
-			p.Mention(), strings.Join(risks, ", "), p.Platform),
+			p.Mention(), riskWords(risks), PlatformName(p.Platform)),
 	})
 }
 
 // EscalateManual is a practitioner asking for a duty manager now.
 func (d *Desk) EscalateManual(ctx context.Context, m Message) (Reply, error) {
 	p := m.Sender()
-	summary := fmt.Sprintf("%s on %s has asked for a duty manager now.", p.Mention(), p.Platform)
+	summary := fmt.Sprintf("%s on %s has asked for a duty manager now.", p.Mention(), PlatformName(p.Platform))
 	if ref, _, ok := parseRef(m.Text); ok {
 		if c, err := d.o.Consultations.Consultation(ctx, ref); err == nil && c.Requester.Key() == p.Key() {
 			summary += fmt.Sprintf(" It concerns %s (%s, %s).", ref, specialismName(c.Specialism), c.Urgency)
@@ -74,7 +74,7 @@ func (d *Desk) step(ctx context.Context, e Escalation, level, prompt int) (sched
 	}
 	prompt1 := Reply{
 		Notices: []Notice{{Kind: NoticeActNow, Title: promptTitle(e, l.Name), Text: d.waiting(ctx, e)}},
-		Text:    fmt.Sprintf("Please acknowledge %s so the practitioner knows who has it (prompt %d at this level).", e.ID, prompt),
+		Text:    ackRequest(e.ID, prompt),
 		Buttons: []Button{{ActionID: ActionAck, Label: "Acknowledge " + e.ID, Value: e.ID, Style: StylePrimary}},
 	}
 	for _, t := range l.Targets {
@@ -84,12 +84,21 @@ func (d *Desk) step(ctx context.Context, e Escalation, level, prompt int) (sched
 	return true, nil
 }
 
+// ackRequest asks for an acknowledgement, saying which reminder this is.
+func ackRequest(id string, prompt int) string {
+	s := "Please acknowledge " + id + " so the practitioner knows who is dealing with it."
+	if prompt > 1 {
+		s += fmt.Sprintf(" This is reminder %d.", prompt-1)
+	}
+	return s
+}
+
 // promptTitle heads a prompt, and is what a notification shows: the
 // escalation, who it is for, and the request it is about.
 func promptTitle(e Escalation, level string) string {
 	t := fmt.Sprintf("Escalation %s for the %s", e.ID, level)
 	if e.ConsultationRef != "" {
-		t += ": " + e.ConsultationRef + " is not claimed"
+		t += ": " + e.ConsultationRef + " has not been claimed"
 	} else if e.Trigger == TriggerRisk {
 		t += ": a possible immediate risk"
 	}
@@ -106,7 +115,7 @@ func (d *Desk) waiting(ctx context.Context, e Escalation) string {
 	if err != nil || c.CreatedAt.IsZero() {
 		return e.Summary
 	}
-	return fmt.Sprintf("%s It has waited %s since it was booked at %s.", e.Summary,
+	return fmt.Sprintf("%s It has been waiting %s, since it was booked at %s.", e.Summary,
 		humanDuration(d.o.Clock.Now().Sub(c.CreatedAt).Truncate(time.Minute)), c.CreatedAt.In(d.location()).Format("15:04 on Mon 2 Jan"))
 }
 
@@ -154,7 +163,7 @@ func (d *Desk) updatePrompts(ctx context.Context, e Escalation, posts []PromptPo
 	defer cancel()
 	// The prompt keeps what it was about, and says who has it and when.
 	r := Reply{
-		Notices: []Notice{{Kind: NoticeInfo, Title: fmt.Sprintf("Escalation %s, acknowledged", e.ID), Text: e.Summary}},
+		Notices: []Notice{{Kind: NoticeInfo, Title: fmt.Sprintf("Escalation %s acknowledged", e.ID), Text: e.Summary}},
 		Text:    fmt.Sprintf("Escalation %s: acknowledged by %s at %s.", e.ID, e.AckBy.Mention(), e.AckAt.In(d.location()).Format("15:04 on Mon 2 Jan")),
 	}
 	for _, p := range posts {
@@ -223,5 +232,5 @@ func (d *Desk) Acknowledge(ctx context.Context, m Message, id string) (Reply, er
 		d.updatePrompts(ctx, e, posts)
 	}
 	d.o.Log.InfoContext(ctx, "desk: acknowledged", "id", id, "by", p.UserID)
-	return Reply{Text: fmt.Sprintf("You have %s. %s They are %s on %s.", id, e.Summary, e.Requester.Mention(), e.Requester.Platform), Ephemeral: true}, nil
+	return Reply{Text: fmt.Sprintf("You have acknowledged %s. %s The practitioner is %s, on %s.", id, e.Summary, e.Requester.Mention(), PlatformName(e.Requester.Platform)), Ephemeral: true}, nil
 }

@@ -97,3 +97,39 @@ func unmarked(m Message) Message {
 	}
 	return m
 }
+
+// PlatformName is a platform as people read it in prose.
+func PlatformName(platform string) string {
+	switch platform {
+	case PlatformSlack:
+		return "Slack"
+	case PlatformTeams:
+		return "Teams"
+	case PlatformWeb:
+		return "the web chat"
+	}
+	return platform
+}
+
+// riskKindWords are the screener's kinds of risk as a duty manager reads
+// them.
+var riskKindWords = map[string]string{
+	"travel": "plans to travel", "weapon": "a weapon", "attack": "a plan to attack", "missing": "a missing child",
+	"danger": "a child in danger now", "forced-marriage": "forced marriage", "fgm": "FGM", "suicide": "a risk of suicide",
+}
+
+// riskWords lists kinds of risk in words, joined with "and".
+func riskWords(kinds []string) string {
+	var ws []string
+	for _, k := range kinds {
+		if w, ok := riskKindWords[k]; ok {
+			ws = append(ws, w)
+		} else {
+			ws = append(ws, k)
+		}
+	}
+	if len(ws) <= 1 {
+		return strings.Join(ws, "")
+	}
+	return strings.Join(ws[:len(ws)-1], ", ") + " and " + ws[len(ws)-1]
+}

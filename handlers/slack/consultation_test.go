@@ -349,7 +349,7 @@ func TestEscalationAcknowledged(t *testing.T) {
 	}
 
 	ack := d.click(t, dutyManager, "duty.manager", dutyChannel, bot.ActionAck, "ESC-000001", "trig-ack")
-	if ack.ResponseType != "ephemeral" || !strings.Contains(ack.Text, "You have ESC-000001") {
+	if ack.ResponseType != "ephemeral" || !strings.Contains(ack.Text, "You have acknowledged ESC-000001") {
 		t.Errorf("the acknowledgement's answer %+v", ack)
 	}
 	d.slack.WaitPostWith(t, userID, "<@"+dutyManager+"> has your escalation ESC-000001")
@@ -392,7 +392,7 @@ func TestSLAEscalationEndToEnd(t *testing.T) {
 	}
 	prompt := d.slack.WaitPostWith(t, dutyChannel, "Escalation ESC-000001")
 	mustContain(t, "the SLA prompt", string(prompt.Blocks), "WM-000001", "an urgent psychology consultation request",
-		"from <@"+userID+">", "in the psychology queue", "It has waited 31 minutes", `"action_id":"acknowledge"`)
+		"from <@"+userID+">", "in the psychology queue", "It has been waiting 31 minutes", `"action_id":"acknowledge"`)
 	d.slack.WaitPostWith(t, userID, "No specialist has picked up WM-000001 within 30 minutes, so I have asked the duty manager to chase it (ESC-000001)")
 	golden(t, "desk_sla_prompt", mustJSON(t, map[string]any{"text": prompt.Text, "blocks": prompt.Blocks}))
 

@@ -187,7 +187,7 @@ func TestTeamsConsultationClaimedAndEscalated(t *testing.T) {
 	// The prompt says which request, its urgency and queue, who asked and
 	// how long it has waited; the practitioner is told it was escalated.
 	prompt := postsTo(e2eDutyManager.conv, "Acknowledge", "WM-000001", "an urgent psychology consultation request", "from Priya Shah",
-		"in the psychology queue", "It has waited 31 minutes")
+		"in the psychology queue", "It has been waiting 31 minutes")
 	esc := escRE.FindString(prompt)
 	if esc == "" {
 		t.Fatalf("the duty manager's prompt names no escalation:\n%s", prompt)
@@ -201,7 +201,7 @@ func TestTeamsConsultationClaimedAndEscalated(t *testing.T) {
 
 	// (4) The duty manager acknowledges it.
 	code, body = send("invoke_action", invokeAs(e2eDutyManager, "ack-1", bot.ActionAck, map[string]any{"value": esc}))
-	if code != http.StatusOK || !strings.Contains(body, "You have "+esc) {
+	if code != http.StatusOK || !strings.Contains(body, "You have acknowledged "+esc) {
 		t.Fatalf("acknowledge: status %d %s, want a card saying You have %s", code, body, esc)
 	}
 	promptID := th.postedID(t, prompt)
