@@ -334,7 +334,7 @@ func (e *Engine) consultButtons(area string) []Button {
 			continue
 		}
 		seen[c.Specialism] = true
-		out = append(out, Button{ActionID: ActionConsult, Label: "Book a " + specialismName(c.Specialism) + " consultation", Value: c.Specialism})
+		out = append(out, Button{ActionID: ActionConsult, Label: "Book a " + SpecialismName(c.Specialism) + " consultation", Value: c.Specialism})
 	}
 	slices.SortFunc(out, func(a, b Button) int { return strings.Compare(a.Value, b.Value) })
 	return out
@@ -343,10 +343,11 @@ func (e *Engine) consultButtons(area string) []Button {
 // specialistsName is the specialism before "specialists": "the Prevent
 // specialists", not "the Prevent specialist specialists".
 func specialistsName(s string) string {
-	return strings.TrimSuffix(specialismName(s), " specialist")
+	return strings.TrimSuffix(SpecialismName(s), " specialist")
 }
 
-func specialismName(s string) string {
+// SpecialismName is a specialism as people read it ("Prevent specialist").
+func SpecialismName(s string) string {
 	switch s {
 	case "prevent":
 		return "Prevent specialist"

@@ -100,7 +100,7 @@ func (d *Desk) Book(ctx context.Context, m Message) (Reply, error) {
 		problems = append(problems, "shorten the area or times")
 	}
 	if len(problems) > 0 {
-		return Reply{}, Errorf(EInvalid, "Please %s.", strings.Join(problems, ", "))
+		return Reply{}, Errorf(EInvalid, "Please %s.", andList(problems))
 	}
 	if s := d.kb.Screen(question + "\n" + times + "\n" + area); s.PersonalData {
 		return Reply{}, Errorf(EInvalid, "Your request included %s, so I have not sent or kept it. "+
@@ -156,7 +156,7 @@ func (d *Desk) scheduleHard(ctx context.Context, t Timer) error {
 // only the requester and the specialist who claims it see the details.
 func (d *Desk) queueCard(c Consultation) Reply {
 	return Reply{
-		Text:    fmt.Sprintf("New %s %s consultation request %s for %s. Claim it to see the details.", c.Urgency, specialismName(c.Specialism), c.Ref, areaName(c.Area)),
+		Text:    fmt.Sprintf("New %s %s consultation request %s for %s. Claim it to see the details.", c.Urgency, SpecialismName(c.Specialism), c.Ref, areaName(c.Area)),
 		Buttons: []Button{{ActionID: ActionClaim, Label: "Claim " + c.Ref, Value: c.Ref, Style: StylePrimary}},
 	}
 }
@@ -218,7 +218,7 @@ func (d *Desk) syncQueueCard(ctx context.Context, ref, what string) bool {
 // buttons.
 func queueStatus(c Consultation, status string) Reply {
 	return Reply{Text: fmt.Sprintf("%s %s consultation request %s for %s: %s",
-		capitalise(c.Urgency), specialismName(c.Specialism), c.Ref, areaName(c.Area), status)}
+		capitalise(c.Urgency), SpecialismName(c.Specialism), c.Ref, areaName(c.Area), status)}
 }
 
 // updateCard replaces the queue card th of c with r, reporting whether it
@@ -241,7 +241,7 @@ func (d *Desk) updateCard(ctx context.Context, c Consultation, th Thread, r Repl
 // details are what the requester and claimant see.
 func details(c Consultation) string {
 	lines := []string{
-		fmt.Sprintf("%s · %s · %s · %s", c.Ref, specialismName(c.Specialism), c.Urgency, areaName(c.Area)),
+		fmt.Sprintf("%s · %s · %s · %s", c.Ref, SpecialismName(c.Specialism), c.Urgency, areaName(c.Area)),
 		"Question: " + c.Question,
 		"Requested by: " + c.Requester.Mention(),
 	}
@@ -249,4 +249,12 @@ func details(c Consultation) string {
 		lines = append(lines, "Times that suit: "+c.PreferredTimes)
 	}
 	return strings.Join(lines, "\n")
+}
+
+// andList joins items as "a, b and c".
+func andList(items []string) string {
+	if len(items) <= 1 {
+		return strings.Join(items, "")
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
 }

@@ -132,7 +132,7 @@ func (d *Desk) HandOver(ctx context.Context, m Message) (Reply, error) {
 	}
 	d.notify(ctx, userTarget(c.Requester), Reply{Text: fmt.Sprintf("%s is now with another specialist, who will be in touch.", ref)}, "handed over: requester")
 	if !d.syncQueueCard(ctx, ref, "handed over: queue card") {
-		d.notify(ctx, d.o.Queues[c.Specialism], Reply{Text: fmt.Sprintf("%s has been handed over by %s.", ref, from.Mention())}, "handed over: queue")
+		d.notify(ctx, d.o.Queues[c.Specialism], Reply{Text: fmt.Sprintf("%s has been handed over by %s to %s.", ref, from.Mention(), to.Mention())}, "handed over: queue")
 	}
-	return Reply{Text: "Handed " + ref + " over.", Ephemeral: true}, nil
+	return Reply{Text: "Handed " + ref + " to " + to.Mention() + ".", Ephemeral: true}, nil
 }

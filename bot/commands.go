@@ -150,7 +150,7 @@ func (e *Engine) contacts(ctx context.Context, m Message) (Reply, error) {
 	case specialism == "":
 		reply.Text = "Contacts for " + areaName(area) + ":"
 	case len(e.kb.Contacts(area, specialism)) > 0:
-		reply.Text = "Contacts for " + specialism + " in " + areaName(area) + ":"
+		reply.Text = "Contacts for " + SpecialismName(specialism) + " consultations in " + areaName(area) + ":"
 	default:
 		reply.Text = "Contacts in " + areaName(area) + " that match:"
 	}

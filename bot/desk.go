@@ -263,7 +263,7 @@ func (d *Desk) specialisms(area string) []Option {
 			continue
 		}
 		seen[c.Specialism] = true
-		out = append(out, Option{Value: c.Specialism, Label: capitalise(specialismName(c.Specialism))})
+		out = append(out, Option{Value: c.Specialism, Label: capitalise(SpecialismName(c.Specialism))})
 	}
 	slices.SortFunc(out, func(a, b Option) int { return strings.Compare(a.Value, b.Value) })
 	return out

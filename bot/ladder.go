@@ -24,7 +24,7 @@ func (d *Desk) EscalateManual(ctx context.Context, m Message) (Reply, error) {
 	summary := fmt.Sprintf("%s on %s has asked for a duty manager now.", p.Mention(), PlatformName(p.Platform))
 	if ref, _, ok := parseRef(m.Text); ok {
 		if c, err := d.o.Consultations.Consultation(ctx, ref); err == nil && c.Requester.Key() == p.Key() {
-			summary += fmt.Sprintf(" It concerns %s (%s, %s).", ref, specialismName(c.Specialism), c.Urgency)
+			summary += fmt.Sprintf(" It concerns %s (%s, %s).", ref, SpecialismName(c.Specialism), c.Urgency)
 		}
 	}
 	e, err := d.escalate(ctx, Escalation{Trigger: TriggerManual, Urgency: d.o.RiskPolicy, Requester: p, RequesterConversation: m.ConversationID, Summary: summary})

@@ -33,8 +33,10 @@ func (d *Desk) RelayTo(ctx context.Context, m Message, ref, text string) (Reply,
 	p := m.Sender()
 	var to Person
 	switch {
+	case c.State == StateQueued:
+		return Reply{}, Errorf(EConflict, "%s has not been claimed yet: you can write once a specialist picks it up.", ref)
 	case c.State != StateClaimed:
-		return Reply{}, Errorf(EConflict, "%s is %s: messages go through once a specialist has claimed it.", ref, c.State)
+		return Reply{}, Errorf(EConflict, "%s is %s, so messages can no longer be sent.", ref, c.State)
 	case p.Key() == c.Requester.Key():
 		to = c.Claimant
 	case p.Key() == c.Claimant.Key():
@@ -110,7 +112,7 @@ func (d *Desk) Mine(ctx context.Context, m Message) (Reply, error) {
 	var lines []string
 	var buttons []Button
 	for _, c := range cs {
-		line := fmt.Sprintf("%s · %s · %s · %s", c.Ref, specialismName(c.Specialism), c.Urgency, c.State)
+		line := fmt.Sprintf("%s · %s · %s · %s", c.Ref, SpecialismName(c.Specialism), c.Urgency, c.State)
 		if c.State == StateClaimed {
 			line += " by " + c.Claimant.Mention()
 		}

@@ -59,7 +59,7 @@ func (d *Desk) fire(ctx context.Context, t Timer) (rescheduled bool, err error) 
 			Trigger: TriggerClaimSLA, ConsultationRef: c.Ref, Urgency: c.Urgency, Requester: c.Requester,
 			RequesterConversation: c.RequesterConversation, State: EscalationOpen, CreatedAt: d.o.Clock.Now(),
 			Summary: fmt.Sprintf("%s, %s %s %s consultation request for %s from %s, has not been claimed %s. It is in the %s queue.",
-				c.Ref, article(c.Urgency), c.Urgency, specialismName(c.Specialism), areaName(c.Area), c.Requester.Mention(),
+				c.Ref, article(c.Urgency), c.Urgency, SpecialismName(c.Specialism), areaName(c.Area), c.Requester.Mention(),
 				expected(d.o.Policies[c.Urgency]), specialistsName(c.Specialism)),
 		}
 		e, created, err := d.o.Escalations.CreateEscalationOnce(ctx, "sla:"+c.Ref, esc)

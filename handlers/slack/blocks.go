@@ -277,7 +277,7 @@ func contactBlock(c bot.ContactCard) slackapi.Block {
 		lines = append(lines, escape(strings.Join(who, " · ")))
 	}
 	if c.Bookable && c.Specialism != "" {
-		lines = append(lines, "_Takes "+escape(c.Specialism)+" consultations_")
+		lines = append(lines, "_Takes "+escape(bot.SpecialismName(c.Specialism))+" consultations_")
 	}
 	if w := c.StaleWarning(); w != "" {
 		lines = append(lines, ":warning: *"+escape(w)+"*")

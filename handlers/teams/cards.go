@@ -319,7 +319,7 @@ func contactContainer(c bot.ContactCard) map[string]any {
 		items = append(items, o)
 	}
 	if c.Bookable && c.Specialism != "" {
-		items = append(items, subtle("Takes "+c.Specialism+" consultations"))
+		items = append(items, subtle("Takes "+bot.SpecialismName(c.Specialism)+" consultations"))
 	}
 	if s := c.StaleWarning(); s != "" {
 		items = append(items, warning(s))
