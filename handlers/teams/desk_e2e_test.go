@@ -257,6 +257,13 @@ func TestTeamsConsultationClaimedAndEscalated(t *testing.T) {
 		t.Errorf("the relay carries the quoted note:\n%s", relayed)
 	}
 
+	// Feedback is thanked with a message: the answer's card, with its
+	// booking buttons, stays.
+	code, body = send("invoke_action", invokeAs(e2ePractitioner, "fb-1", bot.ActionNotHelpful, map[string]any{"value": "0123456789abcdef"}))
+	if code != http.StatusOK || !strings.Contains(body, "activity.message") || !strings.Contains(body, "Thank you: noted") {
+		t.Errorf("feedback: status %d %s, want a message, not a card replacing the answer", code, body)
+	}
+
 	// (7) A risk in a question prompts the duty manager at once, naming who
 	// asked; acknowledged, the prompt still says what it was about.
 	if code, body := send("personal_message", as(e2ePractitioner, "risk-1"), func(act map[string]any) {

@@ -205,6 +205,11 @@ func (a *Adapter) answerInvoke(ctx context.Context, j job) (answer []byte, reply
 		return invokeText(msg), bot.Reply{Text: msg}
 	}
 	a.log.InfoContext(ctx, "teams: card action answered", append(j.attrs(), "action", j.msg.Action.ID, "ref", reply.Ref)...)
+	if id := j.msg.Action.ID; id == bot.ActionHelpful || id == bot.ActionNotHelpful {
+		// Thanks for feedback is a message: the answer's card, with its
+		// booking buttons, stays as it was.
+		return invokeText(reply.Text), reply
+	}
 	b, err := json.Marshal(map[string]any{"statusCode": http.StatusOK, "type": invokeCard, "value": Card(reply)})
 	if err != nil {
 		msg := bot.ErrorMessage(bot.Errorf(bot.EInternal, "The answer could not be shown."))
