@@ -140,7 +140,7 @@ func (e *Engine) action(ctx context.Context, m Message) (Reply, error) {
 		return e.ask(ctx, m, m.Action.Value)
 	case ActionShowDoc:
 		return e.showDocument(m.Action.Value)
-	case ActionBook, ActionClaim, ActionUnclaim, ActionCancel, ActionAck:
+	case ActionBook, ActionClaim, ActionUnclaim, ActionCancel, ActionAck, ActionShowReq:
 		return e.deskAction(ctx, m)
 	}
 	return Reply{}, Errorf(EInvalid, "That button no longer does anything; please ask again.")
@@ -188,6 +188,8 @@ func (e *Engine) deskAction(ctx context.Context, m Message) (Reply, error) {
 		return d.Unclaim(ctx, m, strings.ToUpper(v))
 	case ActionCancel:
 		return d.Cancel(ctx, m, v)
+	case ActionShowReq:
+		return d.ShowRequest(ctx, strings.ToUpper(v))
 	default: // ActionAck
 		return d.Acknowledge(ctx, m, v)
 	}

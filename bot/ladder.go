@@ -77,6 +77,9 @@ func (d *Desk) step(ctx context.Context, e Escalation, level, prompt int) (sched
 		Text:    ackRequest(e.ID, prompt),
 		Buttons: []Button{{ActionID: ActionAck, Label: "Acknowledge " + e.ID, Value: e.ID, Style: StylePrimary}},
 	}
+	if e.ConsultationRef != "" {
+		prompt1.Buttons = append(prompt1.Buttons, Button{ActionID: ActionShowReq, Label: "Show " + e.ConsultationRef, Value: e.ConsultationRef})
+	}
 	for _, t := range l.Targets {
 		d.postPrompt(ctx, e.ID, t, prompt1)
 	}
@@ -233,4 +236,26 @@ func (d *Desk) Acknowledge(ctx context.Context, m Message, id string) (Reply, er
 	}
 	d.o.Log.InfoContext(ctx, "desk: acknowledged", "id", id, "by", p.UserID)
 	return Reply{Text: fmt.Sprintf("You have acknowledged %s. %s The practitioner is %s, on %s.", id, e.Summary, e.Requester.Mention(), PlatformName(e.Requester.Platform)), Ephemeral: true}, nil
+}
+
+// ShowRequest says where consultation ref stands, for a duty manager
+// chasing it: its specialism, urgency and area, who asked and when, and
+// who has it. Never the question, which only the requester and the
+// claimant may see.
+func (d *Desk) ShowRequest(ctx context.Context, ref string) (Reply, error) {
+	c, err := d.o.Consultations.Consultation(ctx, ref)
+	if err != nil {
+		return Reply{}, err
+	}
+	state := map[string]string{StateQueued: "waiting in the " + specialistsName(c.Specialism) + " queue", StateClaimed: "claimed by " + c.Claimant.Mention(),
+		StateClosed: "closed", StateCancelled: "cancelled by the practitioner"}[c.State]
+	if state == "" {
+		state = c.State
+	}
+	lines := []string{
+		fmt.Sprintf("%s · %s · %s · %s", c.Ref, SpecialismName(c.Specialism), c.Urgency, areaName(c.Area)),
+		fmt.Sprintf("Requested by %s at %s.", c.Requester.Mention(), c.CreatedAt.In(d.location()).Format("15:04 on Mon 2 Jan")),
+		"Now " + state + ".",
+	}
+	return Reply{Text: strings.Join(lines, "\n"), Ephemeral: true}, nil
 }

@@ -36,6 +36,7 @@ const (
 	ActionUnclaim    = "unclaim"              // Value: a consultation reference
 	ActionCancel     = "cancel"               // Value: a consultation reference
 	ActionAck        = "acknowledge"          // Value: an escalation id
+	ActionShowReq    = "show_request"         // Value: a consultation reference: where it stands
 )
 
 // Message is what a practitioner said or did, in any chat platform. Text is

@@ -396,6 +396,14 @@ func TestSLAEscalationEndToEnd(t *testing.T) {
 	d.slack.WaitPostWith(t, userID, "No specialist has picked up WM-000001 within 30 minutes, so I have asked the duty manager to chase it (ESC-000001)")
 	golden(t, "desk_sla_prompt", mustJSON(t, map[string]any{"text": prompt.Text, "blocks": prompt.Blocks}))
 
+	// Its Show button says where the request stands, never its question.
+	mustContain(t, "the SLA prompt", string(prompt.Blocks), `"action_id":"show_request"`, `"value":"WM-000001"`)
+	shown := d.click(t, dutyManager, "duty.manager", dutyChannel, bot.ActionShowReq, "WM-000001", "trig-show")
+	mustContain(t, "the request shown", shown.Text, "WM-000001 · psychology · urgent · Wyvern Vale", "Requested by <@"+userID+">", "Now waiting in the psychology queue.")
+	if strings.Contains(shown.Text, "school shootings") || shown.ResponseType != "ephemeral" {
+		t.Errorf("the request shown to the duty manager: %+v, want it private and without the question", shown)
+	}
+
 	d.click(t, dutyManager, "duty.manager", dutyChannel, bot.ActionAck, "ESC-000001", "trig-ack")
 	d.slack.WaitPostWith(t, userID, "<@"+dutyManager+"> has your escalation ESC-000001 about WM-000001")
 	var updated string
