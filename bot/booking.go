@@ -25,7 +25,7 @@ func (d *Desk) BookingForm(area, specialism string) (Reply, error) {
 		Form: &Form{
 			ID: ActionBook, Title: "Book a consultation", SubmitLabel: "Send request",
 			Fields: []Field{
-				{Name: "specialism", Label: "Specialist", Kind: FieldSelect, Options: options, Value: specialism, Required: true},
+				{Name: "specialism", Label: "Specialism", Kind: FieldSelect, Options: options, Value: specialism, Required: true},
 				{Name: "urgency", Label: "Urgency", Kind: FieldSelect, Value: UrgencyRoutine, Required: true, Options: []Option{
 					{Value: UrgencyRoutine, Label: "Routine"}, {Value: UrgencyUrgent, Label: "Urgent"}}},
 				{Name: "question", Label: "Your question", Kind: FieldTextArea, Required: true, MaxLen: maxQuestion,
@@ -85,7 +85,7 @@ func (d *Desk) Book(ctx context.Context, m Message) (Reply, error) {
 	times := strings.TrimSpace(v["times"])
 	var problems []string
 	if _, ok := d.o.Queues[specialism]; !ok {
-		problems = append(problems, "choose a specialist")
+		problems = append(problems, "choose a specialism")
 	}
 	if _, ok := d.o.Policies[urgency]; !ok || (urgency != UrgencyUrgent && urgency != UrgencyRoutine) {
 		problems = append(problems, "choose urgent or routine")
@@ -128,7 +128,7 @@ func (d *Desk) Book(ctx context.Context, m Message) (Reply, error) {
 	d.o.Log.InfoContext(ctx, "desk: booked", "ref", c.Ref, "specialism", specialism, "urgency", urgency, "requester", m.UserID)
 	return Reply{
 		Text: fmt.Sprintf("Request %s is with the %s specialists. %s %s request is normally claimed %s (by %s). "+
-			"I will tell you when a specialist picks it up. See your requests with: my.",
+			"I will tell you when a specialist picks it up. To see your requests, send \"my\".",
 			c.Ref, specialistsName(specialism), capitalise(article(urgency)), urgency, expected(policy), c.ClaimBy.In(d.location()).Format("Mon 2 Jan 15:04")),
 		Buttons: []Button{{ActionID: ActionCancel, Label: "Cancel " + c.Ref, Value: c.Ref, Style: StyleDanger}},
 		Notices: notices,

@@ -107,7 +107,7 @@ func (e *Engine) area(ctx context.Context, m Message) (Reply, error) {
 	areas := e.kb.Areas()
 	if want == "" {
 		current, err := e.userArea(ctx, m)
-		reply := Reply{Text: fmt.Sprintf("Your area is %s. Areas I know: %s. Set yours with: area <name>.", areaName(current), strings.Join(areas, ", ")), Ephemeral: true}
+		reply := Reply{Text: fmt.Sprintf("Your area is %s. Areas I know: %s. To change it, send \"area <name>\".", areaName(current), strings.Join(areas, ", ")), Ephemeral: true}
 		if err != nil {
 			return e.degraded(err, reply)
 		}

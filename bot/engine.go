@@ -106,7 +106,7 @@ func (e *Engine) Handle(ctx context.Context, m Message) (Reply, error) {
 	case CmdFeedback:
 		return e.feedback(ctx, m)
 	}
-	return Reply{}, Errorf(EInvalid, "I don't know that command. Try help.")
+	return Reply{}, Errorf(EInvalid, "I don't know that command. Send \"help\" to see what I can do.")
 }
 
 func (e *Engine) action(ctx context.Context, m Message) (Reply, error) {
@@ -147,7 +147,7 @@ func (e *Engine) action(ctx context.Context, m Message) (Reply, error) {
 }
 
 // noDesk is the answer to consultation commands when none are set up.
-var noDesk = Errorf(EInvalid, "Consultations are not set up here yet. Try: consult, to see the specialists' contact details.")
+var noDesk = Errorf(EInvalid, "Consultations can't be booked here yet. Send \"consult\" to see the specialists' contact details.")
 
 func (e *Engine) deskCommand(ctx context.Context, m Message) (Reply, error) {
 	d := e.opts.Desk

@@ -107,7 +107,7 @@ func (d *Desk) Mine(ctx context.Context, m Message) (Reply, error) {
 		return Reply{}, err
 	}
 	if len(cs) == 0 {
-		return Reply{Text: "You have no consultation requests. Book one with: consult.", Ephemeral: true}, nil
+		return Reply{Text: "You have no consultation requests. To book one, send \"consult\".", Ephemeral: true}, nil
 	}
 	var lines []string
 	var buttons []Button
