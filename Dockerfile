@@ -12,9 +12,9 @@ RUN CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X main.version=${VERSION}"
 FROM gcr.io/distroless/static-debian12:nonroot
 COPY --from=build /out/waymark /waymark
 USER nonroot:nonroot
-# In a container the web chat listens on all interfaces; put it behind the
-# council's reverse proxy, and set WAYMARK_HTTP_WEB_CHAT=false to turn it off.
-ENV WAYMARK_HTTP_ADDR=0.0.0.0:8080
+# Slack and Teams on every interface; the web chat, which has no sign-in,
+# is served on loopback only, so it is off here.
+ENV WAYMARK_HTTP_ADDR=0.0.0.0:8080 WAYMARK_HTTP_WEB_CHAT=false
 EXPOSE 8080
 ENTRYPOINT ["/waymark"]
 CMD ["serve"]

@@ -404,6 +404,8 @@ func (c *Config) validate() []string {
 		p = append(p, fmt.Sprintf("http.addr %q must be host:port: %v", c.HTTP.Addr, err))
 	} else if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
 		p = append(p, fmt.Sprintf("http.addr %q has a bad port", c.HTTP.Addr))
+	} else if c.HTTP.WebChat && !Loopback(c.HTTP.Addr) {
+		p = append(p, fmt.Sprintf("http.web_chat is on but http.addr %q is not loopback: the web chat has no sign-in, so it is served on 127.0.0.1, ::1 or localhost only; set http.web_chat: false to serve Slack and Teams on this address", c.HTTP.Addr))
 	}
 	r := c.Redis
 	if r.URL != "" && len(r.Addrs) > 0 {
@@ -514,4 +516,19 @@ func ladderTargets(e EscalationConfig) []string {
 		}
 	}
 	return out
+}
+
+// Loopback reports whether addr (host:port) listens on this machine only:
+// 127.0.0.0/8, ::1 or localhost. An empty host or 0.0.0.0 listens on every
+// interface.
+func Loopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }

@@ -159,6 +159,7 @@ func TestServeSettings(t *testing.T) {
 		"WAYMARK_SLACK_BOT_TOKEN":        "xoxb-test",
 		"WAYMARK_SLACK_SIGNING_SECRET":   "s3cret",
 		"WAYMARK_HTTP_ADDR":              "0.0.0.0:9000",
+		"WAYMARK_HTTP_WEB_CHAT":          "false",
 	})})
 	if err != nil {
 		t.Fatal(err)
@@ -169,7 +170,7 @@ func TestServeSettings(t *testing.T) {
 	if c.Redis.ConversationTTL != 2*time.Hour || c.Redis.ProfileTTL != 720*time.Hour {
 		t.Errorf("TTLs = %v, %v", c.Redis.ConversationTTL, c.Redis.ProfileTTL)
 	}
-	if !slackOf(c).Enabled() || slackOf(c).APIURL != "https://slack.com/api/" || c.HTTP.Addr != "0.0.0.0:9000" || !c.HTTP.WebChat {
+	if !slackOf(c).Enabled() || slackOf(c).APIURL != "https://slack.com/api/" || c.HTTP.Addr != "0.0.0.0:9000" || c.HTTP.WebChat {
 		t.Errorf("config = %+v", c)
 	}
 
@@ -414,6 +415,27 @@ func TestTeamsTargetsNameTheirTenant(t *testing.T) {
 	} {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("error lacks %q: %v", want, err)
+		}
+	}
+}
+
+// The web chat has no sign-in, so it is served on loopback only: on any
+// other address serve refuses to start, saying why.
+func TestWebChatOnlyOnLoopback(t *testing.T) {
+	t.Chdir(t.TempDir())
+	for addr, ok := range map[string]bool{
+		"127.0.0.1:8080": true, "127.0.0.2:8080": true, "[::1]:8080": true, "localhost:8080": true,
+		"0.0.0.0:8080": false, ":8080": false, "10.1.2.3:8080": false, "[::]:8080": false, "waymark.council.example:443": false,
+	} {
+		_, err := load(config.Sources{Getenv: env(map[string]string{"WAYMARK_HTTP_ADDR": addr})})
+		switch {
+		case ok && err != nil:
+			t.Errorf("%s: %v", addr, err)
+		case !ok && (err == nil || !strings.Contains(err.Error(), "not loopback")):
+			t.Errorf("%s: %v, want a refusal saying the web chat needs loopback", addr, err)
+		}
+		if _, err := load(config.Sources{Getenv: env(map[string]string{"WAYMARK_HTTP_ADDR": addr, "WAYMARK_HTTP_WEB_CHAT": "false"})}); err != nil {
+			t.Errorf("%s without the web chat: %v", addr, err)
 		}
 	}
 }

@@ -33,9 +33,11 @@ import (
 	"log/slog"
 	"net/http"
 	"path"
+	"strings"
 	"time"
 
 	"github.com/waymarkhq/waymark/bot"
+	"github.com/waymarkhq/waymark/config"
 	"github.com/waymarkhq/waymark/handlers"
 )
 
@@ -83,13 +85,30 @@ func New(h bot.Handler, log *slog.Logger) *Chat {
 	return &Chat{h: h, log: log, assets: loadAssets()}
 }
 
-// Routes are the chat's page, assets and API.
+// Routes are the chat's page, assets and API. The chat has no sign-in, so
+// config serves it on loopback only, and every route answers only a
+// request addressed to a loopback name: a page elsewhere that points its
+// own domain name at 127.0.0.1 (DNS rebinding) reaches nothing.
 func (c *Chat) Routes() []handlers.Route {
 	return []handlers.Route{
-		{Pattern: "GET /{$}", Handler: c.page},
-		{Pattern: "GET /static/{name}", Handler: c.static},
-		{Pattern: "POST /api/chat", Handler: c.chat},
-		{Pattern: "GET /api/inbox", Handler: c.notifications},
+		{Pattern: "GET /{$}", Handler: loopbackOnly(c.page)},
+		{Pattern: "GET /static/{name}", Handler: loopbackOnly(c.static)},
+		{Pattern: "POST /api/chat", Handler: loopbackOnly(c.chat)},
+		{Pattern: "GET /api/inbox", Handler: loopbackOnly(c.notifications)},
+	}
+}
+
+// loopbackOnly refuses a request whose Host is not a loopback name.
+func loopbackOnly(h handlers.HandlerFunc) handlers.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		host := r.Host
+		if !strings.Contains(host, ":") || strings.HasSuffix(host, "]") {
+			host += ":80"
+		}
+		if !config.Loopback(host) {
+			return bot.Errorf(bot.EForbidden, "This web chat answers only on this machine's own address (127.0.0.1 or localhost).")
+		}
+		return h(w, r)
 	}
 }
 

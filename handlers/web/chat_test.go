@@ -91,3 +91,24 @@ func TestAssetsSelfContained(t *testing.T) {
 		}
 	}
 }
+
+// A page elsewhere that points its own name at 127.0.0.1 (DNS rebinding)
+// reaches nothing: the chat answers only requests to a loopback name.
+func TestChatAnswersOnlyLoopbackNames(t *testing.T) {
+	s := newTestServer(t, &recorder{})
+	for host, ok := range map[string]bool{"127.0.0.1": true, "localhost:8080": true, "[::1]:8080": true, "evil.example": false, "evil.example:8080": false, "10.0.0.5:8080": false} {
+		req, err := http.NewRequest(http.MethodGet, s.URL+"/", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Host = host
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if got := resp.StatusCode == http.StatusOK; got != ok {
+			t.Errorf("Host %s: status %d, want allowed %v", host, resp.StatusCode, ok)
+		}
+	}
+}
