@@ -214,6 +214,14 @@ func (f *deskFixture) must(tb testing.TB, m bot.Message) bot.Reply {
 	return r
 }
 
+// inThread is text from user written in the thread p is in, in their DM
+// with the bot.
+func inThread(user string, p post, text string) bot.Message {
+	m := from(user)
+	m.ConversationID, m.ThreadID, m.Text = "D"+user, p.root(), text
+	return m
+}
+
 func action(user, id, value string) bot.Message {
 	m := from(user)
 	m.Action = &bot.Action{ID: id, Value: value}
@@ -570,11 +578,6 @@ func TestRepliesInTheDMThreadReachTheOtherSide(t *testing.T) {
 	f := newDesk(t)
 	ref := f.book(t, practitioner, "psychology", bot.UrgencyRoutine, "teenager withdrawn and angry after Channel")
 	f.must(t, action(psych1, bot.ActionClaim, ref))
-	inThread := func(user string, p post, text string) bot.Message {
-		m := from(user)
-		m.ConversationID, m.ThreadID, m.Text = "D"+user, p.root(), text
-		return m
-	}
 	told := f.slack.to(practitioner)[0] // "... has your consultation request"
 	f.must(t, inThread(practitioner, told, "could we talk at 3?"))
 	got := f.slack.to(psych1)
@@ -1043,11 +1046,6 @@ func TestCommandsInTheThreadAct(t *testing.T) {
 	f := newDesk(t)
 	ref := f.book(t, practitioner, "psychology", bot.UrgencyRoutine, "teenager withdrawn and angry after Channel")
 	f.must(t, action(psych1, bot.ActionClaim, ref))
-	inThread := func(user string, p post, text string) bot.Message {
-		m := from(user)
-		m.ConversationID, m.ThreadID, m.Text = "D"+user, p.root(), text
-		return m
-	}
 	state := func() string {
 		c, err := f.store.Consultation(context.Background(), ref)
 		if err != nil {
