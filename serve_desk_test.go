@@ -39,7 +39,7 @@ func TestDeskNotifierRoutesEveryConfiguredPlatform(t *testing.T) {
 	defer store.Close()
 	a := loadApp(t, map[string]string{
 		"WAYMARK_SLACK_BOT_TOKEN": "xoxb-test", "WAYMARK_SLACK_SIGNING_SECRET": "s", "WAYMARK_SLACK_API_URL": "https://slack.example/api/",
-		"WAYMARK_TEAMS_APP_ID": "app", "WAYMARK_TEAMS_APP_SECRET": "secret",
+		"WAYMARK_TEAMS_APP_ID": "app", "WAYMARK_TEAMS_APP_SECRET": "secret", "WAYMARK_TEAMS_ALLOW_ANY_TENANT": "true",
 	})
 	conns, err := (&Main{app: a}).connect(store)
 	if err != nil {

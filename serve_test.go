@@ -146,7 +146,9 @@ func startServeWith(t *testing.T, platforms []handlers.Platform, base string, en
 	return errOut
 }
 
-func waitHealthy(t *testing.T, base string, done <-chan error, errOut *lockedBuffer) {
+// waitHealthy waits for base to answer /healthz; if serve stops first it
+// fails the test, handing serve's result back to done for the cleanup.
+func waitHealthy(t *testing.T, base string, done chan error, errOut *lockedBuffer) {
 	t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
 	for {
@@ -158,6 +160,7 @@ func waitHealthy(t *testing.T, base string, done <-chan error, errOut *lockedBuf
 		}
 		select {
 		case err := <-done:
+			done <- nil // reported here; the cleanup must not wait for it again
 			t.Fatalf("serve stopped early: %v\n%s", err, errOut.String())
 		default:
 		}
@@ -238,6 +241,8 @@ func TestServeTeamsEndpoint(t *testing.T) {
 		"WAYMARK_HTTP_ADDR":        addr,
 		"WAYMARK_TEAMS_APP_ID":     "00000000-0000-0000-0000-000000000001",
 		"WAYMARK_TEAMS_APP_SECRET": "test-secret",
+		// a multi-tenant registration serving every tenant, said out loud
+		"WAYMARK_TEAMS_ALLOW_ANY_TENANT": "true",
 	}
 	base := "http://" + addr
 	errOut := startServe(t, base, env, "serve")
@@ -251,7 +256,7 @@ func TestServeTeamsEndpoint(t *testing.T) {
 	if resp.StatusCode != http.StatusUnauthorized {
 		t.Errorf("an activity without a token: status %d, want 401", resp.StatusCode)
 	}
-	if !strings.Contains(errOut.String(), "teams connected") || strings.Contains(errOut.String(), "test-secret") {
+	if !strings.Contains(errOut.String(), "teams connected") || !strings.Contains(errOut.String(), "serving every tenant") || strings.Contains(errOut.String(), "test-secret") {
 		t.Errorf("log:\n%s", errOut.String())
 	}
 }

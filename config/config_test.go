@@ -322,7 +322,11 @@ func TestTeamsCredentials(t *testing.T) {
 		{map[string]string{"WAYMARK_TEAMS_APP_ID": "a", "WAYMARK_TEAMS_APP_SECRET": "s", "WAYMARK_TEAMS_CERTIFICATE_FILE": cert, "WAYMARK_TEAMS_PRIVATE_KEY_FILE": cert}, "not both"},
 		{map[string]string{"WAYMARK_TEAMS_APP_ID": "a", "WAYMARK_TEAMS_CERTIFICATE_FILE": cert}, "go together"},
 		{map[string]string{"WAYMARK_TEAMS_APP_ID": "a", "WAYMARK_TEAMS_CERTIFICATE_FILE": "/no/cert.pem", "WAYMARK_TEAMS_PRIVATE_KEY_FILE": cert}, "/no/cert.pem"},
-		{map[string]string{"WAYMARK_TEAMS_APP_ID": "a", "WAYMARK_TEAMS_CERTIFICATE_FILE": cert, "WAYMARK_TEAMS_PRIVATE_KEY_FILE": cert}, ""},
+		{map[string]string{"WAYMARK_TEAMS_APP_ID": "a", "WAYMARK_TEAMS_CERTIFICATE_FILE": cert, "WAYMARK_TEAMS_PRIVATE_KEY_FILE": cert, "WAYMARK_TEAMS_TENANT_ID": "11111111-1111-1111-1111-111111111111"}, ""},
+		// no tenant allow-list: refused unless serving every tenant is said out loud
+		{map[string]string{"WAYMARK_TEAMS_APP_ID": "a", "WAYMARK_TEAMS_APP_SECRET": "s"}, "teams.allowed_tenants"},
+		{map[string]string{"WAYMARK_TEAMS_APP_ID": "a", "WAYMARK_TEAMS_APP_SECRET": "s", "WAYMARK_TEAMS_ALLOWED_TENANTS": "11111111-1111-1111-1111-111111111111"}, ""},
+		{map[string]string{"WAYMARK_TEAMS_APP_ID": "a", "WAYMARK_TEAMS_APP_SECRET": "s", "WAYMARK_TEAMS_ALLOW_ANY_TENANT": "true"}, ""},
 	} {
 		_, err := load(config.Sources{Getenv: env(tc.env)})
 		switch {

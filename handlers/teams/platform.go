@@ -90,6 +90,9 @@ func (c *connection) Open(context.Context) error {
 	}
 	c.adapter.Open()
 	c.host.Log.Info("teams connected", "single_tenant", c.s.TenantID != "")
+	if c.s.Tenants() == nil {
+		c.host.Log.Warn("teams: serving every tenant (teams.allow_any_tenant): any organisation that installs the app can reach the desk")
+	}
 	return nil
 }
 

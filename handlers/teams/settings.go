@@ -23,6 +23,10 @@ type Settings struct {
 	EntraMetadataURL   string   `mapstructure:"entra_metadata_url"`   // Entra's, for a single-tenant bot; default from tenant_id
 	TokenURL           string   `mapstructure:"token_url"`            // Microsoft's, or a test server's
 	AllowedServiceURLs []string `mapstructure:"allowed_service_urls"` // where replies may be posted
+	// AllowAnyTenant serves every Teams tenant: without it, a tenant_id or
+	// allowed_tenants is required, so that no other organisation's users
+	// can reach the bot by installing its app.
+	AllowAnyTenant bool `mapstructure:"allow_any_tenant"`
 }
 
 // Enabled reports whether Teams is configured.
@@ -95,6 +99,9 @@ func (t *Settings) Check() []string {
 		if !strings.HasPrefix(u, "https://") {
 			p = append(p, fmt.Sprintf("teams: %q must be an https URL", u))
 		}
+	}
+	if t.AppID != "" && t.TenantID == "" && len(t.AllowedTenants) == 0 && !t.AllowAnyTenant {
+		p = append(p, "teams: set teams.tenant_id (single-tenant) or teams.allowed_tenants: the tenants whose users may talk to the bot; teams.allow_any_tenant: true serves every tenant")
 	}
 	if t.TenantID != "" && !isGUID(t.TenantID) {
 		p = append(p, fmt.Sprintf("teams.tenant_id %q must be the Directory (tenant) ID, a GUID, not a domain name", t.TenantID))
