@@ -56,6 +56,7 @@ func TestRiskProbesRead(t *testing.T) {
 		{"../eval/riskprobe3", 97, 7},
 		{"../eval/riskprobe4", 93, 12},
 		{"../eval/riskprobe5", 98, 4},
+		{"../eval/riskprobe6", 98, 4},
 	} {
 		qs, err := knowledge.LoadProbe(tc.dir)
 		if err != nil {

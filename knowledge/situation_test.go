@@ -89,3 +89,29 @@ func TestScreenClassesFromRiskprobe5(t *testing.T) {
 		}
 	}
 }
+
+// The look-alike frames added from riskprobe6 must not swallow risks
+// that share their words: casework "sessions", a past with a new plan, a
+// joke with no turn to another question, a harm played down.
+func TestScreenNewFramesKeepRisks(t *testing.T) {
+	kb := mustSample(t)
+	for _, q := range []string{
+		"in my session with him today he said he is flying to syria on friday to join the fighters",
+		"he was stopped at the airport last year trying to join isis and now he has bought a new ticket for tomorrow",
+		"lol she says she'll kill herself tonight and she has the pills saved up, what do i do",
+		"grandma is coming next week to do the girls' cutting, mum says it's just a small one so it doesn't count",
+	} {
+		if s := kb.Screen(q); !s.Escalate {
+			t.Errorf("Screen(%q) did not escalate", q)
+		}
+	}
+	for _, q := range []string{
+		"im gonna murder him if he eats my lunch again lol. anyway real question, who is the prevent lead",
+		"we are planning a knife crime awareness evening for the youth club, can you suggest a session plan",
+		"our former foster daughter, now 19, had fgm as a baby and wants to know about health support",
+	} {
+		if s := kb.Screen(q); s.Escalate {
+			t.Errorf("Screen(%q) escalated %v", q, s.Risks)
+		}
+	}
+}
