@@ -166,14 +166,28 @@ func (m *Main) Open(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("consultations: %w", err)
 	}
-	engine := bot.NewEngine(kb, store, bot.EngineOptions{Log: a.log, DefaultArea: base.Corpus().Area, Desk: desk})
+	var signin *web.SignIn
+	opts := bot.EngineOptions{Log: a.log, DefaultArea: base.Corpus().Area, Desk: desk}
+	if a.cfg.HTTP.WebChat && a.cfg.Web.SignIn() {
+		if signin, err = web.NewSignIn(web.SignInConfig{Web: a.cfg.Web, Tokens: store, Log: a.log}); err != nil {
+			return fmt.Errorf("web sign-in: %w", err)
+		}
+		if a.cfg.Web.Links {
+			opts.WebLinks = signin
+		}
+	}
+	engine := bot.NewEngine(kb, store, opts)
 	if desk != nil {
 		background.Go(func() { desk.Run(ctx, a.cfg.Escalation.Tick) })
 	}
 	srv := handlers.NewServer(a.log, map[string]handlers.Check{"redis": store.Ping})
 	var routes []handlers.Route
 	if a.cfg.HTTP.WebChat {
-		routes = append(routes, web.New(engine, a.log).WithInbox(store).Routes()...)
+		chat := web.New(engine, a.log).WithInbox(store)
+		if signin != nil {
+			chat.WithSignIn(signin)
+		}
+		routes = append(routes, chat.Routes()...)
 	}
 	for _, c := range conns {
 		e, err := c.Serve(engine)
@@ -215,7 +229,7 @@ func (m *Main) Open(ctx context.Context) error {
 	})
 	m.url = "http://" + ln.Addr().String()
 	fmt.Fprintf(a.stdout, "Waymark is answering on %s (corpus: %d documents, %s)\n", m.url, len(base.Corpus().Docs), corpusName(a.cfg))
-	attrs := []any{"addr", ln.Addr().String(), "web_chat", a.cfg.HTTP.WebChat}
+	attrs := []any{"addr", ln.Addr().String(), "web_chat", a.cfg.HTTP.WebChat, "web_sign_in", signin != nil}
 	for _, p := range a.platforms {
 		attrs = append(attrs, p.Name(), slices.Contains(a.cfg.Enabled(), p.Name()))
 	}

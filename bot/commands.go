@@ -27,6 +27,7 @@ var commandShapes = map[string]struct {
 	CmdConsult:  {maxWords: 1},
 	CmdFeedback: {maxWords: -1},
 	CmdAsk:      {maxWords: -1},
+	CmdWeb:      {maxWords: 0},
 	CmdMy:       {maxWords: 1, desk: true},
 	CmdEscalate: {maxWords: 1, desk: true},
 	CmdReply:    {maxWords: -1, ref: true, desk: true},
@@ -87,6 +88,9 @@ func (e *Engine) help(ctx context.Context, m Message) Reply {
 		"• contacts [specialism]: list contacts, e.g. contacts psychology\n" +
 		"• consult [specialism]: book a consultation with a specialist\n" +
 		"• feedback <comment>: tell the council's team what would help\n"
+	if e.opts.WebLinks != nil && m.Platform != PlatformWeb {
+		text += "• web: a one-time link to sign in to Waymark on the web\n"
+	}
 	if e.opts.Desk != nil {
 		text += "• my: your consultation requests, to see or cancel them\n" +
 			"• reply WM-000042 <message>: write to the other side of a consultation\n" +

@@ -16,6 +16,9 @@ type EngineOptions struct {
 	// Desk runs consultations and escalations; without one, consult shows
 	// the bookable specialists' contact details.
 	Desk *Desk
+	// WebLinks makes one-time sign-in links to the web chat ("web");
+	// without it, the command says the web chat has no such links.
+	WebLinks WebLinker
 }
 
 // Engine answers practitioners: it screens each question, searches the
@@ -105,6 +108,8 @@ func (e *Engine) Handle(ctx context.Context, m Message) (Reply, error) {
 		return e.consult(ctx, m, strings.TrimSpace(m.Text))
 	case CmdFeedback:
 		return e.feedback(ctx, m)
+	case CmdWeb:
+		return e.webLink(ctx, m)
 	}
 	return Reply{}, Errorf(EInvalid, "I don't know that command. Send \"help\" to see what I can do.")
 }

@@ -22,6 +22,7 @@ const (
 	CmdHandOver = "handover" // handover <ref> <user>: a specialist hands it to another
 	CmdHandBack = "handback" // handback <ref>: a specialist returns it to the queue
 	CmdCancel   = "cancel"   // cancel <ref>: a requester cancels
+	CmdWeb      = "web"      // a one-time link that signs in to the web chat
 )
 
 // Actions carried by buttons in a Reply.

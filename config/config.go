@@ -36,6 +36,7 @@ type Config struct {
 	Search SearchConfig `mapstructure:"search"`
 	Log    LogConfig    `mapstructure:"log"`
 	HTTP   HTTPConfig   `mapstructure:"http"`
+	Web    WebConfig    `mapstructure:"web"`
 	Redis  RedisConfig  `mapstructure:"redis"`
 
 	Consultations ConsultationsConfig `mapstructure:"consultations"`
@@ -92,6 +93,39 @@ type HTTPConfig struct {
 	// WebChat serves the local web chat at /.
 	WebChat bool `mapstructure:"web_chat"`
 }
+
+// WebConfig is the web chat's sign-in. Anonymous use, with no sign-in, is
+// allowed only on loopback: the local demo.
+type WebConfig struct {
+	// PublicURL is the address people open, https://waymark.council.example:
+	// the only Host the chat answers besides loopback, the base of OpenID
+	// Connect's redirect and of one-time links. Required for sign-in.
+	PublicURL  string        `mapstructure:"public_url"`
+	SessionTTL time.Duration `mapstructure:"session_ttl"` // how long a sign-in lasts
+	// Links turns on one-time sign-in links: "/waymark web" in Slack or
+	// Teams sends one, bound to that person, used once within LinkTTL.
+	Links   bool          `mapstructure:"links"`
+	LinkTTL time.Duration `mapstructure:"link_ttl"`
+	OIDC    OIDCConfig    `mapstructure:"oidc"`
+}
+
+// OIDCConfig is sign-in with the council's identity provider, by OpenID
+// Connect's authorisation code flow with PKCE.
+type OIDCConfig struct {
+	// Issuer is the provider's issuer URL: for Microsoft Entra ID,
+	// https://login.microsoftonline.com/<tenant id>/v2.0.
+	Issuer       string   `mapstructure:"issuer"`
+	ClientID     string   `mapstructure:"client_id"`
+	ClientSecret string   `mapstructure:"client_secret"`
+	Scopes       []string `mapstructure:"scopes"`     // besides openid
+	NameClaim    string   `mapstructure:"name_claim"` // the claim shown as the person's name
+}
+
+// Enabled reports whether OpenID Connect sign-in is configured.
+func (o OIDCConfig) Enabled() bool { return o.Issuer != "" }
+
+// SignIn reports whether any sign-in method is configured.
+func (w WebConfig) SignIn() bool { return w.OIDC.Enabled() || w.Links }
 
 // RedisConfig says where conversation state lives. With neither URL nor
 // Addrs, waymark serve starts an embedded Redis-compatible server whose
@@ -198,6 +232,15 @@ var defaults = map[string]any{
 	"log.format":             "text",
 	"http.addr":              "127.0.0.1:8080",
 	"http.web_chat":          true,
+	"web.public_url":         "",
+	"web.session_ttl":        "8h",
+	"web.links":              false,
+	"web.link_ttl":           "10m",
+	"web.oidc.issuer":        "",
+	"web.oidc.client_id":     "",
+	"web.oidc.client_secret": "",
+	"web.oidc.scopes":        []string{"profile", "email"},
+	"web.oidc.name_claim":    "name",
 	"redis.url":              "",
 	"redis.addrs":            []string{},
 	"redis.master_name":      "",
@@ -404,8 +447,12 @@ func (c *Config) validate() []string {
 		p = append(p, fmt.Sprintf("http.addr %q must be host:port: %v", c.HTTP.Addr, err))
 	} else if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
 		p = append(p, fmt.Sprintf("http.addr %q has a bad port", c.HTTP.Addr))
-	} else if c.HTTP.WebChat && !Loopback(c.HTTP.Addr) {
-		p = append(p, fmt.Sprintf("http.web_chat is on but http.addr %q is not loopback: the web chat has no sign-in, so it is served on 127.0.0.1, ::1 or localhost only; set http.web_chat: false to serve Slack and Teams on this address", c.HTTP.Addr))
+	} else if c.HTTP.WebChat && !Loopback(c.HTTP.Addr) && !c.Web.SignIn() {
+		p = append(p, fmt.Sprintf("http.web_chat is on but http.addr %q is not loopback and no sign-in is configured: anonymous web chat is served on 127.0.0.1, ::1 or localhost only; configure web.oidc or web.links (with web.public_url), or set http.web_chat: false to serve Slack and Teams on this address", c.HTTP.Addr))
+	}
+	p = append(p, c.Web.check()...)
+	if c.Web.Links && len(c.Enabled()) == 0 {
+		p = append(p, "web.links needs Slack or Teams configured: a one-time link is asked for there (\"web\" in a direct message)")
 	}
 	r := c.Redis
 	if r.URL != "" && len(r.Addrs) > 0 {

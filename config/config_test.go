@@ -443,3 +443,55 @@ func TestWebChatOnlyOnLoopback(t *testing.T) {
 		}
 	}
 }
+
+// Off loopback the web chat needs sign-in: with OpenID Connect or links
+// configured (and a public URL), serve may listen anywhere; each setting
+// is checked, saying what is wrong.
+func TestWebSignInSettings(t *testing.T) {
+	t.Chdir(t.TempDir())
+	oidc := map[string]string{
+		"WAYMARK_HTTP_ADDR": "0.0.0.0:8080", "WAYMARK_WEB_PUBLIC_URL": "https://waymark.council.example",
+		"WAYMARK_WEB_OIDC_ISSUER":    "https://login.microsoftonline.com/11111111-1111-1111-1111-111111111111/v2.0",
+		"WAYMARK_WEB_OIDC_CLIENT_ID": "22222222-2222-2222-2222-222222222222", "WAYMARK_WEB_OIDC_CLIENT_SECRET": "s",
+	}
+	c, err := load(config.Sources{Getenv: env(oidc)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.Web.SignIn() || c.Web.SessionTTL != 8*time.Hour || c.Web.OIDC.NameClaim != "name" || c.Web.LinkTTL != 10*time.Minute {
+		t.Errorf("web = %+v", c.Web)
+	}
+	with := func(over map[string]string) map[string]string {
+		m := map[string]string{}
+		for k, v := range oidc {
+			m[k] = v
+		}
+		for k, v := range over {
+			m[k] = v
+		}
+		return m
+	}
+	for _, tc := range []struct {
+		env  map[string]string
+		want string
+	}{
+		{with(map[string]string{"WAYMARK_WEB_PUBLIC_URL": ""}), "web.public_url is needed for sign-in"},
+		{with(map[string]string{"WAYMARK_WEB_PUBLIC_URL": "http://waymark.council.example"}), "must be https"},
+		{with(map[string]string{"WAYMARK_WEB_PUBLIC_URL": "https://waymark.council.example/chat"}), "bare origin"},
+		{with(map[string]string{"WAYMARK_WEB_OIDC_ISSUER": "https://login.microsoftonline.com/common/v2.0"}), "not common or organizations"},
+		{with(map[string]string{"WAYMARK_WEB_OIDC_ISSUER": "http://idp.council.example"}), "https issuer URL"},
+		{with(map[string]string{"WAYMARK_WEB_OIDC_CLIENT_SECRET": ""}), "client_secret are both needed"},
+		{with(map[string]string{"WAYMARK_WEB_SESSION_TTL": "1000h"}), "web.session_ttl"},
+		{with(map[string]string{"WAYMARK_WEB_OIDC_ISSUER": "", "WAYMARK_WEB_OIDC_CLIENT_ID": ""}), "no sign-in is configured"},
+		{with(map[string]string{"WAYMARK_WEB_OIDC_ISSUER": "", "WAYMARK_WEB_LINKS": "true"}), "web.links needs Slack or Teams"},
+	} {
+		_, err := load(config.Sources{Getenv: env(tc.env)})
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%v: %v, want %q", tc.env, err, tc.want)
+		}
+	}
+	// A local provider on loopback, for tests and trials, may be http.
+	if _, err := load(config.Sources{Getenv: env(with(map[string]string{"WAYMARK_WEB_OIDC_ISSUER": "http://127.0.0.1:9999"}))}); err != nil {
+		t.Errorf("a loopback issuer: %v", err)
+	}
+}

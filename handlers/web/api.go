@@ -101,7 +101,11 @@ func (c *Chat) chat(w http.ResponseWriter, r *http.Request) (err error) {
 	if err := crossOrigin.Check(r); err != nil {
 		return &bot.Error{Kind: bot.EForbidden, Message: "The chat only answers its own page.", Err: err}
 	}
-	m, err := decode(r)
+	sess, err := c.who(r)
+	if err != nil {
+		return err
+	}
+	m, err := decode(r, sess)
 	if err != nil {
 		return err
 	}
@@ -136,7 +140,9 @@ const unknownCommand = "Unknown command. The commands are /help, /area, /ask, /c
 // decode reads and validates a Request and maps it to a bot.Message without
 // an ID. Every error is an EInvalid *bot.Error with a message for the
 // practitioner, or the body limit's *http.MaxBytesError.
-func decode(r *http.Request) (bot.Message, error) {
+// Signed in (sess not nil), the person is the session's and the body's
+// session is ignored.
+func decode(r *http.Request, sess *session) (bot.Message, error) {
 	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/json" {
 		return bot.Message{}, bot.Errorf(bot.EInvalid, "Send the message as JSON, with Content-Type: application/json.")
 	}
@@ -153,15 +159,14 @@ func decode(r *http.Request) (bot.Message, error) {
 		return bot.Message{}, bot.Errorf(bot.EInvalid, "The request body must be one JSON object.")
 	}
 
-	if !sessionPattern.MatchString(req.Session) {
+	m := bot.Message{Platform: bot.PlatformWeb, Text: strings.TrimSpace(req.Text)}
+	switch {
+	case sess != nil:
+		m.ConversationID, m.UserID, m.UserName = sess.User, sess.User, sess.Name
+	case !sessionPattern.MatchString(req.Session):
 		return bot.Message{}, bot.Errorf(bot.EInvalid, badSession)
-	}
-	m := bot.Message{
-		Platform:       bot.PlatformWeb,
-		ConversationID: req.Session,
-		UserID:         req.Session,
-		UserName:       webName(req.Session),
-		Text:           strings.TrimSpace(req.Text),
+	default:
+		m.ConversationID, m.UserID, m.UserName = req.Session, req.Session, webName(req.Session)
 	}
 	if n := utf8.RuneCountInString(m.Text); n > MaxTextChars {
 		return bot.Message{}, bot.Errorf(bot.EInvalid,

@@ -63,6 +63,7 @@ type Chat struct {
 	h      bot.Handler
 	log    *slog.Logger
 	inbox  Inbox            // nil: no notes for the page
+	signin *SignIn          // nil: anonymous, on loopback only
 	assets map[string]asset // by file name, without the static/ prefix
 }
 
@@ -85,22 +86,51 @@ func New(h bot.Handler, log *slog.Logger) *Chat {
 	return &Chat{h: h, log: log, assets: loadAssets()}
 }
 
-// Routes are the chat's page, assets and API. The chat has no sign-in, so
-// config serves it on loopback only, and every route answers only a
-// request addressed to a loopback name: a page elsewhere that points its
-// own domain name at 127.0.0.1 (DNS rebinding) reaches nothing.
-func (c *Chat) Routes() []handlers.Route {
-	return []handlers.Route{
-		{Pattern: "GET /{$}", Handler: loopbackOnly(c.page)},
-		{Pattern: "GET /static/{name}", Handler: loopbackOnly(c.static)},
-		{Pattern: "POST /api/chat", Handler: loopbackOnly(c.chat)},
-		{Pattern: "GET /api/inbox", Handler: loopbackOnly(c.notifications)},
-	}
+// WithSignIn makes the chat answer only people signed in by s, and
+// mounts s's routes with the chat's; it returns c. Without it the chat is
+// anonymous, which config allows on loopback only. Call it before serving.
+func (c *Chat) WithSignIn(s *SignIn) *Chat {
+	c.signin = s
+	return c
 }
 
-// loopbackOnly refuses a request whose Host is not a loopback name.
-func loopbackOnly(h handlers.HandlerFunc) handlers.HandlerFunc {
+// Routes are the chat's page, assets and API, and with sign-in its
+// routes. Anonymous, every route answers only a request addressed to a
+// loopback name; signed in, to the public URL's host or a loopback name: a
+// page elsewhere that points its own domain name at this server (DNS
+// rebinding) reaches nothing.
+func (c *Chat) Routes() []handlers.Route {
+	routes := []handlers.Route{
+		{Pattern: "GET /{$}", Handler: c.page},
+		{Pattern: "GET /static/{name}", Handler: c.static},
+		{Pattern: "POST /api/chat", Handler: c.chat},
+		{Pattern: "GET /api/inbox", Handler: c.notifications},
+		{Pattern: "GET /api/session", Handler: c.sessionInfo},
+	}
+	if s := c.signin; s != nil {
+		routes = append(routes,
+			handlers.Route{Pattern: "GET /auth/login", Handler: s.login},
+			handlers.Route{Pattern: "GET " + CallbackPath, Handler: s.callback},
+			handlers.Route{Pattern: "GET " + LinkPath, Handler: s.showLink},
+			handlers.Route{Pattern: "POST " + LinkPath, Handler: s.useLink},
+			handlers.Route{Pattern: "POST /auth/logout", Handler: s.logout},
+		)
+	}
+	for i := range routes {
+		routes[i].Handler = c.hostOnly(routes[i].Handler)
+	}
+	return routes
+}
+
+// hostOnly refuses a request addressed to a host the chat does not answer.
+func (c *Chat) hostOnly(h handlers.HandlerFunc) handlers.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
+		if c.signin != nil {
+			if !c.signin.allowedHost(r.Host) {
+				return bot.Errorf(bot.EForbidden, "This web chat answers only at its own address.")
+			}
+			return h(w, r)
+		}
 		host := r.Host
 		if !strings.Contains(host, ":") || strings.HasSuffix(host, "]") {
 			host += ":80"

@@ -82,8 +82,14 @@ func (c *Chat) notifications(w http.ResponseWriter, r *http.Request) (err error)
 	if err := crossOrigin.Check(asPost); err != nil {
 		return &bot.Error{Kind: bot.EForbidden, Message: "The chat only answers its own page.", Err: err}
 	}
+	sess, err := c.who(r)
+	if err != nil {
+		return err
+	}
 	session := r.URL.Query().Get("session")
-	if !sessionPattern.MatchString(session) {
+	if sess != nil {
+		session = sess.User
+	} else if !sessionPattern.MatchString(session) {
 		return bot.Errorf(bot.EInvalid, badSession)
 	}
 

@@ -9,7 +9,10 @@
 // The API is POST /api/chat, and GET /api/inbox for the notes the desk
 // leaves for this session (a specialist has the request, their replies),
 // asked for every 10 seconds while the page is visible; see
-// handlers/web/api.go and inbox.go for the JSON.
+// handlers/web/api.go and inbox.go for the JSON. GET /api/session says
+// first whether the chat is anonymous (loopback: the page keeps its own
+// session id) or needs sign-in (the cookie is the session, and the page
+// sends the CSRF token it is given, kept in memory only, with each call).
 (function () {
   "use strict";
 
@@ -386,6 +389,7 @@
     var list = document.getElementById("messages");
     var intro = list.querySelector(".msg-intro");
     var session = loadSession(false);
+    var csrf = ""; // signed in: the session's CSRF token
     var busy = false;
 
     function chars(s) { return Array.from(s).length; }
@@ -435,12 +439,13 @@
       addYou(shown);
       var thinking = add(el("div", "msg msg-bot msg-thinking", "Thinking…"), false);
       thinking.setAttribute("role", "status");
-      payload.session = session;
+      var headers = { "Content-Type": "application/json", "Accept": "application/json" };
+      if (csrf) headers["X-CSRF-Token"] = csrf; else payload.session = session;
       var ok = false;
       try {
         var resp = await fetch("/api/chat", {
           method: "POST",
-          headers: { "Content-Type": "application/json", "Accept": "application/json" },
+          headers: headers,
           body: JSON.stringify(payload),
           credentials: "same-origin",
           cache: "no-store"
@@ -507,9 +512,9 @@
       if (polling || document.visibilityState !== "visible") return;
       polling = true;
       try {
-        var resp = await fetch("/api/inbox?session=" + encodeURIComponent(session), {
+        var resp = await fetch(csrf ? "/api/inbox" : "/api/inbox?session=" + encodeURIComponent(session), {
           method: "GET",
-          headers: { "Accept": "application/json" },
+          headers: csrf ? { "Accept": "application/json", "X-CSRF-Token": csrf } : { "Accept": "application/json" },
           credentials: "same-origin",
           cache: "no-store"
         });
@@ -526,9 +531,60 @@
         polling = false;
       }
     }
-    setInterval(poll, INBOX_EVERY);
-    document.addEventListener("visibilitychange", poll);
-    poll();
+    // signIn shows how to sign in, and keeps the question box shut.
+    function signIn(info) {
+      form.hidden = true;
+      var m = el("div", "msg msg-bot msg-signin");
+      m.appendChild(el("p", "who", "Waymark"));
+      m.appendChild(el("p", "", "Please sign in to use Waymark on the web."));
+      if (info.login) {
+        var a = el("a", "btn btn-primary", "Sign in with your council account");
+        a.href = info.login;
+        a.id = "sign-in";
+        m.appendChild(a);
+      }
+      if (info.links) {
+        m.appendChild(el("p", "", "Or send \u201cweb\u201d to Waymark in a direct message in Slack or Teams: it replies with a link that signs you in once."));
+      }
+      add(m, true);
+    }
+
+    // signedIn shows who is signed in, with a way to sign out.
+    function signedIn(info) {
+      csrf = info.csrf;
+      var bar = document.querySelector(".top-inner");
+      var who = el("p", "signed-in", "Signed in as " + info.name);
+      who.id = "signed-in";
+      var out = el("button", "btn btn-quiet", "Sign out");
+      out.type = "button";
+      out.id = "sign-out";
+      out.addEventListener("click", async function () {
+        try {
+          await fetch("/auth/logout", { method: "POST", headers: { "X-CSRF-Token": csrf }, credentials: "same-origin" });
+        } finally {
+          window.location.reload();
+        }
+      });
+      bar.appendChild(who);
+      bar.appendChild(out);
+    }
+
+    async function begin() {
+      var info = { mode: "anonymous" };
+      try {
+        var resp = await fetch("/api/session", { headers: { "Accept": "application/json" }, credentials: "same-origin", cache: "no-store" });
+        if (resp.ok) info = await resp.json();
+      } catch (e) { /* Waymark not reachable: sending says so */ }
+      if (info.mode === "signin" && !info.signed_in) {
+        signIn(info);
+        return;
+      }
+      if (info.mode === "signin") signedIn(info);
+      setInterval(poll, INBOX_EVERY);
+      document.addEventListener("visibilitychange", poll);
+      poll();
+    }
+    begin();
 
     form.addEventListener("submit", function (e) {
       e.preventDefault();

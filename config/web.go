@@ -1,0 +1,62 @@
+package config
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// check lists the problems of the web sign-in's settings, served on addr.
+func (w WebConfig) check() []string {
+	var p []string
+	if w.SessionTTL < time.Minute || w.SessionTTL > 30*24*time.Hour {
+		p = append(p, fmt.Sprintf("web.session_ttl must be between 1m and 720h, not %s", w.SessionTTL))
+	}
+	if w.LinkTTL < 30*time.Second || w.LinkTTL > time.Hour {
+		p = append(p, fmt.Sprintf("web.link_ttl must be between 30s and 1h, not %s", w.LinkTTL))
+	}
+	if w.PublicURL != "" {
+		u, err := url.Parse(w.PublicURL)
+		switch {
+		case err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http"):
+			p = append(p, fmt.Sprintf("web.public_url %q must be an absolute URL such as https://waymark.council.example", w.PublicURL))
+		case u.Path != "" && u.Path != "/" || u.RawQuery != "" || u.Fragment != "":
+			p = append(p, fmt.Sprintf("web.public_url %q must be a bare origin, with no path, query or fragment", w.PublicURL))
+		case u.Scheme == "http" && !Loopback(hostPort(u)):
+			p = append(p, fmt.Sprintf("web.public_url %q must be https: sign-in cookies are sent over plain http only on loopback", w.PublicURL))
+		}
+	}
+	if w.SignIn() && w.PublicURL == "" {
+		p = append(p, "web.public_url is needed for sign-in (web.oidc or web.links): the address people open, such as https://waymark.council.example")
+	}
+	o := w.OIDC
+	if o.Enabled() {
+		if u, err := url.Parse(o.Issuer); err != nil || u.Host == "" || (u.Scheme != "https" && !(u.Scheme == "http" && Loopback(hostPort(u)))) {
+			p = append(p, fmt.Sprintf("web.oidc.issuer %q must be the provider's https issuer URL (for Microsoft Entra ID, https://login.microsoftonline.com/<tenant id>/v2.0)", o.Issuer))
+		}
+		if strings.Contains(o.Issuer, "/common/") || strings.Contains(o.Issuer, "/organizations/") {
+			p = append(p, "web.oidc.issuer must name your tenant, not common or organizations: their tokens' issuer is each user's own tenant, so any organisation could sign in")
+		}
+		if o.ClientID == "" || o.ClientSecret == "" {
+			p = append(p, "web.oidc.client_id and web.oidc.client_secret are both needed: the app registration's id and a client secret")
+		}
+		if o.NameClaim == "" {
+			p = append(p, "web.oidc.name_claim must name a claim, such as name")
+		}
+	} else if o.ClientID != "" || o.ClientSecret != "" {
+		p = append(p, "web.oidc.client_id is set but web.oidc.issuer is not: set the provider's issuer URL")
+	}
+	return p
+}
+
+// hostPort is u's host with its port, the scheme's default if none.
+func hostPort(u *url.URL) string {
+	if u.Port() != "" {
+		return u.Host
+	}
+	if u.Scheme == "https" {
+		return u.Host + ":443"
+	}
+	return u.Host + ":80"
+}
