@@ -47,6 +47,9 @@ func (a *app) openDesk(kb bot.Knowledge, store *redisstore.Store, notifier bot.M
 				}
 				l.Targets = append(l.Targets, t)
 			}
+			for _, who := range lc.Acknowledgers {
+				l.Acknowledgers = append(l.Acknowledgers, a.cfg.Specialist(who))
+			}
 			p.Levels = append(p.Levels, l)
 		}
 		policies[urgency] = p

@@ -29,11 +29,11 @@ escalation:
     urgent:
       claim_within: 30m
       levels:
-        - {name: duty manager, targets: ["toy:channel:duty"], repeat_every: 10m}
+        - {name: duty manager, targets: ["toy:channel:duty"], acknowledgers: ["toy:duty-manager"], repeat_every: 10m}
     routine:
       claim_within: 4h
       levels:
-        - {name: duty manager, targets: ["toy:channel:duty"], repeat_every: 1h}
+        - {name: duty manager, targets: ["toy:channel:duty"], acknowledgers: ["toy:duty-manager"], repeat_every: 1h}
 `
 
 // TestToyPlatformIsOneRegistration: a platform added to the list, with no

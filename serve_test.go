@@ -279,11 +279,11 @@ escalation:
     urgent:
       claim_within: 30m
       levels:
-        - {name: duty manager, targets: ["slack:channel:C0DUTY", "teams:user:33333333-3333-3333-3333-333333333333"], repeat_every: 10m}
+        - {name: duty manager, targets: ["slack:channel:C0DUTY", "teams:user:33333333-3333-3333-3333-333333333333"], acknowledgers: ["slack:U0DUTY1"], repeat_every: 10m}
     routine:
       claim_within_working_days: 2
       levels:
-        - {name: duty manager, targets: ["slack:channel:C0DUTY"], repeat_every: 1h}
+        - {name: duty manager, targets: ["slack:channel:C0DUTY"], acknowledgers: ["slack:U0DUTY1"], repeat_every: 1h}
 `
 	if err := os.WriteFile(filepath.Join(dir, "waymark.yaml"), []byte(config), 0o600); err != nil {
 		t.Fatal(err)

@@ -230,8 +230,14 @@ func (d *Desk) ThreadConsultation(ctx context.Context, m Message) string {
 }
 
 func (d *Desk) isSpecialist(ctx context.Context, p Person, specialism string) (bool, error) {
+	return d.isOneOf(ctx, p, d.o.Specialists[specialism])
+}
+
+// isOneOf reports whether p is one of people, written as Specialists are:
+// Person keys, platform:user, or a platform's user group.
+func (d *Desk) isOneOf(ctx context.Context, p Person, people []string) (bool, error) {
 	var lookupErr error
-	for _, k := range d.o.Specialists[specialism] {
+	for _, k := range people {
 		if k == p.Key() || k == p.Platform+":"+p.UserID {
 			return true, nil
 		}

@@ -163,7 +163,8 @@ func newDeskFixture(tb testing.TB, srv *redistest.Server, prefix string, clock *
 		tb.Fatal(err)
 	}
 	levels := []bot.EscalationLevel{
-		{Name: "duty manager", Targets: []bot.Target{slackTarget(bot.TargetChannel, dutyChannel)}, Repeat: 1, RepeatEvery: 10 * time.Minute},
+		{Name: "duty manager", Targets: []bot.Target{slackTarget(bot.TargetChannel, dutyChannel)}, Repeat: 1, RepeatEvery: 10 * time.Minute,
+			Acknowledgers: []string{"slack:T1:" + dutyManagerUser}},
 		{Name: "service manager", Targets: []bot.Target{slackTarget(bot.TargetUser, serviceMgr)}, Repeat: 0, RepeatEvery: 15 * time.Minute},
 	}
 	directory, err := wslack.NewDirectory(wslack.Config{BotToken: "xoxb-test", APIURL: rec.srv.GetAPIURL()})
@@ -464,7 +465,7 @@ func TestClaimSLAEscalatesUpTheLadderUntilAcknowledged(t *testing.T) {
 	if dm := f.slack.to(practitioner); len(dm) == 0 || !strings.Contains(dm[len(dm)-1].text, "<@"+serviceMgr+"> has your escalation "+id) {
 		t.Errorf("practitioner told = %+v", dm)
 	}
-	if _, err := f.handle(t, action(psych1, bot.ActionAck, id)); bot.ErrorKind(err) != bot.EConflict || !strings.Contains(bot.ErrorMessage(err), "name-"+serviceMgr) {
+	if _, err := f.handle(t, action(dutyManagerUser, bot.ActionAck, id)); bot.ErrorKind(err) != bot.EConflict || !strings.Contains(bot.ErrorMessage(err), "name-"+serviceMgr) {
 		t.Errorf("second ack: %v", err)
 	}
 	before := len(f.slack.posts)
@@ -643,8 +644,10 @@ func TestSLATimerFiringAgainDoesNotPromptTwice(t *testing.T) {
 	}
 }
 
-// TestOnlyThePromptedCanAcknowledge: a web chat user, or a Slack user not
-// yet prompted, cannot stop a ladder (nor read its summary).
+// TestOnlyThePromptedCanAcknowledge: only a level's user targets and named
+// acknowledgers may stop its ladder: not a web chat user, not a member of
+// the channel the prompt went to, not a user of a level not yet reached
+// (nor may they read its summary).
 func TestOnlyThePromptedCanAcknowledge(t *testing.T) {
 	f := newDesk(t)
 	f.book(t, practitioner, "psychology", bot.UrgencyUrgent, "advice on online contacts")
@@ -664,7 +667,15 @@ func TestOnlyThePromptedCanAcknowledge(t *testing.T) {
 	if _, err := f.handle(t, elsewhere); bot.ErrorKind(err) != bot.EForbidden {
 		t.Errorf("acknowledgement from another workspace: %v, want forbidden", err)
 	}
-	// The duty channel's members (any Slack user pressing its button) can.
+	// Someone else in the duty channel, pressing its button, may not: being
+	// in a channel is no authority. Nor may the next level's service
+	// manager, not yet prompted.
+	for _, who := range []string{psych1, serviceMgr} {
+		if _, err := f.handle(t, action(who, bot.ActionAck, id)); bot.ErrorKind(err) != bot.EForbidden {
+			t.Errorf("acknowledgement by %s, in the channel but not a named acknowledger: %v, want forbidden", who, err)
+		}
+	}
+	// The level's named acknowledger may.
 	r := f.must(t, action(dutyManagerUser, bot.ActionAck, id))
 	if !strings.Contains(r.Text, "You have acknowledged "+id) {
 		t.Errorf("duty manager's acknowledgement: %q", r.Text)
@@ -1088,6 +1099,25 @@ func TestCommandsInTheThreadAct(t *testing.T) {
 	for _, p := range f.slack.to(practitioner)[toPractitioner:] {
 		if strings.Contains(p.text, "about "+ref+":") {
 			t.Errorf("a command was relayed to the practitioner: %q", p.text)
+		}
+	}
+}
+
+// TestOnlyThoseConcernedSeeARequest: "Show WM-..." tells where a request
+// stands and who asked; references are sequential, so it answers only
+// its requester, its specialism's specialists and its ladder's people.
+func TestOnlyThoseConcernedSeeARequest(t *testing.T) {
+	f := newDesk(t)
+	ref := f.book(t, practitioner, "psychology", bot.UrgencyUrgent, "advice on online contacts")
+	for _, who := range []string{practitioner, psych1, dutyManagerUser, serviceMgr} {
+		if r, err := f.handle(t, action(who, bot.ActionShowReq, ref)); err != nil || !strings.Contains(r.Text, "Requested by") {
+			t.Errorf("%s shows %s: %q, %v", who, ref, r.Text, err)
+		}
+	}
+	web := bot.Message{Platform: bot.PlatformWeb, ConversationID: "sess-123456", UserID: "sess-123456", Action: &bot.Action{ID: bot.ActionShowReq, Value: ref}}
+	for _, m := range []bot.Message{action("UOTHER1", bot.ActionShowReq, ref), web} {
+		if r, err := f.handle(t, m); bot.ErrorKind(err) != bot.EForbidden || strings.Contains(r.Text, "Requested by") {
+			t.Errorf("%s/%s shows %s: %q, %v, want forbidden", m.Platform, m.UserID, ref, r.Text, err)
 		}
 	}
 }

@@ -194,7 +194,7 @@ func (e *Engine) deskAction(ctx context.Context, m Message) (Reply, error) {
 	case ActionCancel:
 		return d.Cancel(ctx, m, v)
 	case ActionShowReq:
-		return d.ShowRequest(ctx, strings.ToUpper(v))
+		return d.ShowRequest(ctx, m, strings.ToUpper(v))
 	default: // ActionAck
 		return d.Acknowledge(ctx, m, v)
 	}

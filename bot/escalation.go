@@ -41,6 +41,11 @@ type EscalationLevel struct {
 	Targets     []Target
 	Repeat      int           // extra prompts at this level before moving on
 	RepeatEvery time.Duration // between prompts at this level
+	// Acknowledgers may acknowledge this level's prompts, besides its user
+	// targets, written as DeskOptions.Specialists are (a Person key,
+	// platform:user, or a user group); a channel target lets no one
+	// acknowledge by being in it.
+	Acknowledgers []string
 }
 
 // EscalationPolicy says, for one urgency, how long a request may wait to be

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"strings"
@@ -187,23 +188,30 @@ func (d *Desk) auditStep(ctx context.Context, id, action, detail string) {
 	}
 }
 
-// prompted reports whether p was among those prompted for e so far: a user
-// target of a level reached, or anyone on the platform of a channel target
-// of a level reached (only the channel's members see its Acknowledge
-// button). Anyone else, on the web chat say, cannot acknowledge it.
-func (d *Desk) prompted(p Person, e Escalation) bool {
+// prompted reports whether p may acknowledge e: a user target or a named
+// acknowledger of a level reached so far. Being in a channel a prompt was
+// posted to is no authority (anyone may join it, and Teams card data comes
+// from the client); nor is pressing a button on a prompt for a level not
+// yet reached.
+func (d *Desk) prompted(ctx context.Context, p Person, e Escalation) (bool, error) {
 	levels := d.o.Policies[e.Urgency].Levels
+	var lookupErr error
 	for i := 0; i < len(levels) && i <= e.Level; i++ {
 		for _, t := range levels[i].Targets {
 			if t.Platform != p.Platform || (t.TeamID != "" && !strings.EqualFold(t.TeamID, p.TeamID)) {
 				continue // another platform, or another workspace or tenant
 			}
-			if t.Kind == TargetChannel || (t.Kind == TargetUser && t.ID == p.UserID) {
-				return true
+			if t.Kind == TargetUser && t.ID == p.UserID {
+				return true, nil
 			}
 		}
+		ok, err := d.isOneOf(ctx, p, levels[i].Acknowledgers)
+		if ok {
+			return true, nil
+		}
+		lookupErr = cmp.Or(lookupErr, err)
 	}
-	return false
+	return false, lookupErr
 }
 
 // Acknowledge stops an escalation's ladder; the practitioner is told who
@@ -214,7 +222,10 @@ func (d *Desk) Acknowledge(ctx context.Context, m Message, id string) (Reply, er
 	if err != nil {
 		return Reply{}, err
 	}
-	if !d.prompted(p, current) {
+	if ok, err := d.prompted(ctx, p, current); !ok {
+		if err != nil {
+			return Reply{}, fmt.Errorf("check who may acknowledge %s: %w", id, err)
+		}
 		return Reply{}, Errorf(EForbidden, "Only the people prompted for %s can acknowledge it.", id)
 	}
 	e, err := d.o.Escalations.Acknowledge(ctx, id, p, d.o.Clock.Now())
@@ -242,10 +253,29 @@ func (d *Desk) Acknowledge(ctx context.Context, m Message, id string) (Reply, er
 // chasing it: its specialism, urgency and area, who asked and when, and
 // who has it. Never the question, which only the requester and the
 // claimant may see.
-func (d *Desk) ShowRequest(ctx context.Context, ref string) (Reply, error) {
+func (d *Desk) ShowRequest(ctx context.Context, m Message, ref string) (Reply, error) {
 	c, err := d.o.Consultations.Consultation(ctx, ref)
 	if err != nil {
 		return Reply{}, err
+	}
+	// References are sequential: only the people the request concerns may
+	// see where it stands: its requester and claimant, its specialism's
+	// specialists, and those who may acknowledge its urgency's ladder.
+	p := m.Sender()
+	ok := p.Key() == c.Requester.Key() || (c.Claimant.UserID != "" && p.Key() == c.Claimant.Key())
+	if !ok {
+		if ok, err = d.isSpecialist(ctx, p, c.Specialism); err != nil && !ok {
+			return Reply{}, fmt.Errorf("check who may see %s: %w", ref, err)
+		}
+	}
+	if !ok {
+		levels := len(d.o.Policies[c.Urgency].Levels)
+		if ok, err = d.prompted(ctx, p, Escalation{Urgency: c.Urgency, Level: levels}); err != nil && !ok {
+			return Reply{}, fmt.Errorf("check who may see %s: %w", ref, err)
+		}
+	}
+	if !ok {
+		return Reply{}, Errorf(EForbidden, "Only the people %s concerns can see where it stands.", ref)
 	}
 	state := map[string]string{StateQueued: "waiting in the " + specialistsName(c.Specialism) + " queue", StateClaimed: "claimed by " + c.Claimant.Mention(),
 		StateClosed: "closed", StateCancelled: "cancelled by the practitioner"}[c.State]

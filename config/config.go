@@ -185,6 +185,11 @@ type LevelConfig struct {
 	Targets     []string      `mapstructure:"targets"` // "slack:channel:C0DUTY", "slack:user:U0SVC"
 	Repeat      int           `mapstructure:"repeat"`
 	RepeatEvery time.Duration `mapstructure:"repeat_every"`
+	// Acknowledgers are the people who may acknowledge this level's
+	// prompts besides its user targets, written as specialists are
+	// ("slack:U0DUTY1", a user group): a level that posts to a channel must
+	// list them, since being in a channel is no authority.
+	Acknowledgers []string `mapstructure:"acknowledgers"`
 }
 
 // WorkingHoursConfig is the working calendar; empty fields keep the
@@ -535,6 +540,25 @@ func (c *Config) validateDesk() []string {
 			}
 			if l.RepeatEvery <= 0 {
 				p = append(p, fmt.Sprintf("escalation.policies.%s.levels[%d] needs repeat_every, like 10m", u, i))
+			}
+			channel := false
+			for _, t := range l.Targets {
+				if pt, err := c.parseTarget(t); err == nil && pt.Kind == "channel" {
+					channel = true
+				}
+			}
+			for _, who := range l.Acknowledgers {
+				what := fmt.Sprintf("escalation.policies.%s.levels[%d].acknowledgers: %q", u, i, who)
+				name, _, _ := strings.Cut(strings.TrimSpace(who), ":")
+				if s, ok := c.Platforms[name]; !ok || !s.Enabled() {
+					p = append(p, what+": name a configured platform, as consultations.specialists do (slack:U0DUTY1)")
+				} else {
+					_, problems := s.Person(what, who)
+					p = append(p, problems...)
+				}
+			}
+			if channel && len(l.Acknowledgers) == 0 {
+				p = append(p, fmt.Sprintf("escalation.policies.%s.levels[%d] posts to a channel, so it needs acknowledgers: the people who may acknowledge its prompts, written as consultations.specialists are (slack:U0DUTY1, or a user group); anyone else in the channel may not", u, i))
 			}
 		}
 	}

@@ -229,12 +229,12 @@ escalation:
     urgent:
       claim_within: 30m
       levels:
-        - {name: duty manager, targets: ["slack:channel:C0DUTY"], repeat: 2, repeat_every: 10m}
+        - {name: duty manager, targets: ["slack:channel:C0DUTY"], acknowledgers: ["slack:U0DUTY1"], repeat: 2, repeat_every: 10m}
         - {name: service manager, targets: ["slack:user:U0SVC"], repeat: 1, repeat_every: 15m}
     routine:
       claim_within_working_days: 2
       levels:
-        - {name: duty manager, targets: ["slack:channel:C0DUTY"], repeat: 0, repeat_every: 1h}
+        - {name: duty manager, targets: ["slack:channel:C0DUTY"], acknowledgers: ["slack:U0DUTY1"], repeat: 0, repeat_every: 1h}
 `
 
 func TestConsultationSettings(t *testing.T) {
@@ -357,7 +357,7 @@ escalation:
     routine:
       claim_within: 4h
       levels:
-        - {name: duty manager, targets: ["teams:channel:19:duty@thread.tacv2"], repeat_every: 1h}
+        - {name: duty manager, targets: ["teams:channel:19:duty@thread.tacv2"], acknowledgers: ["teams:66666666-6666-6666-6666-666666666666"], repeat_every: 1h}
 `
 
 // TestTeamsTargetsNameTheirTenant: a bot that serves one tenant (its own,
@@ -396,6 +396,7 @@ func TestTeamsTargetsNameTheirTenant(t *testing.T) {
 		`target "teams:channel:19:psy@thread.tacv2" must name its tenant (teams:<tenant id>:channel:19:psy@thread.tacv2)`,
 		`target "teams:channel:19:duty@thread.tacv2" must name its tenant`,
 		`consultations.specialists.psychology: "teams:22222222-2222-2222-2222-222222222222" must name its tenant`,
+		`escalation.policies.routine.levels[0].acknowledgers: "teams:66666666-6666-6666-6666-666666666666" must name its tenant`,
 	} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error lacks %q:\n%v", want, err)
@@ -493,5 +494,25 @@ func TestWebSignInSettings(t *testing.T) {
 	// A local provider on loopback, for tests and trials, may be http.
 	if _, err := load(config.Sources{Getenv: env(with(map[string]string{"WAYMARK_WEB_OIDC_ISSUER": "http://127.0.0.1:9999"}))}); err != nil {
 		t.Errorf("a loopback issuer: %v", err)
+	}
+}
+
+// A level that posts to a channel must say who may acknowledge it: being
+// in the channel is no authority. Acknowledgers are people of a
+// configured platform, written as specialists are.
+func TestChannelLevelsNeedAcknowledgers(t *testing.T) {
+	t.Chdir(t.TempDir())
+	for _, tc := range []struct{ from, to, want string }{
+		{`acknowledgers: ["slack:U0DUTY1"], repeat: 2`, `repeat: 2`, "escalation.policies.urgent.levels[0] posts to a channel, so it needs acknowledgers"},
+		{`acknowledgers: ["slack:U0DUTY1"], repeat: 2`, `acknowledgers: ["teams:abc"], repeat: 2`, `acknowledgers: "teams:abc": name a configured platform`},
+	} {
+		yaml := strings.Replace(deskYAML, tc.from, tc.to, 1)
+		if yaml == deskYAML {
+			t.Fatalf("%q is not in the desk's YAML", tc.from)
+		}
+		_, err := load(config.Sources{File: writeFile(t, "w.yaml", yaml)})
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("error %v, want %q", err, tc.want)
+		}
 	}
 }

@@ -57,7 +57,8 @@ func newDeskHarness(tb testing.TB) *deskHarness {
 		return bot.Target{Platform: bot.PlatformSlack, TeamID: teamID, Kind: kind, ID: id}
 	}
 	levels := []bot.EscalationLevel{
-		{Name: "duty manager", Targets: []bot.Target{slackTarget(bot.TargetChannel, dutyChannel)}, Repeat: 1, RepeatEvery: 10 * time.Minute},
+		{Name: "duty manager", Targets: []bot.Target{slackTarget(bot.TargetChannel, dutyChannel)}, Repeat: 1, RepeatEvery: 10 * time.Minute,
+			Acknowledgers: []string{"slack:" + dutyManager}},
 		{Name: "service manager", Targets: []bot.Target{slackTarget(bot.TargetUser, serviceManager)}, RepeatEvery: 15 * time.Minute},
 	}
 	// Tuesday 24 November 2026, 10:00 in London: inside working hours.
@@ -362,7 +363,10 @@ func TestEscalationAcknowledged(t *testing.T) {
 	}
 	mustContain(t, "the acknowledged prompt", updated, "acknowledged by <@"+dutyManager+">", "weapon", "<@"+userID+">")
 
-	again := d.click(t, serviceManager, "service.manager", dutyChannel, bot.ActionAck, "ESC-000001", "trig-ack-2")
+	// In the channel but not a named acknowledger: refused.
+	other := d.click(t, serviceManager, "service.manager", dutyChannel, bot.ActionAck, "ESC-000001", "trig-ack-2")
+	mustContain(t, "an acknowledgement by someone not on the level", other.Text, "Only the people prompted")
+	again := d.click(t, dutyManager, "duty.manager", dutyChannel, bot.ActionAck, "ESC-000001", "trig-ack-3")
 	mustContain(t, "a second acknowledgement", again.Text, "duty.manager")
 
 	// No more prompts, however late the timers are looked at.

@@ -199,7 +199,12 @@ func TestTeamsConsultationClaimedAndEscalated(t *testing.T) {
 	}
 	golden(t, "desk_sla_prompt", mustJSON(t, promptActivity))
 
-	// (4) The duty manager acknowledges it.
+	// (4) The specialist, not on the ladder, forging the card's data,
+	// cannot acknowledge it; the duty manager can.
+	code, body = send("invoke_action", invokeAs(e2eSpecialist, "ack-0", bot.ActionAck, map[string]any{"value": esc}))
+	if !strings.Contains(body, "Only the people prompted for "+esc) || strings.Contains(body, "You have acknowledged") {
+		t.Errorf("acknowledgement by someone not prompted: status %d %s, want a refusal", code, body)
+	}
 	code, body = send("invoke_action", invokeAs(e2eDutyManager, "ack-1", bot.ActionAck, map[string]any{"value": esc}))
 	if code != http.StatusOK || !strings.Contains(body, "You have acknowledged "+esc) {
 		t.Fatalf("acknowledge: status %d %s, want a card saying You have %s", code, body, esc)
