@@ -167,7 +167,12 @@ func (m *Main) Open(ctx context.Context) error {
 		return fmt.Errorf("consultations: %w", err)
 	}
 	var signin *web.SignIn
-	opts := bot.EngineOptions{Log: a.log, DefaultArea: base.Corpus().Area, Desk: desk}
+	lim := a.cfg.Limits
+	opts := bot.EngineOptions{Log: a.log, DefaultArea: base.Corpus().Area, Desk: desk, Counter: store, Limits: bot.Limits{
+		Questions:   bot.Limit{Max: lim.Questions.Max, Per: lim.Questions.Per},
+		Bookings:    bot.Limit{Max: lim.Bookings.Max, Per: lim.Bookings.Per},
+		Escalations: bot.Limit{Max: lim.Escalations.Max, Per: lim.Escalations.Per},
+	}}
 	if a.cfg.HTTP.WebChat && a.cfg.Web.SignIn() {
 		if signin, err = web.NewSignIn(web.SignInConfig{Web: a.cfg.Web, Tokens: store, Log: a.log}); err != nil {
 			return fmt.Errorf("web sign-in: %w", err)
@@ -183,7 +188,7 @@ func (m *Main) Open(ctx context.Context) error {
 	srv := handlers.NewServer(a.log, map[string]handlers.Check{"redis": store.Ping})
 	var routes []handlers.Route
 	if a.cfg.HTTP.WebChat {
-		chat := web.New(engine, a.log).WithInbox(store)
+		chat := web.New(engine, a.log).WithInbox(store).WithAddressLimit(store, bot.Limit{Max: lim.WebAddress.Max, Per: lim.WebAddress.Per}, nil)
 		if signin != nil {
 			chat.WithSignIn(signin)
 		}

@@ -96,6 +96,12 @@ func (e *Engine) ask(ctx context.Context, m Message, question string) (Reply, er
 	if len([]rune(q)) > maxQuestion {
 		return Reply{}, Errorf(EInvalid, "That question is too long (over %d characters). Please shorten it.", maxQuestion)
 	}
+	// Over the question limit, a question describing immediate risk is
+	// still answered: the limit holds back only its prompt (below).
+	limited := e.allow(ctx, m, limitQuestion, e.opts.Limits.Questions)
+	if limited != nil && !e.kb.Screen(q).Escalate {
+		return Reply{}, limited
+	}
 	var notices []Notice
 	area, err := e.userArea(ctx, m)
 	storeDown := ErrorKind(err) == EUnavailable
@@ -120,7 +126,9 @@ func (e *Engine) ask(ctx context.Context, m Message, question string) (Reply, er
 	if s.Escalate {
 		act := e.actNowNotice(ctx, area)
 		if d := e.opts.Desk; d != nil {
-			if esc, err := d.EscalateRisk(ctx, m, s.Risks); err != nil {
+			if err := e.allow(ctx, m, limitEscalation, e.opts.Limits.Escalations); tooMany(err) {
+				act.Text += "\nYou have raised several alerts in a short time, so I have not prompted the duty manager again: ring them now."
+			} else if esc, err := d.EscalateRisk(ctx, m, s.Risks); err != nil {
 				e.log.ErrorContext(ctx, "risk escalation failed", "message", m.ID, "err", err)
 				act.Text += "\nI could not alert the duty manager automatically: ring them now."
 			} else {

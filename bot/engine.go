@@ -19,6 +19,10 @@ type EngineOptions struct {
 	// WebLinks makes one-time sign-in links to the web chat ("web");
 	// without it, the command says the web chat has no such links.
 	WebLinks WebLinker
+	// Limits are the rate limits per person, counted by Counter; without
+	// a Counter nothing is limited.
+	Limits  Limits
+	Counter Counter
 }
 
 // Engine answers practitioners: it screens each question, searches the
@@ -163,6 +167,9 @@ func (e *Engine) deskCommand(ctx context.Context, m Message) (Reply, error) {
 	case CmdMy:
 		return d.Mine(ctx, m)
 	case CmdEscalate:
+		if err := e.allow(ctx, m, limitEscalation, e.opts.Limits.Escalations); err != nil {
+			return Reply{}, err
+		}
 		return d.EscalateManual(ctx, m)
 	case CmdReply:
 		return d.Relay(ctx, m)
@@ -186,6 +193,9 @@ func (e *Engine) deskAction(ctx context.Context, m Message) (Reply, error) {
 	v := strings.TrimSpace(m.Action.Value)
 	switch m.Action.ID {
 	case ActionBook:
+		if err := e.allow(ctx, m, limitBooking, e.opts.Limits.Bookings); err != nil {
+			return Reply{}, err
+		}
 		return d.Book(ctx, m)
 	case ActionClaim:
 		return d.Claim(ctx, m, strings.ToUpper(v))

@@ -37,6 +37,7 @@ type Config struct {
 	Log    LogConfig    `mapstructure:"log"`
 	HTTP   HTTPConfig   `mapstructure:"http"`
 	Web    WebConfig    `mapstructure:"web"`
+	Limits LimitsConfig `mapstructure:"limits"`
 	Redis  RedisConfig  `mapstructure:"redis"`
 
 	Consultations ConsultationsConfig `mapstructure:"consultations"`
@@ -126,6 +127,23 @@ func (o OIDCConfig) Enabled() bool { return o.Issuer != "" }
 
 // SignIn reports whether any sign-in method is configured.
 func (w WebConfig) SignIn() bool { return w.OIDC.Enabled() || w.Links }
+
+// LimitConfig is at most Max actions per window Per; a Max of 0 is no
+// limit.
+type LimitConfig struct {
+	Max int           `mapstructure:"max"`
+	Per time.Duration `mapstructure:"per"`
+}
+
+// LimitsConfig are the rate limits, shared by replicas through Redis:
+// per person for questions, consultation requests and escalations, and per
+// client address for everything the web chat is sent.
+type LimitsConfig struct {
+	Questions   LimitConfig `mapstructure:"questions"`
+	Bookings    LimitConfig `mapstructure:"bookings"`
+	Escalations LimitConfig `mapstructure:"escalations"`
+	WebAddress  LimitConfig `mapstructure:"web_address"`
+}
 
 // RedisConfig says where conversation state lives. With neither URL nor
 // Addrs, waymark serve starts an embedded Redis-compatible server whose
@@ -246,6 +264,14 @@ var defaults = map[string]any{
 	"web.oidc.client_secret": "",
 	"web.oidc.scopes":        []string{"profile", "email"},
 	"web.oidc.name_claim":    "name",
+	"limits.questions.max":   60,
+	"limits.questions.per":   "10m",
+	"limits.bookings.max":    10,
+	"limits.bookings.per":    "1h",
+	"limits.escalations.max": 5,
+	"limits.escalations.per": "1h",
+	"limits.web_address.max": 600,
+	"limits.web_address.per": "10m",
 	"redis.url":              "",
 	"redis.addrs":            []string{},
 	"redis.master_name":      "",
@@ -456,6 +482,11 @@ func (c *Config) validate() []string {
 		p = append(p, fmt.Sprintf("http.web_chat is on but http.addr %q is not loopback and no sign-in is configured: anonymous web chat is served on 127.0.0.1, ::1 or localhost only; configure web.oidc or web.links (with web.public_url), or set http.web_chat: false to serve Slack and Teams on this address", c.HTTP.Addr))
 	}
 	p = append(p, c.Web.check()...)
+	for name, l := range map[string]LimitConfig{"questions": c.Limits.Questions, "bookings": c.Limits.Bookings, "escalations": c.Limits.Escalations, "web_address": c.Limits.WebAddress} {
+		if l.Max < 0 || (l.Max > 0 && l.Per < time.Second) {
+			p = append(p, fmt.Sprintf("limits.%s: max must be 0 (no limit) or more, and per at least 1s, not %d per %s", name, l.Max, l.Per))
+		}
+	}
 	if c.Web.Links && len(c.Enabled()) == 0 {
 		p = append(p, "web.links needs Slack or Teams configured: a one-time link is asked for there (\"web\" in a direct message)")
 	}

@@ -26,6 +26,7 @@ var statusOf = map[string]int{
 	bot.EForbidden:    http.StatusForbidden,
 	bot.EConflict:     http.StatusConflict,
 	bot.EUnavailable:  http.StatusServiceUnavailable,
+	bot.ETooMany:      http.StatusTooManyRequests,
 }
 
 // StatusOf returns the HTTP status for err.

@@ -101,6 +101,9 @@ func (c *Chat) chat(w http.ResponseWriter, r *http.Request) (err error) {
 	if err := crossOrigin.Check(r); err != nil {
 		return &bot.Error{Kind: bot.EForbidden, Message: "The chat only answers its own page.", Err: err}
 	}
+	if err := c.allowAddress(r); err != nil {
+		return err
+	}
 	sess, err := c.who(r)
 	if err != nil {
 		return err

@@ -62,9 +62,13 @@ const contentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 
 type Chat struct {
 	h      bot.Handler
 	log    *slog.Logger
-	inbox  Inbox            // nil: no notes for the page
-	signin *SignIn          // nil: anonymous, on loopback only
-	assets map[string]asset // by file name, without the static/ prefix
+	inbox  Inbox   // nil: no notes for the page
+	signin *SignIn // nil: anonymous, on loopback only
+
+	counter   bot.Counter // nil: no per-address limit
+	addrLimit bot.Limit
+	now       func() time.Time
+	assets    map[string]asset // by file name, without the static/ prefix
 }
 
 // asset is one embedded file, read once.

@@ -464,3 +464,32 @@ func TestWebCommandSendsLink(t *testing.T) {
 		t.Errorf("help does not mention web:\n%s", help.Text)
 	}
 }
+
+// TestAddressLimit: past the per-address limit the chat answers 429 with
+// what to do instead, whatever session id the page sends.
+func TestAddressLimit(t *testing.T) {
+	store := mustInboxStore(t)
+	clock := &testClock{t: time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC)}
+	rec := &recorder{reply: bot.Reply{Text: "ok"}}
+	s := handlers.NewServer(slog.New(slog.DiscardHandler), nil)
+	s.Mount(web.New(rec, nil).WithAddressLimit(store, bot.Limit{Max: 2, Per: time.Minute}, clock.Now).Routes()...)
+	srv := httptest.NewServer(s)
+	t.Cleanup(srv.Close)
+	ts := &testServer{Server: srv, h: rec}
+	for i, sess := range []string{"session-aaaaaaaa", "session-bbbbbbbb"} {
+		if r := ts.post(t, map[string]any{"session": sess, "text": "who is the LADO"}); r.status != http.StatusOK {
+			t.Fatalf("request %d: %d", i+1, r.status)
+		}
+	}
+	r := ts.post(t, map[string]any{"session": "session-cccccccc", "text": "who is the LADO"})
+	if r.status != http.StatusTooManyRequests || !strings.Contains(r.errorMessage(t), "999") {
+		t.Fatalf("third request from one address: %d %s", r.status, r.body)
+	}
+	if n := len(rec.messages()); n != 2 {
+		t.Errorf("%d messages reached the engine, want 2", n)
+	}
+	clock.Advance(time.Minute)
+	if r := ts.post(t, map[string]any{"session": "session-cccccccc", "text": "who is the LADO"}); r.status != http.StatusOK {
+		t.Errorf("the next window: %d", r.status)
+	}
+}
