@@ -185,6 +185,7 @@ func (m *Main) Open(ctx context.Context) error {
 	if desk != nil {
 		background.Go(func() { desk.Run(ctx, a.cfg.Escalation.Tick) })
 	}
+	background.Go(func() { a.sweep(ctx, store) })
 	srv := handlers.NewServer(a.log, map[string]handlers.Check{"redis": store.Ping})
 	var routes []handlers.Route
 	if a.cfg.HTTP.WebChat {
@@ -319,4 +320,27 @@ func corpusName(c *config.Config) string {
 		return "the embedded Wyvern Vale sample"
 	}
 	return c.Corpus.Dir
+}
+
+// sweep removes records past their retention every retention.every, until
+// ctx ends; replicas share the work through the sweep's lock in Redis.
+func (a *app) sweep(ctx context.Context, store *redisstore.Store) {
+	rc := a.cfg.Retention
+	r := redisstore.Retention{Consultations: rc.Consultations, Escalations: rc.Escalations, Feedback: rc.Feedback, Audit: rc.Audit}
+	t := time.NewTicker(rc.Every)
+	defer t.Stop()
+	for {
+		rep, err := store.Sweep(ctx, time.Now(), r, rc.Every)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			a.log.Warn("retention sweep failed; it runs again later", "err", err)
+		case err == nil && !rep.Skipped:
+			a.log.Info("retention sweep", "consultations", rep.Consultations, "escalations", rep.Escalations, "feedback", rep.Feedback, "audit", rep.Audit)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }

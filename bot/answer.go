@@ -413,6 +413,11 @@ var refPattern = regexp.MustCompile(`^[0-9a-f]{16}$`)
 
 // pseudonym stands for a user in feedback records: stable, so repeated
 // feedback can be told apart, but not the platform's user id.
+// FeedbackPseudonym is how feedback names the person userKey: a one-way
+// digest, so that feedback can be counted per person and erased with
+// them, but not read back to them.
+func FeedbackPseudonym(userKey string) string { return pseudonym(userKey) }
+
 func pseudonym(userKey string) string {
 	sum := sha256.Sum256([]byte("waymark-feedback:" + userKey))
 	return hex.EncodeToString(sum[:8])

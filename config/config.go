@@ -38,7 +38,9 @@ type Config struct {
 	HTTP   HTTPConfig   `mapstructure:"http"`
 	Web    WebConfig    `mapstructure:"web"`
 	Limits LimitsConfig `mapstructure:"limits"`
-	Redis  RedisConfig  `mapstructure:"redis"`
+
+	Retention RetentionConfig `mapstructure:"retention"`
+	Redis     RedisConfig     `mapstructure:"redis"`
 
 	Consultations ConsultationsConfig `mapstructure:"consultations"`
 	Escalation    EscalationConfig    `mapstructure:"escalation"`
@@ -127,6 +129,17 @@ func (o OIDCConfig) Enabled() bool { return o.Issuer != "" }
 
 // SignIn reports whether any sign-in method is configured.
 func (w WebConfig) SignIn() bool { return w.OIDC.Enabled() || w.Links }
+
+// RetentionConfig is how long each kind of record is kept (0: for ever),
+// enforced by a sweep every Every on any replica; conversation context and
+// profiles expire by redis.conversation_ttl and redis.profile_ttl.
+type RetentionConfig struct {
+	Consultations time.Duration `mapstructure:"consultations"` // after closing or cancelling, with their relay threads
+	Escalations   time.Duration `mapstructure:"escalations"`   // after acknowledgement or the ladder's end
+	Feedback      time.Duration `mapstructure:"feedback"`
+	Audit         time.Duration `mapstructure:"audit"`
+	Every         time.Duration `mapstructure:"every"`
+}
 
 // LimitConfig is at most Max actions per window Per; a Max of 0 is no
 // limit.
@@ -248,40 +261,45 @@ func ParseTarget(s string) (Target, error) {
 
 // defaults lists every key with its default; a key not here is unknown.
 var defaults = map[string]any{
-	"corpus.dir":             "",
-	"search.limit":           5,
-	"search.min_confidence":  0.35, // knowledge.DefaultMinConfidence: the abstention model's probability
-	"log.level":              "info",
-	"log.format":             "text",
-	"http.addr":              "127.0.0.1:8080",
-	"http.web_chat":          true,
-	"web.public_url":         "",
-	"web.session_ttl":        "8h",
-	"web.links":              false,
-	"web.link_ttl":           "10m",
-	"web.oidc.issuer":        "",
-	"web.oidc.client_id":     "",
-	"web.oidc.client_secret": "",
-	"web.oidc.scopes":        []string{"profile", "email"},
-	"web.oidc.name_claim":    "name",
-	"limits.questions.max":   60,
-	"limits.questions.per":   "10m",
-	"limits.bookings.max":    10,
-	"limits.bookings.per":    "1h",
-	"limits.escalations.max": 5,
-	"limits.escalations.per": "1h",
-	"limits.web_address.max": 600,
-	"limits.web_address.per": "10m",
-	"redis.url":              "",
-	"redis.addrs":            []string{},
-	"redis.master_name":      "",
-	"redis.cluster":          false,
-	"redis.username":         "",
-	"redis.password":         "",
-	"redis.db":               0,
-	"redis.prefix":           "wm",
-	"redis.conversation_ttl": "24h",
-	"redis.profile_ttl":      "720h",
+	"corpus.dir":              "",
+	"search.limit":            5,
+	"search.min_confidence":   0.35, // knowledge.DefaultMinConfidence: the abstention model's probability
+	"log.level":               "info",
+	"log.format":              "text",
+	"http.addr":               "127.0.0.1:8080",
+	"http.web_chat":           true,
+	"web.public_url":          "",
+	"web.session_ttl":         "8h",
+	"web.links":               false,
+	"web.link_ttl":            "10m",
+	"web.oidc.issuer":         "",
+	"web.oidc.client_id":      "",
+	"web.oidc.client_secret":  "",
+	"web.oidc.scopes":         []string{"profile", "email"},
+	"web.oidc.name_claim":     "name",
+	"retention.consultations": "2160h",
+	"retention.escalations":   "2160h",
+	"retention.feedback":      "4320h",
+	"retention.audit":         "17520h",
+	"retention.every":         "1h",
+	"limits.questions.max":    60,
+	"limits.questions.per":    "10m",
+	"limits.bookings.max":     10,
+	"limits.bookings.per":     "1h",
+	"limits.escalations.max":  5,
+	"limits.escalations.per":  "1h",
+	"limits.web_address.max":  600,
+	"limits.web_address.per":  "10m",
+	"redis.url":               "",
+	"redis.addrs":             []string{},
+	"redis.master_name":       "",
+	"redis.cluster":           false,
+	"redis.username":          "",
+	"redis.password":          "",
+	"redis.db":                0,
+	"redis.prefix":            "wm",
+	"redis.conversation_ttl":  "24h",
+	"redis.profile_ttl":       "720h",
 
 	"consultations.specialists":              map[string]any{},
 	"consultations.queues":                   map[string]any{},
@@ -482,6 +500,13 @@ func (c *Config) validate() []string {
 		p = append(p, fmt.Sprintf("http.web_chat is on but http.addr %q is not loopback and no sign-in is configured: anonymous web chat is served on 127.0.0.1, ::1 or localhost only; configure web.oidc or web.links (with web.public_url), or set http.web_chat: false to serve Slack and Teams on this address", c.HTTP.Addr))
 	}
 	p = append(p, c.Web.check()...)
+	rt := c.Retention
+	if rt.Consultations < 0 || rt.Escalations < 0 || rt.Feedback < 0 || rt.Audit < 0 {
+		p = append(p, "retention periods must be 0 (keep for ever) or positive durations, like 2160h")
+	}
+	if rt.Every < time.Minute {
+		p = append(p, fmt.Sprintf("retention.every must be at least 1m, not %s", rt.Every))
+	}
 	for name, l := range map[string]LimitConfig{"questions": c.Limits.Questions, "bookings": c.Limits.Bookings, "escalations": c.Limits.Escalations, "web_address": c.Limits.WebAddress} {
 		if l.Max < 0 || (l.Max > 0 && l.Per < time.Second) {
 			p = append(p, fmt.Sprintf("limits.%s: max must be 0 (no limit) or more, and per at least 1s, not %d per %s", name, l.Max, l.Per))

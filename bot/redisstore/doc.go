@@ -31,6 +31,18 @@
 //	wm:{timers}:bodies                 hash    timer id -> bot.Timer as JSON                  none
 //	wm:{timers}:taken:<op>             list    the timers one TakeDue call took, for a retry  1 minute
 //
+// A sweep (Sweep, run by waymark serve every retention.every) removes
+// closed consultations and ended escalations, old feedback and old audit
+// entries, past the periods of its Retention; ErasePerson and ExportPerson
+// find one person's records (see PRIVACY.md at the repository's root).
+//
+// Short-lived keys of the web sign-in and the rate limits:
+//
+//	key                          type    holds                                        expiry
+//	wm:{tok:<kind>:<sha256>}     string  a session, sign-in state or one-time link    its TTL (8h; 10m)
+//	wm:{rl:<kind>:<userKey>}:<n> string  an action count in window n                  two windows
+//	wm:{sweep}                   string  the retention sweep's lock                   one interval
+//
 // Record hashes have snake_case fields, one per field of the bot type, with
 // people flattened into <role>_platform, _team_id, _user_id and _name, and
 // an op field naming the call that last changed them; empty values are left
