@@ -97,67 +97,6 @@ type HTTPConfig struct {
 	WebChat bool `mapstructure:"web_chat"`
 }
 
-// WebConfig is the web chat's sign-in. Anonymous use, with no sign-in, is
-// allowed only on loopback: the local demo.
-type WebConfig struct {
-	// PublicURL is the address people open, https://waymark.council.example:
-	// the only Host the chat answers besides loopback, the base of OpenID
-	// Connect's redirect and of one-time links. Required for sign-in.
-	PublicURL  string        `mapstructure:"public_url"`
-	SessionTTL time.Duration `mapstructure:"session_ttl"` // how long a sign-in lasts
-	// Links turns on one-time sign-in links: "/waymark web" in Slack or
-	// Teams sends one, bound to that person, used once within LinkTTL.
-	Links   bool          `mapstructure:"links"`
-	LinkTTL time.Duration `mapstructure:"link_ttl"`
-	OIDC    OIDCConfig    `mapstructure:"oidc"`
-}
-
-// OIDCConfig is sign-in with the council's identity provider, by OpenID
-// Connect's authorisation code flow with PKCE.
-type OIDCConfig struct {
-	// Issuer is the provider's issuer URL: for Microsoft Entra ID,
-	// https://login.microsoftonline.com/<tenant id>/v2.0.
-	Issuer       string   `mapstructure:"issuer"`
-	ClientID     string   `mapstructure:"client_id"`
-	ClientSecret string   `mapstructure:"client_secret"`
-	Scopes       []string `mapstructure:"scopes"`     // besides openid
-	NameClaim    string   `mapstructure:"name_claim"` // the claim shown as the person's name
-}
-
-// Enabled reports whether OpenID Connect sign-in is configured.
-func (o OIDCConfig) Enabled() bool { return o.Issuer != "" }
-
-// SignIn reports whether any sign-in method is configured.
-func (w WebConfig) SignIn() bool { return w.OIDC.Enabled() || w.Links }
-
-// RetentionConfig is how long each kind of record is kept (0: for ever),
-// enforced by a sweep every Every on any replica; conversation context and
-// profiles expire by redis.conversation_ttl and redis.profile_ttl.
-type RetentionConfig struct {
-	Consultations time.Duration `mapstructure:"consultations"` // after closing or cancelling, with their relay threads
-	Escalations   time.Duration `mapstructure:"escalations"`   // after acknowledgement or the ladder's end
-	Feedback      time.Duration `mapstructure:"feedback"`
-	Audit         time.Duration `mapstructure:"audit"`
-	Every         time.Duration `mapstructure:"every"`
-}
-
-// LimitConfig is at most Max actions per window Per; a Max of 0 is no
-// limit.
-type LimitConfig struct {
-	Max int           `mapstructure:"max"`
-	Per time.Duration `mapstructure:"per"`
-}
-
-// LimitsConfig are the rate limits, shared by replicas through Redis:
-// per person for questions, consultation requests and escalations, and per
-// client address for everything the web chat is sent.
-type LimitsConfig struct {
-	Questions   LimitConfig `mapstructure:"questions"`
-	Bookings    LimitConfig `mapstructure:"bookings"`
-	Escalations LimitConfig `mapstructure:"escalations"`
-	WebAddress  LimitConfig `mapstructure:"web_address"`
-}
-
 // RedisConfig says where conversation state lives. With neither URL nor
 // Addrs, waymark serve starts an embedded Redis-compatible server whose
 // state is lost on restart.
@@ -500,21 +439,7 @@ func (c *Config) validate() []string {
 		p = append(p, fmt.Sprintf("http.web_chat is on but http.addr %q is not loopback and no sign-in is configured: anonymous web chat is served on 127.0.0.1, ::1 or localhost only; configure web.oidc or web.links (with web.public_url), or set http.web_chat: false to serve Slack and Teams on this address", c.HTTP.Addr))
 	}
 	p = append(p, c.Web.check()...)
-	rt := c.Retention
-	if rt.Consultations < 0 || rt.Escalations < 0 || rt.Feedback < 0 || rt.Audit < 0 {
-		p = append(p, "retention periods must be 0 (keep for ever) or positive durations, like 2160h")
-	}
-	if rt.Every < time.Minute {
-		p = append(p, fmt.Sprintf("retention.every must be at least 1m, not %s", rt.Every))
-	}
-	for name, l := range map[string]LimitConfig{"questions": c.Limits.Questions, "bookings": c.Limits.Bookings, "escalations": c.Limits.Escalations, "web_address": c.Limits.WebAddress} {
-		if l.Max < 0 || (l.Max > 0 && l.Per < time.Second) {
-			p = append(p, fmt.Sprintf("limits.%s: max must be 0 (no limit) or more, and per at least 1s, not %d per %s", name, l.Max, l.Per))
-		}
-	}
-	if c.Web.Links && len(c.Enabled()) == 0 {
-		p = append(p, "web.links needs Slack or Teams configured: a one-time link is asked for there (\"web\" in a direct message)")
-	}
+	p = append(p, c.checkRetentionAndLimits()...)
 	r := c.Redis
 	if r.URL != "" && len(r.Addrs) > 0 {
 		p = append(p, "redis.url and redis.addrs are both set: use one")

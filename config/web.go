@@ -7,6 +7,39 @@ import (
 	"time"
 )
 
+// WebConfig is the web chat's sign-in. Anonymous use, with no sign-in, is
+// allowed only on loopback: the local demo.
+type WebConfig struct {
+	// PublicURL is the address people open, https://waymark.council.example:
+	// the only Host the chat answers besides loopback, the base of OpenID
+	// Connect's redirect and of one-time links. Required for sign-in.
+	PublicURL  string        `mapstructure:"public_url"`
+	SessionTTL time.Duration `mapstructure:"session_ttl"` // how long a sign-in lasts
+	// Links turns on one-time sign-in links: "/waymark web" in Slack or
+	// Teams sends one, bound to that person, used once within LinkTTL.
+	Links   bool          `mapstructure:"links"`
+	LinkTTL time.Duration `mapstructure:"link_ttl"`
+	OIDC    OIDCConfig    `mapstructure:"oidc"`
+}
+
+// OIDCConfig is sign-in with the council's identity provider, by OpenID
+// Connect's authorisation code flow with PKCE.
+type OIDCConfig struct {
+	// Issuer is the provider's issuer URL: for Microsoft Entra ID,
+	// https://login.microsoftonline.com/<tenant id>/v2.0.
+	Issuer       string   `mapstructure:"issuer"`
+	ClientID     string   `mapstructure:"client_id"`
+	ClientSecret string   `mapstructure:"client_secret"`
+	Scopes       []string `mapstructure:"scopes"`     // besides openid
+	NameClaim    string   `mapstructure:"name_claim"` // the claim shown as the person's name
+}
+
+// Enabled reports whether OpenID Connect sign-in is configured.
+func (o OIDCConfig) Enabled() bool { return o.Issuer != "" }
+
+// SignIn reports whether any sign-in method is configured.
+func (w WebConfig) SignIn() bool { return w.OIDC.Enabled() || w.Links }
+
 // check lists the problems of the web sign-in's settings, served on addr.
 func (w WebConfig) check() []string {
 	var p []string

@@ -1,0 +1,56 @@
+package config
+
+import (
+	"fmt"
+	"time"
+)
+
+// RetentionConfig is how long each kind of record is kept (0: for ever),
+// enforced by a sweep every Every on any replica; conversation context and
+// profiles expire by redis.conversation_ttl and redis.profile_ttl.
+type RetentionConfig struct {
+	Consultations time.Duration `mapstructure:"consultations"` // after closing or cancelling, with their relay threads
+	Escalations   time.Duration `mapstructure:"escalations"`   // after acknowledgement or the ladder's end
+	Feedback      time.Duration `mapstructure:"feedback"`
+	Audit         time.Duration `mapstructure:"audit"`
+	Every         time.Duration `mapstructure:"every"`
+}
+
+// LimitConfig is at most Max actions per window Per; a Max of 0 is no
+// limit.
+type LimitConfig struct {
+	Max int           `mapstructure:"max"`
+	Per time.Duration `mapstructure:"per"`
+}
+
+// LimitsConfig are the rate limits, shared by replicas through Redis:
+// per person for questions, consultation requests and escalations, and per
+// client address for everything the web chat is sent.
+type LimitsConfig struct {
+	Questions   LimitConfig `mapstructure:"questions"`
+	Bookings    LimitConfig `mapstructure:"bookings"`
+	Escalations LimitConfig `mapstructure:"escalations"`
+	WebAddress  LimitConfig `mapstructure:"web_address"`
+}
+
+// checkRetentionAndLimits lists the problems of the retention periods and
+// rate limits.
+func (c *Config) checkRetentionAndLimits() []string {
+	var p []string
+	rt := c.Retention
+	if rt.Consultations < 0 || rt.Escalations < 0 || rt.Feedback < 0 || rt.Audit < 0 {
+		p = append(p, "retention periods must be 0 (keep for ever) or positive durations, like 2160h")
+	}
+	if rt.Every < time.Minute {
+		p = append(p, fmt.Sprintf("retention.every must be at least 1m, not %s", rt.Every))
+	}
+	for name, l := range map[string]LimitConfig{"questions": c.Limits.Questions, "bookings": c.Limits.Bookings, "escalations": c.Limits.Escalations, "web_address": c.Limits.WebAddress} {
+		if l.Max < 0 || (l.Max > 0 && l.Per < time.Second) {
+			p = append(p, fmt.Sprintf("limits.%s: max must be 0 (no limit) or more, and per at least 1s, not %d per %s", name, l.Max, l.Per))
+		}
+	}
+	if c.Web.Links && len(c.Enabled()) == 0 {
+		p = append(p, "web.links needs Slack or Teams configured: a one-time link is asked for there (\"web\" in a direct message)")
+	}
+	return p
+}
