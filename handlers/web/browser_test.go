@@ -45,40 +45,7 @@ func TestBrowserOpensTheWholeDocument(t *testing.T) {
 		}
 	}()
 
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(exe),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.NoSandbox, // as root in CI
-		chromedp.DisableGPU,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.WindowSize(1000, 1400),
-	)
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancelAlloc()
-	ctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
-	// within bounds a step, only so that a broken page ends the test;
-	// nothing waits on the clock.
-	within := func() context.Context {
-		c, cancel := context.WithTimeout(ctx, 20*time.Second)
-		t.Cleanup(cancel)
-		return c
-	}
-
-	fail := func(what string, err error) {
-		t.Helper()
-		if err != nil {
-			page, _ := chromedp.Run(within(), chromedp.Evaluate[string](`JSON.stringify(window.__errs||[]) + ' | ' + document.getElementById('messages').innerText`))
-			t.Fatalf("in Chromium (%s), %s: %v\nthe page shows: %s", exe, what, err, page)
-		}
-	}
-	// The browser starts on the test's context, not a step's.
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("start Chromium (%s): %v", exe, err)
-	}
+	_, within, fail := startBrowser(t, exe)
 	const showSteps = `//button[normalize-space()="Show the steps"]`
 	for _, step := range []struct {
 		what string
@@ -151,4 +118,85 @@ func TestBrowserOpensTheWholeDocument(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("screenshot: %s (%d bytes)", out, len(shot))
+}
+
+// startBrowser starts headless Chromium for t: its context, a bound for
+// each step (only so that a broken page ends the test; nothing waits on
+// the clock), and fail, which ends the test showing the page.
+func startBrowser(t *testing.T, exe string) (context.Context, func() context.Context, func(string, error)) {
+	t.Helper()
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(exe),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.NoSandbox, // as root in CI
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.WindowSize(1000, 1400),
+	)
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	t.Cleanup(cancelAlloc)
+	ctx, cancel := chromedp.NewContext(actx)
+	t.Cleanup(cancel)
+	within := func() context.Context {
+		c, cancel := context.WithTimeout(ctx, 20*time.Second)
+		t.Cleanup(cancel)
+		return c
+	}
+	fail := func(what string, err error) {
+		t.Helper()
+		if err != nil {
+			page, _ := chromedp.Run(within(), chromedp.Evaluate[string](`JSON.stringify(window.__errs||[]) + ' | ' + document.body.innerText`))
+			t.Fatalf("in Chromium (%s), %s: %v\nthe page shows: %s", exe, what, err, page)
+		}
+	}
+	// The browser starts on the test's context, not a step's.
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("start Chromium (%s): %v", exe, err)
+	}
+	return ctx, within, fail
+}
+
+// TestBrowserSignsIn drives sign-in in headless Chromium: the page of a
+// chat that needs sign-in shows only how to sign in; the button goes to
+// the council's provider and back; the page then says who is signed in,
+// and a question reaches the engine as that person, with the page's CSRF
+// token; signing out shows the sign-in again.
+func TestBrowserSignsIn(t *testing.T) {
+	exe := chromium(t)
+	s := newSigninServer(t, true)
+	_, within, fail := startBrowser(t, exe)
+	for _, step := range []struct {
+		what string
+		do   chromedp.Action[chromedp.Void]
+	}{
+		{"open the page", chromedp.Navigate(s.URL + "/")},
+		{"find the sign-in button", chromedp.WaitVisible(chromedp.ID("sign-in"))},
+		{"see the link hint", chromedp.WaitVisible(chromedp.Search(`//*[contains(text(), "one-time") or contains(text(), "signs you in once")]`))},
+		{"sign in", chromedp.Click(chromedp.ID("sign-in"))},
+		{"come back signed in", chromedp.WaitVisible(chromedp.ID("signed-in"))},
+		{"find the question box", chromedp.WaitVisible(chromedp.ID("question"))},
+		{"type a question", chromedp.SendKeys(chromedp.ID("question"), "who is the LADO")},
+		{"send it", chromedp.Click(chromedp.ID("send"))},
+		{"see the reply", chromedp.WaitVisible(chromedp.Search(`//*[contains(@class, "msg-bot")]//*[text()="ok"]`))},
+	} {
+		fail(step.what, chromedp.Do(within(), step.do))
+	}
+	who, err := chromedp.Run(within(), chromedp.Text(chromedp.ID("signed-in")))
+	fail("read who is signed in", err)
+	if who != "Signed in as Sam Okafor" {
+		t.Errorf("the page says %q", who)
+	}
+	if ms := s.rec.messages(); len(ms) != 1 || ms[0].UserName != "Sam Okafor" {
+		t.Errorf("messages that reached the engine: %+v", ms)
+	}
+	stored, err := chromedp.Run(within(), chromedp.Evaluate[string](`JSON.stringify(Object.assign({}, window.localStorage)) + document.cookie`))
+	fail("read the page's storage", err)
+	if strings.Contains(stored, "waymark_session") {
+		t.Errorf("the page can read the session cookie: %s", stored)
+	}
+	fail("sign out", chromedp.Do(within(), chromedp.Click(chromedp.ID("sign-out"))))
+	fail("see the sign-in again", chromedp.Do(within(), chromedp.WaitVisible(chromedp.ID("sign-in"))))
 }

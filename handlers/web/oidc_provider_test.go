@@ -64,6 +64,13 @@ func startOIDCProvider(t *testing.T, clock func() time.Time) *oidcProvider {
 		json.NewEncoder(w).Encode(jose.JSONWebKeySet{Keys: []jose.JSONWebKey{{Key: &p.key.PublicKey, KeyID: "k1", Algorithm: "RS256", Use: "sig"}}})
 	})
 	mux.HandleFunc("POST /token", p.tokenEndpoint)
+	// A person signing in at the provider, as a browser meets it: they
+	// are always Sam Okafor, and approve at once.
+	mux.HandleFunc("GET /authorize", func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		code := p.authorize(t, q, "browser-sam", "Sam Okafor")
+		http.Redirect(w, r, q.Get("redirect_uri")+"?code="+code+"&state="+q.Get("state"), http.StatusFound)
+	})
 	p.Server = httptest.NewServer(mux)
 	t.Cleanup(p.Close)
 	return p
