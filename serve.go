@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"os/signal"
 	"slices"
@@ -189,7 +190,12 @@ func (m *Main) Open(ctx context.Context) error {
 	srv := handlers.NewServer(a.log, map[string]handlers.Check{"redis": store.Ping})
 	var routes []handlers.Route
 	if a.cfg.HTTP.WebChat {
-		chat := web.New(engine, a.log).WithInbox(store).WithAddressLimit(store, bot.Limit{Max: lim.WebAddress.Max, Per: lim.WebAddress.Per}, nil)
+		var proxies []netip.Prefix
+		for _, s := range a.cfg.HTTP.TrustedProxies {
+			p, _ := config.ParseProxy(s) // validated already
+			proxies = append(proxies, p)
+		}
+		chat := web.New(engine, a.log).WithInbox(store).WithAddressLimit(store, bot.Limit{Max: lim.WebAddress.Max, Per: lim.WebAddress.Per}, nil, proxies...)
 		if signin != nil {
 			chat.WithSignIn(signin)
 		}

@@ -95,6 +95,9 @@ type HTTPConfig struct {
 	Addr string `mapstructure:"addr"`
 	// WebChat serves the local web chat at /.
 	WebChat bool `mapstructure:"web_chat"`
+	// TrustedProxies are the reverse proxies (addresses or CIDR ranges)
+	// whose X-Forwarded-For names the client, for per-address limits.
+	TrustedProxies []string `mapstructure:"trusted_proxies"`
 }
 
 // RedisConfig says where conversation state lives. With neither URL nor
@@ -216,6 +219,8 @@ var defaults = map[string]any{
 	"web.oidc.client_secret":  "",
 	"web.oidc.scopes":         []string{"profile", "email"},
 	"web.oidc.name_claim":     "name",
+	"web.oidc.allowed_groups": []string{},
+	"http.trusted_proxies":    []string{},
 	"retention.consultations": "2160h",
 	"retention.escalations":   "2160h",
 	"retention.feedback":      "4320h",

@@ -2,8 +2,21 @@ package config
 
 import (
 	"fmt"
+	"net/netip"
 	"time"
 )
+
+// ParseProxy reads a trusted proxy: an address or a CIDR range.
+func ParseProxy(s string) (netip.Prefix, error) {
+	if p, err := netip.ParsePrefix(s); err == nil {
+		return p.Masked(), nil
+	}
+	a, err := netip.ParseAddr(s)
+	if err != nil {
+		return netip.Prefix{}, fmt.Errorf("http.trusted_proxies: %q is not an address or CIDR range (10.0.0.0/8)", s)
+	}
+	return netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()), nil
+}
 
 // RetentionConfig is how long each kind of record is kept (0: for ever),
 // enforced by a sweep every Every on any replica; conversation context and
@@ -37,6 +50,11 @@ type LimitsConfig struct {
 // rate limits.
 func (c *Config) checkRetentionAndLimits() []string {
 	var p []string
+	for _, s := range c.HTTP.TrustedProxies {
+		if _, err := ParseProxy(s); err != nil {
+			p = append(p, err.Error())
+		}
+	}
 	rt := c.Retention
 	if rt.Consultations < 0 || rt.Escalations < 0 || rt.Feedback < 0 || rt.Audit < 0 {
 		p = append(p, "retention periods must be 0 (keep for ever) or positive durations, like 2160h")

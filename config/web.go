@@ -32,6 +32,10 @@ type OIDCConfig struct {
 	ClientSecret string   `mapstructure:"client_secret"`
 	Scopes       []string `mapstructure:"scopes"`     // besides openid
 	NameClaim    string   `mapstructure:"name_claim"` // the claim shown as the person's name
+	// AllowedGroups, if set, are the groups (for Entra ID, group object
+	// ids in the token's groups claim) of which a person must be in one to
+	// sign in; without it, anyone the provider signs in may.
+	AllowedGroups []string `mapstructure:"allowed_groups"`
 }
 
 // Enabled reports whether OpenID Connect sign-in is configured.

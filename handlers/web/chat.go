@@ -32,6 +32,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"path"
 	"strings"
 	"time"
@@ -68,6 +69,7 @@ type Chat struct {
 	counter   bot.Counter // nil: no per-address limit
 	addrLimit bot.Limit
 	now       func() time.Time
+	proxies   []netip.Prefix   // trusted reverse proxies
 	assets    map[string]asset // by file name, without the static/ prefix
 }
 
@@ -113,10 +115,10 @@ func (c *Chat) Routes() []handlers.Route {
 	}
 	if s := c.signin; s != nil {
 		routes = append(routes,
-			handlers.Route{Pattern: "GET /auth/login", Handler: s.login},
-			handlers.Route{Pattern: "GET " + CallbackPath, Handler: s.callback},
-			handlers.Route{Pattern: "GET " + LinkPath, Handler: s.showLink},
-			handlers.Route{Pattern: "POST " + LinkPath, Handler: s.useLink},
+			handlers.Route{Pattern: "GET /auth/login", Handler: s.asPage(s.login)},
+			handlers.Route{Pattern: "GET " + CallbackPath, Handler: s.asPage(s.callback)},
+			handlers.Route{Pattern: "GET " + LinkPath, Handler: s.asPage(s.showLink)},
+			handlers.Route{Pattern: "POST " + LinkPath, Handler: s.asPage(s.useLink)},
 			handlers.Route{Pattern: "POST /auth/logout", Handler: s.logout},
 		)
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/waymarkhq/waymark/bot"
+	"github.com/waymarkhq/waymark/handlers"
 )
 
 // One-time sign-in links: "/waymark web" in Slack or Teams asks the
@@ -118,4 +119,35 @@ func (s *SignIn) useLink(w http.ResponseWriter, r *http.Request) error {
 	}
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 	return nil
+}
+
+// errorPage is the page a browser is shown when a sign-in step fails: the
+// same words as the chat's errors, and a way back.
+var errorPage = template.Must(template.New("error").Parse(`<!doctype html>
+<html lang="en-GB"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Waymark: sign-in</title><link rel="stylesheet" href="/static/chat.css"></head>
+<body><main class="signin"><h1>Waymark</h1><p role="alert">{{.}}</p><p><a href="/">Back to Waymark</a></p></main></body></html>
+`))
+
+// asPage runs a sign-in step a browser navigates to, and answers its
+// error as a page rather than JSON; what is not safe to show is logged.
+func (s *SignIn) asPage(h handlers.HandlerFunc) handlers.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		err := h(w, r)
+		if err == nil {
+			return nil
+		}
+		status := handlers.StatusOf(err)
+		if status >= 500 {
+			s.log.ErrorContext(r.Context(), "web sign-in failed", "path", r.URL.Path, "status", status, "err", err)
+		} else {
+			s.log.InfoContext(r.Context(), "web sign-in refused", "path", r.URL.Path, "status", status, "err", err)
+		}
+		h := w.Header()
+		h.Set("Content-Type", "text/html; charset=utf-8")
+		h.Set("Cache-Control", "no-store")
+		h.Set("Content-Security-Policy", linkCSP)
+		w.WriteHeader(status)
+		return errorPage.Execute(w, bot.ErrorMessage(err))
+	}
 }

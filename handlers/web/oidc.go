@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/coreos/go-oidc/v3/oidc"
@@ -138,6 +139,10 @@ func (s *SignIn) callback(w http.ResponseWriter, r *http.Request) error {
 	if err := idt.Claims(&claims); err != nil {
 		return errCallback(fmt.Errorf("read the ID token's claims: %w", err))
 	}
+	if !inGroups(claims["groups"], s.web.OIDC.AllowedGroups) {
+		return &bot.Error{Kind: bot.EForbidden, Message: "Your account is not in a group allowed to use Waymark. Ask your safeguarding lead to add you.",
+			Err: errors.New("signed in, but in none of web.oidc.allowed_groups")}
+	}
 	name, _ := claims[s.web.OIDC.NameClaim].(string)
 	if name == "" {
 		name, _ = claims["preferred_username"].(string)
@@ -147,6 +152,23 @@ func (s *SignIn) callback(w http.ResponseWriter, r *http.Request) error {
 	}
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 	return nil
+}
+
+// inGroups reports whether claim (a token's groups, a JSON array of
+// strings) holds one of allowed; with none allowed, everyone is in.
+func inGroups(claim any, allowed []string) bool {
+	if len(allowed) == 0 {
+		return true
+	}
+	groups, _ := claim.([]any)
+	for _, g := range groups {
+		for _, a := range allowed {
+			if s, ok := g.(string); ok && strings.EqualFold(s, a) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // logout ends the request's session.

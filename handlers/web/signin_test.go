@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
+	"net/netip"
 	"net/url"
 	"regexp"
 	"strings"
@@ -491,5 +492,87 @@ func TestAddressLimit(t *testing.T) {
 	clock.Advance(time.Minute)
 	if r := ts.post(t, map[string]any{"session": "session-cccccccc", "text": "who is the LADO"}); r.status != http.StatusOK {
 		t.Errorf("the next window: %d", r.status)
+	}
+}
+
+// TestOIDCAllowedGroups: with allowed groups configured, a person the
+// provider signs in who is in none of them is refused, saying why; one in
+// a group is let in.
+func TestOIDCAllowedGroups(t *testing.T) {
+	clock := &testClock{t: time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC)}
+	idp := startOIDCProvider(t, clock.Now)
+	store := mustInboxStore(t)
+	srv := httptest.NewUnstartedServer(nil)
+	cfg := config.WebConfig{
+		PublicURL: "http://" + srv.Listener.Addr().String(), SessionTTL: time.Hour, LinkTTL: 10 * time.Minute,
+		OIDC: config.OIDCConfig{Issuer: idp.URL, ClientID: oidcClientID, ClientSecret: oidcClientSecret, NameClaim: "name",
+			AllowedGroups: []string{"aaaa-safeguarding-group"}},
+	}
+	si, err := web.NewSignIn(web.SignInConfig{Web: cfg, Tokens: store, Now: clock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := handlers.NewServer(slog.New(slog.DiscardHandler), nil)
+	h.Mount(web.New(&recorder{}, nil).WithSignIn(si).Routes()...)
+	srv.Config.Handler = h
+	srv.Start()
+	t.Cleanup(srv.Close)
+	s := &signinServer{Server: srv, store: store, signin: si, clock: clock, idp: idp}
+	for _, tc := range []struct {
+		groups []any
+		status int
+	}{
+		{nil, http.StatusForbidden},
+		{[]any{"bbbb-finance"}, http.StatusForbidden},
+		{[]any{"bbbb-finance", "AAAA-safeguarding-group"}, http.StatusSeeOther},
+	} {
+		idp.mu.Lock()
+		idp.token = func(c map[string]any) *rsa.PrivateKey {
+			if tc.groups != nil {
+				c["groups"] = tc.groups
+			}
+			return nil
+		}
+		idp.mu.Unlock()
+		b := s.browser(t)
+		r := s.signInWithProvider(b, "someone", "Someone")
+		if r.status != tc.status {
+			t.Errorf("groups %v: %d %s, want %d", tc.groups, r.status, r.body, tc.status)
+		}
+		if tc.status == http.StatusForbidden && (!strings.Contains(string(r.body), "not in a group allowed") || !strings.HasPrefix(r.header.Get("Content-Type"), "text/html")) {
+			t.Errorf("groups %v: %s", tc.groups, r.body)
+		}
+		if info := b.session(); info.SignedIn != (tc.status == http.StatusSeeOther) {
+			t.Errorf("groups %v: signed in %v", tc.groups, info.SignedIn)
+		}
+	}
+}
+
+// TestAddressBehindTrustedProxy: behind a trusted proxy, the limit counts
+// the client the proxy names, not the proxy; a client cannot escape by
+// forging X-Forwarded-For when it is not behind one.
+func TestAddressBehindTrustedProxy(t *testing.T) {
+	store := mustInboxStore(t)
+	clock := &testClock{t: time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC)}
+	rec := &recorder{reply: bot.Reply{Text: "ok"}}
+	s := handlers.NewServer(slog.New(slog.DiscardHandler), nil)
+	proxy := netip.MustParsePrefix("127.0.0.0/8")
+	s.Mount(web.New(rec, nil).WithAddressLimit(store, bot.Limit{Max: 1, Per: time.Minute}, clock.Now, proxy).Routes()...)
+	srv := httptest.NewServer(s)
+	t.Cleanup(srv.Close)
+	ts := &testServer{Server: srv, h: rec}
+	post := func(xff string) int {
+		h := http.Header{}
+		if xff != "" {
+			h.Set("X-Forwarded-For", xff)
+		}
+		return ts.do(t, http.MethodPost, "/api/chat", "application/json", `{"session":"session-aaaaaaaa","text":"who is the LADO"}`, h).status
+	}
+	// Two clients behind the proxy: each has its own count.
+	if post("203.0.113.7") != http.StatusOK || post("203.0.113.8") != http.StatusOK {
+		t.Fatal("two clients behind the proxy were not each allowed one")
+	}
+	if got := post("198.51.100.1, 203.0.113.7"); got != http.StatusTooManyRequests {
+		t.Errorf("the first client again, with a forged hop before the proxy's: %d, want 429", got)
 	}
 }
