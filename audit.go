@@ -9,7 +9,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/waymarkhq/waymark/bot"
-	"github.com/waymarkhq/waymark/bot/redisstore"
 )
 
 func (a *app) auditCommand() *cobra.Command {
@@ -24,12 +23,7 @@ func (a *app) auditCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if !a.cfg.Redis.Configured() {
-				return errors.New("audit export reads the configured Redis: set redis.url (an embedded Redis keeps nothing between runs)")
-			}
-			rc := a.cfg.Redis
-			store, err := redisstore.New(redisstore.Config{URL: rc.URL, Addrs: rc.Addrs, MasterName: rc.MasterName, Cluster: rc.Cluster,
-				Username: rc.Username, Password: rc.Password, DB: rc.DB, Prefix: rc.Prefix})
+			store, err := a.configuredStore("audit export")
 			if err != nil {
 				return err
 			}

@@ -6,8 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/redis/go-redis/v9"
-
 	"github.com/waymarkhq/waymark/bot"
 )
 
@@ -176,21 +174,10 @@ func (s *Store) consultationAt(ctx context.Context, key string) (bot.Consultatio
 // own hashes: not its :prompts or other keys beside it), on every master
 // of a Cluster.
 func (s *Store) scan(ctx context.Context, pattern string, fn func(key string) error) error {
-	each := func(ctx context.Context, c redis.UniversalClient) error {
-		it := c.Scan(ctx, 0, pattern, 500).Iterator()
-		for it.Next(ctx) {
-			k := it.Val()
-			if strings.Contains(k[strings.Index(k, "}")+1:], ":") {
-				continue // a key beside the record, such as :prompts
-			}
-			if err := fn(k); err != nil {
-				return err
-			}
+	return s.scanAll(ctx, pattern, func(k string) error {
+		if strings.Contains(k[strings.Index(k, "}")+1:], ":") {
+			return nil // a key beside the record, such as :prompts
 		}
-		return s.wrap("SCAN", it.Err())
-	}
-	if cc, ok := s.client.(*redis.ClusterClient); ok {
-		return cc.ForEachMaster(ctx, func(ctx context.Context, c *redis.Client) error { return each(ctx, c) })
-	}
-	return each(ctx, s.client)
+		return fn(k)
+	})
 }

@@ -27,11 +27,9 @@ type fixedClock struct{}
 
 func (fixedClock) Now() time.Time { return time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC) }
 
-// mustEngineChat serves the web chat over the real engine, answering from
-// the embedded sample corpus and remembering in the package's redis-server
-// under keys of the test's own. logs receives every log line of the chat
-// and the engine, as `waymark serve` gives them one logger.
-func mustEngineChat(t *testing.T) (srv *httptest.Server, store *redisstore.Store, logs *bytes.Buffer) {
+// mustSampleBase is the embedded sample corpus's knowledge base, on the
+// tests' clock, closed when t ends, and its area.
+func mustSampleBase(t *testing.T) (*knowledge.Base, string) {
 	t.Helper()
 	c, err := knowledge.Load(sample.FS(), "sample")
 	if err != nil {
@@ -42,7 +40,17 @@ func mustEngineChat(t *testing.T) (srv *httptest.Server, store *redisstore.Store
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { kb.Close() })
-	store, err = redisstore.New(redisstore.Config{URL: redistest.Shared(t).URL(), Prefix: redistest.Prefix(t)})
+	return kb, c.Area
+}
+
+// mustEngineChat serves the web chat over the real engine, answering from
+// the embedded sample corpus and remembering in the package's redis-server
+// under keys of the test's own. logs receives every log line of the chat
+// and the engine, as `waymark serve` gives them one logger.
+func mustEngineChat(t *testing.T) (srv *httptest.Server, store *redisstore.Store, logs *bytes.Buffer) {
+	t.Helper()
+	kb, area := mustSampleBase(t)
+	store, err := redisstore.New(redisstore.Config{URL: redistest.Shared(t).URL(), Prefix: redistest.Prefix(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,7 +58,7 @@ func mustEngineChat(t *testing.T) (srv *httptest.Server, store *redisstore.Store
 
 	logs = &bytes.Buffer{}
 	log := slog.New(slog.NewTextHandler(logs, nil))
-	engine := bot.NewEngine(kb, store, bot.EngineOptions{Clock: fixedClock{}, Log: log, DefaultArea: c.Area})
+	engine := bot.NewEngine(kb, store, bot.EngineOptions{Clock: fixedClock{}, Log: log, DefaultArea: area})
 	s := handlers.NewServer(log, nil)
 	s.Mount(web.New(engine, log).Routes()...)
 	srv = httptest.NewServer(s)

@@ -13,7 +13,6 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -22,27 +21,8 @@ import (
 	"github.com/waymarkhq/waymark/config"
 	"github.com/waymarkhq/waymark/handlers"
 	"github.com/waymarkhq/waymark/handlers/web"
-	"github.com/waymarkhq/waymark/knowledge"
-	"github.com/waymarkhq/waymark/knowledge/sample"
+	"github.com/waymarkhq/waymark/internal/clocktest"
 )
-
-// testClock is a clock the test moves.
-type testClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *testClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
 
 // signinServer is the chat with sign-in, over a real Redis, mounted on a
 // handlers.Server behind httptest, its public URL its own address.
@@ -51,13 +31,13 @@ type signinServer struct {
 	rec    *recorder
 	store  *redisstore.Store
 	signin *web.SignIn
-	clock  *testClock
+	clock  *clocktest.Clock
 	idp    *oidcProvider
 }
 
 func newSigninServer(t *testing.T, links bool) *signinServer {
 	t.Helper()
-	clock := &testClock{t: time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC)}
+	clock := clocktest.At(time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC))
 	idp := startOIDCProvider(t, clock.Now)
 	store := mustInboxStore(t)
 	srv := httptest.NewUnstartedServer(nil)
@@ -425,16 +405,8 @@ func TestSignInHostChecked(t *testing.T) {
 // "web" says it is there already.
 func TestWebCommandSendsLink(t *testing.T) {
 	s := newSigninServer(t, true)
-	c, err := knowledge.Load(sample.FS(), "sample")
-	if err != nil {
-		t.Fatal(err)
-	}
-	kb, err := knowledge.New(c, knowledge.Options{Clock: fixedClock{}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { kb.Close() })
-	engine := bot.NewEngine(kb, s.store, bot.EngineOptions{Clock: fixedClock{}, DefaultArea: c.Area, WebLinks: s.signin})
+	kb, area := mustSampleBase(t)
+	engine := bot.NewEngine(kb, s.store, bot.EngineOptions{Clock: fixedClock{}, DefaultArea: area, WebLinks: s.signin})
 	dm := bot.Message{Platform: bot.PlatformSlack, ID: "Ev1", TeamID: "T061EG9R6", ConversationID: "D0DM1", UserID: "U0PRAC7", UserName: "Sam Okafor", Text: "web"}
 	reply, err := engine.Handle(t.Context(), dm)
 	if err != nil {
@@ -470,7 +442,7 @@ func TestWebCommandSendsLink(t *testing.T) {
 // what to do instead, whatever session id the page sends.
 func TestAddressLimit(t *testing.T) {
 	store := mustInboxStore(t)
-	clock := &testClock{t: time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC)}
+	clock := clocktest.At(time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC))
 	rec := &recorder{reply: bot.Reply{Text: "ok"}}
 	s := handlers.NewServer(slog.New(slog.DiscardHandler), nil)
 	s.Mount(web.New(rec, nil).WithAddressLimit(store, bot.Limit{Max: 2, Per: time.Minute}, clock.Now).Routes()...)
@@ -499,7 +471,7 @@ func TestAddressLimit(t *testing.T) {
 // provider signs in who is in none of them is refused, saying why; one in
 // a group is let in.
 func TestOIDCAllowedGroups(t *testing.T) {
-	clock := &testClock{t: time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC)}
+	clock := clocktest.At(time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC))
 	idp := startOIDCProvider(t, clock.Now)
 	store := mustInboxStore(t)
 	srv := httptest.NewUnstartedServer(nil)
@@ -553,7 +525,7 @@ func TestOIDCAllowedGroups(t *testing.T) {
 // forging X-Forwarded-For when it is not behind one.
 func TestAddressBehindTrustedProxy(t *testing.T) {
 	store := mustInboxStore(t)
-	clock := &testClock{t: time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC)}
+	clock := clocktest.At(time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC))
 	rec := &recorder{reply: bot.Reply{Text: "ok"}}
 	s := handlers.NewServer(slog.New(slog.DiscardHandler), nil)
 	proxy := netip.MustParsePrefix("127.0.0.0/8")
