@@ -94,7 +94,7 @@ func newRootCommand(platforms []handlers.Platform, getenv func(string) string, s
 	root.PersistentFlags().StringVar(&a.configFile, "config", "", "configuration file (default ./"+config.DefaultFile+" if it exists)")
 	root.PersistentFlags().String("corpus", "", "corpus folder (default: the embedded Wyvern Vale sample corpus)")
 	root.PersistentFlags().String("log-level", "info", "log level: debug, info, warn, error")
-	root.AddCommand(a.serveCommand(), a.auditCommand(), a.exportCommand(), a.eraseCommand(), a.validateCommand(), a.searchCommand(), a.evalCommand(), a.teamsCommand(), versionCommand(stdout))
+	root.AddCommand(a.serveCommand(), a.auditCommand(), a.exportCommand(), a.eraseCommand(), a.validateCommand(), a.searchCommand(), a.evalCommand(), a.teamsCommand(), a.healthcheckCommand(), versionCommand(stdout))
 	return root
 }
 

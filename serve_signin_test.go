@@ -51,3 +51,27 @@ func TestServeWebChatOffLoopbackNeedsSignIn(t *testing.T) {
 		t.Errorf("log:\n%s", logs.String())
 	}
 }
+
+// TestHealthcheck: `waymark healthcheck` exits 0 against a running serve
+// (asking on loopback when it listens everywhere) and fails when nothing
+// answers.
+func TestHealthcheck(t *testing.T) {
+	t.Chdir(t.TempDir())
+	addr := freeAddr(t)
+	env := map[string]string{"WAYMARK_HTTP_ADDR": addr}
+	startServe(t, "http://"+addr, env, "serve")
+	for _, args := range [][]string{{"healthcheck"}, {"healthcheck", "--ready"}} {
+		var out, errOut lockedBuffer
+		if err := runWith(t.Context(), platforms, args, func(k string) string { return env[k] }, strings.NewReader(""), &out, &errOut); err != nil || strings.TrimSpace(out.String()) != "ok" {
+			t.Errorf("%v: %v %q", args, err, out.String())
+		}
+	}
+	_, port, _ := net.SplitHostPort(freeAddr(t))
+	var out, errOut lockedBuffer
+	err := runWith(t.Context(), platforms, []string{"healthcheck"}, func(k string) string {
+		return map[string]string{"WAYMARK_HTTP_ADDR": "0.0.0.0:" + port, "WAYMARK_HTTP_WEB_CHAT": "false", "WAYMARK_REDIS_EMBEDDED": "true"}[k]
+	}, strings.NewReader(""), &out, &errOut)
+	if err == nil || !strings.Contains(err.Error(), "127.0.0.1:"+port) {
+		t.Errorf("healthcheck with nothing listening: %v", err)
+	}
+}

@@ -114,6 +114,10 @@ type RedisConfig struct {
 	Prefix          string        `mapstructure:"prefix"`           // key prefix
 	ConversationTTL time.Duration `mapstructure:"conversation_ttl"` // how long a conversation's context is kept
 	ProfileTTL      time.Duration `mapstructure:"profile_ttl"`      // how long a practitioner's profile is kept
+	// Embedded accepts the in-process Redis off loopback, which keeps
+	// nothing past a restart and shares nothing between replicas: without
+	// it, serve refuses to listen beyond loopback with no Redis configured.
+	Embedded bool `mapstructure:"embedded"`
 }
 
 // Configured reports whether an external Redis is configured.
@@ -244,6 +248,7 @@ var defaults = map[string]any{
 	"redis.prefix":            "wm",
 	"redis.conversation_ttl":  "24h",
 	"redis.profile_ttl":       "720h",
+	"redis.embedded":          false,
 
 	"consultations.specialists":              map[string]any{},
 	"consultations.queues":                   map[string]any{},
@@ -446,6 +451,11 @@ func (c *Config) validate() []string {
 	p = append(p, c.Web.check()...)
 	p = append(p, c.checkRetentionAndLimits()...)
 	r := c.Redis
+	if !r.Configured() && !r.Embedded && !Loopback(c.HTTP.Addr) {
+		if _, _, err := net.SplitHostPort(c.HTTP.Addr); err == nil {
+			p = append(p, fmt.Sprintf("http.addr %q is not loopback but no Redis is configured: a deployed Waymark keeps its state in Redis (set redis.url); redis.embedded: true accepts an in-memory store that loses every consultation on restart", c.HTTP.Addr))
+		}
+	}
 	if r.URL != "" && len(r.Addrs) > 0 {
 		p = append(p, "redis.url and redis.addrs are both set: use one")
 	}

@@ -439,7 +439,7 @@ func TestWebChatOnlyOnLoopback(t *testing.T) {
 		case !ok && (err == nil || !strings.Contains(err.Error(), "not loopback")):
 			t.Errorf("%s: %v, want a refusal saying the web chat needs loopback", addr, err)
 		}
-		if _, err := load(config.Sources{Getenv: env(map[string]string{"WAYMARK_HTTP_ADDR": addr, "WAYMARK_HTTP_WEB_CHAT": "false"})}); err != nil {
+		if _, err := load(config.Sources{Getenv: env(map[string]string{"WAYMARK_HTTP_ADDR": addr, "WAYMARK_HTTP_WEB_CHAT": "false", "WAYMARK_REDIS_URL": "redis://redis.council.example:6379/0"})}); err != nil {
 			t.Errorf("%s without the web chat: %v", addr, err)
 		}
 	}
@@ -451,7 +451,7 @@ func TestWebChatOnlyOnLoopback(t *testing.T) {
 func TestWebSignInSettings(t *testing.T) {
 	t.Chdir(t.TempDir())
 	oidc := map[string]string{
-		"WAYMARK_HTTP_ADDR": "0.0.0.0:8080", "WAYMARK_WEB_PUBLIC_URL": "https://waymark.council.example",
+		"WAYMARK_HTTP_ADDR": "0.0.0.0:8080", "WAYMARK_WEB_PUBLIC_URL": "https://waymark.council.example", "WAYMARK_REDIS_URL": "redis://redis.council.example:6379/0",
 		"WAYMARK_WEB_OIDC_ISSUER":    "https://login.microsoftonline.com/11111111-1111-1111-1111-111111111111/v2.0",
 		"WAYMARK_WEB_OIDC_CLIENT_ID": "22222222-2222-2222-2222-222222222222", "WAYMARK_WEB_OIDC_CLIENT_SECRET": "s",
 	}
@@ -514,5 +514,22 @@ func TestChannelLevelsNeedAcknowledgers(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("error %v, want %q", err, tc.want)
 		}
+	}
+}
+
+// Off loopback a deployed Waymark needs Redis: the in-process one loses
+// every consultation on restart, so it is used there only when asked for.
+func TestDeployedNeedsRedis(t *testing.T) {
+	t.Chdir(t.TempDir())
+	base := map[string]string{"WAYMARK_HTTP_ADDR": "0.0.0.0:8080", "WAYMARK_HTTP_WEB_CHAT": "false"}
+	if _, err := load(config.Sources{Getenv: env(base)}); err == nil || !strings.Contains(err.Error(), "no Redis is configured") {
+		t.Errorf("off loopback without Redis: %v", err)
+	}
+	base["WAYMARK_REDIS_EMBEDDED"] = "true"
+	if _, err := load(config.Sources{Getenv: env(base)}); err != nil {
+		t.Errorf("with redis.embedded: %v", err)
+	}
+	if _, err := load(config.Sources{Getenv: env(map[string]string{})}); err != nil {
+		t.Errorf("the local demo: %v", err)
 	}
 }
