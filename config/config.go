@@ -104,13 +104,13 @@ type HTTPConfig struct {
 // Addrs, waymark serve starts an embedded Redis-compatible server whose
 // state is lost on restart.
 type RedisConfig struct {
-	URL             string        `mapstructure:"url"`         // redis://user:pass@host:6379/0 or rediss://
-	Addrs           []string      `mapstructure:"addrs"`       // host:port list: Cluster, or Sentinel with master_name
-	MasterName      string        `mapstructure:"master_name"` // Sentinel master
-	Cluster         bool          `mapstructure:"cluster"`     // one address that is a Cluster's configuration endpoint
-	Username        string        `mapstructure:"username"`
-	Password        string        `mapstructure:"password"`
-	DB              int           `mapstructure:"db"`
+	URL             string        `mapstructure:"url"`              // redis://user:pass@host:6379/0 or rediss://
+	Addrs           []string      `mapstructure:"addrs"`            // host:port list: Cluster, or Sentinel with master_name
+	MasterName      string        `mapstructure:"master_name"`      // Sentinel master
+	Cluster         bool          `mapstructure:"cluster"`          // one address that is a Cluster's configuration endpoint
+	Username        string        `mapstructure:"username"`         // Redis ACL user, for redis.addrs
+	Password        string        `mapstructure:"password"`         // its password, for redis.addrs
+	DB              int           `mapstructure:"db"`               // the database number, for redis.addrs
 	Prefix          string        `mapstructure:"prefix"`           // key prefix
 	ConversationTTL time.Duration `mapstructure:"conversation_ttl"` // how long a conversation's context is kept
 	ProfileTTL      time.Duration `mapstructure:"profile_ttl"`      // how long a practitioner's profile is kept
@@ -173,9 +173,9 @@ type LevelConfig struct {
 // defaults (Europe/London, Monday to Friday 09:00-17:00, bank holidays of
 // England and Wales).
 type WorkingHoursConfig struct {
-	Location     string   `mapstructure:"location"`
-	Start        string   `mapstructure:"start"`
-	End          string   `mapstructure:"end"`
+	Location     string   `mapstructure:"location"`      // the calendar's time zone (IANA; default Europe/London)
+	Start        string   `mapstructure:"start"`         // the working day's start, HH:MM (default 09:00)
+	End          string   `mapstructure:"end"`           // its end, HH:MM (default 17:00)
 	BankHolidays []string `mapstructure:"bank_holidays"` // replace the built-in list when set
 }
 
@@ -259,6 +259,20 @@ var defaults = map[string]any{
 	"escalation.working_hours.start":         "",
 	"escalation.working_hours.end":           "",
 	"escalation.working_hours.bank_holidays": []string{},
+}
+
+// Default returns key's default, as Load would use it, and whether key is
+// one: Waymark's own or a platform's.
+func Default(key string, platforms ...Platform) (any, bool) {
+	if d, ok := defaults[key]; ok {
+		return d, true
+	}
+	pk, _, _, err := platformKeys(platforms)
+	if err != nil {
+		return nil, false
+	}
+	d, ok := pk[key]
+	return d, ok
 }
 
 // Keys returns every configuration key, sorted: Waymark's own and those of

@@ -24,26 +24,26 @@ func ParseProxy(s string) (netip.Prefix, error) {
 type RetentionConfig struct {
 	Consultations time.Duration `mapstructure:"consultations"` // after closing or cancelling, with their relay threads
 	Escalations   time.Duration `mapstructure:"escalations"`   // after acknowledgement or the ladder's end
-	Feedback      time.Duration `mapstructure:"feedback"`
-	Audit         time.Duration `mapstructure:"audit"`
-	Every         time.Duration `mapstructure:"every"`
+	Feedback      time.Duration `mapstructure:"feedback"`      // feedback entries, after they were given
+	Audit         time.Duration `mapstructure:"audit"`         // audit entries, after they were recorded
+	Every         time.Duration `mapstructure:"every"`         // how often serve sweeps (replicas share it)
 }
 
 // LimitConfig is at most Max actions per window Per; a Max of 0 is no
 // limit.
 type LimitConfig struct {
-	Max int           `mapstructure:"max"`
-	Per time.Duration `mapstructure:"per"`
+	Max int           `mapstructure:"max"` // at most this many per window (0: no limit)
+	Per time.Duration `mapstructure:"per"` // the window
 }
 
 // LimitsConfig are the rate limits, shared by replicas through Redis:
 // per person for questions, consultation requests and escalations, and per
 // client address for everything the web chat is sent.
 type LimitsConfig struct {
-	Questions   LimitConfig `mapstructure:"questions"`
-	Bookings    LimitConfig `mapstructure:"bookings"`
-	Escalations LimitConfig `mapstructure:"escalations"`
-	WebAddress  LimitConfig `mapstructure:"web_address"`
+	Questions   LimitConfig `mapstructure:"questions"`   // questions per person; a risk is still answered
+	Bookings    LimitConfig `mapstructure:"bookings"`    // consultation requests per person
+	Escalations LimitConfig `mapstructure:"escalations"` // escalations per person (escalate, or a risk in a question)
+	WebAddress  LimitConfig `mapstructure:"web_address"` // web chat messages per client address
 }
 
 // checkRetentionAndLimits lists the problems of the retention periods and

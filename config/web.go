@@ -18,7 +18,7 @@ type WebConfig struct {
 	// Links turns on one-time sign-in links: "/waymark web" in Slack or
 	// Teams sends one, bound to that person, used once within LinkTTL.
 	Links   bool          `mapstructure:"links"`
-	LinkTTL time.Duration `mapstructure:"link_ttl"`
+	LinkTTL time.Duration `mapstructure:"link_ttl"` // how long a one-time link stays good
 	OIDC    OIDCConfig    `mapstructure:"oidc"`
 }
 
@@ -28,10 +28,10 @@ type OIDCConfig struct {
 	// Issuer is the provider's issuer URL: for Microsoft Entra ID,
 	// https://login.microsoftonline.com/<tenant id>/v2.0.
 	Issuer       string   `mapstructure:"issuer"`
-	ClientID     string   `mapstructure:"client_id"`
-	ClientSecret string   `mapstructure:"client_secret"`
-	Scopes       []string `mapstructure:"scopes"`     // besides openid
-	NameClaim    string   `mapstructure:"name_claim"` // the claim shown as the person's name
+	ClientID     string   `mapstructure:"client_id"`     // the app registration's (client) id
+	ClientSecret string   `mapstructure:"client_secret"` // a client secret of the app registration
+	Scopes       []string `mapstructure:"scopes"`        // besides openid
+	NameClaim    string   `mapstructure:"name_claim"`    // the claim shown as the person's name
 	// AllowedGroups, if set, are the groups (for Entra ID, group object
 	// ids in the token's groups claim) of which a person must be in one to
 	// sign in; without it, anyone the provider signs in may.
