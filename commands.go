@@ -35,6 +35,9 @@ type app struct {
 	cfg            *config.Config
 	log            *slog.Logger
 	platforms      []handlers.Platform
+	// holidayWarning says the bank holiday list runs out soon; /readyz
+	// shows it.
+	holidayWarning string
 }
 
 // newLogger builds the logger the configuration asks for. It writes to

@@ -188,6 +188,9 @@ func (m *Main) Open(ctx context.Context) error {
 	}
 	background.Go(func() { a.sweep(ctx, store) })
 	srv := handlers.NewServer(a.log, map[string]handlers.Check{"redis": store.Ping})
+	if w := a.holidayWarning; w != "" {
+		srv.AddCheck("bank_holidays", func(context.Context) error { return handlers.Warning(w) })
+	}
 	var routes []handlers.Route
 	if a.cfg.HTTP.WebChat {
 		var proxies []netip.Prefix

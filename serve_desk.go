@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"os"
 	"strings"
 	"time"
 
@@ -22,6 +23,10 @@ func (a *app) openDesk(kb bot.Knowledge, store *redisstore.Store, notifier bot.M
 	cal, err := calendar(ec.WorkingHours)
 	if err != nil {
 		return nil, err
+	}
+	if cal.RunsOut(time.Now(), holidaysAhead) {
+		a.holidayWarning = fmt.Sprintf("the bank holiday list ends on %s: routine SLAs will count later bank holidays as working days; set escalation.working_hours.bank_holidays_file to a newer copy of https://www.gov.uk/bank-holidays.json", cal.Until.Format("2 January 2006"))
+		a.log.Warn(a.holidayWarning)
 	}
 	queues := map[string]bot.Target{}
 	for specialism, q := range cc.Queues {
@@ -85,6 +90,10 @@ func (a *app) target(s string) (bot.Target, error) {
 	return bot.Target{Platform: t.Platform, TeamID: t.TeamID, Kind: t.Kind, ID: t.ID}, nil
 }
 
+// holidaysAhead is how far ahead the bank holiday list must reach before
+// serve warns that it runs out.
+const holidaysAhead = 90 * 24 * time.Hour
+
 // calendar is the default working calendar with the configured changes.
 func calendar(w config.WorkingHoursConfig) (*bot.Calendar, error) {
 	cal, err := bot.DefaultCalendar()
@@ -106,9 +115,24 @@ func calendar(w config.WorkingHoursConfig) (*bot.Calendar, error) {
 			return nil, fmt.Errorf("escalation.working_hours.end: %w", err)
 		}
 	}
+	if w.BankHolidaysFile != "" {
+		data, err := os.ReadFile(w.BankHolidaysFile)
+		if err != nil {
+			return nil, fmt.Errorf("escalation.working_hours.bank_holidays_file: %w", err)
+		}
+		if cal.Holidays, cal.Until, err = bot.ParseGovUKHolidays(data, w.Division); err != nil {
+			return nil, fmt.Errorf("escalation.working_hours.bank_holidays_file %s: %w", w.BankHolidaysFile, err)
+		}
+	}
 	if len(w.BankHolidays) > 0 {
 		if cal.Holidays, err = bot.ParseHolidays(w.BankHolidays); err != nil {
 			return nil, fmt.Errorf("escalation.working_hours.bank_holidays: %w", err)
+		}
+		cal.Until = time.Time{}
+		for d := range cal.Holidays {
+			if t, _ := time.Parse(time.DateOnly, d); t.After(cal.Until) {
+				cal.Until = t
+			}
 		}
 	}
 	return cal, cal.Validate()

@@ -4,8 +4,11 @@ import (
 	"encoding/json"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/waymarkhq/waymark/internal/redistest"
 )
@@ -73,5 +76,71 @@ func TestHealthcheck(t *testing.T) {
 	}, strings.NewReader(""), &out, &errOut)
 	if err == nil || !strings.Contains(err.Error(), "127.0.0.1:"+port) {
 		t.Errorf("healthcheck with nothing listening: %v", err)
+	}
+}
+
+// TestServeBankHolidaysFile: serve reads the bank holidays from a GOV.UK
+// file; one that runs out within 90 days is warned of at start and shown
+// by /readyz, which still answers 200.
+func TestServeBankHolidaysFile(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	soon := time.Now().AddDate(0, 1, 0).Format(time.DateOnly)
+	holidays := `{"england-and-wales":{"division":"england-and-wales","events":[{"title":"A bank holiday","date":"` + soon + `","notes":"","bunting":true}]}}`
+	if err := os.WriteFile("bank-holidays.json", []byte(holidays), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	yaml := `
+consultations:
+  specialists:
+    psychology: ["slack:U0PSY1"]
+  queues:
+    psychology: slack:channel:C0PSYQ
+escalation:
+  working_hours:
+    bank_holidays_file: bank-holidays.json
+  policies:
+    urgent:
+      claim_within: 30m
+      levels:
+        - {name: duty manager, targets: ["slack:user:U0DUTY1"], repeat_every: 10m}
+    routine:
+      claim_within_working_days: 2
+      levels:
+        - {name: duty manager, targets: ["slack:user:U0DUTY1"], repeat_every: 1h}
+`
+	if err := os.WriteFile(filepath.Join(dir, "waymark.yaml"), []byte(yaml), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	addr := freeAddr(t)
+	env := map[string]string{
+		"WAYMARK_HTTP_ADDR": addr, "WAYMARK_SLACK_BOT_TOKEN": "xoxb-test", "WAYMARK_SLACK_SIGNING_SECRET": "s",
+		"WAYMARK_SLACK_API_URL": "https://slack.example/api/",
+	}
+	logs := startServe(t, "http://"+addr, env, "serve")
+	resp, err := http.Get("http://" + addr + "/readyz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ready map[string]string
+	json.NewDecoder(resp.Body).Decode(&ready)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !strings.HasPrefix(ready["bank_holidays"], "warning: the bank holiday list ends on") {
+		t.Errorf("/readyz: %d %v", resp.StatusCode, ready)
+	}
+	if !strings.Contains(logs.String(), "bank holiday list ends on") {
+		t.Errorf("no warning at start:\n%s", logs.String())
+	}
+
+	// A file that is not GOV.UK's format stops serve, saying which.
+	if err := os.WriteFile("bank-holidays.json", []byte(`{"scotland":{"events":[]}}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var out, errOut lockedBuffer
+	err = runWith(t.Context(), platforms, []string{"serve"}, func(k string) string { return map[string]string{"WAYMARK_HTTP_ADDR": freeAddr(t),
+		"WAYMARK_SLACK_BOT_TOKEN": "xoxb-test", "WAYMARK_SLACK_SIGNING_SECRET": "s", "WAYMARK_SLACK_API_URL": "https://slack.example/api/"}[k]
+	}, strings.NewReader(""), &out, &errOut)
+	if err == nil || !strings.Contains(err.Error(), `bank_holidays_file bank-holidays.json: invalid: bank holidays have no division "england-and-wales" (they have scotland)`) {
+		t.Errorf("serve with a bad bank holidays file: %v", err)
 	}
 }

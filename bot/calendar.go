@@ -1,6 +1,8 @@
 package bot
 
 import (
+	_ "embed"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
@@ -34,42 +36,83 @@ type Calendar struct {
 	// on which no one works even when the weekday is in Days. A date mapped
 	// to false is not a holiday.
 	Holidays map[string]bool
+	// Until is the last day the holiday list covers: past it, bank
+	// holidays are working days. Zero when unknown.
+	Until time.Time
 }
 
-// bankHolidaysEnglandWales are the bank holidays of England and Wales, as
-// published on gov.uk, with the substitute days for those falling at a
-// weekend. Add a year before the last one listed here ends.
-var bankHolidaysEnglandWales = []string{
-	// 2026: Boxing Day is a Saturday; Monday 28 December stands in.
-	"2026-01-01", // New Year's Day
-	"2026-04-03", // Good Friday (Easter Sunday is 5 April)
-	"2026-04-06", // Easter Monday
-	"2026-05-04", // early May bank holiday
-	"2026-05-25", // spring bank holiday
-	"2026-08-31", // summer bank holiday
-	"2026-12-25", // Christmas Day
-	"2026-12-28", // Boxing Day (substitute day)
-	// 2027: Christmas Day and Boxing Day are Saturday and Sunday; Monday
-	// 27 and Tuesday 28 December stand in.
-	"2027-01-01", // New Year's Day
-	"2027-03-26", // Good Friday (Easter Sunday is 28 March)
-	"2027-03-29", // Easter Monday
-	"2027-05-03", // early May bank holiday
-	"2027-05-31", // spring bank holiday
-	"2027-08-30", // summer bank holiday
-	"2027-12-27", // Christmas Day (substitute day)
-	"2027-12-28", // Boxing Day (substitute day)
+// RunsOut reports whether c's holiday list ends within d of now, so that
+// someone should give it a newer list; false when Until is unknown.
+func (c *Calendar) RunsOut(now time.Time, d time.Duration) bool {
+	return !c.Until.IsZero() && now.Add(d).After(c.Until)
+}
+
+// bankHolidaysJSON are the bank holidays of England and Wales for 2026 to
+// 2028, in the format GOV.UK publishes at https://www.gov.uk/bank-holidays.json
+// (with the substitute days for those falling at a weekend). A council
+// updates them without a release by pointing
+// escalation.working_hours.bank_holidays_file at a newer copy.
+//
+//go:embed bank-holidays.json
+var bankHolidaysJSON []byte
+
+// DivisionEnglandWales is GOV.UK's division of the default calendar.
+const DivisionEnglandWales = "england-and-wales"
+
+// ParseGovUKHolidays reads bank holidays in GOV.UK's JSON format
+// ({"england-and-wales": {"division": ..., "events": [{"title", "date",
+// ...}]}, ...}) for one division, and returns them as a Calendar's
+// Holidays with the last date listed. It returns an EInvalid *Error for
+// malformed JSON, an unknown division, a division with no events or a date
+// not written like 2026-12-25.
+func ParseGovUKHolidays(data []byte, division string) (map[string]bool, time.Time, error) {
+	var doc map[string]struct {
+		Events []struct {
+			Title string `json:"title"`
+			Date  string `json:"date"`
+		} `json:"events"`
+	}
+	if err := json.Unmarshal(data, &doc); err != nil {
+		return nil, time.Time{}, Errorf(EInvalid, "bank holidays are not GOV.UK's JSON format: %v", err)
+	}
+	d, ok := doc[division]
+	if !ok {
+		var have []string
+		for k := range doc {
+			have = append(have, k)
+		}
+		slices.Sort(have)
+		return nil, time.Time{}, Errorf(EInvalid, "bank holidays have no division %q (they have %s)", division, strings.Join(have, ", "))
+	}
+	if len(d.Events) == 0 {
+		return nil, time.Time{}, Errorf(EInvalid, "bank holidays list no events for %s", division)
+	}
+	dates := make([]string, len(d.Events))
+	for i, e := range d.Events {
+		dates[i] = e.Date
+	}
+	holidays, err := ParseHolidays(dates)
+	if err != nil {
+		return nil, time.Time{}, err
+	}
+	var last time.Time
+	for day := range holidays {
+		if t, _ := time.Parse(holidayLayout, day); t.After(last) {
+			last = t
+		}
+	}
+	return holidays, last, nil
 }
 
 // DefaultCalendar returns a new calendar for a council in England or Wales:
 // Europe/London, Monday to Friday, 09:00 to 17:00, with the bank holidays of
-// 2026 and 2027. The caller may change it; each call returns a fresh one.
+// 2026 to 2028 (bank-holidays.json). The caller may change it; each call returns a fresh one.
 func DefaultCalendar() (*Calendar, error) {
 	loc, err := time.LoadLocation("Europe/London")
 	if err != nil {
 		return nil, fmt.Errorf("default calendar: %w", err)
 	}
-	holidays, err := ParseHolidays(bankHolidaysEnglandWales)
+	holidays, last, err := ParseGovUKHolidays(bankHolidaysJSON, DivisionEnglandWales)
 	if err != nil {
 		return nil, fmt.Errorf("default calendar: %w", err)
 	}
@@ -79,6 +122,7 @@ func DefaultCalendar() (*Calendar, error) {
 		Start:    9 * time.Hour,
 		End:      17 * time.Hour,
 		Holidays: holidays,
+		Until:    last,
 	}, nil
 }
 

@@ -76,7 +76,7 @@ func TestDefaultCalendar(t *testing.T) {
 func TestDefaultCalendarHolidays(t *testing.T) {
 	c := mustDefaultCalendar(t)
 	var want []string
-	for _, y := range []int{2026, 2027} {
+	for _, y := range []int{2026, 2027, 2028} {
 		want = append(want, englandWalesBankHolidays(y)...)
 	}
 	slices.Sort(want)
@@ -95,6 +95,7 @@ func TestDefaultCalendarHolidays(t *testing.T) {
 	published := []string{
 		"2026-01-01", "2026-04-03", "2026-04-06", "2026-05-04", "2026-05-25", "2026-08-31", "2026-12-25", "2026-12-28",
 		"2027-01-01", "2027-03-26", "2027-03-29", "2027-05-03", "2027-05-31", "2027-08-30", "2027-12-27", "2027-12-28",
+		"2028-01-03", "2028-04-14", "2028-04-17", "2028-05-01", "2028-05-29", "2028-08-28", "2028-12-25", "2028-12-26",
 	}
 	if !slices.Equal(got, published) {
 		t.Errorf("holidays:\n got %v\nwant %v", got, published)
@@ -542,5 +543,36 @@ func TestCalendarParseClock(t *testing.T) {
 				t.Errorf("ParseClock(%q) error kind = %q, want %q", tt.in, bot.ErrorKind(err), bot.EInvalid)
 			}
 		})
+	}
+}
+
+// TestGovUKHolidays: bank holidays are read in GOV.UK's format for one
+// division, with the last date they cover; what is wrong is said.
+func TestGovUKHolidays(t *testing.T) {
+	data := []byte(`{"england-and-wales":{"division":"england-and-wales","events":[
+		{"title":"Christmas Day","date":"2029-12-25","notes":"","bunting":true},
+		{"title":"New Year's Day","date":"2029-01-01","notes":"","bunting":true}]},
+		"scotland":{"division":"scotland","events":[{"title":"St Andrew's Day","date":"2029-11-30"}]}}`)
+	h, last, err := bot.ParseGovUKHolidays(data, bot.DivisionEnglandWales)
+	if err != nil || !h["2029-12-25"] || !h["2029-01-01"] || h["2029-11-30"] || last.Format("2006-01-02") != "2029-12-25" {
+		t.Fatalf("ParseGovUKHolidays = %v, %v, %v", h, last, err)
+	}
+	for _, tc := range []struct{ data, division, want string }{
+		{`{"england-and-wales":`, bot.DivisionEnglandWales, "not GOV.UK's JSON format"},
+		{string(data), "wales", `no division "wales" (they have england-and-wales, scotland)`},
+		{`{"england-and-wales":{"events":[]}}`, bot.DivisionEnglandWales, "no events"},
+		{`{"england-and-wales":{"events":[{"date":"25/12/2029"}]}}`, bot.DivisionEnglandWales, "not a date like 2026-12-25"},
+	} {
+		if _, _, err := bot.ParseGovUKHolidays([]byte(tc.data), tc.division); bot.ErrorKind(err) != bot.EInvalid || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: %v, want %q", tc.data, err, tc.want)
+		}
+	}
+	c := mustDefaultCalendar(t)
+	if c.Until.Format("2006-01-02") != "2028-12-26" {
+		t.Errorf("the shipped list ends %s, want 2028-12-26", c.Until)
+	}
+	if c.RunsOut(time.Date(2028, 9, 1, 0, 0, 0, 0, time.UTC), 90*24*time.Hour) != false ||
+		c.RunsOut(time.Date(2028, 10, 1, 0, 0, 0, 0, time.UTC), 90*24*time.Hour) != true {
+		t.Error("RunsOut does not see the end of the list 90 days ahead")
 	}
 }

@@ -176,7 +176,12 @@ type WorkingHoursConfig struct {
 	Location     string   `mapstructure:"location"`      // the calendar's time zone (IANA; default Europe/London)
 	Start        string   `mapstructure:"start"`         // the working day's start, HH:MM (default 09:00)
 	End          string   `mapstructure:"end"`           // its end, HH:MM (default 17:00)
-	BankHolidays []string `mapstructure:"bank_holidays"` // replace the built-in list when set
+	BankHolidays []string `mapstructure:"bank_holidays"` // dates like 2026-12-25 that replace the built-in list when set
+	// BankHolidaysFile is a newer list in GOV.UK's JSON format (a copy of
+	// https://www.gov.uk/bank-holidays.json), read at start instead of the
+	// built-in 2026-2028 one; Division is the part of it to use.
+	BankHolidaysFile string `mapstructure:"bank_holidays_file"`
+	Division         string `mapstructure:"division"` // england-and-wales, scotland or northern-ireland
 }
 
 // Target is a parsed "platform:kind:id" (or "platform:team:kind:id").
@@ -250,15 +255,17 @@ var defaults = map[string]any{
 	"redis.profile_ttl":       "720h",
 	"redis.embedded":          false,
 
-	"consultations.specialists":              map[string]any{},
-	"consultations.queues":                   map[string]any{},
-	"escalation.policies":                    map[string]any{},
-	"escalation.risk_policy":                 "urgent",
-	"escalation.tick":                        "15s",
-	"escalation.working_hours.location":      "",
-	"escalation.working_hours.start":         "",
-	"escalation.working_hours.end":           "",
-	"escalation.working_hours.bank_holidays": []string{},
+	"consultations.specialists":                   map[string]any{},
+	"consultations.queues":                        map[string]any{},
+	"escalation.policies":                         map[string]any{},
+	"escalation.risk_policy":                      "urgent",
+	"escalation.tick":                             "15s",
+	"escalation.working_hours.location":           "",
+	"escalation.working_hours.start":              "",
+	"escalation.working_hours.end":                "",
+	"escalation.working_hours.bank_holidays":      []string{},
+	"escalation.working_hours.bank_holidays_file": "",
+	"escalation.working_hours.division":           "england-and-wales",
 }
 
 // Default returns key's default, as Load would use it, and whether key is

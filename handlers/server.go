@@ -66,6 +66,13 @@ func NewServer(log *slog.Logger, checks map[string]Check) *Server {
 	return s
 }
 
+// Warning is what a readiness check returns for something a deployer must
+// see that does not stop serving (a calendar running out): /readyz shows
+// it and still answers 200.
+type Warning string
+
+func (w Warning) Error() string { return string(w) }
+
 // AddCheck adds a readiness check, run by /readyz. Call it before serving.
 func (s *Server) AddCheck(name string, c Check) {
 	if s.checks == nil {
@@ -117,6 +124,11 @@ func (s *Server) ready(w http.ResponseWriter, r *http.Request) error {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 		err := check(ctx)
 		cancel()
+		var w Warning
+		if errors.As(err, &w) {
+			result[name] = "warning: " + string(w)
+			continue
+		}
 		if err != nil {
 			result[name] = bot.ErrorMessage(err)
 			status = http.StatusServiceUnavailable
