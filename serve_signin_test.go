@@ -137,8 +137,9 @@ escalation:
 		t.Fatal(err)
 	}
 	var out, errOut lockedBuffer
-	err = runWith(t.Context(), platforms, []string{"serve"}, func(k string) string { return map[string]string{"WAYMARK_HTTP_ADDR": freeAddr(t),
-		"WAYMARK_SLACK_BOT_TOKEN": "xoxb-test", "WAYMARK_SLACK_SIGNING_SECRET": "s", "WAYMARK_SLACK_API_URL": "https://slack.example/api/"}[k]
+	err = runWith(t.Context(), platforms, []string{"serve"}, func(k string) string {
+		return map[string]string{"WAYMARK_HTTP_ADDR": freeAddr(t),
+			"WAYMARK_SLACK_BOT_TOKEN": "xoxb-test", "WAYMARK_SLACK_SIGNING_SECRET": "s", "WAYMARK_SLACK_API_URL": "https://slack.example/api/"}[k]
 	}, strings.NewReader(""), &out, &errOut)
 	if err == nil || !strings.Contains(err.Error(), `bank_holidays_file bank-holidays.json: invalid: bank holidays have no division "england-and-wales" (they have scotland)`) {
 		t.Errorf("serve with a bad bank holidays file: %v", err)
