@@ -21,8 +21,9 @@ USER nonroot:nonroot
 # loopback only, so it is off here (turn it on with web.oidc or web.links:
 # see README, "Signing in to the web chat"). Off loopback serve refuses to
 # start without redis.url: a container never keeps state in memory unasked.
-ENV WAYMARK_HTTP_ADDR=0.0.0.0:8080 WAYMARK_HTTP_WEB_CHAT=false
-EXPOSE 8080
+# Prometheus metrics on a port of their own, not the public one.
+ENV WAYMARK_HTTP_ADDR=0.0.0.0:8080 WAYMARK_HTTP_WEB_CHAT=false WAYMARK_HTTP_ADMIN_ADDR=0.0.0.0:9090
+EXPOSE 8080 9090
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 CMD ["/waymark", "healthcheck"]
 ENTRYPOINT ["/waymark"]
 CMD ["serve"]

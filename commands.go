@@ -18,6 +18,7 @@ import (
 	"github.com/waymarkhq/waymark/bot"
 	"github.com/waymarkhq/waymark/config"
 	"github.com/waymarkhq/waymark/handlers"
+	"github.com/waymarkhq/waymark/handlers/metrics"
 	"github.com/waymarkhq/waymark/knowledge"
 	"github.com/waymarkhq/waymark/knowledge/sample"
 )
@@ -38,6 +39,8 @@ type app struct {
 	// holidayWarning says the bank holiday list runs out soon; /readyz
 	// shows it.
 	holidayWarning string
+	lastBuild      time.Duration // how long the last index took to build
+	metrics        *metrics.Metrics
 }
 
 // newLogger builds the logger the configuration asks for. It writes to
@@ -138,7 +141,8 @@ func (a *app) openBase() (*knowledge.Base, error) {
 	if err != nil {
 		return nil, err
 	}
-	a.log.Debug("index built", "documents", len(c.Docs), "lexicon_concepts", kb.LexiconSize(), "took", time.Since(start))
+	a.lastBuild = time.Since(start)
+	a.log.Debug("index built", "documents", len(c.Docs), "lexicon_concepts", kb.LexiconSize(), "took", a.lastBuild)
 	return kb, nil
 }
 

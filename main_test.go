@@ -204,7 +204,7 @@ func TestServeWithNoConfig(t *testing.T) {
 	var out, errOut lockedBuffer
 	done := make(chan error, 1)
 	getenv := func(k string) string {
-		if k == "WAYMARK_HTTP_ADDR" {
+		if k == "WAYMARK_HTTP_ADDR" || k == "WAYMARK_HTTP_ADMIN_ADDR" {
 			return "127.0.0.1:0"
 		}
 		return ""

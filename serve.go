@@ -20,6 +20,7 @@ import (
 	"github.com/waymarkhq/waymark/bot/redisstore"
 	"github.com/waymarkhq/waymark/config"
 	"github.com/waymarkhq/waymark/handlers"
+	"github.com/waymarkhq/waymark/handlers/metrics"
 	"github.com/waymarkhq/waymark/handlers/web"
 	"github.com/waymarkhq/waymark/knowledge"
 )
@@ -100,9 +101,10 @@ func (a *app) serve(ctx context.Context) error {
 type Main struct {
 	app *app
 
-	closers []func() error // run by Close, last first
-	served  chan error     // the HTTP server's failure
-	url     string
+	closers  []func() error // run by Close, last first
+	served   chan error     // the HTTP server's failure
+	url      string
+	adminURL string // where /metrics is served, if anywhere
 }
 
 // onClose adds f to what Close runs, before everything added earlier.
@@ -120,10 +122,14 @@ func (m *Main) Open(ctx context.Context) error {
 	stopBackground := func() error { stop(); background.Wait(); return nil }
 	m.onClose(stopBackground)
 
+	// Metrics first, so that every platform client made below is counted.
+	a.metrics = metrics.New()
+	handlers.InstrumentClients(a.metrics.Transport)
 	base, err := a.openBase()
 	if err != nil {
 		return err
 	}
+	a.metrics.Index(len(base.Corpus().Docs), a.lastBuild)
 	kb := knowledge.NewLive(base)
 	m.onClose(kb.Close)
 	hup := make(chan os.Signal, 1)
@@ -144,6 +150,7 @@ func (m *Main) Open(ctx context.Context) error {
 		return err
 	}
 	m.onClose(func() error { closeStore(); return nil })
+	store.Client().AddHook(a.metrics.RedisHook())
 	m.onClose(stopBackground) // so the desk's timers stop before the store closes
 	if err := store.Ping(ctx); err != nil {
 		a.log.Warn("redis is not answering yet: answering without conversation state until it does", "err", err)
@@ -169,7 +176,10 @@ func (m *Main) Open(ctx context.Context) error {
 	}
 	var signin *web.SignIn
 	lim := a.cfg.Limits
-	opts := bot.EngineOptions{Log: a.log, DefaultArea: base.Corpus().Area, Desk: desk, Counter: store, Limits: bot.Limits{
+	if desk != nil {
+		background.Go(func() { a.countQueues(ctx, store) })
+	}
+	opts := bot.EngineOptions{Log: a.log, DefaultArea: base.Corpus().Area, Desk: desk, Counter: store, Metrics: a.metrics, Limits: bot.Limits{
 		Questions:   bot.Limit{Max: lim.Questions.Max, Per: lim.Questions.Per},
 		Bookings:    bot.Limit{Max: lim.Bookings.Max, Per: lim.Bookings.Per},
 		Escalations: bot.Limit{Max: lim.Escalations.Max, Per: lim.Escalations.Per},
@@ -243,6 +253,11 @@ func (m *Main) Open(ctx context.Context) error {
 		return nil
 	})
 	m.url = "http://" + ln.Addr().String()
+	if addr := a.cfg.HTTP.AdminAddr; addr != "" {
+		if err := m.serveAdmin(addr, srv); err != nil {
+			return err
+		}
+	}
 	fmt.Fprintf(a.stdout, "Waymark is answering on %s (corpus: %d documents, %s)\n", m.url, len(base.Corpus().Docs), corpusName(a.cfg))
 	attrs := []any{"addr", ln.Addr().String(), "web_chat", a.cfg.HTTP.WebChat, "web_sign_in", signin != nil}
 	for _, p := range a.platforms {
@@ -283,6 +298,9 @@ func (a *app) reload(kb *knowledge.Live) {
 		a.log.Error("corpus reload failed: still answering from the last good index", "err", err)
 	default:
 		a.log.Info("corpus reloaded", "documents", len(b.Corpus().Docs), "warnings", len(b.Corpus().Warnings))
+		if a.metrics != nil {
+			a.metrics.Index(len(b.Corpus().Docs), 0)
+		}
 	}
 }
 
@@ -345,6 +363,49 @@ func (a *app) sweep(ctx context.Context, store *redisstore.Store) {
 			a.log.Warn("retention sweep failed; it runs again later", "err", err)
 		case err == nil && !rep.Skipped:
 			a.log.Info("retention sweep", "consultations", rep.Consultations, "escalations", rep.Escalations, "feedback", rep.Feedback, "audit", rep.Audit)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// serveAdmin serves /metrics, /healthz and /readyz on addr, apart from the
+// public routes, until Close.
+func (m *Main) serveAdmin(addr string, srv *handlers.Server) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("listen on http.admin_addr %s: %w", addr, err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", m.app.metrics.Handler())
+	mux.Handle("GET /healthz", srv)
+	mux.Handle("GET /readyz", srv)
+	hs := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go hs.Serve(ln)
+	m.onClose(func() error { return hs.Close() })
+	m.adminURL = "http://" + ln.Addr().String()
+	m.app.log.Info("admin: metrics on", "addr", ln.Addr().String())
+	return nil
+}
+
+// countQueues counts the requests waiting in each queue for the metrics,
+// every minute, until ctx ends.
+func (a *app) countQueues(ctx context.Context, store *redisstore.Store) {
+	t := time.NewTicker(time.Minute)
+	defer t.Stop()
+	for {
+		depth, oldest, err := store.QueueDepth(ctx)
+		if err == nil {
+			ages := map[string]time.Duration{}
+			for s, at := range oldest {
+				ages[s] = time.Since(at)
+			}
+			a.metrics.Queue(depth, ages)
+		} else if ctx.Err() == nil {
+			a.log.Warn("metrics: queues not counted", "err", err)
 		}
 		select {
 		case <-ctx.Done():

@@ -2,10 +2,12 @@ package main
 
 import (
 	"encoding/json"
+	"io"
 	"net"
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -143,5 +145,52 @@ escalation:
 	}, strings.NewReader(""), &out, &errOut)
 	if err == nil || !strings.Contains(err.Error(), `bank_holidays_file bank-holidays.json: invalid: bank holidays have no division "england-and-wales" (they have scotland)`) {
 		t.Errorf("serve with a bad bank holidays file: %v", err)
+	}
+}
+
+// TestServeMetrics: /metrics is served on the admin address, not the
+// public one, and counts what happened: a question answered over the web
+// chat, the index's documents, Redis commands, Go's runtime.
+func TestServeMetrics(t *testing.T) {
+	t.Chdir(t.TempDir())
+	addr, admin := freeAddr(t), freeAddr(t)
+	env := map[string]string{"WAYMARK_HTTP_ADDR": addr, "WAYMARK_HTTP_ADMIN_ADDR": admin}
+	startServe(t, "http://"+addr, env, "serve")
+	resp, err := http.Post("http://"+addr+"/api/chat", "application/json", strings.NewReader(`{"session":"k3Jx9_Qe2mB7-wvA","text":"who is the LADO"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("question: %d", resp.StatusCode)
+	}
+	if resp, err := http.Get("http://" + addr + "/metrics"); err != nil || resp.StatusCode != http.StatusNotFound {
+		t.Errorf("/metrics on the public address: %v %v, want 404", resp.StatusCode, err)
+	}
+	resp, err = http.Get("http://" + admin + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	text := string(body)
+	for _, want := range []string{
+		`waymark_questions_total{outcome="answered",platform="web"} 1`,
+		`waymark_answer_seconds_count{platform="web"} 1`,
+		`waymark_redis_commands_total{outcome="ok"}`,
+		`go_goroutines`,
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("/metrics lacks %q", want)
+		}
+	}
+	if !regexp.MustCompile(`(?m)^waymark_index_documents [1-9]`).MatchString(text) {
+		t.Error("/metrics does not count the index's documents")
+	}
+	if strings.Contains(text, "LADO") || strings.Contains(text, "k3Jx9") {
+		t.Error("/metrics holds message text or a session id")
+	}
+	if resp, err := http.Get("http://" + admin + "/readyz"); err != nil || resp.StatusCode != http.StatusOK {
+		t.Errorf("/readyz on the admin address: %v", err)
 	}
 }

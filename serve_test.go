@@ -133,6 +133,12 @@ func startServeWith(t *testing.T, platforms []handlers.Platform, base string, en
 	var out lockedBuffer
 	errOut := &lockedBuffer{}
 	done := make(chan error, 1)
+	if env == nil {
+		env = map[string]string{}
+	}
+	if _, ok := env["WAYMARK_HTTP_ADMIN_ADDR"]; !ok {
+		env["WAYMARK_HTTP_ADMIN_ADDR"] = "127.0.0.1:0" // not the default 9090, which a running serve holds
+	}
 	go func() {
 		done <- runWith(ctx, platforms, args, func(k string) string { return env[k] }, strings.NewReader(""), &out, errOut)
 	}()

@@ -98,6 +98,7 @@ func (e *Engine) ask(ctx context.Context, m Message, question string) (Reply, er
 	}
 	// Over the question limit, a question describing immediate risk is
 	// still answered: the limit holds back only its prompt (below).
+	started := time.Now() // for the answer's latency only: no decision waits on it
 	limited := e.allow(ctx, m, limitQuestion, e.opts.Limits.Questions)
 	if limited != nil && !e.kb.Screen(q).Escalate {
 		return Reply{}, limited
@@ -169,6 +170,7 @@ func (e *Engine) ask(ctx context.Context, m Message, question string) (Reply, er
 	e.log.InfoContext(ctx, "answered", "platform", m.Platform, "message", m.ID, "ref", reply.Ref,
 		"hits", len(res.Hits), "confidence", fmt.Sprintf("%.2f", res.Confidence), "follow_up", followUp,
 		"escalate", s.Escalate, "personal_data", s.PersonalData, "degraded", storeDown)
+	e.opts.Metrics.Question(m.Platform, len(res.Hits) > 0, s.Escalate, time.Since(started))
 	return reply, nil
 }
 

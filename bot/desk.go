@@ -37,6 +37,9 @@ type DeskOptions struct {
 	RiskPolicy string
 	Clock      Clock
 	Log        *slog.Logger
+	// Metrics counts escalations, prompts and acknowledgements; nothing is
+	// counted when nil.
+	Metrics Metrics
 	// UpdateBudget bounds the time a step spends changing queue cards and
 	// prompts it posted earlier. Default DefaultUpdateBudget.
 	UpdateBudget time.Duration
@@ -64,6 +67,9 @@ func NewDesk(kb Knowledge, o DeskOptions) (*Desk, error) {
 	}
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
+	}
+	if o.Metrics == nil {
+		o.Metrics = NopMetrics{}
 	}
 	if o.UpdateBudget <= 0 {
 		o.UpdateBudget = DefaultUpdateBudget
@@ -142,6 +148,7 @@ func userTarget(p Person) Target {
 func (d *Desk) notify(ctx context.Context, t Target, r Reply, what string) {
 	if err := d.o.Notifier.Notify(ctx, t, r); err != nil {
 		d.o.Log.ErrorContext(ctx, "desk: notify failed", "what", what, "platform", t.Platform, "target", t.ID, "err", err)
+		d.o.Metrics.Undelivered(t.Platform)
 	}
 }
 

@@ -23,6 +23,9 @@ type EngineOptions struct {
 	// a Counter nothing is limited.
 	Limits  Limits
 	Counter Counter
+	// Metrics counts questions and how long answers take; nothing is
+	// counted when nil.
+	Metrics Metrics
 }
 
 // Engine answers practitioners: it screens each question, searches the
@@ -46,6 +49,9 @@ func NewEngine(kb Knowledge, store Store, opts EngineOptions) *Engine {
 	}
 	if opts.Log == nil {
 		opts.Log = slog.New(slog.DiscardHandler)
+	}
+	if opts.Metrics == nil {
+		opts.Metrics = NopMetrics{}
 	}
 	if opts.Answers <= 0 {
 		opts.Answers = 3

@@ -44,6 +44,7 @@ func (d *Desk) escalate(ctx context.Context, e Escalation) (Escalation, error) {
 		return Escalation{}, err
 	}
 	d.o.Log.InfoContext(ctx, "desk: escalated", "id", e.ID, "trigger", e.Trigger, "consultation", e.ConsultationRef)
+	d.o.Metrics.Escalated(e.Trigger, e.Urgency)
 	_, err = d.step(ctx, e, 0, 1)
 	return e, err
 }
@@ -60,6 +61,7 @@ func (d *Desk) step(ctx context.Context, e Escalation, level, prompt int) (sched
 		d.notify(ctx, userTarget(e.Requester), Reply{Notices: []Notice{{Kind: NoticeActNow, Title: "No one has acknowledged yet",
 			Text: fmt.Sprintf("No duty manager has acknowledged %s. Please ring the duty manager directly; if a child is in immediate danger, call 999.", e.ID)}}}, "exhausted")
 		d.o.Log.WarnContext(ctx, "desk: escalation exhausted", "id", e.ID)
+		d.o.Metrics.Exhausted(e.Urgency)
 		d.auditStep(ctx, e.ID, AuditExhausted, "no one acknowledged")
 		return false, nil
 	}
@@ -85,6 +87,7 @@ func (d *Desk) step(ctx context.Context, e Escalation, level, prompt int) (sched
 		d.postPrompt(ctx, e.ID, t, prompt1)
 	}
 	d.auditStep(ctx, e.ID, AuditPrompted, fmt.Sprintf("level %d (%s), prompt %d", level+1, l.Name, prompt))
+	d.o.Metrics.Prompted(level + 1)
 	return true, nil
 }
 
@@ -235,6 +238,7 @@ func (d *Desk) Acknowledge(ctx context.Context, m Message, id string) (Reply, er
 	if err := d.o.Timers.CancelTimer(ctx, escTimer(id)); err != nil {
 		d.o.Log.WarnContext(ctx, "desk: escalation timer not cancelled; it will find it acknowledged", "id", id, "err", err)
 	}
+	d.o.Metrics.Acknowledged(e.Level+1, e.AckAt.Sub(e.CreatedAt))
 	about := ""
 	if e.ConsultationRef != "" {
 		about = " about " + e.ConsultationRef

@@ -61,6 +61,7 @@ func (e *Engine) allow(ctx context.Context, m Message, kind string, l Limit) err
 		return nil
 	}
 	e.log.InfoContext(ctx, "rate limited", "kind", kind, "platform", m.Platform, "message", m.ID)
+	e.opts.Metrics.Limited(kind)
 	what := map[string]string{limitQuestion: "questions", limitBooking: "consultation requests", limitEscalation: "escalations"}[kind]
 	return Errorf(ETooMany, "You have sent %d %s in %s, the most Waymark takes from one person. Please wait a little and try again. If a child is in immediate danger, call 999 now, then your duty manager.",
 		l.Max, what, humanDuration(l.Per))

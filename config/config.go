@@ -95,6 +95,9 @@ type HTTPConfig struct {
 	Addr string `mapstructure:"addr"`
 	// WebChat serves the local web chat at /.
 	WebChat bool `mapstructure:"web_chat"`
+	// AdminAddr is where /metrics (and /healthz, /readyz) are served, apart
+	// from the public routes; empty serves no metrics.
+	AdminAddr string `mapstructure:"admin_addr"`
 	// TrustedProxies are the reverse proxies (addresses or CIDR ranges)
 	// whose X-Forwarded-For names the client, for per-address limits.
 	TrustedProxies []string `mapstructure:"trusted_proxies"`
@@ -230,6 +233,7 @@ var defaults = map[string]any{
 	"web.oidc.name_claim":     "name",
 	"web.oidc.allowed_groups": []string{},
 	"http.trusted_proxies":    []string{},
+	"http.admin_addr":         "127.0.0.1:9090",
 	"retention.consultations": "2160h",
 	"retention.escalations":   "2160h",
 	"retention.feedback":      "4320h",

@@ -181,3 +181,30 @@ func (s *Store) scan(ctx context.Context, pattern string, fn func(key string) er
 		return fn(k)
 	})
 }
+
+// QueueDepth counts the consultations waiting to be claimed, per
+// specialism, and when the oldest of each was made, by scanning the
+// records: for metrics, every minute or so, not for every request. It
+// returns EUnavailable when Redis cannot be reached.
+func (s *Store) QueueDepth(ctx context.Context) (map[string]int, map[string]time.Time, error) {
+	depth, oldest := map[string]int{}, map[string]time.Time{}
+	err := s.scan(ctx, globEscape(s.keys.Prefix)+":{cons:*}", func(key string) error {
+		v, err := s.client.HMGet(ctx, key, "state", "specialism", "created_at").Result()
+		if err != nil {
+			return s.wrap("HMGET consultation", err)
+		}
+		state, _ := v[0].(string)
+		specialism, _ := v[1].(string)
+		if state != bot.StateQueued || specialism == "" {
+			return nil
+		}
+		depth[specialism]++
+		if created, _ := v[2].(string); created != "" {
+			if t, err := time.Parse(time.RFC3339Nano, created); err == nil && (oldest[specialism].IsZero() || t.Before(oldest[specialism])) {
+				oldest[specialism] = t
+			}
+		}
+		return nil
+	})
+	return depth, oldest, err
+}
