@@ -5,10 +5,12 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -192,5 +194,57 @@ func TestServeMetrics(t *testing.T) {
 	}
 	if resp, err := http.Get("http://" + admin + "/readyz"); err != nil || resp.StatusCode != http.StatusOK {
 		t.Errorf("/readyz on the admin address: %v", err)
+	}
+}
+
+// TestServeChecksCredentialsAtStart: a wrong Slack token is found at
+// start, by auth.test, and /readyz says so (503); a good one is accepted.
+// (Teams' token fetch at start: TestCheckToken in handlers/teams.)
+func TestServeChecksCredentialsAtStart(t *testing.T) {
+	t.Chdir(t.TempDir())
+	var slackOK atomic.Bool
+	slackAPI := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		if slackOK.Load() {
+			io.WriteString(w, `{"ok":true,"url":"https://wyvernvale.slack.com/","team":"Wyvern Vale","user":"waymark","team_id":"T061EG9R6","user_id":"U0LAN0Z89"}`)
+			return
+		}
+		io.WriteString(w, `{"ok":false,"error":"invalid_auth"}`)
+	}))
+	defer slackAPI.Close()
+	for _, good := range []bool{false, true} {
+		slackOK.Store(good)
+		addr := freeAddr(t)
+		env := map[string]string{
+			"WAYMARK_HTTP_ADDR": addr, "WAYMARK_SLACK_BOT_TOKEN": "xoxb-test", "WAYMARK_SLACK_SIGNING_SECRET": "s",
+			"WAYMARK_SLACK_API_URL": slackAPI.URL + "/",
+		}
+		logs := startServe(t, "http://"+addr, env, "serve")
+		var ready map[string]string
+		var status int
+		deadline := time.Now().Add(10 * time.Second)
+		for time.Now().Before(deadline) {
+			resp, err := http.Get("http://" + addr + "/readyz")
+			if err != nil {
+				t.Fatal(err)
+			}
+			ready = map[string]string{}
+			json.NewDecoder(resp.Body).Decode(&ready)
+			resp.Body.Close()
+			status = resp.StatusCode
+			if strings.Contains(logs.String(), "slack: credentials") {
+				break
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		switch {
+		case !good && (status != http.StatusServiceUnavailable || !strings.Contains(ready["slack_credentials"], "invalid_auth")):
+			t.Errorf("a refused Slack token: /readyz %d %v", status, ready)
+		case good && (status != http.StatusOK || ready["slack_credentials"] != "ok"):
+			t.Errorf("a good Slack token: /readyz %d %v", status, ready)
+		}
+		if !good && !strings.Contains(logs.String(), "slack: credentials refused") {
+			t.Errorf("the refusal is not logged:\n%s", logs.String())
+		}
 	}
 }

@@ -64,6 +64,7 @@ type slackAPI interface {
 	OpenViewContext(ctx context.Context, triggerID string, view slackapi.ModalViewRequest) (*slackapi.ViewResponse, error)
 	UpdateMessageContext(ctx context.Context, channelID, timestamp string, options ...slackapi.MsgOption) (string, string, string, error)
 	GetUserInfoContext(ctx context.Context, user string, options ...slackapi.GetUserInfoOption) (*slackapi.User, error)
+	AuthTestContext(ctx context.Context) (*slackapi.AuthTestResponse, error)
 }
 
 var _ slackAPI = (*slackapi.Client)(nil)

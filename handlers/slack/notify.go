@@ -39,6 +39,22 @@ func NewNotifier(cfg Config) (*Notifier, error) {
 		retryRateLimits)}, nil
 }
 
+// AuthTest asks Slack whether the bot token is good (auth.test). It
+// returns EUnauthorized when Slack refuses it and EUnavailable when Slack
+// cannot be reached.
+func (n *Notifier) AuthTest(ctx context.Context) error {
+	_, err := n.api.AuthTestContext(ctx)
+	var se slackapi.SlackErrorResponse
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &se) && se.Err != "ratelimited":
+		return &bot.Error{Kind: bot.EUnauthorized, Message: "Slack refused the bot token (" + se.Err + "): check slack.bot_token", Err: err}
+	default:
+		return &bot.Error{Kind: bot.EUnavailable, Message: "Slack's API did not answer", Err: err}
+	}
+}
+
 // Notify posts r to a channel, or as a direct message from the app to a
 // user. Rate limits are waited out as for replies.
 func (n *Notifier) Notify(ctx context.Context, t bot.Target, r bot.Reply) error {

@@ -103,6 +103,7 @@ type connection struct {
 	directory *Directory
 
 	adapter *Adapter
+	probe   *handlers.Probe
 	stopped atomic.Bool // Socket Mode has stopped
 	cancel  context.CancelFunc
 	wg      sync.WaitGroup
@@ -121,13 +122,19 @@ func (c *connection) Serve(h bot.Handler) (handlers.Endpoint, error) {
 	if c.cfg.SigningSecret != "" {
 		e.Routes = a.Routes()
 	}
+	e.Checks = map[string]handlers.Check{"slack_credentials": func(ctx context.Context) error {
+		if c.probe == nil {
+			return nil
+		}
+		return c.probe.Check(ctx)
+	}}
 	if c.cfg.AppToken != "" {
-		e.Checks = map[string]handlers.Check{"slack_socket_mode": func(context.Context) error {
+		e.Checks["slack_socket_mode"] = func(context.Context) error {
 			if c.stopped.Load() {
 				return bot.Errorf(bot.EUnavailable, "Slack Socket Mode has stopped; see the log.")
 			}
 			return nil
-		}}
+		}
 	}
 	return e, nil
 }
@@ -138,6 +145,7 @@ func (c *connection) Open(ctx context.Context) error {
 	}
 	c.adapter.Open()
 	ctx, c.cancel = context.WithCancel(ctx)
+	c.probe = handlers.StartProbe(ctx, c.host.Log, "slack", c.notifier.AuthTest)
 	if c.cfg.AppToken != "" {
 		c.wg.Go(func() {
 			if err := c.adapter.RunSocketMode(ctx); err != nil {

@@ -738,3 +738,34 @@ func TestConnectorConfigValidate(t *testing.T) {
 		t.Errorf("minimal config: %v", err)
 	}
 }
+
+// TestCheckToken: the start-up check of the bot's credentials: a token is
+// fetched; a refusal is EUnauthorized, naming what to check; a token
+// service that cannot be reached is EUnavailable, to be tried again.
+func TestCheckToken(t *testing.T) {
+	var status atomic.Int32
+	tok := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if s := int(status.Load()); s != 0 {
+			http.Error(w, `{"error":"invalid_client"}`, s)
+			return
+		}
+		writeJSON(w, map[string]any{"token_type": "Bearer", "expires_in": 3600, "access_token": "token-1"})
+	}))
+	defer tok.Close()
+	f := newConnFixture(t)
+	cfg := f.config()
+	cfg.TokenURL = tok.URL
+	for _, tc := range []struct {
+		status int32
+		kind   string
+	}{{0, ""}, {http.StatusUnauthorized, bot.EUnauthorized}, {http.StatusServiceUnavailable, bot.EUnavailable}} {
+		status.Store(tc.status)
+		err := mustConnector(t, cfg).CheckToken(context.Background())
+		if bot.ErrorKind(err) != tc.kind && !(tc.kind == "" && err == nil) {
+			t.Errorf("token status %d: %v, want %q", tc.status, err, tc.kind)
+		}
+		if tc.kind == bot.EUnauthorized && !strings.Contains(bot.ErrorMessage(err), "teams.app_id") {
+			t.Errorf("the refusal does not say what to check: %v", err)
+		}
+	}
+}

@@ -58,6 +58,8 @@ type connection struct {
 	connector *Connector
 	notifier  *Notifier
 	adapter   *Adapter
+	probe     *handlers.Probe
+	cancel    context.CancelFunc
 }
 
 func (c *connection) Notifier() bot.Notifier   { return c.notifier }
@@ -81,14 +83,21 @@ func (c *connection) Serve(h bot.Handler) (handlers.Endpoint, error) {
 		return handlers.Endpoint{}, fmt.Errorf("teams: %w", err)
 	}
 	c.adapter = a.WithRefs(c.host.Store)
-	return handlers.Endpoint{Routes: c.adapter.Routes()}, nil
+	return handlers.Endpoint{Routes: c.adapter.Routes(), Checks: map[string]handlers.Check{"teams_credentials": func(ctx context.Context) error {
+		if c.probe == nil {
+			return nil
+		}
+		return c.probe.Check(ctx)
+	}}}, nil
 }
 
-func (c *connection) Open(context.Context) error {
+func (c *connection) Open(ctx context.Context) error {
 	if c.adapter == nil {
 		return fmt.Errorf("teams: Open before Serve")
 	}
 	c.adapter.Open()
+	ctx, c.cancel = context.WithCancel(ctx)
+	c.probe = handlers.StartProbe(ctx, c.host.Log, "teams", c.connector.CheckToken)
 	c.host.Log.Info("teams connected", "single_tenant", c.s.TenantID != "")
 	if c.s.Tenants() == nil {
 		c.host.Log.Warn("teams: serving every tenant (teams.allow_any_tenant): any organisation that installs the app can reach the desk")
@@ -97,6 +106,9 @@ func (c *connection) Open(context.Context) error {
 }
 
 func (c *connection) Close() error {
+	if c.cancel != nil {
+		c.cancel()
+	}
 	if c.adapter == nil {
 		return nil
 	}

@@ -29,6 +29,17 @@ func (c *Connector) accessToken(ctx context.Context) (string, error) {
 	return token, nil
 }
 
+// CheckToken fetches a token for the bot (or finds one cached), to check
+// its app id and secret or certificate. It returns EUnavailable when the
+// token service cannot be reached, and another kind when it refuses.
+func (c *Connector) CheckToken(ctx context.Context) error {
+	_, err := c.accessToken(ctx)
+	if err != nil && bot.ErrorKind(err) != bot.EUnavailable {
+		return &bot.Error{Kind: bot.EUnauthorized, Message: bot.ErrorMessage(err) + ": check teams.app_id and its secret or certificate", Err: err}
+	}
+	return err
+}
+
 // invalidate drops the cached token if it is still token, so that several
 // callers refused at once cause one refresh.
 func (c *Connector) invalidate(token string) {
