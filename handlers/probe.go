@@ -44,7 +44,7 @@ func StartProbe(ctx context.Context, log *slog.Logger, name string, check func(c
 			switch {
 			case err == nil:
 				p.state.Store(&probeState{done: true})
-				log.Info(name+": credentials accepted")
+				log.Info(name + ": credentials accepted")
 				return
 			case bot.ErrorKind(err) == bot.EUnavailable:
 				p.state.Store(&probeState{err: err})
