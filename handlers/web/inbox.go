@@ -63,8 +63,13 @@ func (c *Chat) notifications(w http.ResponseWriter, r *http.Request) (err error)
 			status = handlers.StatusOf(err)
 		}
 		// The request id and status only: never the session, which is
-		// all it takes to read the inbox.
-		c.log.LogAttrs(r.Context(), slog.LevelInfo, "web inbox", slog.String("request_id", id), slog.Int("status", status))
+		// all it takes to read the inbox. Polls that find nothing wrong
+		// are debug: every open page asks every 10 seconds.
+		level := slog.LevelDebug
+		if status != http.StatusOK {
+			level = slog.LevelInfo
+		}
+		c.log.LogAttrs(r.Context(), level, "web inbox", slog.String("request_id", id), slog.Int("status", status))
 	}()
 
 	if r.Method != http.MethodGet {
