@@ -99,14 +99,14 @@ type testServer struct {
 	logs *bytes.Buffer
 }
 
-func newTestServer(t *testing.T, h *recorder) *testServer {
+func newTestServer(t testing.TB, h *recorder) *testServer {
 	t.Helper()
 	return newTestServerFor(t, h, h)
 }
 
 // newTestServerFor serves the chat over h; rec (may be nil) is what the
 // tests inspect.
-func newTestServerFor(t *testing.T, h bot.Handler, rec *recorder) *testServer {
+func newTestServerFor(t testing.TB, h bot.Handler, rec *recorder) *testServer {
 	t.Helper()
 	var logs bytes.Buffer
 	log := slog.New(slog.NewTextHandler(&logs, nil))
@@ -134,7 +134,7 @@ func (r response) errorMessage(t *testing.T) string {
 	return e.Error
 }
 
-func (s *testServer) do(t *testing.T, method, path, contentType, body string, header http.Header) response {
+func (s *testServer) do(t testing.TB, method, path, contentType, body string, header http.Header) response {
 	t.Helper()
 	req, err := http.NewRequest(method, s.URL+path, strings.NewReader(body))
 	if err != nil {
