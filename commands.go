@@ -137,6 +137,7 @@ func (a *app) openBase() (*knowledge.Base, error) {
 	kb, err := knowledge.New(c, knowledge.Options{
 		Limit:         a.cfg.Search.Limit,
 		MinConfidence: a.cfg.Search.MinConfidence,
+		Progress:      a.progress(len(c.Docs)),
 	})
 	if err != nil {
 		return nil, err
@@ -144,6 +145,36 @@ func (a *app) openBase() (*knowledge.Base, error) {
 	a.lastBuild = time.Since(start)
 	a.log.Debug("index built", "documents", len(c.Docs), "lexicon_concepts", kb.LexiconSize(), "took", a.lastBuild)
 	return kb, nil
+}
+
+// progressFrom is the smallest corpus whose indexing is reported as it
+// goes: smaller ones take under a second.
+const progressFrom = 2000
+
+// progress reports indexing of a large corpus: a bar that redraws itself
+// on a terminal, log lines (every tenth) elsewhere, such as a container's
+// log; nil for a small corpus.
+func (a *app) progress(total int) func(done, total int) {
+	if total < progressFrom {
+		return nil
+	}
+	if f, ok := a.stderr.(*os.File); ok && interactive(f) {
+		return func(done, total int) {
+			const width = 30
+			n := width * done / total
+			fmt.Fprintf(a.stderr, "\rindexing [%s%s] %d/%d documents", strings.Repeat("#", n), strings.Repeat(" ", width-n), done, total)
+			if done == total {
+				fmt.Fprintln(a.stderr)
+			}
+		}
+	}
+	next := 0
+	return func(done, total int) {
+		if pct := 100 * done / total; pct >= next || done == total {
+			a.log.Info("indexing", "documents", done, "of", total)
+			next = pct/10*10 + 10
+		}
+	}
 }
 
 // interactive reports whether r is a terminal a person types into.

@@ -10,7 +10,9 @@ import (
 	"os"
 	"os/signal"
 	"slices"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -105,6 +107,7 @@ type Main struct {
 	served   chan error     // the HTTP server's failure
 	url      string
 	adminURL string // where /metrics is served, if anywhere
+	shutdown func() error
 }
 
 // onClose adds f to what Close runs, before everything added earlier.
@@ -125,6 +128,27 @@ func (m *Main) Open(ctx context.Context) error {
 	// Metrics first, so that every platform client made below is counted.
 	a.metrics = metrics.New()
 	handlers.InstrumentClients(a.metrics.Transport)
+	// Listen at once: a large corpus takes a while to index, and until it
+	// is built /readyz says so (503) and every other route answers 503,
+	// which Slack and the Bot Framework retry.
+	srv := handlers.NewServer(a.log, nil)
+	var ready atomic.Bool
+	srv.AddCheck("index", func(context.Context) error {
+		if !ready.Load() {
+			return bot.Errorf(bot.EUnavailable, "Waymark is building its index and starting; it answers in a moment.")
+		}
+		return nil
+	})
+	srv.Handle("/", func(w http.ResponseWriter, r *http.Request) error {
+		if !ready.Load() {
+			w.Header().Set("Retry-After", "5")
+			return bot.Errorf(bot.EUnavailable, "Waymark is starting; try again in a moment.")
+		}
+		return bot.Errorf(bot.ENotFound, "There is nothing here.")
+	})
+	if err := m.listen(srv); err != nil {
+		return err
+	}
 	base, err := a.openBase()
 	if err != nil {
 		return err
@@ -197,7 +221,7 @@ func (m *Main) Open(ctx context.Context) error {
 		background.Go(func() { desk.Run(ctx, a.cfg.Escalation.Tick) })
 	}
 	background.Go(func() { a.sweep(ctx, store) })
-	srv := handlers.NewServer(a.log, map[string]handlers.Check{"redis": store.Ping})
+	srv.AddCheck("redis", store.Ping)
 	if w := a.holidayWarning; w != "" {
 		srv.AddCheck("bank_holidays", func(context.Context) error { return handlers.Warning(w) })
 	}
@@ -231,35 +255,11 @@ func (m *Main) Open(ctx context.Context) error {
 	if err := mountOnce(srv, routes); err != nil {
 		return err
 	}
-
-	ln, err := net.Listen("tcp", a.cfg.HTTP.Addr)
-	if err != nil {
-		return fmt.Errorf("listen on %s: %w", a.cfg.HTTP.Addr, err)
-	}
-	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 30 * time.Second}
-	m.served = make(chan error, 1)
-	go func() {
-		if err := hs.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
-			m.served <- err
-		}
-	}()
 	// Requests stop first, so that nothing new reaches what stops after.
-	m.onClose(func() error {
-		sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
-		defer cancel()
-		if err := hs.Shutdown(sctx); err != nil {
-			return fmt.Errorf("shut down: %w", err)
-		}
-		return nil
-	})
-	m.url = "http://" + ln.Addr().String()
-	if addr := a.cfg.HTTP.AdminAddr; addr != "" {
-		if err := m.serveAdmin(addr, srv); err != nil {
-			return err
-		}
-	}
+	m.onClose(m.shutdown)
+	ready.Store(true)
 	fmt.Fprintf(a.stdout, "Waymark is answering on %s (corpus: %d documents, %s)\n", m.url, len(base.Corpus().Docs), corpusName(a.cfg))
-	attrs := []any{"addr", ln.Addr().String(), "web_chat", a.cfg.HTTP.WebChat, "web_sign_in", signin != nil}
+	attrs := []any{"addr", strings.TrimPrefix(m.url, "http://"), "web_chat", a.cfg.HTTP.WebChat, "web_sign_in", signin != nil}
 	for _, p := range a.platforms {
 		attrs = append(attrs, p.Name(), slices.Contains(a.cfg.Enabled(), p.Name()))
 	}
@@ -349,68 +349,39 @@ func corpusName(c *config.Config) string {
 	return c.Corpus.Dir
 }
 
-// sweep removes records past their retention every retention.every, until
-// ctx ends; replicas share the work through the sweep's lock in Redis.
-func (a *app) sweep(ctx context.Context, store *redisstore.Store) {
-	rc := a.cfg.Retention
-	r := redisstore.Retention{Consultations: rc.Consultations, Escalations: rc.Escalations, Feedback: rc.Feedback, Audit: rc.Audit}
-	t := time.NewTicker(rc.Every)
-	defer t.Stop()
-	for {
-		rep, err := store.Sweep(ctx, time.Now(), r, rc.Every)
-		switch {
-		case err != nil && ctx.Err() == nil:
-			a.log.Warn("retention sweep failed; it runs again later", "err", err)
-		case err == nil && !rep.Skipped:
-			a.log.Info("retention sweep", "consultations", rep.Consultations, "escalations", rep.Escalations, "feedback", rep.Feedback, "audit", rep.Audit)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
-}
-
-// serveAdmin serves /metrics, /healthz and /readyz on addr, apart from the
-// public routes, until Close.
-func (m *Main) serveAdmin(addr string, srv *handlers.Server) error {
-	ln, err := net.Listen("tcp", addr)
+// listen starts serving srv on http.addr, and /metrics on
+// http.admin_addr; Close stops them first.
+func (m *Main) listen(srv *handlers.Server) error {
+	a := m.app
+	ln, err := net.Listen("tcp", a.cfg.HTTP.Addr)
 	if err != nil {
-		return fmt.Errorf("listen on http.admin_addr %s: %w", addr, err)
+		return fmt.Errorf("listen on %s: %w", a.cfg.HTTP.Addr, err)
 	}
-	mux := http.NewServeMux()
-	mux.Handle("GET /metrics", m.app.metrics.Handler())
-	mux.Handle("GET /healthz", srv)
-	mux.Handle("GET /readyz", srv)
-	hs := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-	go hs.Serve(ln)
-	m.onClose(func() error { return hs.Close() })
-	m.adminURL = "http://" + ln.Addr().String()
-	m.app.log.Info("admin: metrics on", "addr", ln.Addr().String())
-	return nil
-}
-
-// countQueues counts the requests waiting in each queue for the metrics,
-// every minute, until ctx ends.
-func (a *app) countQueues(ctx context.Context, store *redisstore.Store) {
-	t := time.NewTicker(time.Minute)
-	defer t.Stop()
-	for {
-		depth, oldest, err := store.QueueDepth(ctx)
-		if err == nil {
-			ages := map[string]time.Duration{}
-			for s, at := range oldest {
-				ages[s] = time.Since(at)
+	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 30 * time.Second}
+	m.served = make(chan error, 1)
+	go func() {
+		if err := hs.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+			m.served <- err
+		}
+	}()
+	var once sync.Once
+	var shutErr error
+	m.shutdown = func() error {
+		once.Do(func() {
+			sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+			defer cancel()
+			if err := hs.Shutdown(sctx); err != nil {
+				shutErr = fmt.Errorf("shut down: %w", err)
 			}
-			a.metrics.Queue(depth, ages)
-		} else if ctx.Err() == nil {
-			a.log.Warn("metrics: queues not counted", "err", err)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
+		})
+		return shutErr
 	}
+	// If Open fails before the end, Close still stops the server (last);
+	// once open, it is stopped first (see Open).
+	m.onClose(m.shutdown)
+	m.url = "http://" + ln.Addr().String()
+	if addr := a.cfg.HTTP.AdminAddr; addr != "" {
+		return m.serveAdmin(addr, srv)
+	}
+	return nil
 }

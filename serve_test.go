@@ -149,7 +149,27 @@ func startServeWith(t *testing.T, platforms []handlers.Platform, base string, en
 		}
 	})
 	waitHealthy(t, base, done, errOut)
+	waitAnswering(t, &out, done, errOut)
 	return errOut
+}
+
+// waitAnswering waits for serve to say it is answering: it listens at
+// once, but mounts its routes only once the index is built.
+func waitAnswering(t *testing.T, out *lockedBuffer, done chan error, errOut *lockedBuffer) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for !strings.Contains(out.String(), "Waymark is answering on") {
+		select {
+		case err := <-done:
+			done <- nil
+			t.Fatalf("serve stopped early: %v\n%s", err, errOut.String())
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("serve never said it was answering; stderr:\n%s", errOut.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }
 
 // waitHealthy waits for base to answer /healthz; if serve stops first it

@@ -9,7 +9,9 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"maps"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/waymarkhq/waymark/bot"
@@ -51,6 +53,7 @@ type Check func(ctx context.Context) error
 type Server struct {
 	mux    *http.ServeMux
 	log    *slog.Logger
+	mu     sync.Mutex // guards checks: serve adds some while serving
 	checks map[string]Check
 }
 
@@ -73,8 +76,11 @@ type Warning string
 
 func (w Warning) Error() string { return string(w) }
 
-// AddCheck adds a readiness check, run by /readyz. Call it before serving.
+// AddCheck adds a readiness check, run by /readyz; it may be called while
+// serving.
 func (s *Server) AddCheck(name string, c Check) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	if s.checks == nil {
 		s.checks = map[string]Check{}
 	}
@@ -120,7 +126,10 @@ func (s *Server) Error(w http.ResponseWriter, r *http.Request, err error) {
 func (s *Server) ready(w http.ResponseWriter, r *http.Request) error {
 	result := map[string]string{}
 	status := http.StatusOK
-	for name, check := range s.checks {
+	s.mu.Lock()
+	checks := maps.Clone(s.checks)
+	s.mu.Unlock()
+	for name, check := range checks {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 		err := check(ctx)
 		cancel()

@@ -46,6 +46,9 @@ type Options struct {
 	// Abstain judges when the best candidates do not answer; nil: the
 	// built-in model (abstain.json).
 	Abstain *AbstainModel
+	// Progress, if set, is told how many documents are indexed of how
+	// many, after each chunk: for progress lines on a large corpus.
+	Progress func(done, total int)
 }
 
 // Base is a searchable, indexed corpus. It is safe for concurrent use.
@@ -243,6 +246,9 @@ func (b *Base) build() error {
 		}
 		if err := flush(batch); err != nil {
 			return err
+		}
+		if p := b.opts.Progress; p != nil {
+			p(from+len(docs), len(b.corpus.Docs))
 		}
 	}
 	return flush(nil)

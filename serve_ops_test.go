@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"net"
@@ -11,10 +12,12 @@ import (
 	"regexp"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
 	"github.com/waymarkhq/waymark/internal/redistest"
+	"github.com/waymarkhq/waymark/knowledge/corpusgen"
 )
 
 // TestServeWebChatOffLoopbackNeedsSignIn: listening on every address,
@@ -245,6 +248,90 @@ func TestServeChecksCredentialsAtStart(t *testing.T) {
 		}
 		if !good && !strings.Contains(logs.String(), "slack: credentials refused") {
 			t.Errorf("the refusal is not logged:\n%s", logs.String())
+		}
+	}
+}
+
+// TestServeListensBeforeTheIndexIsBuilt: serve answers /healthz at once
+// and /readyz with 503 (and every route with 503, which platforms retry)
+// until the corpus is read and indexed; then it answers. The corpus file
+// is a named pipe, so the index cannot be built until the test writes it:
+// nothing here waits on a clock.
+func TestServeListensBeforeTheIndexIsBuilt(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	corpus := filepath.Join(dir, "corpus")
+	if err := os.Mkdir(corpus, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(corpus, "corpus.yaml"), []byte("area: Eastfold\n"), 0o600)
+	pipe := filepath.Join(corpus, "lado.md")
+	if err := syscall.Mkfifo(pipe, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	addr := freeAddr(t)
+	base := "http://" + addr
+	env := map[string]string{"WAYMARK_HTTP_ADDR": addr, "WAYMARK_CORPUS_DIR": corpus, "WAYMARK_HTTP_ADMIN_ADDR": "127.0.0.1:0"}
+	ctx, cancel := context.WithCancel(context.Background())
+	var out, errOut lockedBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- runWith(ctx, platforms, []string{"serve"}, func(k string) string { return env[k] }, strings.NewReader(""), &out, &errOut)
+	}()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("serve: %v\n%s", err, errOut.String())
+		}
+	})
+	waitHealthy(t, base, done, &errOut) // listening, with the corpus still unread
+	get := func(path string) (int, string) {
+		resp, err := http.Get(base + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	if code, body := get("/readyz"); code != http.StatusServiceUnavailable || !strings.Contains(body, "building its index") {
+		t.Errorf("/readyz while building: %d %s", code, body)
+	}
+	if code, _ := get("/"); code != http.StatusServiceUnavailable {
+		t.Errorf("the web chat while building: %d, want 503", code)
+	}
+	// Write the document: the build finishes and serve answers.
+	f, err := os.OpenFile(pipe, os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.WriteString("---\nid: ef-lado\ntitle: LADO\nkind: contact\nphone: \"01632 961 250\"\n---\nThe LADO handles allegations about staff.\n")
+	f.Close()
+	waitAnswering(t, &out, done, &errOut)
+	if code, body := get("/readyz"); code != http.StatusOK {
+		t.Errorf("/readyz once built: %d %s", code, body)
+	}
+	if code, _ := get("/"); code != http.StatusOK {
+		t.Errorf("the web chat once built: %d, want 200", code)
+	}
+}
+
+// TestProgressWhileIndexing: a large corpus's indexing is reported as it
+// goes, as log lines when standard error is not a terminal.
+func TestProgressWhileIndexing(t *testing.T) {
+	t.Chdir(t.TempDir())
+	dir := filepath.Join(t.TempDir(), "corpus")
+	if err := corpusgen.Generate(dir, 2100, 7); err != nil {
+		t.Fatal(err)
+	}
+	var out, errOut lockedBuffer
+	err := runWith(t.Context(), platforms, []string{"search", "--corpus", dir, "who is the LADO"}, func(string) string { return "" }, strings.NewReader(""), &out, &errOut)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"msg=indexing documents=500 of=2100", "msg=indexing documents=2100 of=2100"} {
+		if !strings.Contains(errOut.String(), want) {
+			t.Errorf("no %q in:\n%s", want, errOut.String())
 		}
 	}
 }
