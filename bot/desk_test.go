@@ -149,7 +149,14 @@ type deskFixture struct {
 
 func newDeskFixture(tb testing.TB, srv *redistest.Server, prefix string, clock *clocktest.Clock, rec *slackRecorder) *deskFixture {
 	tb.Helper()
-	store, err := redisstore.New(redisstore.Config{URL: srv.URL(), Prefix: prefix})
+	return newDeskFixtureOn(tb, redisstore.Config{URL: srv.URL(), Prefix: prefix}, clock, rec)
+}
+
+// newDeskFixtureOn is a desk fixture on the Redis cfg names: a replica of
+// Waymark, when several share cfg, the clock and rec.
+func newDeskFixtureOn(tb testing.TB, cfg redisstore.Config, clock *clocktest.Clock, rec *slackRecorder) *deskFixture {
+	tb.Helper()
+	store, err := redisstore.New(cfg)
 	if err != nil {
 		tb.Fatal(err)
 	}

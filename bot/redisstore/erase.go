@@ -149,10 +149,17 @@ const erasedName = "a person whose details were erased"
 func (s *Store) ErasePerson(ctx context.Context, p bot.Person) (EraseReport, error) {
 	var rep EraseReport
 	k, pseudo := p.Key(), ErasedPseudonym(p.Key())
+	// One key at a time: on a Cluster, keys of different slots cannot be
+	// deleted in one command.
 	del := func(keys ...string) error {
-		n, err := s.client.Del(ctx, keys...).Result()
-		rep.Deleted += int(n)
-		return s.wrap("DEL", err)
+		for _, k := range keys {
+			n, err := s.client.Del(ctx, k).Result()
+			rep.Deleted += int(n)
+			if err != nil {
+				return s.wrap("DEL", err)
+			}
+		}
+		return nil
 	}
 	conversations := map[string]bool{}
 	err := s.records(ctx, p,

@@ -1,13 +1,18 @@
 package redisstore_test
 
 import (
+	"context"
 	"encoding/json"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/waymarkhq/waymark/bot"
 	"github.com/waymarkhq/waymark/bot/redisstore"
+	"github.com/waymarkhq/waymark/internal/redistest"
 )
 
 var (
@@ -70,9 +75,24 @@ func history(t *testing.T, s *redisstore.Store, at time.Time) (ref, esc string) 
 func everything(t *testing.T, s *redisstore.Store, prefix string) string {
 	t.Helper()
 	ctx := t.Context()
-	keys, err := s.Client().Keys(ctx, prefix+":*").Result()
-	if err != nil {
-		t.Fatal(err)
+	var keys []string
+	if cc, ok := s.Client().(*redis.ClusterClient); ok {
+		var mu sync.Mutex
+		err := cc.ForEachMaster(ctx, func(ctx context.Context, c *redis.Client) error {
+			ks, err := c.Keys(ctx, prefix+":*").Result()
+			mu.Lock()
+			keys = append(keys, ks...)
+			mu.Unlock()
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	} else {
+		var err error
+		if keys, err = s.Client().Keys(ctx, prefix+":*").Result(); err != nil {
+			t.Fatal(err)
+		}
 	}
 	var b strings.Builder
 	for _, k := range keys {
@@ -206,4 +226,67 @@ func TestEraseAndExport(t *testing.T) {
 	if rep, err := s.ErasePerson(ctx, sam); err != nil || rep.Consultations+rep.Escalations+rep.Feedback+rep.Audit != 0 {
 		t.Errorf("a second erase: %+v, %v", rep, err)
 	}
+}
+
+// TestSweepEraseAndQueuesOnRedisCluster: the sweep, erasure and queue
+// counts scan every master of a three-master cluster, where a person's
+// records lie in many slots.
+func TestSweepEraseAndQueuesOnRedisCluster(t *testing.T) {
+	addrs := redistest.StartCluster(t, 3)
+	s := mustStore(t, redisstore.Config{Addrs: addrs, Cluster: true})
+	ctx := t.Context()
+	old := time.Date(2025, 1, 6, 10, 0, 0, 0, time.UTC)
+	var oldRefs []string
+	for i := range 4 {
+		ref, _ := history(t, s, old.Add(time.Duration(i)*6*time.Hour))
+		oldRefs = append(oldRefs, ref)
+	}
+	recent := time.Date(2026, 11, 30, 10, 0, 0, 0, time.UTC)
+	for i := range 3 {
+		history(t, s, recent.Add(time.Duration(i)*6*time.Hour))
+	}
+	for i := range 5 {
+		if _, err := s.CreateConsultation(ctx, bot.Consultation{Specialism: "prevent", Urgency: bot.UrgencyRoutine, Question: "advice", Requester: rees,
+			CreatedAt: recent.Add(time.Duration(i) * time.Hour)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	depth, oldest, err := s.QueueDepth(ctx)
+	if err != nil || depth["prevent"] != 5 || depth["psychology"] != 0 || !oldest["prevent"].Equal(recent) {
+		t.Errorf("QueueDepth = %v, %v, %v", depth, oldest, err)
+	}
+	rep, err := s.Sweep(ctx, time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC), redisstore.Retention{Consultations: 90 * 24 * time.Hour, Escalations: 90 * 24 * time.Hour}, 0)
+	if err != nil || rep.Consultations != 4 || rep.Escalations != 4 {
+		t.Errorf("sweep: %+v, %v", rep, err)
+	}
+	for _, ref := range oldRefs {
+		if _, err := s.Consultation(ctx, ref); bot.ErrorKind(err) != bot.ENotFound {
+			t.Errorf("%s: %v, want swept", ref, err)
+		}
+	}
+	er, err := s.ErasePerson(ctx, sam)
+	if err != nil || er.Consultations != 3 || er.Escalations != 3 {
+		t.Errorf("erase: %+v, %v", er, err)
+	}
+	all := everything(t, s, s.Keys().Prefix)
+	for _, trace := range []string{sam.UserID, sam.Name, "D0SAM"} {
+		if strings.Contains(all, trace) {
+			t.Errorf("%q is still in the cluster after erase:\n%s", trace, grepLines(all, trace))
+		}
+	}
+}
+
+func grepLines(s, sub string) string {
+	var out []string
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		if strings.Contains(l, sub) {
+			prev := ""
+			if i > 0 {
+				prev = lines[i-1] + " => "
+			}
+			out = append(out, prev+l)
+		}
+	}
+	return strings.Join(out, "\n")
 }
