@@ -145,7 +145,7 @@ escalation:
 	}
 	var out, errOut lockedBuffer
 	err = runWith(t.Context(), platforms, []string{"serve"}, func(k string) string {
-		return map[string]string{"WAYMARK_HTTP_ADDR": freeAddr(t),
+		return map[string]string{"WAYMARK_HTTP_ADDR": freeAddr(t), "WAYMARK_HTTP_ADMIN_ADDR": "127.0.0.1:0",
 			"WAYMARK_SLACK_BOT_TOKEN": "xoxb-test", "WAYMARK_SLACK_SIGNING_SECRET": "s", "WAYMARK_SLACK_API_URL": "https://slack.example/api/"}[k]
 	}, strings.NewReader(""), &out, &errOut)
 	if err == nil || !strings.Contains(err.Error(), `bank_holidays_file bank-holidays.json: invalid: bank holidays have no division "england-and-wales" (they have scotland)`) {
