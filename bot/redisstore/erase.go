@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/redis/go-redis/v9"
 
@@ -285,6 +286,15 @@ func (s *Store) scanAll(ctx context.Context, pattern string, fn func(key string)
 		return s.wrap("SCAN", it.Err())
 	}
 	if cc, ok := s.client.(*redis.ClusterClient); ok {
+		// ForEachMaster scans the masters at once; fn is called from one of
+		// them at a time, so callers need not lock what they count.
+		var mu sync.Mutex
+		serial := fn
+		fn = func(k string) error {
+			mu.Lock()
+			defer mu.Unlock()
+			return serial(k)
+		}
 		return cc.ForEachMaster(ctx, func(ctx context.Context, c *redis.Client) error { return each(ctx, c) })
 	}
 	return each(ctx, s.client)
