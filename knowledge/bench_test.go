@@ -185,3 +185,62 @@ func heapInuse() uint64 {
 	runtime.ReadMemStats(&m)
 	return m.HeapInuse
 }
+
+// BenchmarkQueryDuringReload10k asks the bench questions of a Live index of
+// 10,000 documents while another goroutine rebuilds and swaps it in a
+// loop, as SIGHUP does: it reports query p50 and p99 during the swaps, the
+// reloads completed, and failed-% (a search that errs or, when the same
+// question found something before, finds nothing). The figures include
+// the two cores being shared with the rebuilds.
+func BenchmarkQueryDuringReload10k(b *testing.B) {
+	ctx := context.Background()
+	c := MustCorpus10k(b)
+	live := knowledge.NewLive(MustBase(b, c))
+	b.Cleanup(func() { live.Close() })
+	qs := benchQuestions()
+	found := map[string]bool{}
+	for _, q := range qs {
+		res, err := live.Search(ctx, bot.SearchRequest{Query: q, Area: corpusgen.Area, Limit: 5})
+		if err != nil {
+			b.Fatal(err)
+		}
+		found[q] = len(res.Hits) > 0
+	}
+	stop := make(chan struct{})
+	reloads := make(chan int, 1)
+	go func() {
+		n := 0
+		defer func() { reloads <- n }()
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			if _, err := live.Reload(func() (*knowledge.Corpus, error) { return c, nil }); err != nil {
+				b.Error(err)
+				return
+			}
+			n++
+		}
+	}()
+	durs := make([]time.Duration, 0, 1<<14)
+	failed, i := 0, 0
+	for b.Loop() {
+		q := qs[i%len(qs)]
+		i++
+		start := time.Now()
+		res, err := live.Search(ctx, bot.SearchRequest{Query: q, Area: corpusgen.Area, Limit: 5})
+		durs = append(durs, time.Since(start))
+		if err != nil || (found[q] && len(res.Hits) == 0) {
+			failed++
+		}
+	}
+	close(stop)
+	n := <-reloads
+	slices.Sort(durs)
+	b.ReportMetric(micros(percentile(durs, 50)), "p50-µs")
+	b.ReportMetric(micros(percentile(durs, 99)), "p99-µs")
+	b.ReportMetric(float64(n), "reloads")
+	b.ReportMetric(100*float64(failed)/float64(max(len(durs), 1)), "failed-%")
+}
