@@ -3,9 +3,14 @@ package slack_test
 import (
 	"bytes"
 	"fmt"
+	"github.com/waymarkhq/waymark/bot"
+	"github.com/waymarkhq/waymark/bot/redisstore"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -94,4 +99,61 @@ func benchAck(b *testing.B, url string, deliveries []delivery) {
 		req.Header.Set("X-Slack-Signature", d.signature)
 		return req, nil
 	}, http.StatusOK, "events")
+	b.ReportMetric(rssMB(), "rss-MB")
+}
+
+// BenchmarkEventsAck2Replicas is EventsAck against two replicas in one
+// process, each with its own adapter, engine and Redis client, sharing one
+// redis-server and key prefix (so each event is de-duplicated across
+// both), the deliveries alternating between them as a load balancer
+// would. rss-MB is the process's resident memory at the end.
+func BenchmarkEventsAck2Replicas(b *testing.B) {
+	srv := redistest.Shared(b)
+	kb, err := sampleKnowledge()
+	if err != nil {
+		b.Fatal(err)
+	}
+	h1, store1 := newEngineHarness(b, kb, srv)
+	store2, err := redisstore.New(redisstore.Config{URL: srv.URL(), Prefix: store1.Keys().Prefix})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { store2.Close() })
+	h2 := newHarnessOn(b, h1.slack, bot.NewEngine(kb, store2, bot.EngineOptions{Clock: fixedClock{}, DefaultArea: "Wyvern Vale"}), store2)
+	urls := []string{h1.srv.URL + "/slack/events", h2.srv.URL + "/slack/events"}
+	ds := signedDeliveries(b, "EvTWO")
+	type item struct {
+		url string
+		d   delivery
+	}
+	items := make([]item, len(ds))
+	for i, d := range ds {
+		items[i] = item{urls[i%2], d}
+	}
+	loadtest.Post(b, benchClients, items, func(it item) (*http.Request, error) {
+		req, err := http.NewRequest(http.MethodPost, it.url, bytes.NewReader(it.d.body))
+		if err != nil {
+			return nil, err
+		}
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("X-Slack-Request-Timestamp", it.d.timestamp)
+		req.Header.Set("X-Slack-Signature", it.d.signature)
+		return req, nil
+	}, http.StatusOK, "events")
+	b.ReportMetric(rssMB(), "rss-MB")
+}
+
+// rssMB is the process's resident set size in MiB (Linux), 0 elsewhere.
+func rssMB() float64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if f := strings.Fields(line); len(f) >= 2 && f[0] == "VmRSS:" {
+			kb, _ := strconv.ParseFloat(f[1], 64)
+			return kb / 1024
+		}
+	}
+	return 0
 }
