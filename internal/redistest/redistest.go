@@ -58,6 +58,7 @@ type Server struct {
 	bin  string
 	dir  string
 	port int
+	aof  bool // appendonly yes, fsync always: a kill loses nothing acknowledged
 
 	mu     sync.Mutex
 	proc   *os.Process
@@ -80,10 +81,29 @@ func Start(tb testing.TB) *Server {
 	return s
 }
 
+// StartPersistent is Start with the append-only file on and fsynced on
+// every write, as a deployment's Redis should run: killed and started
+// again, the server has every write it acknowledged.
+func StartPersistent(tb testing.TB) *Server {
+	tb.Helper()
+	s, err := newServerWith(tb.TempDir(), true)
+	if err != nil {
+		tb.Fatalf("redistest: %v", err)
+	}
+	tb.Cleanup(func() {
+		if err := s.stop(); err != nil {
+			tb.Errorf("redistest: %v", err)
+		}
+	})
+	return s
+}
+
 // newServer starts a server on a free port with its working directory in
 // dir. Another process may take the port between our finding it free and
 // redis-server binding it, so a few ports are tried.
-func newServer(dir string) (*Server, error) {
+func newServer(dir string) (*Server, error) { return newServerWith(dir, false) }
+
+func newServerWith(dir string, aof bool) (*Server, error) {
 	bin, err := Binary()
 	if err != nil {
 		return nil, err
@@ -94,7 +114,7 @@ func newServer(dir string) (*Server, error) {
 		if err != nil {
 			return nil, err
 		}
-		s := &Server{bin: bin, dir: dir, port: port}
+		s := &Server{bin: bin, dir: dir, port: port, aof: aof}
 		if last = s.start(); last == nil {
 			return s, nil
 		}
@@ -122,7 +142,7 @@ func (s *Server) Stop(tb testing.TB) {
 }
 
 // Start starts a stopped server again on the same port and waits until it
-// answers PING. It starts empty. Starting a running server does nothing.
+// answers PING. It starts empty, unless it is persistent. Starting a running server does nothing.
 func (s *Server) Start(tb testing.TB) {
 	tb.Helper()
 	if err := s.start(); err != nil {
@@ -136,9 +156,13 @@ func (s *Server) start() error {
 	if s.proc != nil {
 		return nil
 	}
+	aof := "no"
+	if s.aof {
+		aof = "yes"
+	}
 	cmd := exec.Command(s.bin,
 		"--save", "",
-		"--appendonly", "no",
+		"--appendonly", aof, "--appendfsync", "always",
 		"--port", strconv.Itoa(s.port),
 		"--bind", "127.0.0.1",
 		"--dir", s.dir,
