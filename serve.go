@@ -319,7 +319,7 @@ func (m *Main) connect(store *redisstore.Store) ([]connection, error) {
 		if s == nil || !s.Enabled() {
 			continue
 		}
-		c, err := p.Connect(s, handlers.Host{Log: m.app.log.With("platform", p.Name()), Store: store})
+		c, err := p.Connect(s, handlers.Host{Log: m.app.log.With("platform", p.Name()), Store: store, Metrics: m.app.metrics})
 		if err != nil {
 			return nil, err
 		}

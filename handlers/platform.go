@@ -27,6 +27,9 @@ type Host struct {
 	// Store keeps conversations and the platform's own records
 	// (conversation references, invoke answers).
 	Store *redisstore.Store
+	// Metrics counts what the platform could not deliver; nil counts
+	// nothing.
+	Metrics bot.Metrics
 }
 
 // A Connection is a platform prepared to serve. Main calls Serve once the

@@ -77,7 +77,9 @@ type Adapter struct {
 	h     bot.Handler
 	store bot.Store
 	log   *slog.Logger
-	api   slackAPI
+	// undelivered counts a reply that could not be posted; nil: nothing.
+	undelivered func()
+	api         slackAPI
 
 	// queue holds the jobs accepted for the workers; forms and submissions
 	// answered outside it run with queue.Go, so Close waits for them too.
@@ -309,6 +311,9 @@ func (a *Adapter) reply(ctx context.Context, j job, r bot.Reply) {
 	}
 	if err := a.deliver(ctx, j.to, r); err != nil {
 		a.log.ErrorContext(ctx, "slack: posting the reply failed", append(j.attrs(), "err", err)...)
+		if a.undelivered != nil {
+			a.undelivered()
+		}
 		return
 	}
 	a.log.InfoContext(ctx, "slack: replied", append(j.attrs(), "thread", j.to.thread, "ref", r.Ref)...)
@@ -373,3 +378,12 @@ var retryRateLimits = slackapi.OptionRetryConfig(slackapi.RetryConfig{
 	MaxRetries:         2,
 	RetryAfterDuration: 5 * time.Second, // when Slack does not say
 })
+
+// CountUndelivered has the adapter tell m of every reply it could not
+// post, and returns a. Call it before Open.
+func (a *Adapter) CountUndelivered(m bot.Metrics) *Adapter {
+	if m != nil {
+		a.undelivered = func() { m.Undelivered(bot.PlatformSlack) }
+	}
+	return a
+}

@@ -2,11 +2,13 @@ package slack_test
 
 import (
 	"net/http"
+	"net/http/httptest"
 	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/waymarkhq/waymark/bot"
+	"github.com/waymarkhq/waymark/handlers/metrics"
 	"github.com/waymarkhq/waymark/internal/redistest"
 )
 
@@ -208,5 +210,25 @@ func TestDisplayNamesLookedUpOnce(t *testing.T) {
 	h2.drain(t)
 	if msgs := rec2.Messages(); len(msgs) != 1 || msgs[0].UserName != "" {
 		t.Errorf("without users:read: %+v, want the message answered, unnamed", msgs)
+	}
+}
+
+// TestUndeliveredReplyCounted: a reply Slack refuses to post is logged
+// with the reason and counted in the metrics.
+func TestUndeliveredReplyCounted(t *testing.T) {
+	rec := &recorder{reply: func(bot.Message) (bot.Reply, error) { return bot.Reply{Text: "The LADO is on 01632 961250."}, nil }}
+	h := newHarness(t, rec, mustStore(t, redistest.Shared(t)))
+	m := metrics.New()
+	h.adapter.CountUndelivered(m)
+	h.slack.fail["chat.postMessage"] = "channel_not_found"
+	h.event(t, mention(t, "EvUNDELIVERED1", "who is the LADO?", "1700000000.000100", ""))
+	h.drain(t)
+	rr := httptest.NewRecorder()
+	m.Handler().ServeHTTP(rr, httptest.NewRequest(http.MethodGet, "/metrics", nil))
+	if !strings.Contains(rr.Body.String(), `waymark_replies_undelivered_total{platform="slack"} 1`) {
+		t.Errorf("the refused reply is not counted:\n%s", rr.Body.String())
+	}
+	if !strings.Contains(h.logs.String(), "channel_not_found") {
+		t.Errorf("the reason is not logged:\n%s", h.logs.String())
 	}
 }

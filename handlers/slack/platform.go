@@ -117,7 +117,7 @@ func (c *connection) Serve(h bot.Handler) (handlers.Endpoint, error) {
 	if err != nil {
 		return handlers.Endpoint{}, fmt.Errorf("slack: %w", err)
 	}
-	c.adapter = a
+	c.adapter = a.CountUndelivered(c.host.Metrics)
 	var e handlers.Endpoint
 	if c.cfg.SigningSecret != "" {
 		e.Routes = a.Routes()

@@ -60,13 +60,15 @@ const (
 // Adapter answers Teams activities with a bot.Handler. It is safe for
 // concurrent use.
 type Adapter struct {
-	v       *Verifier
-	c       *Connector
-	h       bot.Handler
-	store   bot.Store
-	refs    RefStore    // nil: conversation references are not recorded
-	invokes InvokeStore // nil: card actions are not de-duplicated
-	log     *slog.Logger
+	v     *Verifier
+	c     *Connector
+	h     bot.Handler
+	store bot.Store
+	refs  RefStore // nil: conversation references are not recorded
+	// undelivered counts a reply that could not be posted; nil: nothing.
+	undelivered func()
+	invokes     InvokeStore // nil: card actions are not de-duplicated
+	log         *slog.Logger
 
 	// queue holds the messages accepted for the workers; card actions
 	// still being answered run with queue.Go, so Close waits for them too.
@@ -374,6 +376,9 @@ func (a *Adapter) run(j job) {
 	}
 	if err != nil {
 		a.log.ErrorContext(ctx, "teams: posting the reply failed", append(j.attrs(), "err", err)...)
+		if a.undelivered != nil {
+			a.undelivered()
+		}
 		return
 	}
 	a.log.InfoContext(ctx, "teams: replied", append(j.attrs(), "welcome", j.welcome, "ref", reply.Ref)...)
@@ -391,4 +396,13 @@ func (a *Adapter) logRefusal(ctx context.Context, j job, err error) {
 	default:
 		a.log.InfoContext(ctx, "teams: handler refused", append(j.attrs(), "kind", bot.ErrorKind(err))...)
 	}
+}
+
+// CountUndelivered has the adapter tell m of every reply it could not
+// post, and returns a. Call it before Open.
+func (a *Adapter) CountUndelivered(m bot.Metrics) *Adapter {
+	if m != nil {
+		a.undelivered = func() { m.Undelivered(bot.PlatformTeams) }
+	}
+	return a
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/waymarkhq/waymark/bot"
 	"github.com/waymarkhq/waymark/bot/redisstore"
 	"github.com/waymarkhq/waymark/handlers"
+	"github.com/waymarkhq/waymark/handlers/metrics"
 	"github.com/waymarkhq/waymark/handlers/teams"
 	"github.com/waymarkhq/waymark/internal/redistest"
 	"github.com/waymarkhq/waymark/knowledge"
@@ -870,5 +871,28 @@ func TestAdapterInvokeRetriedDuringOutage(t *testing.T) {
 	}
 	if n := h.calls.Load(); n != 1 {
 		t.Errorf("handler called %d times, want once", n)
+	}
+}
+
+// TestUndeliveredReplyCounted: a reply the Connector refuses, and refuses
+// again as a new message, is logged and counted in the metrics.
+func TestUndeliveredReplyCounted(t *testing.T) {
+	h, store := mustEngine(t)
+	th := newTeamsHarness(t, h, store)
+	m := metrics.New()
+	th.adapter.CountUndelivered(m)
+	th.conn.answer(answer{status: http.StatusForbidden}, answer{status: http.StatusForbidden})
+	act := th.mustActivity(t, "personal_message")
+	if code, body := th.post(t, act, mustSign(t, th.key, th.claims())); code >= 300 {
+		t.Fatalf("status %d %s", code, body)
+	}
+	th.drain(t)
+	rr := httptest.NewRecorder()
+	m.Handler().ServeHTTP(rr, httptest.NewRequest(http.MethodGet, "/metrics", nil))
+	if !strings.Contains(rr.Body.String(), `waymark_replies_undelivered_total{platform="teams"} 1`) {
+		t.Errorf("the refused reply is not counted")
+	}
+	if !strings.Contains(th.logs.String(), "teams: posting the reply failed") {
+		t.Errorf("the failure is not logged:\n%s", th.logs.String())
 	}
 }

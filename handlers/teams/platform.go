@@ -82,7 +82,7 @@ func (c *connection) Serve(h bot.Handler) (handlers.Endpoint, error) {
 	if err != nil {
 		return handlers.Endpoint{}, fmt.Errorf("teams: %w", err)
 	}
-	c.adapter = a.WithRefs(c.host.Store)
+	c.adapter = a.WithRefs(c.host.Store).CountUndelivered(c.host.Metrics)
 	return handlers.Endpoint{Routes: c.adapter.Routes(), Checks: map[string]handlers.Check{"teams_credentials": func(ctx context.Context) error {
 		if c.probe == nil {
 			return nil
