@@ -57,6 +57,7 @@ func TestRiskProbesRead(t *testing.T) {
 		{"../eval/riskprobe4", 93, 12},
 		{"../eval/riskprobe5", 98, 4},
 		{"../eval/riskprobe6", 98, 4},
+		{"../eval/riskprobe7", 95, 4},
 	} {
 		qs, err := knowledge.LoadProbe(tc.dir)
 		if err != nil {
