@@ -111,7 +111,7 @@ var (
 	// A joke, said as one.
 	// Said in earnest: the laughter was someone else's.
 	earnestSig = signal(`(?:but|and) (?:he|she|they) (?:was|were|is|are|seemed|sounded) (?:dead |deadly |totally |completely |really )?serious|(?:wasn'?t|was not|not) joking`)
-	jokeFrame = signal(`jokey|jokingly|(?:was|were) laughing|gave (?:him|her|them) a (?:big )?cuddle|lol|lmao|haha\w*|ha ha|joked|joking|(?:he|she|they) (?:means?|meant) (?:a|an|the|his|her|their)|had a laugh|free kick|banter|jk|just (?:kidding|joking)|only joking|(?:was|were) joking|gave (?:him|her|them) a (?:big )?hug|(?:it'?s|its) just what they (?:all )?say|(?:meant|means) (?:her|his) hair|(?:her|his) plaits`)
+	jokeFrame  = signal(`jokey|jokingly|(?:was|were) laughing|gave (?:him|her|them) a (?:big )?cuddle|lol|lmao|haha\w*|ha ha|joked|joking|(?:he|she|they) (?:means?|meant) (?:a|an|the|his|her|their)|had a laugh|free kick|banter|jk|just (?:kidding|joking)|only joking|(?:was|were) joking|gave (?:him|her|them) a (?:big )?hug|(?:it'?s|its) just what they (?:all )?say|(?:meant|means) (?:her|his) hair|(?:her|his) plaits`)
 	// Explained away, or asked before it happens: the words are not
 	// literal ("he means a CrossFit competition"), or the question is
 	// what to do if it ever does.
