@@ -1,16 +1,9 @@
 package redisstore_test
 
 import (
-	"context"
-	"fmt"
-	"net"
-	"os/exec"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/redis/go-redis/v9"
 
 	"github.com/waymarkhq/waymark/bot"
 	"github.com/waymarkhq/waymark/bot/redisstore"
@@ -22,7 +15,7 @@ import (
 // slot is enough to enforce that.
 func TestRecordsOnRedisCluster(t *testing.T) {
 	t.Parallel()
-	addr := startCluster(t)
+	addr := redistest.StartCluster(t, 1)[0]
 	s := mustStore(t, redisstore.Config{Addrs: []string{addr}, Cluster: true})
 	ctx := t.Context()
 
@@ -71,58 +64,5 @@ func TestRecordsOnRedisCluster(t *testing.T) {
 	}
 	if got := timerIDs(mustTakeDue(t, s, t0, 10)); len(got) != 1 || got[0] != "a" {
 		t.Errorf("TakeDue = %q, want [a]", got)
-	}
-}
-
-// startCluster starts redis-server as a one-node cluster holding every slot
-// and returns its address. The server is killed when tb ends.
-func startCluster(tb testing.TB) string {
-	tb.Helper()
-	bin, err := redistest.Binary()
-	if err != nil {
-		tb.Fatalf("the Redis Cluster tests need redis-server: %v", err)
-	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	port := l.Addr().(*net.TCPAddr).Port
-	l.Close()
-	dir := tb.TempDir()
-	cmd := exec.Command(bin,
-		"--port", strconv.Itoa(port), "--bind", "127.0.0.1",
-		"--cluster-enabled", "yes", "--cluster-config-file", dir+"/nodes.conf",
-		"--save", "", "--appendonly", "no", "--dir", dir, "--loglevel", "warning",
-	)
-	if err := cmd.Start(); err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() {
-		cmd.Process.Kill()
-		cmd.Wait()
-	})
-	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
-	c := redis.NewClient(&redis.Options{Addr: addr})
-	defer c.Close()
-	ctx, cancel := context.WithTimeout(tb.Context(), 10*time.Second)
-	defer cancel()
-	for c.Ping(ctx).Err() != nil {
-		if ctx.Err() != nil {
-			tb.Fatalf("cluster node on %s did not start", addr)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	if err := c.Do(ctx, "CLUSTER", "ADDSLOTSRANGE", 0, 16383).Err(); err != nil {
-		tb.Fatalf("CLUSTER ADDSLOTSRANGE: %v", err)
-	}
-	for {
-		info, _ := c.ClusterInfo(ctx).Result()
-		if strings.Contains(info, "cluster_state:ok") {
-			return addr
-		}
-		if ctx.Err() != nil {
-			tb.Fatalf("cluster on %s not ok: %s", addr, fmt.Sprint(info))
-		}
-		time.Sleep(20 * time.Millisecond)
 	}
 }

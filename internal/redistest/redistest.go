@@ -69,16 +69,7 @@ type Server struct {
 // if redis-server is not installed or does not start.
 func Start(tb testing.TB) *Server {
 	tb.Helper()
-	s, err := newServer(tb.TempDir())
-	if err != nil {
-		tb.Fatalf("redistest: %v", err)
-	}
-	tb.Cleanup(func() {
-		if err := s.stop(); err != nil {
-			tb.Errorf("redistest: %v", err)
-		}
-	})
-	return s
+	return startFor(tb, false)
 }
 
 // StartPersistent is Start with the append-only file on and fsynced on
@@ -86,7 +77,12 @@ func Start(tb testing.TB) *Server {
 // again, the server has every write it acknowledged.
 func StartPersistent(tb testing.TB) *Server {
 	tb.Helper()
-	s, err := newServerWith(tb.TempDir(), true)
+	return startFor(tb, true)
+}
+
+func startFor(tb testing.TB, aof bool) *Server {
+	tb.Helper()
+	s, err := newServerWith(tb.TempDir(), aof)
 	if err != nil {
 		tb.Fatalf("redistest: %v", err)
 	}
