@@ -286,6 +286,7 @@ func (a *app) reload(kb *knowledge.Live) {
 		a.log.Info("reload: the embedded sample corpus does not change; nothing to do")
 		return
 	}
+	start := time.Now()
 	b, err := kb.Reload(func() (*knowledge.Corpus, error) { return knowledge.LoadDir(a.cfg.Corpus.Dir) })
 	var ce *knowledge.CorpusError
 	switch {
@@ -299,7 +300,7 @@ func (a *app) reload(kb *knowledge.Live) {
 	default:
 		a.log.Info("corpus reloaded", "documents", len(b.Corpus().Docs), "warnings", len(b.Corpus().Warnings))
 		if a.metrics != nil {
-			a.metrics.Index(len(b.Corpus().Docs), 0)
+			a.metrics.Index(len(b.Corpus().Docs), time.Since(start))
 		}
 	}
 }
