@@ -110,14 +110,12 @@ func (s *Store) ExportPerson(ctx context.Context, p bot.Person) (Export, error) 
 		return out, err
 	}
 	pseudo := bot.FeedbackPseudonym(k)
-	fb, err := s.client.XRange(ctx, s.keys.Feedback(), "-", "+").Result()
+	fb, err := s.feedbackWhere(ctx, func(v map[string]any) bool { return v["user"] == pseudo })
 	if err != nil {
-		return out, s.wrap("XRANGE feedback", err)
+		return out, err
 	}
 	for _, m := range fb {
-		if m.Values["user"] == pseudo {
-			out.Feedback = append(out.Feedback, m.Values)
-		}
+		out.Feedback = append(out.Feedback, m.Values)
 	}
 	au, err := s.client.XRange(ctx, s.keys.Audit(), "-", "+").Result()
 	if err != nil {
@@ -247,22 +245,10 @@ func (s *Store) ErasePerson(ctx context.Context, p bot.Person) (EraseReport, err
 	}
 	// Feedback is named by a digest of the person: removed.
 	fp := bot.FeedbackPseudonym(k)
-	fb, err := s.client.XRange(ctx, s.keys.Feedback(), "-", "+").Result()
+	removed, err := s.deleteFeedback(ctx, func(v map[string]any) bool { return v["user"] == fp })
+	rep.Feedback = int(removed)
 	if err != nil {
-		return rep, s.wrap("XRANGE feedback", err)
-	}
-	var ids []string
-	for _, m := range fb {
-		if m.Values["user"] == fp {
-			ids = append(ids, m.ID)
-		}
-	}
-	if len(ids) > 0 {
-		n, err := s.client.XDel(ctx, s.keys.Feedback(), ids...).Result()
-		if err != nil {
-			return rep, s.wrap("XDEL feedback", err)
-		}
-		rep.Feedback = int(n)
+		return rep, err
 	}
 	// The audit trail is rewritten with the pseudonym, in one script, so
 	// that no entry appended meanwhile is lost.

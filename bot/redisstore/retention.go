@@ -2,9 +2,12 @@ package redisstore
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/redis/go-redis/v9"
 
 	"github.com/waymarkhq/waymark/bot"
 )
@@ -139,19 +142,32 @@ func (s *Store) Sweep(ctx context.Context, now time.Time, r Retention, every tim
 // sweepFeedback removes feedback given before cutoff, by its own time
 // (the stream is bounded, so reading it whole is cheap).
 func (s *Store) sweepFeedback(ctx context.Context, cutoff time.Time) (int64, error) {
+	return s.deleteFeedback(ctx, func(v map[string]any) bool {
+		at, _ := v["at"].(string)
+		t, err := time.Parse(time.RFC3339Nano, at)
+		return err == nil && t.Before(cutoff)
+	})
+}
+
+// feedbackWhere returns the feedback entries for which match is true.
+func (s *Store) feedbackWhere(ctx context.Context, match func(map[string]any) bool) ([]redis.XMessage, error) {
 	entries, err := s.client.XRange(ctx, s.keys.Feedback(), "-", "+").Result()
 	if err != nil {
-		return 0, s.wrap("XRANGE feedback", err)
+		return nil, s.wrap("XRANGE feedback", err)
 	}
-	var ids []string
-	for _, m := range entries {
-		at, _ := m.Values["at"].(string)
-		if t, err := time.Parse(time.RFC3339Nano, at); err == nil && t.Before(cutoff) {
-			ids = append(ids, m.ID)
-		}
+	return slices.DeleteFunc(entries, func(m redis.XMessage) bool { return !match(m.Values) }), nil
+}
+
+// deleteFeedback removes the feedback entries for which match is true and
+// returns how many it removed.
+func (s *Store) deleteFeedback(ctx context.Context, match func(map[string]any) bool) (int64, error) {
+	entries, err := s.feedbackWhere(ctx, match)
+	if err != nil || len(entries) == 0 {
+		return 0, err
 	}
-	if len(ids) == 0 {
-		return 0, nil
+	ids := make([]string, len(entries))
+	for i, m := range entries {
+		ids[i] = m.ID
 	}
 	n, err := s.client.XDel(ctx, s.keys.Feedback(), ids...).Result()
 	return n, s.wrap("XDEL feedback", err)
