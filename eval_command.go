@@ -16,6 +16,9 @@ func (a *app) evalCommand() *cobra.Command {
 	var minMeanHit3 float64
 	var notBelowBaseline, showMisses bool
 	var probe, probePart string
+	var riskCV bool
+	var train []string
+	var fitRisk string
 	cmd := &cobra.Command{
 		Use:   "eval",
 		Short: "Measure retrieval, escalation and personal-data detection on question sets",
@@ -26,6 +29,9 @@ other sets, with plain bleve measured beside it. Bars apply to every set.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			limit := a.cfg.Search.Limit
+			if riskCV {
+				return a.evalRisk(train, fitRisk, showMisses)
+			}
 			if probe != "" {
 				return a.evalProbe(probe, probePart, showMisses)
 			}
@@ -63,6 +69,9 @@ other sets, with plain bleve measured beside it. Bars apply to every set.`,
 	cmd.Flags().BoolVar(&showMisses, "misses", false, "with --set or --probe: print every set's misses")
 	cmd.Flags().StringVar(&probe, "probe", "", "a risk probe folder (part-*.jsonl): measure escalation recall and false alarms")
 	cmd.Flags().StringVar(&probePart, "probe-part", "dev", "with --probe: dev (two thirds, for building), final (the third kept unseen) or all")
+	cmd.Flags().BoolVar(&riskCV, "risk-cv", false, "measure the risk screening leave one group out over the --train groups")
+	cmd.Flags().StringArrayVar(&train, "train", nil, "with --risk-cv: a probe folder (DIR, or DIR:dev for its development part) or an evaluation council; repeat")
+	cmd.Flags().StringVar(&fitRisk, "fit-risk", "", "with --risk-cv: write the risk model fitted on every group to this file")
 	cmd.Flags().BoolVar(&notBelowBaseline, "not-below-baseline", false, "with --set: fail when a set's hit@3 is below plain bleve's")
 	cmd.Flags().Float64Var(&minMeanHit3, "min-mean-hit3", 0, "with --set: fail when the mean hit@3 is below this")
 	cmd.Flags().Int("limit", knowledge.DefaultLimit, "results per question")
@@ -108,6 +117,35 @@ func (a *app) evalProbe(dir, part string, showMisses bool) error {
 	r := knowledge.EvaluateProbe(func(q string) bool { return kb.Screen(q).Escalate }, keep)
 	fmt.Fprintf(a.stdout, "probe %s, %s part: %d questions\n", dir, part, len(keep))
 	r.Write(a.stdout, showMisses)
+	return nil
+}
+
+// evalRisk runs `waymark eval --risk-cv --train ...`.
+func (a *app) evalRisk(specs []string, fitOut string, showMisses bool) error {
+	if len(specs) < 2 {
+		return errors.New("--risk-cv needs two or more --train groups: each is judged by a model fitted on the others")
+	}
+	var groups []*knowledge.RiskGroup
+	for _, s := range specs {
+		g, err := knowledge.LoadRiskGroup(s)
+		if err != nil {
+			return err
+		}
+		groups = append(groups, g)
+	}
+	cv := knowledge.CrossValidateRisk(groups)
+	cv.Write(a.stdout, showMisses)
+	if fitOut == "" {
+		return nil
+	}
+	data, err := knowledge.MarshalRiskModel(cv.Model)
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(fitOut, append(data, '\n'), 0o644); err != nil {
+		return err
+	}
+	fmt.Fprintf(a.stdout, "risk model fitted on %d groups written to %s\n", len(groups), fitOut)
 	return nil
 }
 

@@ -14,6 +14,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/waymarkhq/waymark/knowledge"
 )
 
 // runWaymark runs the program with args and no environment.
@@ -165,6 +167,48 @@ func TestEval(t *testing.T) {
 	_, errOut, err := runWaymark(t, "", "eval", "--questions", qs, "--min-hit3", "0.9")
 	if exitStatus(err) != 1 || !strings.Contains(errOut, "hit@3 0.000 is below 0.900") {
 		t.Errorf("status %d, stderr %q", exitStatus(err), errOut)
+	}
+}
+
+// eval --risk-cv judges each group with a model fitted on the others and
+// writes the model fitted on all of them, which serve can read back.
+func TestEvalRiskCV(t *testing.T) {
+	dir := t.TempDir()
+	for name, lines := range map[string]string{
+		"p1": `{"q":"she is flying out tonight to join the fighters, do not tell mum","escalate":true,"situation":"travel","form":"risk"}
+{"q":"a novel about fighters who fly out to join a war","escalate":false,"situation":"travel","form":"fiction"}
+`,
+		"p2": `{"q":"he is flying tonight to join them, his bag is packed","escalate":true,"situation":"travel","form":"risk"}
+{"q":"a film about a war and people who join the fighters","escalate":false,"situation":"travel","form":"fiction"}
+`,
+	} {
+		if err := os.MkdirAll(filepath.Join(dir, name), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name, "part-a.jsonl"), []byte(lines), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	model := filepath.Join(dir, "risk.json")
+	out, _, err := runWaymark(t, "", "eval", "--risk-cv", "--train", filepath.Join(dir, "p1"), "--train", filepath.Join(dir, "p2"), "--fit-risk", model)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	for _, want := range []string{"p1 ", "p2 ", "all ", "risk model fitted on 2 groups"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("report lacks %q:\n%s", want, out)
+		}
+	}
+	data, err := os.ReadFile(model)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := knowledge.ParseRiskModel(data)
+	if err != nil || len(m.FittedOn) != 2 {
+		t.Errorf("written model: %v, %+v", err, m)
+	}
+	if _, _, err := runWaymark(t, "", "eval", "--risk-cv", "--train", filepath.Join(dir, "p1")); err == nil || !strings.Contains(err.Error(), "two or more") {
+		t.Errorf("one group: %v", err)
 	}
 }
 

@@ -116,6 +116,7 @@ func PlatformName(platform string) string {
 var riskKindWords = map[string]string{
 	"travel": "plans to travel", "weapon": "a weapon", "attack": "a plan to attack", "missing": "a missing child",
 	"danger": "a child in danger now", "forced-marriage": "forced marriage", "fgm": "FGM", "suicide": "a risk of suicide",
+	"serious": "a serious risk",
 }
 
 // riskWords lists kinds of risk in words, joined with "and".

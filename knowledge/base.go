@@ -46,6 +46,9 @@ type Options struct {
 	// Abstain judges when the best candidates do not answer; nil: the
 	// built-in model (abstain.json).
 	Abstain *AbstainModel
+	// Risk is the learned second opinion on risk; nil: the built-in model
+	// (riskmodel.json).
+	Risk *RiskModel
 	// Progress, if set, is told how many documents are indexed of how
 	// many, after each chunk: for progress lines on a large corpus.
 	Progress func(done, total int)
@@ -70,6 +73,7 @@ type Base struct {
 	common   map[string]bool // index terms of words that say how a question is asked
 	everyday map[string]bool // index terms of the most used English words
 	abstain  *AbstainModel
+	risk     *RiskModel
 
 	closeOnce sync.Once
 	closeErr  error
@@ -105,6 +109,13 @@ func New(c *Corpus, opts Options) (*Base, error) {
 		}
 		opts.Abstain = am
 	}
+	if opts.Risk == nil {
+		rm, err := BuiltinRiskModel()
+		if err != nil {
+			return nil, err
+		}
+		opts.Risk = rm
+	}
 	m, err := newMapping()
 	if err != nil {
 		return nil, fmt.Errorf("index mapping: %w", err)
@@ -117,6 +128,7 @@ func New(c *Corpus, opts Options) (*Base, error) {
 		corpus:  c,
 		opts:    opts,
 		abstain: opts.Abstain,
+		risk:    opts.Risk,
 		index:   idx,
 		an:      newAnalyser(),
 		byID:    make(map[string]*bot.Document, len(c.Docs)),
@@ -321,7 +333,7 @@ func (b *Base) LexiconSize() int { return b.lex.size }
 // Screen checks text for immediate risk and identifying details.
 func (b *Base) Screen(text string) bot.Screening {
 	kinds, _ := b.screener.personal(text)
-	s := bot.Screening{Risks: screenRisks(text), PersonalKinds: kinds}
+	s := bot.Screening{Risks: b.risk.screen(text), PersonalKinds: kinds}
 	s.Escalate = len(s.Risks) > 0
 	s.PersonalData = len(s.PersonalKinds) > 0
 	return s

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 // EvalSet is one evaluation council: a corpus and its question set.
@@ -61,8 +62,15 @@ func CrossValidate(ctx context.Context, sets []*EvalSet, opts Options, limit int
 		}
 	}()
 	samples := make([][]Sample, len(sets))
+	risk := newRiskRefitter(opts.Risk)
 	for i, s := range sets {
-		b, err := New(s.Corpus, opts)
+		o := opts
+		rm, err := risk.without(s.Name)
+		if err != nil {
+			return nil, err
+		}
+		o.Risk = rm
+		b, err := New(s.Corpus, o)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", s.Name, err)
 		}
@@ -171,4 +179,63 @@ func (cr *CrossReport) WriteMisses(w io.Writer) {
 		fmt.Fprintf(w, "\n== %s\n", s.Name)
 		s.Report.Write(w)
 	}
+}
+
+// riskRefitter gives each council a risk model that has not seen it: the
+// shipped model is fitted on the evaluation councils too, so a council it
+// was fitted on is judged by a model refitted on the other groups it lists.
+type riskRefitter struct {
+	model  *RiskModel
+	groups []*RiskGroup
+}
+
+func newRiskRefitter(m *RiskModel) *riskRefitter { return &riskRefitter{model: m} }
+
+func (r *riskRefitter) without(name string) (*RiskModel, error) {
+	if r.model == nil {
+		m, err := BuiltinRiskModel()
+		if err != nil {
+			return nil, err
+		}
+		r.model = m
+	}
+	seen := false
+	for _, spec := range r.model.FittedOn {
+		dir, _, _ := strings.Cut(spec, ":")
+		seen = seen || filepath.Base(filepath.Clean(dir)) == name
+	}
+	if !seen {
+		return r.model, nil
+	}
+	if r.groups == nil {
+		for _, spec := range r.model.FittedOn {
+			g, err := LoadRiskGroup(fromRoot(spec))
+			if err != nil {
+				return nil, fmt.Errorf("the risk model was fitted on %s, which must be refitted without it from the project's root: %w", name, err)
+			}
+			r.groups = append(r.groups, g)
+		}
+	}
+	m := FitRiskGroups(r.groups, name)
+	m.Escalate, m.Veto, m.MinWords = r.model.Escalate, r.model.Veto, r.model.MinWords
+	return m, nil
+}
+
+// fromRoot is spec's folder found from the working directory or the
+// nearest folder above it that has it: specs name folders from the
+// project's root, and tests run in a package's folder.
+func fromRoot(spec string) string {
+	dir, part, _ := strings.Cut(spec, ":")
+	if filepath.IsAbs(dir) {
+		return spec
+	}
+	for up := ""; len(up) < 4*len("../"); up += "../" {
+		if _, err := os.Stat(filepath.Join(up, dir)); err == nil {
+			if part != "" {
+				return filepath.Join(up, dir) + ":" + part
+			}
+			return filepath.Join(up, dir)
+		}
+	}
+	return spec
 }

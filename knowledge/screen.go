@@ -28,6 +28,9 @@ const (
 	RiskFGM = "fgm"
 	// RiskSuicide is a child about to take their own life.
 	RiskSuicide = "suicide"
+	// RiskSerious is a serious or immediate risk that the learned model
+	// recognised where no situation's signals did (riskmodel.go).
+	RiskSerious = "serious"
 )
 
 // Personal-data kinds a Screening can name.

@@ -73,6 +73,7 @@ var riskVocabulary = map[string]string{
 	RiskMarriage: "forced marriage abroad travel immediate risk",
 	RiskFGM:      "female genital mutilation fgm abroad travel immediate risk",
 	RiskSuicide:  "suicide self harm crisis mental health immediate risk",
+	RiskSerious:  "immediate risk danger",
 }
 
 // prepared is a question after correction and analysis.

@@ -142,7 +142,16 @@ var (
 // Patterns are tried lazily, each once: most questions name nothing at
 // stake, and are done after a few.
 func screenRisks(text string) []string {
-	r := &reading{t: riskText(text), memo: map[*regexp.Regexp]bool{}}
+	return newReading(text).screen()
+}
+
+// newReading is text read for risk.
+func newReading(text string) *reading {
+	return &reading{t: riskText(text), memo: map[*regexp.Regexp]bool{}}
+}
+
+// screen is screenRisks of the text r reads.
+func (r *reading) screen() []string {
 	old, sit := risks(r.t), r.situations()
 	if len(old) == 0 && len(sit) == 0 {
 		return nil

@@ -1,0 +1,232 @@
+package knowledge
+
+import (
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"math"
+	"regexp"
+	"slices"
+	"sync"
+)
+
+// A second opinion on risk, learned from messages rather than written as
+// signals. The situation signals (situation.go) are classes of wording a
+// person wrote down; on probes written blind they missed one risk in six,
+// each time in a phrasing no class foresaw. A logistic model over the words
+// and word pairs of a message, fitted on every probe and evaluation
+// council that has been read, weighs all the wording at once: who, when,
+// what, and the frames of a look-alike (a lesson, the news, a story, the
+// past). The two are combined so as to err towards escalating:
+//
+//   - the model alone escalates when it is sure (Escalate);
+//   - the signals escalate unless the model is all but certain the message
+//     is a look-alike (Veto), which is where most of their false alarms
+//     were;
+//   - the model judges only messages of MinWords words or more: a bag of
+//     words has too little to go on in "Jayden has a knife, what's the
+//     policy", and the signals read a short message better.
+//
+// Its weights and both cut-offs are chosen leave one group out (`waymark
+// eval --risk-cv`): each probe and council is judged by a model fitted on
+// the others, and the shipped model (riskmodel.json) is fitted on all of
+// them.
+
+// RiskModel is the learned model: a weight for each unit (a word, or two
+// words side by side) of a message as the screener reads it.
+type RiskModel struct {
+	// Escalate: at or above this probability the model alone escalates.
+	Escalate float64 `json:"escalate"`
+	// Veto: below this probability the model overrules the signals.
+	Veto float64 `json:"veto"`
+	// MinWords: shorter messages are left to the signals.
+	MinWords int                `json:"min_words"`
+	Bias     float64            `json:"bias"`
+	Weights  map[string]float64 `json:"weights"`
+	FittedOn []string           `json:"fitted_on,omitempty"`
+}
+
+// Cut-offs for a fitted model, chosen leave one group out (see
+// BENCHMARKS.md, "Risk screening").
+const (
+	DefaultRiskEscalate = 0.7
+	DefaultRiskVeto     = 0.01
+	DefaultRiskMinWords = 16
+)
+
+// RiskSample is one message and whether it is a risk to escalate.
+type RiskSample struct {
+	Text string
+	Risk bool
+}
+
+var riskWordRE = regexp.MustCompile(`[a-z0-9']+`)
+
+// riskClasses are the signals' broad classes of framing and urgency, as
+// units of their own ("class:news"): a frame is the same evidence in any
+// words, so the model can weigh "in the news" it has seen like a
+// "headline" it has not.
+var riskClasses = []struct {
+	name string
+	re   *regexp.Regexp
+}{
+	{"fiction", fictionFrame}, {"training", trainingFrame}, {"news", newsFrame}, {"general", generalFrame},
+	{"past", pastFrame}, {"resolved", resolvedFrame}, {"closed", closedFrame}, {"explained", explainedFrame},
+	{"joke", jokeFrame}, {"urgent", urgentSig}, {"soon", soonSig}, {"intent", intentSig}, {"who", whoSig},
+}
+
+// riskUnits are the distinct words and word pairs of text as the screener
+// reads it (riskText: chat spelt out, idioms gone), and the classes it
+// matches, sorted.
+func riskUnits(text string) []string {
+	units, _ := riskUnitsWords(text)
+	return units
+}
+
+// riskUnitsWords is riskUnits and the number of words.
+func riskUnitsWords(text string) ([]string, int) {
+	return newReading(text).units()
+}
+
+// units are riskUnits of the text r reads, and the number of words.
+func (r *reading) units() ([]string, int) {
+	w := riskWordRE.FindAllString(r.t, -1)
+	out := make([]string, 0, 2*len(w)+len(riskClasses))
+	for _, c := range riskClasses {
+		if r.has(c.re) {
+			out = append(out, "class:"+c.name)
+		}
+	}
+	for i, x := range w {
+		out = append(out, x)
+		if i+1 < len(w) {
+			out = append(out, x+" "+w[i+1])
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out), len(w)
+}
+
+// Prob is the probability that text describes a risk to escalate.
+func (m *RiskModel) Prob(text string) float64 {
+	return m.prob(riskUnits(text))
+}
+
+func (m *RiskModel) prob(units []string) float64 {
+	z := m.Bias
+	for _, u := range units {
+		z += m.Weights[u]
+	}
+	return 1 / (1 + math.Exp(-z))
+}
+
+// screen is the signals' risks for text combined with the model's
+// opinion. The text is read once for both.
+func (m *RiskModel) screen(text string) []string {
+	r := newReading(text)
+	return m.judge(r.screen(), r)
+}
+
+// judge combines the signals' risks for what r reads with the model's
+// opinion.
+func (m *RiskModel) judge(risks []string, r *reading) []string {
+	if len(riskWordRE.FindAllStringIndex(r.t, m.MinWords)) < m.MinWords {
+		return risks
+	}
+	units, _ := r.units()
+	p := m.prob(units)
+	if len(risks) > 0 && p < m.Veto {
+		return nil
+	}
+	if len(risks) == 0 && p >= m.Escalate {
+		return []string{RiskSerious}
+	}
+	return risks
+}
+
+// FitRisk fits a model to samples: logistic regression by stochastic
+// gradient descent with per-unit step sizes (AdaGrad) and a small ridge
+// penalty, 20 passes in the samples' order. It is deterministic.
+func FitRisk(samples []RiskSample, fittedOn []string) *RiskModel {
+	return fitRisk(samples, fittedOn, nil)
+}
+
+// fitRisk is FitRisk on the units keep accepts (all when nil).
+func fitRisk(samples []RiskSample, fittedOn []string, keep func(string) bool) *RiskModel {
+	const (
+		passes = 20
+		ridge  = 1e-3
+		rate   = 0.5
+	)
+	units := make([][]string, len(samples))
+	for i, s := range samples {
+		units[i] = riskUnits(s.Text)
+		if keep != nil {
+			units[i] = slices.DeleteFunc(units[i], func(u string) bool { return !keep(u) })
+		}
+	}
+	w, g2 := map[string]float64{}, map[string]float64{}
+	var bias, b2 float64
+	for range passes {
+		for i, s := range samples {
+			z := bias
+			for _, u := range units[i] {
+				z += w[u]
+			}
+			p := 1 / (1 + math.Exp(-z))
+			g := p
+			if s.Risk {
+				g = p - 1
+			}
+			for _, u := range units[i] {
+				gu := g + ridge*w[u]
+				g2[u] += gu * gu
+				w[u] -= rate * gu / math.Sqrt(g2[u]+1e-8)
+			}
+			b2 += g * g
+			bias -= rate * g / math.Sqrt(b2+1e-8)
+		}
+	}
+	m := &RiskModel{Escalate: DefaultRiskEscalate, Veto: DefaultRiskVeto, MinWords: DefaultRiskMinWords, Weights: map[string]float64{}, FittedOn: fittedOn}
+	for u, v := range w {
+		if r := math.Round(v*1e4) / 1e4; r != 0 {
+			m.Weights[u] = r
+		}
+	}
+	m.Bias = math.Round(bias*1e4) / 1e4
+	return m
+}
+
+//go:embed riskmodel.json
+var riskModelJSON []byte
+
+// BuiltinRiskModel is the shipped model, read once: every Base shares it
+// and none changes it.
+var BuiltinRiskModel = sync.OnceValues(func() (*RiskModel, error) {
+	return ParseRiskModel(riskModelJSON)
+})
+
+// ParseRiskModel reads a model written by `waymark eval --risk-cv --fit-risk`.
+func ParseRiskModel(data []byte) (*RiskModel, error) {
+	var m RiskModel
+	if err := json.Unmarshal(data, &m); err != nil {
+		return nil, fmt.Errorf("risk model: %w", err)
+	}
+	switch {
+	case len(m.Weights) == 0:
+		return nil, fmt.Errorf("risk model has no weights")
+	case m.Escalate <= 0 || m.Escalate > 1:
+		return nil, fmt.Errorf("risk model: escalate %v is not in (0, 1]", m.Escalate)
+	case m.Veto < 0 || m.Veto >= m.Escalate:
+		return nil, fmt.Errorf("risk model: veto %v is not in [0, escalate)", m.Veto)
+	case m.MinWords < 0:
+		return nil, fmt.Errorf("risk model: min_words %d is negative", m.MinWords)
+	}
+	return &m, nil
+}
+
+// MarshalRiskModel writes m as riskmodel.json is written: one unit a line,
+// sorted, so a refit shows as a readable diff.
+func MarshalRiskModel(m *RiskModel) ([]byte, error) {
+	return json.MarshalIndent(m, "", " ")
+}
