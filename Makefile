@@ -6,7 +6,7 @@ EVAL   ?= $(SHARED)/eval/northbridge
 # Bars for the Northbridge evaluation, by the contract's counting (personal
 # data questions that list documents count; issue 2's 0.90 was met only
 # by the old count, which left them out): just under today's figures.
-BARS = --min-hit3 0.86 --min-mrr5 0.76 --min-none-empty 0.8 \
+BARS = --min-hit3 0.9 --min-mrr5 0.8 --min-none-empty 0.8 \
        --min-escalate-recall 1 --max-escalate-fp 2 \
        --min-personal-recall 1 --max-personal-fp 2
 
@@ -19,9 +19,8 @@ SETS = eval/harrowmere eval/ashdown eval/corrowford eval/wenlow eval/haverleigh 
 SET_FLAGS = $(foreach s,$(SETS),--set $(s)) $(if $(wildcard $(EVAL)/questions.jsonl),--set $(EVAL))
 # The learned risk model (riskmodel.go) raised escalate false positives to
 # two on saltbay (a 12-year-old who cannot go home tonight; a girl who may
-# be cut on a trip in two months) and, through the abstention refit,
-# none-empty on saltbay to 9/12 when Northbridge joins the fitting.
-HELDOUT_BARS = --min-hit3 0.82 --min-mrr5 0.75 --min-none-empty 0.75 \
+# be cut on a trip in two months).
+HELDOUT_BARS = --min-hit3 0.86 --min-mrr5 0.78 --min-none-empty 0.8 \
        --min-escalate-recall 1 --max-escalate-fp 2 \
        --min-personal-recall 0.85 --max-personal-fp 0
 

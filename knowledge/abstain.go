@@ -29,9 +29,14 @@ var featureNames = []string{
 	"units",          // log(1 + units the question asks about)
 	"concept_share",  // share of the question's concepts the top candidate has
 	"words",          // log(1 + words in the question): long questions cover less
+	"in_domain",      // the domain model's log-odds that a council's corpus answers such a question, over 10
 }
 
-const nFeatures = 11
+const nFeatures = 12
+
+// featureDomain is the index of in_domain, which the model's own domain
+// model gives, not the candidates.
+const featureDomain = 11
 
 // features describe a question's best candidates.
 type features [nFeatures]float64
@@ -44,6 +49,41 @@ type AbstainModel struct {
 	Bias     float64   `json:"bias"`
 	// FittedOn names the evaluation sets the weights were fitted on.
 	FittedOn []string `json:"fitted_on,omitempty"`
+	// Domain tells questions a council's corpus answers (any that list a
+	// relevant document) from those it does not ("school term dates",
+	// "how do I book annual leave"), from their words: fitted on the same
+	// sets, on words two or more of them use.
+	Domain *textModel `json:"domain,omitempty"`
+}
+
+// confidence is the probability that candidates with features f answer a
+// question whose units (riskUnits) are units.
+func (m *AbstainModel) confidence(f features, units []string) float64 {
+	f[featureDomain] = m.domain(units)
+	return m.prob(f)
+}
+
+// InDomain is the domain model's probability that a council's corpus
+// answers question (0.5 without a domain model).
+func (m *AbstainModel) InDomain(question string) float64 {
+	if m.Domain == nil {
+		return 0.5
+	}
+	return m.Domain.prob(riskUnits(question))
+}
+
+// domain is the in_domain feature of units.
+func (m *AbstainModel) domain(units []string) float64 {
+	if m.Domain == nil {
+		return 0
+	}
+	return domainFeature(m.Domain.prob(units))
+}
+
+// domainFeature is the log-odds of p, clipped to ±10 and scaled to ±1.
+func domainFeature(p float64) float64 {
+	p = min(max(p, 1e-9), 1-1e-9)
+	return min(max(math.Log(p/(1-p)), -10), 10) / 10
 }
 
 // Prob is the probability that candidates with features f answer.
@@ -91,6 +131,7 @@ func ParseAbstainModel(data []byte) (*AbstainModel, error) {
 type Sample struct {
 	f       features
 	answers bool
+	units   []string // the question's units, for the in_domain feature
 }
 
 // FitAbstain fits a model to samples by logistic regression: Newton's

@@ -86,25 +86,60 @@ func CrossValidate(ctx context.Context, sets []*EvalSet, opts Options, limit int
 		}
 	}
 	out := &CrossReport{}
-	var all []Sample
-	var names []string
+	// The in_domain feature: each set's questions are judged by a domain
+	// model fitted on other sets only, both when they train an abstention
+	// model and when they are measured.
+	groups := make([]*RiskGroup, len(sets))
 	for i, s := range sets {
-		all = append(all, samples[i]...)
-		names = append(names, s.Name)
+		groups[i] = &RiskGroup{Spec: s.Name, Name: s.Name}
+		for _, q := range s.Questions {
+			groups[i].Samples = append(groups[i].Samples, RiskSample{Text: q.Q, Risk: q.Expect != ExpectNone})
+		}
 	}
+	domainWithout := func(skip ...int) *textModel {
+		if len(sets)-len(skip) < 2 {
+			return nil // too few sets left for words two of them use
+		}
+		tm, _ := fitGroups(groups, func(name string) bool {
+			for _, k := range skip {
+				if sets[k].Name == name {
+					return true
+				}
+			}
+			return false
+		})
+		return &tm
+	}
+	// train is the samples of every set but skip, each set's in_domain
+	// feature from a domain model fitted without it (and without skip).
+	train := func(skip int) ([]Sample, []string) {
+		var all []Sample
+		var on []string
+		for j := range sets {
+			if j == skip {
+				continue
+			}
+			dm := domainWithout(j)
+			if skip >= 0 {
+				dm = domainWithout(j, skip)
+			}
+			for _, sm := range samples[j] {
+				sm.f[featureDomain] = (&AbstainModel{Domain: dm}).domain(sm.units)
+				all = append(all, sm)
+			}
+			on = append(on, sets[j].Name)
+		}
+		return all, on
+	}
+	all, names := train(-1)
 	out.Model = FitAbstain(all, names)
+	out.Model.Domain = domainWithout()
 	for i, s := range sets {
 		m := bases[i].abstain
 		if len(sets) > 1 {
-			var train []Sample
-			var on []string
-			for j := range sets {
-				if j != i {
-					train = append(train, samples[j]...)
-					on = append(on, sets[j].Name)
-				}
-			}
-			m = FitAbstain(train, on)
+			tr, on := train(i)
+			m = FitAbstain(tr, on)
+			m.Domain = domainWithout(i)
 		}
 		r, err := Evaluate(ctx, bases[i].WithAbstainModel(m), s.Questions, limit)
 		if err != nil {

@@ -110,7 +110,28 @@ func TestCrossValidate(t *testing.T) {
 	if err != nil || !slices.Equal(back.Weights, cr.Model.Weights) {
 		t.Errorf("model does not round-trip: %v", err)
 	}
+	if cr.Model.Domain == nil || len(cr.Model.Domain.Weights) == 0 || back.Domain == nil || len(back.Domain.Weights) != len(cr.Model.Domain.Weights) {
+		t.Error("the model to ship has no domain model, or it does not round-trip")
+	}
 	if _, err := knowledge.ParseAbstainModel([]byte(`{"features":["coverage"],"weights":[1],"bias":0}`)); err == nil {
 		t.Error("a model with the wrong features must be refused")
+	}
+}
+
+// The shipped domain model reads a safeguarding question as one a council's
+// corpus answers, and staff admin as one it does not; without a domain
+// model the feature says nothing either way.
+func TestBuiltinDomainModel(t *testing.T) {
+	m, err := knowledge.BuiltinAbstainModel()
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := m.InDomain("how do i make a prevent referral for a year 9 pupil")
+	out := m.InDomain("how do i book annual leave and where do i park")
+	if in < 0.8 || out > 0.5 || in <= out {
+		t.Errorf("in domain %.3f for a referral question, %.3f for annual leave", in, out)
+	}
+	if p := (&knowledge.AbstainModel{}).InDomain("anything"); p != 0.5 {
+		t.Errorf("no domain model: %v", p)
 	}
 }

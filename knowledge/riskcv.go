@@ -62,26 +62,33 @@ func LoadRiskGroup(spec string) (*RiskGroup, error) {
 // groups use: a word only one probe's writer used (a made-up name, a
 // turn of phrase) teaches the model that writer, not risk.
 func FitRiskGroups(groups []*RiskGroup, skip string) *RiskModel {
+	tm, on := fitGroups(groups, func(name string) bool { return name == skip })
+	return &RiskModel{Escalate: DefaultRiskEscalate, Veto: DefaultRiskVeto, MinWords: DefaultRiskMinWords, textModel: tm, FittedOn: on}
+}
+
+// fitGroups fits a text model on the groups skip does not name, on the
+// units two or more of them use, and lists the groups fitted on.
+func fitGroups(groups []*RiskGroup, skip func(name string) bool) (textModel, []string) {
 	var train []RiskSample
 	var on []string
 	in := map[string]int{}
 	for _, g := range groups {
-		if g.Name == skip {
+		if skip(g.Name) {
 			continue
 		}
-		train = append(train, g.Samples...)
 		on = append(on, g.Spec)
 		seen := map[string]bool{}
-		for _, s := range g.Samples {
-			for _, u := range riskUnits(s.Text) {
+		for i := range g.Samples {
+			for _, u := range g.Samples[i].read() {
 				if !seen[u] {
 					seen[u] = true
 					in[u]++
 				}
 			}
 		}
+		train = append(train, g.Samples...)
 	}
-	return fitRisk(train, on, func(u string) bool { return in[u] >= 2 })
+	return fitText(train, func(u string) bool { return in[u] >= 2 }), on
 }
 
 // RiskTally counts risks caught and look-alikes alarmed.

@@ -40,10 +40,15 @@ type RiskModel struct {
 	// Veto: below this probability the model overrules the signals.
 	Veto float64 `json:"veto"`
 	// MinWords: shorter messages are left to the signals.
-	MinWords int                `json:"min_words"`
-	Bias     float64            `json:"bias"`
-	Weights  map[string]float64 `json:"weights"`
-	FittedOn []string           `json:"fitted_on,omitempty"`
+	MinWords int `json:"min_words"`
+	textModel
+	FittedOn []string `json:"fitted_on,omitempty"`
+}
+
+// textModel is a logistic model over the units of a message (riskUnits).
+type textModel struct {
+	Bias    float64            `json:"bias"`
+	Weights map[string]float64 `json:"weights"`
 }
 
 // Cut-offs for a fitted model, chosen leave one group out (see
@@ -56,8 +61,17 @@ const (
 
 // RiskSample is one message and whether it is a risk to escalate.
 type RiskSample struct {
-	Text string
-	Risk bool
+	Text  string
+	Risk  bool
+	units []string // riskUnits(Text), once read
+}
+
+// read is s.Text's units, read once.
+func (s *RiskSample) read() []string {
+	if s.units == nil {
+		s.units = riskUnits(s.Text)
+	}
+	return s.units
 }
 
 var riskWordRE = regexp.MustCompile(`[a-z0-9']+`)
@@ -112,7 +126,7 @@ func (m *RiskModel) Prob(text string) float64 {
 	return m.prob(riskUnits(text))
 }
 
-func (m *RiskModel) prob(units []string) float64 {
+func (m *textModel) prob(units []string) float64 {
 	z := m.Bias
 	for _, u := range units {
 		z += m.Weights[u]
@@ -144,25 +158,27 @@ func (m *RiskModel) judge(risks []string, r *reading) []string {
 	return risks
 }
 
-// FitRisk fits a model to samples: logistic regression by stochastic
-// gradient descent with per-unit step sizes (AdaGrad) and a small ridge
-// penalty, 20 passes in the samples' order. It is deterministic.
+// FitRisk fits a model to samples (fitText), with the default cut-offs.
 func FitRisk(samples []RiskSample, fittedOn []string) *RiskModel {
-	return fitRisk(samples, fittedOn, nil)
+	return &RiskModel{Escalate: DefaultRiskEscalate, Veto: DefaultRiskVeto, MinWords: DefaultRiskMinWords,
+		textModel: fitText(samples, nil), FittedOn: fittedOn}
 }
 
-// fitRisk is FitRisk on the units keep accepts (all when nil).
-func fitRisk(samples []RiskSample, fittedOn []string, keep func(string) bool) *RiskModel {
+// fitText fits a text model to samples, on the units keep accepts (all
+// when nil): logistic regression by stochastic gradient descent with
+// per-unit step sizes (AdaGrad) and a small ridge penalty, 20 passes in
+// the samples' order. It is deterministic.
+func fitText(samples []RiskSample, keep func(string) bool) textModel {
 	const (
 		passes = 20
 		ridge  = 1e-3
 		rate   = 0.5
 	)
 	units := make([][]string, len(samples))
-	for i, s := range samples {
-		units[i] = riskUnits(s.Text)
+	for i := range samples {
+		units[i] = samples[i].read()
 		if keep != nil {
-			units[i] = slices.DeleteFunc(units[i], func(u string) bool { return !keep(u) })
+			units[i] = slices.DeleteFunc(slices.Clone(units[i]), func(u string) bool { return !keep(u) })
 		}
 	}
 	w, g2 := map[string]float64{}, map[string]float64{}
@@ -187,7 +203,7 @@ func fitRisk(samples []RiskSample, fittedOn []string, keep func(string) bool) *R
 			bias -= rate * g / math.Sqrt(b2+1e-8)
 		}
 	}
-	m := &RiskModel{Escalate: DefaultRiskEscalate, Veto: DefaultRiskVeto, MinWords: DefaultRiskMinWords, Weights: map[string]float64{}, FittedOn: fittedOn}
+	m := textModel{Weights: map[string]float64{}}
 	for u, v := range w {
 		if r := math.Round(v*1e4) / 1e4; r != 0 {
 			m.Weights[u] = r

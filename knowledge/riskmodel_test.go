@@ -31,10 +31,12 @@ func baseWithRisk(t *testing.T, m *knowledge.RiskModel) *knowledge.Base {
 // escalates when sure, overrules the signals only when all but certain,
 // and leaves messages shorter than MinWords to the signals.
 func TestRiskModelCombinesWithSignals(t *testing.T) {
-	m := &knowledge.RiskModel{Escalate: 0.7, Veto: 0.01, MinWords: 6, Weights: map[string]float64{
-		"zorblat": 6,  // a word no signal knows, that the model is sure of
-		"panto":   -9, // a frame the model is sure is a look-alike
-	}}
+	// zorblat: a word no signal knows, that the model is sure of; panto: a
+	// frame the model is sure is a look-alike.
+	m, err := knowledge.ParseRiskModel([]byte(`{"escalate":0.7,"veto":0.01,"min_words":6,"bias":0,"weights":{"zorblat":6,"panto":-9}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
 	kb := baseWithRisk(t, m)
 	for _, c := range []struct {
 		q     string

@@ -306,7 +306,7 @@ func (b *Base) search(ctx context.Context, req bot.SearchRequest, m *AbstainMode
 		limit = b.opts.Limit
 	}
 	limit = min(limit, MaxLimit)
-	res.Confidence = m.prob(b.features(p, rs))
+	res.Confidence = m.confidence(b.features(p, rs), riskUnits(req.Query))
 	// A question about a child at risk always gets the procedures.
 	if res.Confidence < b.opts.MinConfidence && !res.Screening.Escalate {
 		for _, r := range rs {
@@ -407,6 +407,8 @@ func (b *Base) Sample(ctx context.Context, q Question) (s Sample, ok bool, err e
 		return s, false, err
 	}
 	s.f = b.features(p, rs)
+	s.units = riskUnits(q.Q)
+	s.f[featureDomain] = b.abstain.domain(s.units)
 	if q.Expect != ExpectNone {
 		for _, r := range rs[:min(3, len(rs))] {
 			if slices.Contains(q.Relevant, r.doc.ID) {
