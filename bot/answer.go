@@ -178,7 +178,7 @@ func describeKinds(kinds []string) string {
 	names := map[string]string{
 		"name_with_dob": "a name with a date of birth", "date_of_birth": "a date of birth",
 		"address": "an address", "postcode": "a postcode", "nhs_number": "an NHS number",
-		"phone": "a phone number", "email": "an email address",
+		"phone": "a phone number", "email": "an email address", "record_number": "a record number",
 	}
 	var out []string
 	for _, k := range kinds {

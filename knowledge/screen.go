@@ -42,6 +42,10 @@ const (
 	PDNHSNumber   = "nhs_number"
 	PDPhone       = "phone"
 	PDEmail       = "email"
+	// PDRecordNumber is a number that identifies a person's record: a
+	// pupil number or UPN, a case or client reference, a National
+	// Insurance number.
+	PDRecordNumber = "record_number"
 )
 
 // screener checks questions for risk and for identifying details. It knows
@@ -211,7 +215,11 @@ var (
 	flatRE     = regexp.MustCompile(`(?i)\b(?:flat|apartment|apt)\s+\d+[a-z]?\b`)
 	dateRE     = regexp.MustCompile(`(?i)\b(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})\b|\b(\d{1,2})(?:st|nd|rd|th)?\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?,?\s+(\d{4})\b|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b`)
 	nhsCueRE   = regexp.MustCompile(`(?i)\bnhs(?:\s*(?:no|num|number|#))?\.?(?:\s*is)?[\s:#\-]*$`)
-	dobCueRE   = regexp.MustCompile(`(?i)\b(?:dob|d\.o\.b|date of birth|born(?: on)?|birthday)\b\.?[\s:\-(]*$`)
+	// recordRE is a record's number after what it numbers ("pupil no.
+	// 4471203", "UPN: A123...", "case ref 22/0456"), or a National
+	// Insurance number by its shape.
+	recordRE = regexp.MustCompile(`(?i)\b(?:(?:pupil|student|case|client|child|person|record|file|mosaic|liquidlogic|lcs|eclipse|carefirst|police|crime|ref(?:erence)?|id|unique pupil|uln|upn|ni|national insurance)\s*(?:no\.?|num(?:ber)?|#|ref(?:erence)?\.?|id)?|upn|uln)(?:\s+is)?[\s:#.\-]*([A-Z]{0,2}[\s\-/]?\d(?:[\s/\-]?[A-Z0-9]){3,14})\b|\b[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-D]\b`)
+	dobCueRE = regexp.MustCompile(`(?i)\b(?:dob|d\.o\.b|date of birth|born(?: on)?|birthday)\b\.?[\s:\-(]*$`)
 )
 
 func normalisePostcode(s string) string { return strings.ToUpper(strings.ReplaceAll(s, " ", "")) }
@@ -279,6 +287,12 @@ func (s *screener) personal(text string) (kinds []string, spans [][2]int) {
 	}
 	for _, loc := range flatRE.FindAllStringIndex(text, -1) {
 		add(PDAddress, span(loc))
+	}
+	for _, loc := range recordRE.FindAllStringSubmatchIndex(text, -1) {
+		// Four digits or more: "case 12" or "year 9" numbers nothing.
+		if n := text[loc[0]:loc[1]]; len(digits(n)) >= 4 && !s.publicPhones[digits(n)] {
+			add(PDRecordNumber, span(loc))
+		}
 	}
 	names := s.personNames(text)
 	for _, loc := range dateRE.FindAllStringSubmatchIndex(text, -1) {

@@ -339,6 +339,20 @@ var personalCases = []personalCase{
 	{"pd/avenue and postcode", "14 thornbury avenue, wv6 1pg", true,
 		[]string{knowledge.PDAddress, knowledge.PDPostcode}, "a lowercase street and postcode"},
 
+	// Numbers that identify a person's record.
+	{"pd/pupil number", "pupil no. 4471203, keeps going missing, can we do a return interview", true,
+		[]string{knowledge.PDRecordNumber}, "a pupil number"},
+	{"pd/upn", "UPN: H801200001001, year 10, who is his DSL?", true,
+		[]string{knowledge.PDRecordNumber}, "a unique pupil number"},
+	{"pd/case ref", "case ref 22/04561 - is there a Channel panel date yet?", true,
+		[]string{knowledge.PDRecordNumber}, "a case reference"},
+	{"pd/ni number", "dad's NI is QQ 12 34 56 C, can we check benefits?", true,
+		[]string{knowledge.PDRecordNumber}, "a National Insurance number"},
+	{"none/case number small", "case 12 in the training pack: what went wrong?", false, nil,
+		"a number too short to be a record"},
+	{"none/id badge", "lost my ID badge, who issues a new one?", false, nil,
+		"an ID without a number"},
+
 	// NHS numbers with a valid check digit.
 	{"pd/nhs spaced", "NHS no 999 000 0018, is she known to CAMHS?", true,
 		[]string{knowledge.PDNHSNumber}, "a valid NHS number in 3-3-4 groups"},
@@ -350,8 +364,10 @@ var personalCases = []personalCase{
 		[]string{knowledge.PDNHSNumber}, "named as an NHS number: a mistyped one is still hers"},
 	{"pd/nhs cued with is", "his nhs no is 999 000 0019 if you need it", true,
 		[]string{knowledge.PDNHSNumber}, "'NHS no is' before the number"},
-	{"pd/ten digits, no cue, check digit wrong", "the case ref is 999 000 0019 on the system", false,
+	{"pd/ten digits, no cue, check digit wrong", "the number is 999 000 0019 on the system", false,
 		nil, "ten digits that are not a valid NHS number and not called one"},
+	{"pd/case ref of ten digits", "the case ref is 999 000 0019 on the system", true,
+		[]string{knowledge.PDRecordNumber}, "not an NHS number, but a case's reference: it identifies the child's record"},
 
 	// Phone numbers the corpus does not publish, and private emails.
 	{"pd/mobile", "mum's mobile is 07700 900123, can you ring her?", true,
