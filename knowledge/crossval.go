@@ -22,16 +22,25 @@ func LoadEvalSet(dir string) (*EvalSet, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", dir, err)
 	}
-	f, err := os.Open(filepath.Join(dir, "questions.jsonl"))
+	qs, err := loadQuestionsFile(filepath.Join(dir, "questions.jsonl"))
+	if err != nil {
+		return nil, err
+	}
+	return &EvalSet{Name: filepath.Base(filepath.Clean(dir)), Corpus: c, Questions: qs}, nil
+}
+
+// loadQuestionsFile reads a question set from path.
+func loadQuestionsFile(path string) ([]Question, error) {
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
 	qs, err := LoadQuestions(f)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", f.Name(), err)
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	return &EvalSet{Name: filepath.Base(filepath.Clean(dir)), Corpus: c, Questions: qs}, nil
+	return qs, nil
 }
 
 // SetResult is one council's figures when the others were used for fitting.

@@ -30,14 +30,9 @@ func LoadRiskGroup(spec string) (*RiskGroup, error) {
 		if part != "" {
 			return nil, fmt.Errorf("%s: an evaluation council has no dev part", spec)
 		}
-		f, err := os.Open(filepath.Join(dir, "questions.jsonl"))
+		qs, err := loadQuestionsFile(filepath.Join(dir, "questions.jsonl"))
 		if err != nil {
 			return nil, err
-		}
-		defer f.Close()
-		qs, err := LoadQuestions(f)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", f.Name(), err)
 		}
 		for _, q := range qs {
 			g.Samples = append(g.Samples, RiskSample{Text: q.Q, Risk: q.Expect == ExpectEscalate})
