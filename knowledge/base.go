@@ -332,11 +332,19 @@ func (b *Base) LexiconSize() int { return b.lex.size }
 
 // Screen checks text for immediate risk and identifying details.
 func (b *Base) Screen(text string) bot.Screening {
+	s, _ := b.screen(text)
+	return s
+}
+
+// screen is Screen, and the text as read for risk, whose units the
+// abstention's in-domain feature reuses.
+func (b *Base) screen(text string) (bot.Screening, *reading) {
 	kinds, _ := b.screener.personal(text)
-	s := bot.Screening{Risks: b.risk.screen(text), PersonalKinds: kinds}
+	risks, r := b.risk.screen(text)
+	s := bot.Screening{Risks: risks, PersonalKinds: kinds}
 	s.Escalate = len(s.Risks) > 0
 	s.PersonalData = len(s.PersonalKinds) > 0
-	return s
+	return s, r
 }
 
 // Document returns the document with the given id.

@@ -104,6 +104,14 @@ func riskUnitsWords(text string) ([]string, int) {
 
 // units are riskUnits of the text r reads, and the number of words.
 func (r *reading) units() ([]string, int) {
+	if !r.read {
+		r.unitsRead, r.words = r.readUnits()
+		r.read = true
+	}
+	return r.unitsRead, r.words
+}
+
+func (r *reading) readUnits() ([]string, int) {
 	w := riskWordRE.FindAllString(r.t, -1)
 	out := make([]string, 0, 2*len(w)+len(riskClasses))
 	for _, c := range riskClasses {
@@ -136,9 +144,9 @@ func (m *textModel) prob(units []string) float64 {
 
 // screen is the signals' risks for text combined with the model's
 // opinion. The text is read once for both.
-func (m *RiskModel) screen(text string) []string {
+func (m *RiskModel) screen(text string) ([]string, *reading) {
 	r := newReading(text)
-	return m.judge(r.screen(), r)
+	return m.judge(r.screen(), r), r
 }
 
 // judge combines the signals' risks for what r reads with the model's

@@ -85,6 +85,7 @@ type prepared struct {
 	kinds    map[string]float64 // document kinds the question asks for
 	context  []unit             // earlier conversation, weighted down; not in confidence
 	words    int                // words in the question as asked
+	read     *reading           // the question as read for risk
 }
 
 // unit is one thing a question asks about: a lexicon concept or a plain term.
@@ -306,7 +307,8 @@ func (b *Base) search(ctx context.Context, req bot.SearchRequest, m *AbstainMode
 		limit = b.opts.Limit
 	}
 	limit = min(limit, MaxLimit)
-	res.Confidence = m.confidence(b.features(p, rs), riskUnits(req.Query))
+	units, _ := p.read.units()
+	res.Confidence = m.confidence(b.features(p, rs), units)
 	// A question about a child at risk always gets the procedures.
 	if res.Confidence < b.opts.MinConfidence && !res.Screening.Escalate {
 		for _, r := range rs {
@@ -336,8 +338,10 @@ func (b *Base) candidates(ctx context.Context, req bot.SearchRequest) (bot.Searc
 		return bot.SearchResult{}, prepared{}, nil, bot.Errorf(bot.EInvalid, "Ask a question: the search was empty.")
 	}
 	limit := min(max(req.Limit, b.opts.Limit), MaxLimit)
-	res := bot.SearchResult{Screening: b.Screen(q)}
+	s, read := b.screen(q)
+	res := bot.SearchResult{Screening: s}
 	p := b.understand(q, res.Screening)
+	p.read = read
 	p.words = len(surfaceWords(q))
 	if c := strings.TrimSpace(req.Context); c != "" {
 		for _, u := range b.prepare(c).units {
@@ -407,7 +411,7 @@ func (b *Base) Sample(ctx context.Context, q Question) (s Sample, ok bool, err e
 		return s, false, err
 	}
 	s.f = b.features(p, rs)
-	s.units = riskUnits(q.Q)
+	s.units, _ = p.read.units()
 	s.f[featureDomain] = b.abstain.domain(s.units)
 	if q.Expect != ExpectNone {
 		for _, r := range rs[:min(3, len(rs))] {

@@ -192,8 +192,11 @@ func (r *reading) screen() []string {
 // reading is a message being screened: its text, and which patterns it
 // matches, each tried once.
 type reading struct {
-	t    string
-	memo map[*regexp.Regexp]bool
+	t         string
+	memo      map[*regexp.Regexp]bool
+	read      bool     // units and words are set
+	unitsRead []string // riskUnits of the text, once asked for
+	words     int
 }
 
 func (r *reading) has(re *regexp.Regexp) bool {
