@@ -181,11 +181,14 @@ func (b *Base) idf(df int) float64 {
 	return math.Log(1 + (n-float64(df)+0.5)/(float64(df)+0.5))
 }
 
+// apostrophes drops both kinds of apostrophe: "who's" and "who’s" cue as "whos".
+var apostrophes = strings.NewReplacer("'", "", "’", "")
+
 func (b *Base) prepare(text string) prepared {
 	text = b.correct(unchat(strings.ToLower(text)))
 	p := prepared{kinds: map[string]float64{}}
 	for _, w := range surfaceWords(text) {
-		if c, ok := kindCues[strings.NewReplacer("'", "", "’", "").Replace(w)]; ok {
+		if c, ok := kindCues[apostrophes.Replace(w)]; ok {
 			p.kinds[c.kind] = c.factor
 		}
 	}
