@@ -30,7 +30,7 @@ HELDOUT_BARS = --min-hit3 0.86 --min-mrr5 0.78 --min-none-empty 0.8 \
 RISK_GROUPS = eval/riskprobe:dev eval/riskprobe2 eval/riskprobe3 eval/riskprobe4 \
        eval/riskprobe5 eval/riskprobe6 eval/riskprobe7 eval/riskprobe8 $(SETS)
 
-.PHONY: build test eval eval-heldout fit fit-risk risk-cv bench run
+.PHONY: build test eval eval-heldout fit fit-risk risk-cv rank-grid bench run
 
 build:
 	go build -o bin/waymark .
@@ -56,6 +56,12 @@ risk-cv:
 # until it is refitted after a change to how the screener reads).
 fit-risk:
 	go run . eval --risk-cv $(foreach g,$(RISK_GROUPS),--train $(g)) --fit-risk knowledge/riskmodel.json
+
+# Every coverage weighting of the ranking (knowledge.Coverage) measured
+# leave one council out, and each council at the weighting the others
+# choose: how DefaultCoverage was chosen (a few minutes).
+rank-grid:
+	go run . eval $(SET_FLAGS) --rank-grid
 
 # Refit the shipped abstention model (knowledge/abstain.json) on every set.
 fit:

@@ -19,6 +19,7 @@ func (a *app) evalCommand() *cobra.Command {
 	var riskCV bool
 	var train []string
 	var fitRisk string
+	var rankGrid bool
 	cmd := &cobra.Command{
 		Use:   "eval",
 		Short: "Measure retrieval, escalation and personal-data detection on question sets",
@@ -34,6 +35,9 @@ other sets, with plain bleve measured beside it. Bars apply to every set.`,
 			}
 			if probe != "" {
 				return a.evalProbe(probe, probePart, showMisses)
+			}
+			if rankGrid {
+				return a.rankGrid(cmd, sets, limit)
 			}
 			if len(sets) > 0 {
 				return a.crossValidate(cmd, sets, limit, fitOut, bars, minMeanHit3, notBelowBaseline, showMisses)
@@ -72,6 +76,7 @@ other sets, with plain bleve measured beside it. Bars apply to every set.`,
 	cmd.Flags().BoolVar(&riskCV, "risk-cv", false, "measure the risk screening leave one group out over the --train groups")
 	cmd.Flags().StringArrayVar(&train, "train", nil, "with --risk-cv: a probe folder (DIR, or DIR:dev for its development part) or an evaluation council; repeat")
 	cmd.Flags().StringVar(&fitRisk, "fit-risk", "", "with --risk-cv: write the risk model fitted on every group to this file")
+	cmd.Flags().BoolVar(&rankGrid, "rank-grid", false, "with --set: measure every coverage weighting leave one council out, and each set at the weighting the others choose")
 	cmd.Flags().BoolVar(&notBelowBaseline, "not-below-baseline", false, "with --set: fail when a set's hit@3 is below plain bleve's")
 	cmd.Flags().Float64Var(&minMeanHit3, "min-mean-hit3", 0, "with --set: fail when the mean hit@3 is below this")
 	cmd.Flags().Int("limit", knowledge.DefaultLimit, "results per question")
@@ -160,7 +165,8 @@ func (a *app) checkBars(failed []string) error {
 }
 
 // crossValidate runs `waymark eval --set ...`.
-func (a *app) crossValidate(cmd *cobra.Command, dirs []string, limit int, fitOut string, bars knowledge.Bars, minMeanHit3 float64, notBelowBaseline, showMisses bool) error {
+// loadSets loads every --set folder, printing a broken corpus's problems.
+func (a *app) loadSets(dirs []string) ([]*knowledge.EvalSet, error) {
 	var sets []*knowledge.EvalSet
 	for _, d := range dirs {
 		s, err := knowledge.LoadEvalSet(d)
@@ -169,12 +175,35 @@ func (a *app) crossValidate(cmd *cobra.Command, dirs []string, limit int, fitOut
 			for _, p := range ce.Problems {
 				fmt.Fprintln(a.stderr, p)
 			}
-			return exitError{1}
+			return nil, exitError{1}
 		}
 		if err != nil {
-			return err
+			return nil, err
 		}
 		sets = append(sets, s)
+	}
+	return sets, nil
+}
+
+// rankGrid runs `waymark eval --rank-grid --set ...`.
+func (a *app) rankGrid(cmd *cobra.Command, dirs []string, limit int) error {
+	sets, err := a.loadSets(dirs)
+	if err != nil {
+		return err
+	}
+	gr, err := knowledge.CrossValidateCoverage(cmd.Context(), sets, knowledge.Options{MinConfidence: a.cfg.Search.MinConfidence}, limit, knowledge.CoverageGrid())
+	if err != nil {
+		return err
+	}
+	gr.Write(a.stdout)
+	fmt.Fprintf(a.stdout, "shipped: %s\n", knowledge.DefaultCoverage)
+	return nil
+}
+
+func (a *app) crossValidate(cmd *cobra.Command, dirs []string, limit int, fitOut string, bars knowledge.Bars, minMeanHit3 float64, notBelowBaseline, showMisses bool) error {
+	sets, err := a.loadSets(dirs)
+	if err != nil {
+		return err
 	}
 	cr, err := knowledge.CrossValidate(cmd.Context(), sets, knowledge.Options{MinConfidence: a.cfg.Search.MinConfidence}, limit)
 	if err != nil {

@@ -49,6 +49,9 @@ type Options struct {
 	// Risk is the learned second opinion on risk; nil: the built-in model
 	// (riskmodel.json).
 	Risk *RiskModel
+	// Coverage weighs ranking by the share of the question a document
+	// covers; nil: DefaultCoverage.
+	Coverage *Coverage
 	// Progress, if set, is told how many documents are indexed of how
 	// many, after each chunk: for progress lines on a large corpus.
 	Progress func(done, total int)
@@ -94,6 +97,9 @@ func New(c *Corpus, opts Options) (*Base, error) {
 	}
 	if opts.Clock == nil {
 		opts.Clock = bot.SystemClock{}
+	}
+	if opts.Coverage == nil {
+		opts.Coverage = &DefaultCoverage
 	}
 	if opts.Lexicon == nil {
 		lx, err := BuiltinLexicon()

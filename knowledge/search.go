@@ -39,6 +39,29 @@ const (
 	sameTopicShare   = 0.6
 )
 
+// Coverage weighs a candidate's BM25 score by the share of the question it
+// covers (coverage below): score × (Floor + share)^Power. BM25 alone lets a
+// document that repeats one of the question's words outrank one that has
+// all of them; coverage already judges whether a document answers, and
+// ranking by it too lifted every council's MRR@5. Power 0 turns it off.
+type Coverage struct {
+	Floor float64 // what a document covering none of the question keeps
+	Power float64
+}
+
+// DefaultCoverage is the weighting chosen leave one council out over a grid
+// (waymark eval --rank-grid; BENCHMARKS.md): every held-out council's own
+// choice, made on the other councils, was Power 1 with Floor 0.02 or 0.05.
+var DefaultCoverage = Coverage{Floor: 0.05, Power: 1}
+
+// weigh is score weighed by a coverage share.
+func (c Coverage) weigh(score, share float64) float64 {
+	if c.Power == 0 {
+		return score
+	}
+	return score * math.Pow(c.Floor+share, c.Power)
+}
+
 // kindCues are question words that say what kind of document is wanted:
 // "who do I ring" wants a contact, "is there any training" a training offer,
 // "an example where" a practice example. A cue multiplies the score of
@@ -564,6 +587,7 @@ func (b *Base) rank(ctx context.Context, p prepared, req bot.SearchRequest, n in
 			score *= contactUnasked
 		}
 		cov, matched := b.coverage(p, b.docs[h.ID])
+		score = b.opts.Coverage.weigh(score, cov.share)
 		rs = append(rs, ranked{doc: d, bm25: h.Score, score: score, coverage: cov.share, cov: cov, matched: matched})
 	}
 	b.demoteSuperseded(rs)
