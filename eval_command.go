@@ -140,6 +140,7 @@ func (a *app) evalRisk(specs []string, fitOut string, showMisses bool) error {
 	}
 	cv := knowledge.CrossValidateRisk(groups)
 	cv.Write(a.stdout, showMisses)
+	cv.WriteCutoffs(a.stdout, cv.Model, 12)
 	if fitOut == "" {
 		return nil
 	}

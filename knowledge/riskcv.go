@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 )
 
@@ -14,6 +15,7 @@ type RiskGroup struct {
 	Spec    string // as named: DIR, or DIR:dev for a probe's development part
 	Name    string // the folder's base name
 	Samples []RiskSample
+	probe   bool // a risk probe, not an evaluation council
 }
 
 // LoadRiskGroup reads spec: a risk probe folder (part-*.jsonl; DIR:dev
@@ -43,6 +45,7 @@ func LoadRiskGroup(spec string) (*RiskGroup, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s is neither an evaluation council (questions.jsonl) nor a risk probe: %w", dir, err)
 	}
+	g.probe = true
 	for _, q := range qs {
 		if part == "dev" && q.Final() {
 			continue
@@ -114,6 +117,7 @@ type RiskGroupResult struct {
 	Name                     string
 	Signals, Model, Combined RiskTally
 	Missed, Alarmed          []string // by the combination
+	probe                    bool     // a risk probe, not an evaluation council
 }
 
 // RiskCV is a leave-one-group-out measure of the risk screening.
@@ -121,6 +125,111 @@ type RiskCV struct {
 	Groups []RiskGroupResult
 	// Model is fitted on every group: what riskmodel.json should hold.
 	Model *RiskModel
+	// judged is every sample as a model fitted without its group read it,
+	// for choosing the cut-offs (Cutoffs).
+	judged []judgedSample
+}
+
+// judgedSample is one sample: its group, whether it is a risk, whether
+// the signals found one, the model's probability and the words counted.
+type judgedSample struct {
+	group      int
+	risk, sigs bool
+	p          float64
+	words      int
+}
+
+// escalates is whether the cut-offs c escalate x, as judge combines them.
+func (x judgedSample) escalates(c RiskCutoffs) bool {
+	if x.words < c.MinWords {
+		return x.sigs
+	}
+	if x.sigs {
+		return x.p >= c.Veto
+	}
+	return x.p >= c.Escalate
+}
+
+// RiskCutoffs are how the model's probability combines with the signals.
+type RiskCutoffs struct {
+	Escalate, Veto float64
+	MinWords       int
+}
+
+// CutoffResult is a choice of cut-offs over every group, each judged by a
+// model fitted without it.
+type CutoffResult struct {
+	RiskCutoffs
+	Missed, Alarms, Risks, LookAlikes int
+	// Cost weighs a missed risk as three false alarms: a child missed is
+	// worse than a duty manager asked in vain (issue 9: err towards
+	// escalating). The cut-offs shipped are the cheapest.
+	Cost int
+	// WorstCouncilAlarms is the most false alarms on one evaluation
+	// council's questions (groups that are not probes).
+	WorstCouncilAlarms int
+}
+
+// Cutoffs measures every combination of cut-offs in the grid, cheapest
+// first.
+func (cv *RiskCV) Cutoffs() []CutoffResult {
+	var out []CutoffResult
+	for _, e := range []float64{0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6, 0.7, 0.8} {
+		for _, v := range []float64{0, 0.005, 0.01, 0.02, 0.05} {
+			// Shorter messages are not offered to the model: on this
+			// grid alone 10 words would be cheapest (6 risks missed, not
+			// 20), but the screening tests' short messages show a bag of
+			// words that short overruling a knife in a bag and raising
+			// a toy gun, a trip to see a nan, an end to a relationship.
+			for _, mw := range []int{16, 20, 24} {
+				r := CutoffResult{RiskCutoffs: RiskCutoffs{Escalate: e, Veto: v, MinWords: mw}}
+				alarms := make([]int, len(cv.Groups))
+				for _, x := range cv.judged {
+					esc := x.escalates(r.RiskCutoffs)
+					if x.risk {
+						r.Risks++
+						if !esc {
+							r.Missed++
+						}
+						continue
+					}
+					r.LookAlikes++
+					if esc {
+						r.Alarms++
+						alarms[x.group]++
+					}
+				}
+				for g, n := range alarms {
+					if !cv.Groups[g].probe {
+						r.WorstCouncilAlarms = max(r.WorstCouncilAlarms, n)
+					}
+				}
+				r.Cost = 3*r.Missed + r.Alarms
+				out = append(out, r)
+			}
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Cost < out[j].Cost })
+	return out
+}
+
+// WriteCutoffs prints the cheapest cut-offs and those of m.
+func (cv *RiskCV) WriteCutoffs(w io.Writer, m *RiskModel, n int) {
+	fmt.Fprintf(w, "\n%-8s %-6s %-9s %-7s %-8s %-5s %s\n", "escalate", "veto", "min_words", "missed", "alarms", "cost", "worst council's alarms")
+	row := func(r CutoffResult, note string) {
+		fmt.Fprintf(w, "%-8.2f %-6.3f %-9d %-7s %-8s %-5d %d%s\n", r.Escalate, r.Veto, r.MinWords,
+			fmt.Sprintf("%d/%d", r.Missed, r.Risks), fmt.Sprintf("%d/%d", r.Alarms, r.LookAlikes), r.Cost, r.WorstCouncilAlarms, note)
+	}
+	all := cv.Cutoffs()
+	for _, r := range all[:min(n, len(all))] {
+		row(r, "")
+	}
+	for _, r := range all {
+		if r.RiskCutoffs == (RiskCutoffs{m.Escalate, m.Veto, m.MinWords}) {
+			row(r, "  (shipped)")
+		}
+	}
+	fmt.Fprintln(w, "cost: 3 x missed + alarms; each group judged by a model fitted on the others")
 }
 
 // CrossValidateRisk judges each group with a model fitted on the others.
@@ -128,13 +237,15 @@ type RiskCV struct {
 // figures here are what they were built to catch; the model's are not.
 func CrossValidateRisk(groups []*RiskGroup) *RiskCV {
 	cv := &RiskCV{Model: FitRiskGroups(groups, "")}
-	for _, g := range groups {
+	for gi, g := range groups {
 		m := FitRiskGroups(groups, g.Name)
-		r := RiskGroupResult{Name: g.Name}
+		r := RiskGroupResult{Name: g.Name, probe: g.probe}
 		for _, s := range g.Samples {
 			rd := newReading(s.Text)
 			sig := rd.screen()
 			both := len(m.judge(sig, rd)) > 0
+			units, _ := rd.units()
+			cv.judged = append(cv.judged, judgedSample{group: gi, risk: s.Risk, sigs: len(sig) > 0, p: m.prob(units), words: rd.wordCount(-1)})
 			r.Signals.add(s.Risk, len(sig) > 0)
 			r.Model.add(s.Risk, m.Prob(s.Text) >= m.Escalate)
 			r.Combined.add(s.Risk, both)

@@ -51,11 +51,12 @@ type textModel struct {
 	Weights map[string]float64 `json:"weights"`
 }
 
-// Cut-offs for a fitted model, chosen leave one group out (see
+// Cut-offs for a fitted model, chosen leave one group out: the cheapest
+// of `make risk-cv`'s grid, a missed risk costing three false alarms (see
 // BENCHMARKS.md, "Risk screening").
 const (
-	DefaultRiskEscalate = 0.7
-	DefaultRiskVeto     = 0.01
+	DefaultRiskEscalate = 0.35
+	DefaultRiskVeto     = 0.02
 	DefaultRiskMinWords = 16
 )
 
@@ -100,6 +101,12 @@ func riskUnits(text string) []string {
 // riskUnitsWords is riskUnits and the number of words.
 func riskUnitsWords(text string) ([]string, int) {
 	return newReading(text).units()
+}
+
+// wordCount is the number of words the text r reads has, counting no
+// further than limit (-1: all).
+func (r *reading) wordCount(limit int) int {
+	return len(riskWordRE.FindAllStringIndex(r.t, limit))
 }
 
 // units are riskUnits of the text r reads, and the number of words.
@@ -152,7 +159,7 @@ func (m *RiskModel) screen(text string) ([]string, *reading) {
 // judge combines the signals' risks for what r reads with the model's
 // opinion.
 func (m *RiskModel) judge(risks []string, r *reading) []string {
-	if len(riskWordRE.FindAllStringIndex(r.t, m.MinWords)) < m.MinWords {
+	if r.wordCount(m.MinWords) < m.MinWords {
 		return risks
 	}
 	units, _ := r.units()
