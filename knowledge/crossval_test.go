@@ -135,3 +135,65 @@ func TestBuiltinDomainModel(t *testing.T) {
 		t.Errorf("no domain model: %v", p)
 	}
 }
+
+// The coverage weighting is chosen leave one council out: each set gets
+// the grid point with the best mean MRR@5 (then hit@3) over the other
+// sets, never its own figures.
+func TestCrossValidateCoverage(t *testing.T) {
+	var sets []*knowledge.EvalSet
+	for _, name := range []string{"harrowmere", "ashdown", "corrowford"} {
+		s, err := knowledge.LoadEvalSet(filepath.Join("..", "eval", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		sets = append(sets, s)
+	}
+	grid := []knowledge.Coverage{{}, knowledge.DefaultCoverage, {Floor: 0.5, Power: 2}}
+	gr, err := knowledge.CrossValidateCoverage(context.Background(), sets, knowledge.Options{Clock: fixedClock{}}, 5, grid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(gr.Results) != len(grid) || len(gr.Chosen) != len(sets) {
+		t.Fatalf("%d points x ?, %d choices", len(gr.Results), len(gr.Chosen))
+	}
+	differ := false
+	for p := range grid {
+		if len(gr.Results[p]) != len(sets) {
+			t.Fatalf("point %d: %d sets", p, len(gr.Results[p]))
+		}
+		differ = differ || gr.Results[p][0].Report.MRR5 != gr.Results[0][0].Report.MRR5
+	}
+	if !differ {
+		t.Error("every weighting gave harrowmere the same MRR@5: the grid changes nothing")
+	}
+	for i, chosen := range gr.Chosen {
+		others := func(p int) (mrr, hit float64) {
+			for j, r := range gr.Results[p] {
+				if j != i {
+					mrr += r.Report.MRR5
+					hit += r.Report.Hit3
+				}
+			}
+			return
+		}
+		cm, ch := others(chosen)
+		for p := range grid {
+			if m, h := others(p); m > cm || m == cm && h > ch {
+				t.Errorf("%s: chose %v (others' MRR@5 sum %.3f), but %v does better on the others (%.3f)", sets[i].Name, grid[chosen], cm, grid[p], m)
+			}
+		}
+		if gr.Nested()[i].Name != sets[i].Name || gr.Nested()[i].Report != gr.Results[chosen][i].Report {
+			t.Errorf("%s: nested figures are not its own at the chosen point", sets[i].Name)
+		}
+	}
+	var out strings.Builder
+	gr.Write(&out)
+	for _, want := range []string{"off", "(0.05+share)^1", "nested", "harrowmere"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("report lacks %q:\n%s", want, out.String())
+		}
+	}
+	if _, err := knowledge.CrossValidateCoverage(context.Background(), sets[:1], knowledge.Options{}, 5, grid); err == nil {
+		t.Error("one set: a choice leave one council out needs two")
+	}
+}

@@ -213,6 +213,29 @@ func TestRiskGroupsCrossValidate(t *testing.T) {
 	if !strings.Contains(out.String(), "p2 ") || !strings.Contains(out.String(), "all ") {
 		t.Errorf("report:\n%s", out.String())
 	}
+
+	// The cut-offs grid: cheapest first, each row's cost three a miss and
+	// one an alarm, over every message judged.
+	cuts := cv.Cutoffs()
+	if len(cuts) == 0 {
+		t.Fatal("no cut-offs measured")
+	}
+	for i, c := range cuts {
+		if c.Risks+c.LookAlikes != 7 || c.Cost != 3*c.Missed+c.Alarms {
+			t.Errorf("%+v: counts or cost wrong", c)
+		}
+		if i > 0 && c.Cost < cuts[i-1].Cost {
+			t.Errorf("row %d (cost %d) after one of cost %d", i, c.Cost, cuts[i-1].Cost)
+		}
+		if c.WorstCouncilAlarms > 1 {
+			t.Errorf("%+v: the council has one look-alike, not %d alarms", c, c.WorstCouncilAlarms)
+		}
+	}
+	out.Reset()
+	cv.WriteCutoffs(&out, &knowledge.RiskModel{Escalate: knowledge.DefaultRiskEscalate, Veto: knowledge.DefaultRiskVeto, MinWords: knowledge.DefaultRiskMinWords}, 3)
+	if !strings.Contains(out.String(), "(shipped)") || strings.Count(out.String(), "\n") != 7 {
+		t.Errorf("cut-offs report:\n%s", out.String())
+	}
 }
 
 // riskmodel.json is what `make fit-risk` writes from the groups it lists:
