@@ -295,20 +295,36 @@ func TestConnectorRetries(t *testing.T) {
 			sleeps:   []time.Duration{200 * time.Millisecond, 400 * time.Millisecond},
 		},
 		{
-			name:      "500 until retries are exhausted",
-			answers:   []answer{{status: 500}, {status: 500}, {status: 500}, {status: 500}, {status: 500}},
+			name:      "503 until retries are exhausted",
+			answers:   []answer{{status: 503}, {status: 503}, {status: 503}, {status: 503}, {status: 503}},
 			kind:      bot.EUnavailable,
 			requests:  4,
 			sleeps:    []time.Duration{200 * time.Millisecond, 400 * time.Millisecond, 800 * time.Millisecond},
+			wantInErr: "503",
+		},
+		{
+			// The message may have been posted before the 500: a second
+			// POST could show it twice.
+			name:      "500 to a new message is not sent again",
+			answers:   []answer{{status: 500}},
+			kind:      bot.EUnavailable,
+			requests:  1,
 			wantInErr: "500",
 		},
 		{
-			name:      "no retries when MaxRetries is negative",
+			name:      "502 to a new message is not sent again",
 			answers:   []answer{{status: 502}},
 			kind:      bot.EUnavailable,
 			requests:  1,
-			maxRetry:  -1,
 			wantInErr: "502",
+		},
+		{
+			name:      "no retries when MaxRetries is negative",
+			answers:   []answer{{status: 503}},
+			kind:      bot.EUnavailable,
+			requests:  1,
+			maxRetry:  -1,
+			wantInErr: "503",
 		},
 		{
 			name:      "400 is not retried",

@@ -39,7 +39,8 @@ func (c *Connector) post(ctx context.Context, op, u string, body any) ([]byte, e
 }
 
 // do sends body to u with method and the bot's token and returns the body
-// of the 2xx answer, retrying 429 and 5xx with backoff and refreshing the
+// of the 2xx answer, retrying 429 and 503 (and other 5xx for an update,
+// not a new message: retryable) with backoff and refreshing the
 // token once on 401. op names the request in a *StatusError when the
 // Connector refuses it. When a 2xx answer's body cannot be read, the error
 // wraps errAccepted.
@@ -81,7 +82,7 @@ func (c *Connector) do(ctx context.Context, method, op, u string, body any) ([]b
 			refreshed = true
 			c.invalidate(token)
 			continue
-		case status == http.StatusTooManyRequests || status >= 500:
+		case retryable(method, status):
 			if attempt >= c.retries {
 				return nil, &bot.Error{Kind: bot.EUnavailable, Message: "Teams connector unavailable", Err: &StatusError{Status: status, Op: op, Attempts: sent}}
 			}
@@ -95,11 +96,31 @@ func (c *Connector) do(ctx context.Context, method, op, u string, body any) ([]b
 			if err := c.sleep(ctx, delay); err != nil {
 				return nil, &bot.Error{Kind: bot.EUnavailable, Message: "Teams connector unavailable", Err: err}
 			}
+		case status >= 500:
+			// A POST the Connector failed on may have been posted: asking
+			// again could show the person the same message twice.
+			return nil, &bot.Error{Kind: bot.EUnavailable, Message: "Teams connector failed; not sent again, as it may have been delivered", Err: &StatusError{Status: status, Op: op, Attempts: sent}}
 		default:
 			// The answer's body is not quoted: it might echo the activity.
 			return nil, &bot.Error{Kind: bot.EInternal, Message: "Teams connector refused the request", Err: &StatusError{Status: status, Op: op, Attempts: sent}}
 		}
 	}
+}
+
+// retryable is whether a request answered with status is sent again. 429
+// and 503 say the request was not handled, so any request is. Other 5xx
+// answers may come after the work was done: an update (PUT) is sent again,
+// since doing it twice leaves the same message, but a new message (POST)
+// is not, since the Bot Framework takes no idempotency key and a second
+// POST would post it twice.
+func retryable(method string, status int) bool {
+	switch {
+	case status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable:
+		return true
+	case status >= 500:
+		return method != http.MethodPost
+	}
+	return false
 }
 
 // retryAfter reads a Retry-After header in seconds or as an HTTP date,

@@ -119,6 +119,13 @@ func TestNotifierUpdateConnectorAnswers(t *testing.T) {
 		{name: "401 refreshes the token once", answers: []answer{{status: http.StatusUnauthorized}}, requests: 2},
 		{name: "403 is refused", answers: []answer{{status: http.StatusForbidden}}, kind: bot.EInternal, status: 403, requests: 1},
 		{
+			// An update done twice leaves the same message: sent again.
+			name:     "500 then 200: an update is sent again",
+			answers:  []answer{{status: 500}},
+			requests: 2,
+			sleeps:   []time.Duration{200 * time.Millisecond},
+		},
+		{
 			name:     "503 until retries are exhausted",
 			answers:  []answer{{status: 503}, {status: 503}, {status: 503}, {status: 503}},
 			kind:     bot.EUnavailable,
