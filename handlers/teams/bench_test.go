@@ -6,13 +6,21 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/waymarkhq/waymark/bot"
+	"github.com/waymarkhq/waymark/bot/redisstore"
+	"github.com/waymarkhq/waymark/handlers"
 	"github.com/waymarkhq/waymark/handlers/teams"
 	"github.com/waymarkhq/waymark/internal/loadtest"
+	"github.com/waymarkhq/waymark/internal/redistest"
 )
 
 // The load benchmark sends signed personal message activities (each with
@@ -33,6 +41,9 @@ import (
 // hour after it, so they stay valid however long a run takes.
 //
 //	go test ./handlers/teams -run '^$' -bench 'ActivityAck|Verify|Card' -benchtime 3000x -count 3
+//
+// BenchmarkActivityAck2Replicas is ActivityAck with two replicas sharing
+// one redis-server, the activities alternating between them.
 
 const benchClients = 4
 
@@ -44,6 +55,74 @@ func BenchmarkActivityAck(b *testing.B) {
 	url := srv.URL + "/api/messages"
 	warmUp(b, th, url)
 	benchAck(b, url, signedActivities(b, th, "bench"))
+	b.ReportMetric(rssMB(), "rss-MB")
+}
+
+// BenchmarkActivityAck2Replicas is ActivityAck against two replicas in one
+// process, each with its own adapter, engine and Redis client, sharing one
+// redis-server and key prefix (so each activity is de-duplicated across
+// both), the signing keys and the fake Connector, the activities
+// alternating between them as a load balancer would. rss-MB is the
+// process's resident memory at the end.
+func BenchmarkActivityAck2Replicas(b *testing.B) {
+	h1, store1 := mustEngine(b)
+	th := newTeamsHarness(b, h1, store1)
+	kb, err := sampleKnowledge()
+	if err != nil {
+		b.Fatal(err)
+	}
+	store2, err := redisstore.New(redisstore.Config{URL: redistest.Shared(b).URL(), Prefix: store1.(*redisstore.Store).Keys().Prefix})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { store2.Close() })
+	cfg := th.auth.config()
+	cfg.AllowedTenants = []string{adapterTenant}
+	a2, err := teams.New(mustVerifier(b, cfg), mustConnector(b, th.conn.config()),
+		bot.NewEngine(kb, store2, bot.EngineOptions{Clock: adapterClock{}, DefaultArea: "Wyvern Vale"}), store2, slog.New(slog.DiscardHandler))
+	if err != nil {
+		b.Fatal(err)
+	}
+	a2.Open()
+	b.Cleanup(func() { a2.Close() })
+	srv2 := handlers.NewServer(slog.New(slog.DiscardHandler), nil)
+	srv2.Mount(a2.Routes()...)
+	urls := make([]string, 2)
+	for i, h := range []http.Handler{th.srv, srv2} {
+		s := httptest.NewServer(h)
+		b.Cleanup(s.Close)
+		urls[i] = s.URL + "/api/messages"
+	}
+	warmUp(b, th, urls[0])
+	warmUp(b, th, urls[1])
+	acts := signedActivities(b, th, "two")
+	type item struct {
+		url string
+		a   signed
+	}
+	items := make([]item, len(acts))
+	for i, a := range acts {
+		items[i] = item{urls[i%2], a}
+	}
+	loadtest.Post(b, benchClients, items, func(it item) (*http.Request, error) {
+		return activityRequest(it.url, it.a)
+	}, http.StatusAccepted, "requests")
+	b.ReportMetric(rssMB(), "rss-MB")
+}
+
+// rssMB is the process's resident set size in MiB (Linux), 0 elsewhere.
+func rssMB() float64 {
+	raw, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(raw), "\n") {
+		if f := strings.Fields(line); len(f) >= 2 && f[0] == "VmRSS:" {
+			kb, _ := strconv.ParseFloat(f[1], 64)
+			return kb / 1024
+		}
+	}
+	return 0
 }
 
 // warmUp posts one activity and waits for its answer to reach the fake
