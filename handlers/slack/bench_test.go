@@ -8,9 +8,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"strconv"
-	"strings"
 	"testing"
 	"time"
 
@@ -99,7 +96,7 @@ func benchAck(b *testing.B, url string, deliveries []delivery) {
 		req.Header.Set("X-Slack-Signature", d.signature)
 		return req, nil
 	}, http.StatusOK, "events")
-	b.ReportMetric(rssMB(), "rss-MB")
+	loadtest.ReportRSS(b)
 }
 
 // BenchmarkEventsAck2Replicas is EventsAck against two replicas in one
@@ -140,20 +137,5 @@ func BenchmarkEventsAck2Replicas(b *testing.B) {
 		req.Header.Set("X-Slack-Signature", it.d.signature)
 		return req, nil
 	}, http.StatusOK, "events")
-	b.ReportMetric(rssMB(), "rss-MB")
-}
-
-// rssMB is the process's resident set size in MiB (Linux), 0 elsewhere.
-func rssMB() float64 {
-	b, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if f := strings.Fields(line); len(f) >= 2 && f[0] == "VmRSS:" {
-			kb, _ := strconv.ParseFloat(f[1], 64)
-			return kb / 1024
-		}
-	}
-	return 0
+	loadtest.ReportRSS(b)
 }

@@ -9,9 +9,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"strconv"
-	"strings"
 	"testing"
 	"time"
 
@@ -55,7 +52,7 @@ func BenchmarkActivityAck(b *testing.B) {
 	url := srv.URL + "/api/messages"
 	warmUp(b, th, url)
 	benchAck(b, url, signedActivities(b, th, "bench"))
-	b.ReportMetric(rssMB(), "rss-MB")
+	loadtest.ReportRSS(b)
 }
 
 // BenchmarkActivityAck2Replicas is ActivityAck against two replicas in one
@@ -107,22 +104,7 @@ func BenchmarkActivityAck2Replicas(b *testing.B) {
 	loadtest.Post(b, benchClients, items, func(it item) (*http.Request, error) {
 		return activityRequest(it.url, it.a)
 	}, http.StatusAccepted, "requests")
-	b.ReportMetric(rssMB(), "rss-MB")
-}
-
-// rssMB is the process's resident set size in MiB (Linux), 0 elsewhere.
-func rssMB() float64 {
-	raw, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	for _, line := range strings.Split(string(raw), "\n") {
-		if f := strings.Fields(line); len(f) >= 2 && f[0] == "VmRSS:" {
-			kb, _ := strconv.ParseFloat(f[1], 64)
-			return kb / 1024
-		}
-	}
-	return 0
+	loadtest.ReportRSS(b)
 }
 
 // warmUp posts one activity and waits for its answer to reach the fake

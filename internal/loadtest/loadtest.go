@@ -6,7 +6,10 @@ package loadtest
 import (
 	"io"
 	"net/http"
+	"os"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -84,4 +87,21 @@ func Post[T any](b *testing.B, clients int, items []T, newRequest func(T) (*http
 	b.ReportMetric(pct(0.50), "p50-µs")
 	b.ReportMetric(pct(0.99), "p99-µs")
 	b.ReportMetric(100*float64(refused.Load())/float64(len(reqs)), "refused-%")
+}
+
+// ReportRSS reports the process's resident memory as rss-MB (MiB, Linux;
+// nothing elsewhere): cumulative over the benchmarks run before in the
+// same process.
+func ReportRSS(b *testing.B) {
+	raw, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return
+	}
+	for _, line := range strings.Split(string(raw), "\n") {
+		if f := strings.Fields(line); len(f) >= 2 && f[0] == "VmRSS:" {
+			kb, _ := strconv.ParseFloat(f[1], 64)
+			b.ReportMetric(kb/1024, "rss-MB")
+			return
+		}
+	}
 }
