@@ -203,7 +203,7 @@ func (m *Main) Open(ctx context.Context) error {
 	if desk != nil {
 		background.Go(func() { a.countQueues(ctx, store) })
 	}
-	opts := bot.EngineOptions{Log: a.log, DefaultArea: base.Corpus().Area, Desk: desk, Counter: store, Metrics: a.metrics, Limits: bot.Limits{
+	opts := bot.EngineOptions{Log: a.log, Clock: a.clock(), DefaultArea: base.Corpus().Area, Desk: desk, Counter: store, Metrics: a.metrics, Limits: bot.Limits{
 		Questions:   bot.Limit{Max: lim.Questions.Max, Per: lim.Questions.Per},
 		Bookings:    bot.Limit{Max: lim.Bookings.Max, Per: lim.Bookings.Per},
 		Escalations: bot.Limit{Max: lim.Escalations.Max, Per: lim.Escalations.Per},

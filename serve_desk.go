@@ -63,7 +63,7 @@ func (a *app) openDesk(kb bot.Knowledge, store *redisstore.Store, notifier bot.M
 		Consultations: store, Escalations: store, Timers: store,
 		Notifier:    notifier,
 		Specialists: a.specialists(), Directory: groups, Queues: queues, Policies: policies, Calendar: cal,
-		RiskPolicy: ec.RiskPolicy, Log: a.log, Metrics: a.metrics,
+		RiskPolicy: ec.RiskPolicy, Log: a.log, Metrics: a.metrics, Clock: a.clock(),
 	})
 }
 
