@@ -188,6 +188,10 @@ type job struct {
 	serviceURL string
 	replyTo    string // the activity answered; empty to post a new message
 	welcome    bool
+	// botID and fromID are the bot's and the writer's Bot Framework ids,
+	// to open the writer's own chat when a shared conversation refuses
+	// the reply.
+	botID, fromID string
 }
 
 // attrs are what a log line may say about a job: ids, never text.
@@ -236,7 +240,7 @@ func (a *Adapter) serve(w http.ResponseWriter, r *http.Request) error {
 
 	switch act.Type {
 	case typeMessage:
-		if err := a.accept(r.Context(), job{msg: act.message(), serviceURL: act.ServiceURL, replyTo: act.ID}); err != nil {
+		if err := a.accept(r.Context(), job{msg: act.message(), serviceURL: act.ServiceURL, replyTo: act.ID, botID: act.Recipient.ID, fromID: act.From.ID}); err != nil {
 			return err
 		}
 	case typeConversationUpdate:
@@ -379,10 +383,38 @@ func (a *Adapter) run(j job) {
 		if a.undelivered != nil {
 			a.undelivered()
 		}
+		if st := Status(err); j.msg.Shared && !j.welcome && st >= 400 && st < 500 && st != http.StatusUnauthorized && st != http.StatusTooManyRequests {
+			a.tellPersonally(ctx, j, reply)
+		}
 		return
 	}
 	a.log.InfoContext(ctx, "teams: replied", append(j.attrs(), "welcome", j.welcome, "ref", reply.Ref)...)
 }
+
+// tellPersonally posts reply in the writer's own chat with the bot, saying
+// why, when the channel or group chat they asked in refused it (the bot
+// removed, or no longer allowed to post there): refused, not failed, so
+// nothing was posted and the person would otherwise wait for an answer
+// that never comes.
+func (a *Adapter) tellPersonally(ctx context.Context, j job, reply bot.Reply) {
+	if j.botID == "" || j.fromID == "" {
+		return
+	}
+	conv, err := a.c.CreateConversation(ctx, j.serviceURL, j.msg.TeamID, j.botID, j.fromID)
+	if err == nil {
+		reply.Text = strings.TrimSpace(undeliveredNote + "\n\n" + reply.Text)
+		_, err = a.c.Send(ctx, j.serviceURL, conv, Activity(reply))
+	}
+	if err != nil {
+		a.log.ErrorContext(ctx, "teams: telling the person in their own chat failed", append(j.attrs(), "err", err)...)
+		return
+	}
+	a.log.InfoContext(ctx, "teams: reply posted in the person's own chat instead", j.attrs()...)
+}
+
+// undeliveredNote opens a reply posted in a person's own chat because the
+// conversation they asked in refused it.
+const undeliveredNote = "I could not post my answer where you asked (I may have been removed from that conversation), so here it is."
 
 // welcomeText opens the help the bot sends when it is added to a conversation.
 const welcomeText = "Hello, I'm *Waymark*. Ask me about safeguarding processes, referral pathways and who to contact."

@@ -896,3 +896,53 @@ func TestUndeliveredReplyCounted(t *testing.T) {
 		t.Errorf("the failure is not logged:\n%s", th.logs.String())
 	}
 }
+
+// TestRefusedChannelReplyToldPersonally: when a channel refuses the reply
+// (the bot removed from it: 403), the person who asked gets the answer in
+// their own chat with the bot, saying why, once; a failure that may have
+// posted (5xx) does not, since that could show the answer twice.
+func TestRefusedChannelReplyToldPersonally(t *testing.T) {
+	for _, tc := range []struct {
+		status int
+		told   bool
+	}{{http.StatusForbidden, true}, {http.StatusInternalServerError, false}} {
+		t.Run(strconv.Itoa(tc.status), func(t *testing.T) {
+			th := newTeamsHarness(t, &recordingHandler{}, mustRedisStore(t))
+			th.conn.answer(answer{status: tc.status})
+			if code, body := th.post(t, th.mustActivity(t, "channel_mention"), mustSign(t, th.key, th.claims())); code >= 300 {
+				t.Fatalf("status %d %s", code, body)
+			}
+			th.drain(t)
+			var created []recorded
+			var personal []recorded
+			for _, r := range th.conn.requests() {
+				switch {
+				case r.Method == http.MethodPost && strings.HasSuffix(r.Path, "/v3/conversations"):
+					created = append(created, r)
+				case r.Method == http.MethodPost && r.Path == convPath("a:conv-1", ""):
+					personal = append(personal, r)
+				}
+			}
+			if !tc.told {
+				if len(created)+len(personal) != 0 {
+					t.Errorf("told personally after a %d: %+v %+v", tc.status, created, personal)
+				}
+				return
+			}
+			if len(created) != 1 || len(personal) != 1 {
+				t.Fatalf("%d chats opened, %d posts to it; want 1 and 1", len(created), len(personal))
+			}
+			var conv map[string]any
+			if err := json.Unmarshal(created[0].Body, &conv); err != nil {
+				t.Fatal(err)
+			}
+			members, _ := conv["members"].([]any)
+			if len(members) != 1 || members[0].(map[string]any)["id"] != "29:1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789abcdefghijklmnopqrstuvwxyz" {
+				t.Errorf("chat opened with %v, want the person who asked", conv["members"])
+			}
+			if body := string(personal[0].Body); !strings.Contains(body, "could not post my answer where you asked") || !strings.Contains(body, `ok`) {
+				t.Errorf("personal post is not the answer with why: %s", body)
+			}
+		})
+	}
+}
