@@ -99,7 +99,8 @@ func New(c *Corpus, opts Options) (*Base, error) {
 		opts.Clock = bot.SystemClock{}
 	}
 	if opts.Coverage == nil {
-		opts.Coverage = &DefaultCoverage
+		c := DefaultCoverage
+		opts.Coverage = &c
 	}
 	if opts.Lexicon == nil {
 		lx, err := BuiltinLexicon()
