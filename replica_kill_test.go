@@ -241,7 +241,9 @@ consultations:
 		"actions":      []map[string]any{{"action_id": "acknowledge", "block_id": "b", "value": "ESC-000001", "type": "button", "action_ts": "1700000002.123456"}},
 	})
 	post(b, "/slack/interactions", "application/x-www-form-urlencoded", url.Values{"payload": {string(action)}}.Encode())
-	until(t, "the acknowledgement answered", func() bool { return slack.count("response_url") >= 1 || slack.count("chat.update") >= 1 }, b.logs)
+	until(t, "the acknowledgement answered, both prompts marked and the practitioner told", func() bool {
+		return slack.count("response_url") >= 1 && slack.count("chat.update") >= 2 && slack.to("U061F7AUR") >= 1
+	}, b.logs)
 
 	// 5. Well past every later step, nothing more is posted: not the
 	// second level, not a third duty prompt, not a second answer.
