@@ -163,7 +163,8 @@ type CutoffResult struct {
 	Missed, Alarms, Risks, LookAlikes int
 	// Cost weighs a missed risk as three false alarms: a child missed is
 	// worse than a duty manager asked in vain (issue 9: err towards
-	// escalating). The cut-offs shipped are the cheapest.
+	// escalating). The cut-offs shipped were the cheapest when chosen
+	// (BENCHMARKS.md says on which groups).
 	Cost int
 	// WorstCouncilAlarms is the most false alarms on one evaluation
 	// council's questions (groups that are not probes).
