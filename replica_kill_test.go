@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
@@ -92,7 +91,7 @@ func (f *recordingSlack) count(method string) (n int) {
 
 // until waits for cond, failing the test after a while (only so that a
 // broken test ends: nothing here waits for a timer to fire on its own).
-func until(t *testing.T, what string, cond func() bool, logs ...*lockedWriter) {
+func until(t *testing.T, what string, cond func() bool, logs ...*lockedBuffer) {
 	t.Helper()
 	for deadline := time.Now().Add(30 * time.Second); !cond(); time.Sleep(20 * time.Millisecond) {
 		if time.Now().After(deadline) {
@@ -109,7 +108,7 @@ func until(t *testing.T, what string, cond func() bool, logs ...*lockedWriter) {
 type replica struct {
 	cmd  *exec.Cmd
 	base string
-	logs *lockedWriter
+	logs *lockedBuffer
 }
 
 // TestReplicaKilledMidLadderAnotherFinishesIt runs two serve processes on
@@ -164,7 +163,7 @@ consultations:
 	start := func(name string) *replica {
 		t.Helper()
 		addr := freeAddr(t)
-		r := &replica{base: "http://" + addr, logs: &lockedWriter{}}
+		r := &replica{base: "http://" + addr, logs: &lockedBuffer{}}
 		r.cmd = exec.Command(exe, "serve")
 		r.cmd.Dir = dir
 		r.cmd.Env = append(os.Environ(),
@@ -273,23 +272,4 @@ consultations:
 	if strings.Contains(b.logs.String(), "knife") {
 		t.Error("replica B logged the question's words")
 	}
-}
-
-// lockedWriter is a buffer behind a mutex: a process's stderr, read
-// while it still writes.
-type lockedWriter struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedWriter) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedWriter) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }
