@@ -139,17 +139,6 @@ type judgedSample struct {
 	words      int
 }
 
-// escalates is whether the cut-offs c escalate x, as judge combines them.
-func (x judgedSample) escalates(c RiskCutoffs) bool {
-	if x.words < c.MinWords {
-		return x.sigs
-	}
-	if x.sigs {
-		return x.p >= c.Veto
-	}
-	return x.p >= c.Escalate
-}
-
 // RiskCutoffs are how the model's probability combines with the signals.
 type RiskCutoffs struct {
 	Escalate, Veto float64
@@ -186,7 +175,7 @@ func (cv *RiskCV) Cutoffs() []CutoffResult {
 				r := CutoffResult{RiskCutoffs: RiskCutoffs{Escalate: e, Veto: v, MinWords: mw}}
 				alarms := make([]int, len(cv.Groups))
 				for _, x := range cv.judged {
-					esc := x.escalates(r.RiskCutoffs)
+					esc := r.escalates(x.sigs, x.p, x.words)
 					if x.risk {
 						r.Risks++
 						if !esc {
@@ -226,7 +215,7 @@ func (cv *RiskCV) WriteCutoffs(w io.Writer, m *RiskModel, n int) {
 		row(r, "")
 	}
 	for _, r := range all {
-		if r.RiskCutoffs == (RiskCutoffs{m.Escalate, m.Veto, m.MinWords}) {
+		if r.RiskCutoffs == m.cutoffs() {
 			row(r, "  (shipped)")
 		}
 	}
@@ -242,13 +231,15 @@ func CrossValidateRisk(groups []*RiskGroup) *RiskCV {
 		m := FitRiskGroups(groups, g.Name)
 		r := RiskGroupResult{Name: g.Name, probe: g.probe}
 		for _, s := range g.Samples {
+			// Read once: the signals, the model's probability and the
+			// words, combined as Screen combines them.
 			rd := newReading(s.Text)
-			sig := rd.screen()
-			both := len(m.judge(sig, rd)) > 0
 			units, _ := rd.units()
-			cv.judged = append(cv.judged, judgedSample{group: gi, risk: s.Risk, sigs: len(sig) > 0, p: m.prob(units), words: rd.wordCount(-1)})
-			r.Signals.add(s.Risk, len(sig) > 0)
-			r.Model.add(s.Risk, m.Prob(s.Text) >= m.Escalate)
+			x := judgedSample{group: gi, risk: s.Risk, sigs: len(rd.screen()) > 0, p: m.prob(units), words: rd.wordCount(-1)}
+			cv.judged = append(cv.judged, x)
+			both := m.cutoffs().escalates(x.sigs, x.p, x.words)
+			r.Signals.add(s.Risk, x.sigs)
+			r.Model.add(s.Risk, x.p >= m.Escalate)
 			r.Combined.add(s.Risk, both)
 			switch {
 			case s.Risk && !both:

@@ -160,18 +160,35 @@ func (m *RiskModel) screen(text string) ([]string, *reading) {
 // judge combines the signals' risks for what r reads with the model's
 // opinion.
 func (m *RiskModel) judge(risks []string, r *reading) []string {
-	if r.wordCount(m.MinWords) < m.MinWords {
-		return risks
+	words := r.wordCount(m.MinWords)
+	if words < m.MinWords {
+		return risks // the model's probability is not needed
 	}
 	units, _ := r.units()
-	p := m.prob(units)
-	if len(risks) > 0 && p < m.Veto {
+	switch {
+	case !m.cutoffs().escalates(len(risks) > 0, m.prob(units), words):
 		return nil
-	}
-	if len(risks) == 0 && p >= m.Escalate {
+	case len(risks) == 0:
 		return []string{RiskSerious}
 	}
 	return risks
+}
+
+// cutoffs are m's cut-offs.
+func (m *RiskModel) cutoffs() RiskCutoffs { return RiskCutoffs{m.Escalate, m.Veto, m.MinWords} }
+
+// escalates is how the signals and the model's probability p combine for
+// a message of words words: the model judges only messages of MinWords
+// words or more; there it overrules the signals below Veto and escalates
+// alone at Escalate or above.
+func (c RiskCutoffs) escalates(signals bool, p float64, words int) bool {
+	switch {
+	case words < c.MinWords:
+		return signals
+	case signals:
+		return p >= c.Veto
+	}
+	return p >= c.Escalate
 }
 
 // FitRisk fits a model to samples (fitText), with the default cut-offs.
