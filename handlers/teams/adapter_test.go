@@ -84,20 +84,9 @@ func newTeamsHarness(tb testing.TB, h bot.Handler, store bot.Store, keys ...*tes
 	tb.Helper()
 	key := mustKey(tb, "key-1", "msteams")
 	auth := newFixture(tb, append([]*testKey{key}, keys...)...)
-	cfg := auth.config()
-	cfg.AllowedTenants = []string{adapterTenant}
-	v := mustVerifier(tb, cfg)
 	conn := newConnFixture(tb)
-	c := mustConnector(tb, conn.config())
 	logs := &lockedBuf{}
-	a, err := teams.New(v, c, h, store, slog.New(slog.NewTextHandler(logs, nil)))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	a.Open()
-	tb.Cleanup(func() { a.Close() })
-	srv := handlers.NewServer(slog.New(slog.DiscardHandler), nil)
-	srv.Mount(a.Routes()...)
+	a, srv := mountAdapter(tb, auth, conn, h, store, slog.New(slog.NewTextHandler(logs, nil)))
 	th := &teamsHarness{srv: srv, adapter: a, auth: auth, conn: conn, key: key, logs: logs}
 	tb.Cleanup(func() {
 		if s := logs.String(); strings.Contains(s, "LADO") || strings.Contains(s, "out of hours") {
@@ -105,6 +94,23 @@ func newTeamsHarness(tb testing.TB, h bot.Handler, store bot.Store, keys ...*tes
 		}
 	})
 	return th
+}
+
+// mountAdapter opens an adapter trusting auth's keys (the harness's
+// tenant allowed) and posting through conn, mounted on a server of its own.
+func mountAdapter(tb testing.TB, auth *fixture, conn *connFixture, h bot.Handler, store bot.Store, log *slog.Logger) (*teams.Adapter, *handlers.Server) {
+	tb.Helper()
+	cfg := auth.config()
+	cfg.AllowedTenants = []string{adapterTenant}
+	a, err := teams.New(mustVerifier(tb, cfg), mustConnector(tb, conn.config()), h, store, log)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	a.Open()
+	tb.Cleanup(func() { a.Close() })
+	srv := handlers.NewServer(slog.New(slog.DiscardHandler), nil)
+	srv.Mount(a.Routes()...)
+	return a, srv
 }
 
 type lockedBuf struct {

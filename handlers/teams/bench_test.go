@@ -14,7 +14,6 @@ import (
 
 	"github.com/waymarkhq/waymark/bot"
 	"github.com/waymarkhq/waymark/bot/redisstore"
-	"github.com/waymarkhq/waymark/handlers"
 	"github.com/waymarkhq/waymark/handlers/teams"
 	"github.com/waymarkhq/waymark/internal/loadtest"
 	"github.com/waymarkhq/waymark/internal/redistest"
@@ -73,17 +72,8 @@ func BenchmarkActivityAck2Replicas(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { store2.Close() })
-	cfg := th.auth.config()
-	cfg.AllowedTenants = []string{adapterTenant}
-	a2, err := teams.New(mustVerifier(b, cfg), mustConnector(b, th.conn.config()),
+	_, srv2 := mountAdapter(b, th.auth, th.conn,
 		bot.NewEngine(kb, store2, bot.EngineOptions{Clock: adapterClock{}, DefaultArea: "Wyvern Vale"}), store2, slog.New(slog.DiscardHandler))
-	if err != nil {
-		b.Fatal(err)
-	}
-	a2.Open()
-	b.Cleanup(func() { a2.Close() })
-	srv2 := handlers.NewServer(slog.New(slog.DiscardHandler), nil)
-	srv2.Mount(a2.Routes()...)
 	urls := make([]string, 2)
 	for i, h := range []http.Handler{th.srv, srv2} {
 		s := httptest.NewServer(h)
