@@ -1,8 +1,6 @@
 package knowledge_test
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -15,27 +13,21 @@ import (
 // ranks them the other way round.
 func TestCoverageOutranksRepetition(t *testing.T) {
 	dir := t.TempDir()
-	write := func(name, content string) {
-		t.Helper()
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
 	// One other document asks for consent too: rare enough that the
 	// consent page covers the question, common enough that BM25 prefers
 	// the page repeating "Channel panel".
 	const shared = 1
 	filler := "Practitioners record visits, plans and reviews in the case system. "
-	write("channel.md", "---\nid: channel-news\ntitle: Channel panel news\nkind: guidance\nsummary: Channel panel dates, Channel panel members\n---\n"+
+	writeFile(t, dir, "channel.md", "---\nid: channel-news\ntitle: Channel panel news\nkind: guidance\nsummary: Channel panel dates, Channel panel members\n---\n"+
 		"The Channel panel met in May. The Channel panel meets monthly. Channel panel minutes are kept by the chair.\n")
-	write("consent.md", "---\nid: channel-consent\ntitle: Before a case goes to Channel\nkind: guidance\n---\n"+strings.Repeat(filler, 4)+
+	writeFile(t, dir, "consent.md", "---\nid: channel-consent\ntitle: Before a case goes to Channel\nkind: guidance\n---\n"+strings.Repeat(filler, 4)+
 		"Before a case goes to Channel, the family is asked for consent; a parent can withdraw consent at any time.\n")
 	for i, topic := range []string{"Home visits", "Case recording", "Supervision", "Family meetings", "Plans and reviews"} {
 		body := strings.Repeat(filler, 2)
 		if i < shared {
 			body += "Ask the family for consent before sharing."
 		}
-		write(strings.ReplaceAll(topic, " ", "-")+".md", "---\nid: other-"+string(rune('a'+i))+"\ntitle: "+topic+"\nkind: guidance\n---\n"+body+"\n")
+		writeFile(t, dir, strings.ReplaceAll(topic, " ", "-")+".md", "---\nid: other-"+string(rune('a'+i))+"\ntitle: "+topic+"\nkind: guidance\n---\n"+body+"\n")
 	}
 	c, err := knowledge.LoadDir(dir)
 	if err != nil {

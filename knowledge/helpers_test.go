@@ -1,6 +1,8 @@
 package knowledge_test
 
 import (
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -34,4 +36,12 @@ func mustBaseOf(tb testing.TB, c *knowledge.Corpus) *knowledge.Base {
 	}
 	tb.Cleanup(func() { kb.Close() })
 	return kb
+}
+
+// writeFile writes content to name in dir, failing tb if it cannot.
+func writeFile(tb testing.TB, dir, name, content string) {
+	tb.Helper()
+	if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o600); err != nil {
+		tb.Fatal(err)
+	}
 }

@@ -13,13 +13,7 @@ import (
 
 func TestLiveReloadKeepsLastGoodIndex(t *testing.T) {
 	dir := t.TempDir()
-	write := func(name, content string) {
-		t.Helper()
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
-	write("lado.md", "---\nid: lado\ntitle: LADO\nkind: contact\nphone: \"01632 961 250\"\n---\nThe LADO handles allegations about staff.\n")
+	writeFile(t, dir, "lado.md", "---\nid: lado\ntitle: LADO\nkind: contact\nphone: \"01632 961 250\"\n---\nThe LADO handles allegations about staff.\n")
 	c, err := knowledge.LoadDir(dir)
 	if err != nil {
 		t.Fatal(err)
@@ -27,7 +21,7 @@ func TestLiveReloadKeepsLastGoodIndex(t *testing.T) {
 	live := knowledge.NewLive(mustBaseOf(t, c))
 	load := func() (*knowledge.Corpus, error) { return knowledge.LoadDir(dir) }
 
-	write("mash.md", "---\nid: mash\ntitle: MASH front door\nkind: contact\nphone: \"01632 961 200\"\n---\nThe MASH takes contacts about children.\n")
+	writeFile(t, dir, "mash.md", "---\nid: mash\ntitle: MASH front door\nkind: contact\nphone: \"01632 961 200\"\n---\nThe MASH takes contacts about children.\n")
 	if _, err := live.Reload(load); err != nil {
 		t.Fatal(err)
 	}
@@ -35,7 +29,7 @@ func TestLiveReloadKeepsLastGoodIndex(t *testing.T) {
 		t.Errorf("after a good reload: %v", err)
 	}
 
-	write("broken.md", "---\ntitle: [unclosed\nkind: process\n---\n")
+	writeFile(t, dir, "broken.md", "---\ntitle: [unclosed\nkind: process\n---\n")
 	_, err = live.Reload(load)
 	var ce *knowledge.CorpusError
 	if !errors.As(err, &ce) || len(ce.Problems) != 1 {

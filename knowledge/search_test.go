@@ -2,7 +2,6 @@ package knowledge_test
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -287,18 +286,12 @@ func TestSearchLeavesOutIdentifyingDetails(t *testing.T) {
 // below its current replacement even when the old one matches more words.
 func TestSearchTitleOutranksBodyAndCurrentOutranksSuperseded(t *testing.T) {
 	dir := t.TempDir()
-	write := func(name, content string) {
-		t.Helper()
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
 	filler := strings.Repeat("Practitioners record visits, plans and reviews in the case system. ", 3)
-	write("title.md", "---\nid: in-title\ntitle: Elective home education\nkind: guidance\n---\n"+filler+"\n")
-	write("body.md", "---\nid: in-body\ntitle: School attendance\nkind: guidance\n---\n"+filler+" Some children receive elective home education.\n")
-	write("old.md", "---\nid: referral-2021\ntitle: Making a Prevent referral with the referral form\nkind: process\nreviewed: 2021-03-01\nreview_due: 2022-03-01\n---\n"+
+	writeFile(t, dir, "title.md", "---\nid: in-title\ntitle: Elective home education\nkind: guidance\n---\n"+filler+"\n")
+	writeFile(t, dir, "body.md", "---\nid: in-body\ntitle: School attendance\nkind: guidance\n---\n"+filler+" Some children receive elective home education.\n")
+	writeFile(t, dir, "old.md", "---\nid: referral-2021\ntitle: Making a Prevent referral with the referral form\nkind: process\nreviewed: 2021-03-01\nreview_due: 2022-03-01\n---\n"+
 		"Make a Prevent referral with the PR1 form to the Prevent inbox; the Prevent referral form goes to the Prevent team.\n")
-	write("new.md", "---\nid: referral\ntitle: Making a Prevent referral\nkind: process\nreviewed: 2026-03-01\nreview_due: 2027-03-01\n---\n"+
+	writeFile(t, dir, "new.md", "---\nid: referral\ntitle: Making a Prevent referral\nkind: process\nreviewed: 2026-03-01\nreview_due: 2027-03-01\n---\n"+
 		"Use the national form and send it to the police. "+filler+"\n")
 	c, err := knowledge.LoadDir(dir)
 	if err != nil {
