@@ -171,18 +171,11 @@ func CrossValidate(ctx context.Context, sets []*EvalSet, opts Options, limit int
 // Write prints a table of every set, their mean and worst.
 func (cr *CrossReport) Write(w io.Writer) {
 	fmt.Fprintf(w, "%-12s %5s %6s %6s %6s %6s %9s %9s | %-12s\n", "set", "qs", "hit@1", "hit@3", "MRR@5", "none", "escalate", "personal", "bleve hit@3")
-	var sum, worst [4]float64
-	worst = [4]float64{2, 2, 2, 2}
 	for _, s := range cr.Sets {
 		r := s.Report
 		n := 0
 		for _, c := range r.Counts {
 			n += c
-		}
-		v := [4]float64{r.Hit1, r.Hit3, r.MRR5, r.NoneShare()}
-		for i := range v {
-			sum[i] += v[i]
-			worst[i] = min(worst[i], v[i])
 		}
 		fmt.Fprintf(w, "%-12s %5d %6.3f %6.3f %6.3f %6s %9s %9s | %.3f\n", s.Name, n, r.Hit1, r.Hit3, r.MRR5,
 			fmt.Sprintf("%d/%d", r.NoneEmpty, r.Counts[ExpectNone]),
@@ -190,11 +183,26 @@ func (cr *CrossReport) Write(w io.Writer) {
 			fmt.Sprintf("%d/%d+%d", r.PersonalTP, r.Counts[ExpectPersonalData], r.PersonalFP),
 			s.Baseline.Hit3)
 	}
-	if n := float64(len(cr.Sets)); n > 1 {
-		fmt.Fprintf(w, "%-12s %5s %6.3f %6.3f %6.3f %6.3f\n", "mean", "", sum[0]/n, sum[1]/n, sum[2]/n, sum[3]/n)
+	if len(cr.Sets) > 1 {
+		mean, worst := meanWorst(cr.Sets)
+		fmt.Fprintf(w, "%-12s %5s %6.3f %6.3f %6.3f %6.3f\n", "mean", "", mean[0], mean[1], mean[2], mean[3])
 		fmt.Fprintf(w, "%-12s %5s %6.3f %6.3f %6.3f %6.3f\n", "worst", "", worst[0], worst[1], worst[2], worst[3])
 	}
 	fmt.Fprintln(w, "escalate and personal: recall/questions+false positives; each set's abstention fitted on the others")
+}
+
+// meanWorst is the mean and the worst, over rs, of hit@1, hit@3, MRR@5
+// and the share of none questions answered empty, in that order.
+func meanWorst(rs []SetResult) (mean, worst [4]float64) {
+	worst = [4]float64{2, 2, 2, 2}
+	for _, s := range rs {
+		r := s.Report
+		for i, v := range [4]float64{r.Hit1, r.Hit3, r.MRR5, r.NoneShare()} {
+			mean[i] += v / float64(len(rs))
+			worst[i] = min(worst[i], v)
+		}
+	}
+	return mean, worst
 }
 
 // MeanHit3 is the mean hit@3 over the sets.

@@ -77,8 +77,8 @@ func (gr *GridReport) Write(w io.Writer) {
 	fmt.Fprintf(w, "%-16s %11s %11s %11s\n", "coverage", "hit@3", "MRR@5", "none")
 	fmt.Fprintf(w, "%-16s %11s %11s %11s\n", "floor^power", "mean/worst", "mean/worst", "mean/worst")
 	for p, c := range gr.Grid {
-		h, m, n := spread(gr.Results[p])
-		fmt.Fprintf(w, "%-16s %5.3f/%5.3f %5.3f/%5.3f %5.3f/%5.3f\n", c, h[0], h[1], m[0], m[1], n[0], n[1])
+		mean, worst := meanWorst(gr.Results[p])
+		fmt.Fprintf(w, "%-16s %5.3f/%5.3f %5.3f/%5.3f %5.3f/%5.3f\n", c, mean[1], worst[1], mean[2], worst[2], mean[3], worst[3])
 	}
 	fmt.Fprintf(w, "\neach set at the weighting the other sets choose (best mean MRR@5, then hit@3):\n")
 	nested := gr.Nested()
@@ -86,8 +86,8 @@ func (gr *GridReport) Write(w io.Writer) {
 		fmt.Fprintf(w, "%-12s %-16s hit@3 %.3f  MRR@5 %.3f  none %d/%d\n", r.Name, gr.Grid[gr.Chosen[i]],
 			r.Report.Hit3, r.Report.MRR5, r.Report.NoneEmpty, r.Report.Counts[ExpectNone])
 	}
-	h, m, n := spread(nested)
-	fmt.Fprintf(w, "%-12s %-16s hit@3 %.3f/%.3f  MRR@5 %.3f/%.3f  none %.3f/%.3f (mean/worst)\n", "nested", "", h[0], h[1], m[0], m[1], n[0], n[1])
+	mean, worst := meanWorst(nested)
+	fmt.Fprintf(w, "%-12s %-16s hit@3 %.3f/%.3f  MRR@5 %.3f/%.3f  none %.3f/%.3f (mean/worst)\n", "nested", "", mean[1], worst[1], mean[2], worst[2], mean[3], worst[3])
 }
 
 // String is "off", or "(floor+share)^power".
@@ -96,17 +96,4 @@ func (c Coverage) String() string {
 		return "off"
 	}
 	return fmt.Sprintf("(%g+share)^%g", c.Floor, c.Power)
-}
-
-// spread is the mean and worst hit@3, MRR@5 and none-empty share of rs.
-func spread(rs []SetResult) (hit3, mrr5, none [2]float64) {
-	hit3[1], mrr5[1], none[1] = 2, 2, 2
-	for _, r := range rs {
-		for k, v := range []float64{r.Report.Hit3, r.Report.MRR5, r.Report.NoneShare()} {
-			a := []*[2]float64{&hit3, &mrr5, &none}[k]
-			a[0] += v / float64(len(rs))
-			a[1] = min(a[1], v)
-		}
-	}
-	return
 }
