@@ -185,3 +185,12 @@ func (m MultiDirectory) MemberOf(ctx context.Context, p Person, groupID string) 
 	}
 	return d.MemberOf(ctx, p, groupID)
 }
+
+// Board lists what the stores keep, for the safeguarding lead's console:
+// every consultation and escalation not yet removed by retention, newest
+// first. redisstore.Store is the one implementation. Both return
+// EUnavailable when the store cannot be reached.
+type Board interface {
+	Consultations(ctx context.Context) ([]Consultation, error)
+	Escalations(ctx context.Context) ([]Escalation, error)
+}

@@ -82,6 +82,9 @@ func (s *Store) CreateConsultation(ctx context.Context, c bot.Consultation) (bot
 	if err != nil {
 		return bot.Consultation{}, fmt.Errorf("create consultation %s: index it: %w", c.Ref, s.wrapRecords("ZADD", err))
 	}
+	if err := s.index(ctx, s.keys.ConsultationIndex(), c.Ref, c.CreatedAt.UnixMilli()); err != nil {
+		return bot.Consultation{}, fmt.Errorf("create consultation %s: list it: %w", c.Ref, err)
+	}
 	if auditErr != nil {
 		return c, fmt.Errorf("create consultation: %w", auditErr)
 	}

@@ -50,6 +50,9 @@ func (s *Store) CreateEscalation(ctx context.Context, e bot.Escalation) (bot.Esc
 		return bot.Escalation{}, fmt.Errorf("create escalation %s: it exists already: the counter %s is behind", e.ID, s.keys.EscalationSeq())
 	}
 
+	// The escalation stands and its prompts go out even if it cannot be
+	// listed now: Reindex lists it at the next start.
+	_ = s.index(ctx, s.keys.EscalationIndex(), e.ID, e.CreatedAt.UnixMilli())
 	actor := "system"
 	if e.Trigger == bot.TriggerManual && e.Requester.UserID != "" {
 		actor = e.Requester.Key()

@@ -130,3 +130,16 @@ func (k Keys) TimerBatch(op string) string {
 func (k Keys) Inbox(userKey string) string {
 	return k.Prefix + ":{inbox:" + userKey + "}"
 }
+
+// ConsultationIndex is the sorted set of every kept consultation's
+// reference, scored by creation time in unix milliseconds, for the
+// console: <prefix>:{index:consultations}.
+func (k Keys) ConsultationIndex() string {
+	return k.Prefix + ":{index:consultations}"
+}
+
+// EscalationIndex is the sorted set of every kept escalation's id, scored
+// by creation time in unix milliseconds: <prefix>:{index:escalations}.
+func (k Keys) EscalationIndex() string {
+	return k.Prefix + ":{index:escalations}"
+}

@@ -101,6 +101,9 @@ func (s *Store) Sweep(ctx context.Context, now time.Time, r Retention, every tim
 			if err := s.client.ZRem(ctx, s.keys.ConsultationsOf(c.Requester.Key()), c.Ref).Err(); err != nil {
 				return s.wrap("ZREM consultations", err)
 			}
+			if err := s.client.ZRem(ctx, s.keys.ConsultationIndex(), c.Ref).Err(); err != nil {
+				return s.wrap("ZREM consultation index", err)
+			}
 			rep.Consultations++
 			return nil
 		})
@@ -128,6 +131,9 @@ func (s *Store) Sweep(ctx context.Context, now time.Time, r Retention, every tim
 			}
 			if err := s.client.Del(ctx, key, s.keys.EscalationPrompts(e.ID)).Err(); err != nil {
 				return s.wrap("DEL escalation", err)
+			}
+			if err := s.client.ZRem(ctx, s.keys.EscalationIndex(), e.ID).Err(); err != nil {
+				return s.wrap("ZREM escalation index", err)
 			}
 			rep.Escalations++
 			return nil
