@@ -40,6 +40,11 @@ type DeskOptions struct {
 	// Metrics counts escalations, prompts and acknowledgements; nothing is
 	// counted when nil.
 	Metrics Metrics
+	// Leads are the safeguarding leads and CorpusOwners the people who
+	// keep the corpus, written as Specialists are: the console shows
+	// leads everything, and corpus owners the knowledge gaps and the
+	// corpus's health.
+	Leads, CorpusOwners []string
 	// UpdateBudget bounds the time a step spends changing queue cards and
 	// prompts it posted earlier. Default DefaultUpdateBudget.
 	UpdateBudget time.Duration

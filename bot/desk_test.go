@@ -190,6 +190,8 @@ func newDeskFixtureOn(tb testing.TB, cfg redisstore.Config, clock *clocktest.Clo
 		Calendar:     cal,
 		Clock:        clock,
 		UpdateBudget: time.Second,
+		Leads:        []string{"slack:ULEAD1"},
+		CorpusOwners: []string{"slack:T1:UOWN1"},
 	})
 	if err != nil {
 		tb.Fatal(err)
