@@ -44,6 +44,7 @@ type Config struct {
 
 	Consultations ConsultationsConfig `mapstructure:"consultations"`
 	Escalation    EscalationConfig    `mapstructure:"escalation"`
+	Console       ConsoleConfig       `mapstructure:"console"`
 
 	// Platforms are the chat platforms' sections, by name, as their
 	// Sources.Platforms read them.
@@ -130,7 +131,9 @@ func (r RedisConfig) Configured() bool { return r.URL != "" || len(r.Addrs) > 0 
 // queues, consult shows the bookable specialists' contact details instead.
 type ConsultationsConfig struct {
 	// Specialists lists, per specialism, who may claim its requests:
-	// "slack:U0123" or "slack:T01:U0123".
+	// "slack:U0123", "slack:T01:U0123", a user group, or
+	// "web:sam.okafor@council.example" for someone who signs in to the
+	// console with the identity provider.
 	Specialists map[string][]string `mapstructure:"specialists"`
 	// Queues is where each specialism's new requests are posted:
 	// "slack:channel:C0123".
@@ -162,7 +165,7 @@ type PolicyConfig struct {
 // LevelConfig is one rung of the ladder.
 type LevelConfig struct {
 	Name        string        `mapstructure:"name"`
-	Targets     []string      `mapstructure:"targets"` // "slack:channel:C0DUTY", "slack:user:U0SVC"
+	Targets     []string      `mapstructure:"targets"` // "slack:channel:C0DUTY", "slack:user:U0SVC", "web:user:duty@council.example"
 	Repeat      int           `mapstructure:"repeat"`
 	RepeatEvery time.Duration `mapstructure:"repeat_every"`
 	// Acknowledgers are the people who may acknowledge this level's
@@ -231,6 +234,9 @@ var defaults = map[string]any{
 	"web.oidc.client_secret":  "",
 	"web.oidc.scopes":         []string{"profile", "email"},
 	"web.oidc.name_claim":     "name",
+	"web.oidc.identity_claim": "email",
+	"console.leads":           []string{},
+	"console.corpus_owners":   []string{},
 	"web.oidc.allowed_groups": []string{},
 	"http.trusted_proxies":    []string{},
 	"http.admin_addr":         "127.0.0.1:9090",
@@ -512,7 +518,9 @@ func (c *Config) validateDesk() []string {
 			if err != nil {
 				continue // reported below
 			}
-			if s := c.Platforms[t.Platform]; !s.Enabled() {
+			if t.Platform == "web" {
+				p = append(p, c.webTarget(fmt.Sprintf("target %q", ts), t)...)
+			} else if s := c.Platforms[t.Platform]; !s.Enabled() {
 				p = append(p, fmt.Sprintf("target %q needs %s configured", ts, t.Platform))
 			} else {
 				_, problems := s.Target(fmt.Sprintf("target %q", ts), t)
@@ -522,11 +530,16 @@ func (c *Config) validateDesk() []string {
 	}
 	for specialism, people := range cs.Specialists {
 		for _, who := range people {
+			what := fmt.Sprintf("consultations.specialists.%s: %q", specialism, who)
 			name, _, _ := strings.Cut(strings.TrimSpace(who), ":")
-			if s, ok := c.Platforms[name]; ok && s.Enabled() {
-				_, problems := s.Person(fmt.Sprintf("consultations.specialists.%s: %q", specialism, who), who)
-				p = append(p, problems...)
+			if s, ok := c.Platforms[name]; ok && s.Enabled() || name == "web" {
+				p = append(p, c.checkPerson(what, who)...)
 			}
+		}
+	}
+	for key, people := range map[string][]string{"console.leads": c.Console.Leads, "console.corpus_owners": c.Console.CorpusOwners} {
+		for _, who := range people {
+			p = append(p, c.checkPerson(fmt.Sprintf("%s: %q", key, who), who)...)
 		}
 	}
 	for specialism, q := range cs.Queues {
@@ -569,14 +582,7 @@ func (c *Config) validateDesk() []string {
 				}
 			}
 			for _, who := range l.Acknowledgers {
-				what := fmt.Sprintf("escalation.policies.%s.levels[%d].acknowledgers: %q", u, i, who)
-				name, _, _ := strings.Cut(strings.TrimSpace(who), ":")
-				if s, ok := c.Platforms[name]; !ok || !s.Enabled() {
-					p = append(p, what+": name a configured platform, as consultations.specialists do (slack:U0DUTY1)")
-				} else {
-					_, problems := s.Person(what, who)
-					p = append(p, problems...)
-				}
+				p = append(p, c.checkPerson(fmt.Sprintf("escalation.policies.%s.levels[%d].acknowledgers: %q", u, i, who), who)...)
 			}
 			if channel && len(l.Acknowledgers) == 0 {
 				p = append(p, fmt.Sprintf("escalation.policies.%s.levels[%d] posts to a channel, so it needs acknowledgers: the people who may acknowledge its prompts, written as consultations.specialists are (slack:U0DUTY1, or a user group); anyone else in the channel may not", u, i))

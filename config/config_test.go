@@ -270,7 +270,7 @@ func TestConsultationProblems(t *testing.T) {
 		t.Fatal("want errors")
 	}
 	for _, want := range []string{
-		"consultations.queues.prevent: target \"fax:channel:X\": only slack and teams targets",
+		"consultations.queues.prevent: target \"fax:channel:X\": only slack, teams and web targets",
 		"consultations.specialists.prevent",
 		"escalation.policies.routine needs claim_within",
 		"escalation.policies.urgent.levels[1] needs repeat_every",
@@ -531,5 +531,55 @@ func TestDeployedNeedsRedis(t *testing.T) {
 	}
 	if _, err := load(config.Sources{Getenv: env(map[string]string{})}); err != nil {
 		t.Errorf("the local demo: %v", err)
+	}
+}
+
+// Web people: specialists, duty managers, leads and corpus owners who sign
+// in with the identity provider are written web:<identity claim>, and
+// prompted as web:user:<identity>; without OpenID Connect no one could sign
+// in as them, and the web has no channels.
+func TestWebPeople(t *testing.T) {
+	t.Chdir(t.TempDir())
+	web := deskYAML + `
+web:
+  public_url: https://waymark.council.example
+  oidc: {issuer: "https://login.council.example", client_id: c, client_secret: s}
+console:
+  leads: ["web:Lead@Council.example", "slack:U0LEAD"]
+  corpus_owners: ["web:owner@council.example"]
+`
+	web = strings.Replace(web, `prevent: ["slack:U0PRV1"]`, `prevent: ["slack:U0PRV1", "web:Sam.Okafor@council.example"]`, 1)
+	web = strings.Replace(web, `targets: ["slack:user:U0SVC"]`, `targets: ["slack:user:U0SVC", "web:user:svc@council.example"]`, 1)
+	c, err := load(config.Sources{File: writeFile(t, "w.yaml", web)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.Specialist("web:Sam.Okafor@council.example"); got != "web:sam.okafor@council.example" {
+		t.Errorf("web specialist = %q", got)
+	}
+	if tg, err := c.Target("web:user:SVC@council.example"); err != nil || tg.Platform != "web" || tg.Kind != "user" || tg.ID != "svc@council.example" {
+		t.Errorf("web target = %+v, %v", tg, err)
+	}
+	if c.Web.OIDC.IdentityClaim != "email" || len(c.Console.Leads) != 2 || c.Console.CorpusOwners[0] != "web:owner@council.example" {
+		t.Errorf("console = %+v, identity claim %q", c.Console, c.Web.OIDC.IdentityClaim)
+	}
+
+	for _, tc := range []struct{ from, to, want string }{
+		{"oidc: {issuer", "oidcx: {issuer", `"web:Sam.Okafor@council.example": a web person signs in with the council's identity provider, so web.oidc must be set up`},
+		{`"web:user:svc@council.example"`, `"web:channel:duty"`, `target "web:channel:duty": a web target is a person`},
+		{`"web:owner@council.example"`, `"web:"`, `console.corpus_owners: "web:": write a web person as web:<their email>`},
+		{`"slack:U0LEAD"`, `"fax:U0LEAD"`, `console.leads: "fax:U0LEAD": name a configured platform's person`},
+	} {
+		yaml := strings.Replace(web, tc.from, tc.to, 1)
+		if yaml == web {
+			t.Fatalf("%q is not in the YAML", tc.from)
+		}
+		if tc.from == "oidc: {issuer" {
+			yaml = strings.Replace(yaml, "oidcx: {issuer: \"https://login.council.example\", client_id: c, client_secret: s}", "links: true", 1)
+		}
+		_, err := load(config.Sources{File: writeFile(t, "w.yaml", yaml)})
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s -> %s: error %v, want %q", tc.from, tc.to, err, tc.want)
+		}
 	}
 }

@@ -99,10 +99,20 @@ func (c *Config) parseTarget(s string) (Target, error) {
 	if err != nil {
 		return t, err
 	}
-	if _, ok := c.Platforms[t.Platform]; !ok {
-		return t, fmt.Errorf("target %q: only %s targets can be prompted", s, orList(c.order))
+	if _, ok := c.Platforms[t.Platform]; !ok && t.Platform != "web" {
+		return t, fmt.Errorf("target %q: only %s and web targets can be prompted", s, strings.ReplaceAll(orList(c.order), " and ", ", "))
 	}
 	return t, nil
+}
+
+// webTarget lists the problems of a web target t, written as what says: a
+// person signed in with the identity provider, who is prompted in the
+// console and the web chat; a web page has no channels.
+func (c *Config) webTarget(what string, t Target) []string {
+	if t.Kind != "user" || t.TeamID != "" {
+		return []string{what + ": a web target is a person, web:user:<identity>; the web has no channels"}
+	}
+	return c.webPerson(what, "web:"+t.ID)
 }
 
 // Target is the desk target s, as its platform addresses it (a Teams
@@ -112,6 +122,10 @@ func (c *Config) Target(s string) (Target, error) {
 	t, err := c.parseTarget(s)
 	if err != nil {
 		return t, err
+	}
+	if t.Platform == "web" {
+		t.ID = WebPerson("web:" + t.ID)
+		return t, nil
 	}
 	t, problems := c.Platforms[t.Platform].Target(fmt.Sprintf("target %q", s), t)
 	if len(problems) > 0 {
@@ -123,6 +137,9 @@ func (c *Config) Target(s string) (Target, error) {
 // Specialist is the specialist who, as their platform knows them; who
 // names no known platform is returned as written.
 func (c *Config) Specialist(who string) string {
+	if id := WebPerson(who); id != "" {
+		return "web:" + id
+	}
 	name, _, _ := strings.Cut(strings.TrimSpace(who), ":")
 	if s, ok := c.Platforms[name]; ok {
 		out, _ := s.Person("", who)

@@ -32,6 +32,10 @@ type OIDCConfig struct {
 	ClientSecret string   `mapstructure:"client_secret"` // a client secret of the app registration
 	Scopes       []string `mapstructure:"scopes"`        // besides openid
 	NameClaim    string   `mapstructure:"name_claim"`    // the claim shown as the person's name
+	// IdentityClaim is the claim that names a person in this
+	// configuration: a specialist, duty manager, lead or corpus owner who
+	// signs in on the web is written web:<its value> (web:sam.okafor@council.example).
+	IdentityClaim string `mapstructure:"identity_claim"`
 	// AllowedGroups, if set, are the groups (for Entra ID, group object
 	// ids in the token's groups claim) of which a person must be in one to
 	// sign in; without it, anyone the provider signs in may.
@@ -81,6 +85,9 @@ func (w WebConfig) check() []string {
 		if o.NameClaim == "" {
 			p = append(p, "web.oidc.name_claim must name a claim, such as name")
 		}
+		if o.IdentityClaim == "" {
+			p = append(p, "web.oidc.identity_claim must name a claim, such as email or preferred_username")
+		}
 	} else if o.ClientID != "" || o.ClientSecret != "" {
 		p = append(p, "web.oidc.client_id is set but web.oidc.issuer is not: set the provider's issuer URL")
 	}
@@ -96,4 +103,54 @@ func hostPort(u *url.URL) string {
 		return u.Host + ":443"
 	}
 	return u.Host + ":80"
+}
+
+// ConsoleConfig names who else may use the console besides the specialists
+// and duty managers (whom consultations and escalation name), written as
+// specialists are: slack:U0123, teams:<aad object id>, a user group, or
+// web:<identity> for someone who signs in with the identity provider.
+type ConsoleConfig struct {
+	// Leads are the safeguarding leads, who see every console page.
+	Leads []string `mapstructure:"leads"`
+	// CorpusOwners keep the corpus: they see its knowledge gaps and health.
+	CorpusOwners []string `mapstructure:"corpus_owners"`
+}
+
+// WebPerson is the identity a web person's "web:<identity>" names, in the
+// form sign-in compares it with (lower case), or "" when who is not one.
+func WebPerson(who string) string {
+	id, ok := strings.CutPrefix(strings.TrimSpace(who), "web:")
+	if !ok {
+		return ""
+	}
+	return strings.ToLower(strings.TrimPrefix(id, "user:"))
+}
+
+// webPerson lists the problems of a web person or target who, written as
+// what says.
+func (c *Config) webPerson(what, who string) []string {
+	id := WebPerson(who)
+	switch {
+	case !c.Web.OIDC.Enabled():
+		return []string{what + ": a web person signs in with the council's identity provider, so web.oidc must be set up (or name them by their Slack or Teams id, and they sign in with a one-time link)"}
+	case id == "" || strings.ContainsAny(id, " \t:"):
+		return []string{fmt.Sprintf("%s: write a web person as web:<their %s>, like web:sam.okafor@council.example", what, c.Web.OIDC.IdentityClaim)}
+	}
+	return nil
+}
+
+// checkPerson lists the problems of a person named in the desk or console
+// settings, written as what says: one of a configured platform's, or a web
+// person.
+func (c *Config) checkPerson(what, who string) []string {
+	name, _, _ := strings.Cut(strings.TrimSpace(who), ":")
+	if name == "web" {
+		return c.webPerson(what, who)
+	}
+	s, ok := c.Platforms[name]
+	if !ok || !s.Enabled() {
+		return []string{what + ": name a configured platform's person (slack:U0DUTY1) or a web person (web:sam.okafor@council.example)"}
+	}
+	_, problems := s.Person(what, who)
+	return problems
 }
