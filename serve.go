@@ -202,6 +202,13 @@ func (m *Main) Open(ctx context.Context) error {
 	lim := a.cfg.Limits
 	if desk != nil {
 		background.Go(func() { a.countQueues(ctx, store) })
+		// The console lists records by their indexes: records made before
+		// there were indexes join them.
+		background.Go(func() {
+			if n, err := store.Reindex(ctx); err != nil {
+				a.log.Warn("console: records not all listed; the next start tries again", "listed", n, "err", err)
+			}
+		})
 	}
 	opts := bot.EngineOptions{Log: a.log, Clock: a.clock(), DefaultArea: base.Corpus().Area, Desk: desk, Counter: store, Metrics: a.metrics, Limits: bot.Limits{
 		Questions:   bot.Limit{Max: lim.Questions.Max, Per: lim.Questions.Per},
@@ -235,6 +242,13 @@ func (m *Main) Open(ctx context.Context) error {
 		chat := web.New(engine, a.log).WithInbox(store).WithAddressLimit(store, bot.Limit{Max: lim.WebAddress.Max, Per: lim.WebAddress.Per}, nil, proxies...)
 		if signin != nil {
 			chat.WithSignIn(signin)
+			if desk != nil {
+				cc := web.ConsoleConfig{Desk: desk, Board: store}
+				if clock := a.clock(); clock != nil {
+					cc.Now = clock.Now
+				}
+				chat.WithConsole(cc)
+			}
 		}
 		routes = append(routes, chat.Routes()...)
 	}

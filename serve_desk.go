@@ -9,6 +9,7 @@ import (
 	"github.com/waymarkhq/waymark/bot"
 	"github.com/waymarkhq/waymark/bot/redisstore"
 	"github.com/waymarkhq/waymark/config"
+	"github.com/waymarkhq/waymark/handlers/web"
 )
 
 // openDesk sets up consultations and escalations from the configuration,
@@ -53,7 +54,7 @@ func (a *app) openDesk(kb bot.Knowledge, store *redisstore.Store, notifier bot.M
 				l.Targets = append(l.Targets, t)
 			}
 			for _, who := range lc.Acknowledgers {
-				l.Acknowledgers = append(l.Acknowledgers, a.cfg.Specialist(who))
+				l.Acknowledgers = append(l.Acknowledgers, a.person(who))
 			}
 			p.Levels = append(p.Levels, l)
 		}
@@ -64,6 +65,7 @@ func (a *app) openDesk(kb bot.Knowledge, store *redisstore.Store, notifier bot.M
 		Notifier:    notifier,
 		Specialists: a.specialists(), Directory: groups, Queues: queues, Policies: policies, Calendar: cal,
 		RiskPolicy: ec.RiskPolicy, Log: a.log, Metrics: a.metrics, Clock: a.clock(),
+		Leads: a.people(a.cfg.Console.Leads), CorpusOwners: a.people(a.cfg.Console.CorpusOwners),
 	})
 }
 
@@ -74,18 +76,42 @@ func (a *app) specialists() map[string][]string {
 	for s, people := range a.cfg.Consultations.Specialists {
 		s = strings.ToLower(s)
 		for _, p := range people {
-			out[s] = append(out[s], a.cfg.Specialist(p))
+			out[s] = append(out[s], a.person(p))
 		}
 	}
 	return out
 }
 
+// person is the configured person who as the desk knows them: a Teams
+// person with their tenant, a web person (web:<identity>) by the web user
+// id they sign in as.
+func (a *app) person(who string) string {
+	p := a.cfg.Specialist(who)
+	if id, ok := strings.CutPrefix(p, bot.PlatformWeb+":"); ok {
+		return bot.PlatformWeb + ":" + web.IdentityUser(id)
+	}
+	return p
+}
+
+// people is person of each of who.
+func (a *app) people(who []string) []string {
+	var out []string
+	for _, p := range who {
+		out = append(out, a.person(p))
+	}
+	return out
+}
+
 // target is the configured target s as the desk addresses it, its
-// platform having filled in what it needs (a Teams tenant).
+// platform having filled in what it needs (a Teams tenant, a web person's
+// user id).
 func (a *app) target(s string) (bot.Target, error) {
 	t, err := a.cfg.Target(s)
 	if err != nil {
 		return bot.Target{}, err
+	}
+	if t.Platform == bot.PlatformWeb {
+		t.ID = web.IdentityUser(t.ID)
 	}
 	return bot.Target{Platform: t.Platform, TeamID: t.TeamID, Kind: t.Kind, ID: t.ID}, nil
 }

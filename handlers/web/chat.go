@@ -61,10 +61,11 @@ const contentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 
 
 // Chat is the web chat. It is safe for concurrent use.
 type Chat struct {
-	h      bot.Handler
-	log    *slog.Logger
-	inbox  Inbox   // nil: no notes for the page
-	signin *SignIn // nil: anonymous, on loopback only
+	h       bot.Handler
+	log     *slog.Logger
+	inbox   Inbox          // nil: no notes for the page
+	signin  *SignIn        // nil: anonymous, on loopback only
+	console *ConsoleConfig // nil: no console
 
 	counter   bot.Counter // nil: no per-address limit
 	addrLimit bot.Limit
@@ -121,6 +122,7 @@ func (c *Chat) Routes() []handlers.Route {
 			handlers.Route{Pattern: "POST " + LinkPath, Handler: s.asPage(s.useLink)},
 			handlers.Route{Pattern: "POST /auth/logout", Handler: s.logout},
 		)
+		routes = append(routes, c.consoleRoutes()...)
 	}
 	for i := range routes {
 		routes[i].Handler = c.hostOnly(routes[i].Handler)

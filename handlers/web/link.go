@@ -114,7 +114,8 @@ func (s *SignIn) useLink(w http.ResponseWriter, r *http.Request) error {
 	if err := json.Unmarshal(b, &l); err != nil || !s.now().Before(l.Expires) {
 		return errLink
 	}
-	if err := s.start(r.Context(), w, webUser(l.Platform+":"+l.TeamID, l.UserID), l.Name, l.Platform); err != nil {
+	if err := s.start(r.Context(), w, webUser(l.Platform+":"+l.TeamID, l.UserID), l.Name, l.Platform,
+		&sessionPerson{Platform: l.Platform, Team: l.TeamID, User: l.UserID}); err != nil {
 		return err
 	}
 	http.Redirect(w, r, "/", http.StatusSeeOther)

@@ -147,7 +147,13 @@ func (s *SignIn) callback(w http.ResponseWriter, r *http.Request) error {
 	if name == "" {
 		name, _ = claims["preferred_username"].(string)
 	}
-	if err := s.start(r.Context(), w, webUser("oidc:"+idt.Issuer, idt.Subject), name, "oidc"); err != nil {
+	// Named by the identity claim, the person is one the configuration
+	// can name (web:<identity>); otherwise by the provider's subject.
+	user := webUser("oidc:"+idt.Issuer, idt.Subject)
+	if id, _ := claims[s.web.OIDC.IdentityClaim].(string); strings.TrimSpace(id) != "" && s.web.OIDC.IdentityClaim != "" {
+		user = IdentityUser(id)
+	}
+	if err := s.start(r.Context(), w, user, name, "oidc", nil); err != nil {
 		return err
 	}
 	http.Redirect(w, r, "/", http.StatusSeeOther)

@@ -114,6 +114,34 @@ type session struct {
 	Via     string    `json:"via"`  // oidc, slack or teams
 	CSRF    string    `json:"csrf"`
 	Expires time.Time `json:"expires"`
+	// As is who the person is to the desk and the console's roles: for a
+	// one-time link, the Slack or Teams person it was sent to, so that the
+	// same person has the same roles in chat and console; for the identity
+	// provider, the web person User names.
+	As *sessionPerson `json:"as,omitempty"`
+}
+
+// sessionPerson is a bot.Person as a session keeps it.
+type sessionPerson struct {
+	Platform string `json:"platform"`
+	Team     string `json:"team,omitempty"`
+	User     string `json:"user"`
+}
+
+// person is who the session's person is to the desk.
+func (s session) person() bot.Person {
+	if s.As == nil || s.As.User == "" {
+		return bot.Person{Platform: bot.PlatformWeb, UserID: s.User, Name: s.Name}
+	}
+	return bot.Person{Platform: s.As.Platform, TeamID: s.As.Team, UserID: s.As.User, Name: s.Name}
+}
+
+// IdentityUser is the web user id of the person the identity provider
+// names identity by web.oidc.identity_claim: what web:<identity> in the
+// configuration stands for, so that the desk can prompt them and the
+// console knows their roles. Like every web user id it is a digest.
+func IdentityUser(identity string) string {
+	return webUser("identity", strings.ToLower(strings.TrimSpace(identity)))
 }
 
 // cookieName is the session cookie's name: with the __Host- prefix where
@@ -142,11 +170,11 @@ func webUser(authority, subject string) string {
 }
 
 // start opens a session for a person and sets its cookie.
-func (s *SignIn) start(ctx context.Context, w http.ResponseWriter, user, name, via string) error {
+func (s *SignIn) start(ctx context.Context, w http.ResponseWriter, user, name, via string, as *sessionPerson) error {
 	if strings.TrimSpace(name) == "" {
 		name = "a signed-in colleague"
 	}
-	sess := session{User: user, Name: name, Via: via, CSRF: secret(), Expires: s.now().Add(s.web.SessionTTL)}
+	sess := session{User: user, Name: name, Via: via, CSRF: secret(), Expires: s.now().Add(s.web.SessionTTL), As: as}
 	b, err := json.Marshal(sess)
 	if err != nil {
 		return fmt.Errorf("encode a web session: %w", err)
