@@ -2,8 +2,10 @@ package redisstore
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/redis/go-redis/v9"
 
@@ -55,25 +57,35 @@ func (s *Store) Escalations(ctx context.Context) ([]bot.Escalation, error) {
 }
 
 // readIndex reads the records an index lists, newest first, boardChunk at
-// a time in one pipeline each, and calls fn with each that exists.
+// a time in one pipeline each, the chunks at once (reading and decoding a
+// reply is most of the cost), and calls fn with each that exists, in the
+// index's order.
 func (s *Store) readIndex(ctx context.Context, index string, key func(string) string, fn func(map[string]string)) error {
 	refs, err := s.client.ZRevRange(ctx, index, 0, -1).Result()
 	if err != nil {
 		return fmt.Errorf("list %s: %w", index, s.wrapRecords("ZREVRANGE", err))
 	}
-	for len(refs) > 0 {
-		chunk := refs[:min(boardChunk, len(refs))]
-		refs = refs[len(chunk):]
-		cmds := make([]*redis.MapStringStringCmd, len(chunk))
-		_, err := s.client.Pipelined(ctx, func(p redis.Pipeliner) error {
-			for i, ref := range chunk {
-				cmds[i] = p.HGetAll(ctx, key(ref))
-			}
-			return nil
+	chunks := make([][]*redis.MapStringStringCmd, (len(refs)+boardChunk-1)/boardChunk)
+	errs := make([]error, len(chunks))
+	var wg sync.WaitGroup
+	for i := range chunks {
+		chunk := refs[i*boardChunk : min((i+1)*boardChunk, len(refs))]
+		wg.Go(func() {
+			cmds := make([]*redis.MapStringStringCmd, len(chunk))
+			_, errs[i] = s.client.Pipelined(ctx, func(p redis.Pipeliner) error {
+				for j, ref := range chunk {
+					cmds[j] = p.HGetAll(ctx, key(ref))
+				}
+				return nil
+			})
+			chunks[i] = cmds
 		})
-		if err != nil {
-			return fmt.Errorf("read %s: %w", index, s.wrapRecords("HGETALL", err))
-		}
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("read %s: %w", index, s.wrapRecords("HGETALL", err))
+	}
+	for _, cmds := range chunks {
 		for _, c := range cmds {
 			if m := c.Val(); len(m) > 0 {
 				fn(m)

@@ -37,7 +37,7 @@ type consoleServer struct {
 	sent   *notes
 }
 
-func newConsoleServer(t *testing.T) *consoleServer {
+func newConsoleServer(t testing.TB) *consoleServer {
 	t.Helper()
 	clock := clocktest.At(time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC)) // a Thursday, in working hours
 	idp := startOIDCProvider(t, clock.Now)
@@ -87,7 +87,7 @@ func newConsoleServer(t *testing.T) *consoleServer {
 }
 
 // signInAs signs a browser in with a one-time link sent to p.
-func (s *consoleServer) signInAs(t *testing.T, p bot.Person) *browser {
+func (s *consoleServer) signInAs(t testing.TB, p bot.Person) *browser {
 	t.Helper()
 	link, _, err := s.signin.WebLink(t.Context(), p)
 	if err != nil {

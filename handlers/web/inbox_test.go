@@ -31,7 +31,7 @@ var me = bot.Target{Platform: bot.PlatformWeb, Kind: bot.TargetUser, ID: session
 
 // mustInboxStore returns a Store on the package's redis-server, under keys
 // of t's own.
-func mustInboxStore(t *testing.T) *redisstore.Store {
+func mustInboxStore(t testing.TB) *redisstore.Store {
 	t.Helper()
 	store, err := redisstore.New(redisstore.Config{URL: redistest.Shared(t).URL(), Prefix: redistest.Prefix(t)})
 	if err != nil {
@@ -436,7 +436,7 @@ func mustDeskEngine(t *testing.T, store *redisstore.Store, notifier bot.Notifier
 
 // mustSampleKnowledge loads the embedded sample corpus, closed when t
 // ends, and returns it with its area.
-func mustSampleKnowledge(t *testing.T) (*knowledge.Base, string) {
+func mustSampleKnowledge(t testing.TB) (*knowledge.Base, string) {
 	t.Helper()
 	c, err := knowledge.Load(sample.FS(), "sample")
 	if err != nil {

@@ -41,7 +41,7 @@ type grant struct {
 	subject, name, nonce, challenge string
 }
 
-func startOIDCProvider(t *testing.T, clock func() time.Time) *oidcProvider {
+func startOIDCProvider(t testing.TB, clock func() time.Time) *oidcProvider {
 	t.Helper()
 	key, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
@@ -79,7 +79,7 @@ func startOIDCProvider(t *testing.T, clock func() time.Time) *oidcProvider {
 // authorize is what the provider does when the person signs in at the
 // authorisation URL: it issues a code for subject, bound to the request's
 // nonce and PKCE challenge.
-func (p *oidcProvider) authorize(t *testing.T, q map[string][]string, subject, name string) string {
+func (p *oidcProvider) authorize(t testing.TB, q map[string][]string, subject, name string) string {
 	t.Helper()
 	get := func(k string) string {
 		if v := q[k]; len(v) == 1 {

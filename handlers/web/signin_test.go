@@ -61,13 +61,13 @@ func newSigninServer(t *testing.T, links bool) *signinServer {
 // browser is one person's browser: its own cookies, redirects not
 // followed, so that each step can be checked.
 type browser struct {
-	t    *testing.T
+	t    testing.TB
 	c    *http.Client
 	base string
 	csrf string
 }
 
-func (s *signinServer) browser(t *testing.T) *browser {
+func (s *signinServer) browser(t testing.TB) *browser {
 	jar, _ := cookiejar.New(nil)
 	return &browser{t: t, base: s.URL, c: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
 }

@@ -1,0 +1,223 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/waymarkhq/waymark/bot"
+)
+
+// What the console's pages show, read from the desk's stores as the
+// person at the page may see it.
+
+// consoleData is what every console page is rendered from.
+type consoleData struct {
+	Page, Name, CSRF string
+	Roles            bot.Roles
+	Notice           string
+	Refused          bool
+	Now              string
+
+	Queues      []queueView
+	Escalations []escalationView
+	// Counts for the overview.
+	Waiting, Overdue, Mine, OpenEscalations int
+}
+
+// queueView is one specialism's consultations.
+type queueView struct {
+	Specialism, Name string
+	CanClaim         bool
+	Open, Closed     []consultationView
+	OpenCount        int // open ones, shown or not
+	OpenMore         int // open ones not shown
+	ClosedMore       int // closed ones not shown
+}
+
+// consultationView is one consultation as a row.
+type consultationView struct {
+	Ref, Urgency, Area, State, Requester, Claimant, Age, Deadline string
+	Overdue, Mine                                                 bool
+	Question, Times, Outcome                                      string // the claimant's alone
+	Created                                                       string
+}
+
+// escalationView is one escalation as a row.
+type escalationView struct {
+	ID, Trigger, Urgency, Summary, State, Consultation, Requester, AckBy, Created, Age, ToAck string
+	Level, Prompt                                                                             int
+	Open                                                                                      bool
+}
+
+// How many consultations each queue lists: the open ones oldest first,
+// since the oldest is the one to pick up next, and the latest closed. A
+// page of thousands of rows helps no one; the counts say how many more.
+const (
+	openShown   = 200
+	closedShown = 20
+)
+
+// consoleData reads the stores for page, as v may see them.
+func (c *Chat) consoleData(ctx context.Context, v viewer, page string) (consoleData, error) {
+	now := c.console.Now()
+	d := consoleData{Page: page, Name: v.sess.Name, CSRF: v.sess.CSRF, Roles: v.roles, Now: c.clock(now)}
+	seeQueue := v.roles.Lead || len(v.roles.Specialisms) > 0
+	seeEsc := v.roles.Lead || v.roles.DutyManager
+	if seeQueue && (page == "queue" || page == "overview") {
+		cs, err := c.console.Board.Consultations(ctx)
+		if err != nil {
+			return d, fmt.Errorf("console queue: %w", err)
+		}
+		byQueue := map[string]*queueView{}
+		for _, cn := range cs {
+			if !v.roles.Lead && !v.roles.Specialist(cn.Specialism) {
+				continue
+			}
+			q := byQueue[cn.Specialism]
+			if q == nil {
+				q = &queueView{Specialism: cn.Specialism, Name: headline(bot.SpecialismName(cn.Specialism)), CanClaim: v.roles.Specialist(cn.Specialism)}
+				byQueue[cn.Specialism] = q
+			}
+			row := c.consultationRow(cn, v.who, now)
+			switch cn.State {
+			case bot.StateQueued, bot.StateClaimed:
+				q.Open = append(q.Open, row)
+				if cn.State == bot.StateQueued {
+					d.Waiting++
+				}
+				if row.Overdue {
+					d.Overdue++
+				}
+				if row.Mine {
+					d.Mine++
+				}
+			default:
+				if len(q.Closed) < closedShown {
+					q.Closed = append(q.Closed, row)
+				} else {
+					q.ClosedMore++
+				}
+			}
+		}
+		for _, q := range byQueue {
+			// Oldest waiting first: the one to pick up next is at the top;
+			// the person's own claims before the rest.
+			slices.Reverse(q.Open)
+			slices.SortStableFunc(q.Open, func(a, b consultationView) int {
+				switch {
+				case a.Mine == b.Mine:
+					return 0
+				case a.Mine:
+					return -1
+				}
+				return 1
+			})
+			q.OpenCount = len(q.Open)
+			if len(q.Open) > openShown {
+				q.OpenMore, q.Open = len(q.Open)-openShown, q.Open[:openShown]
+			}
+			d.Queues = append(d.Queues, *q)
+		}
+		for _, s := range v.roles.Specialisms {
+			if byQueue[s] == nil {
+				d.Queues = append(d.Queues, queueView{Specialism: s, Name: headline(bot.SpecialismName(s)), CanClaim: true})
+			}
+		}
+		slices.SortFunc(d.Queues, func(a, b queueView) int { return strings.Compare(a.Specialism, b.Specialism) })
+	}
+	if seeEsc && (page == "escalations" || page == "overview") {
+		es, err := c.console.Board.Escalations(ctx)
+		if err != nil {
+			return d, fmt.Errorf("console escalations: %w", err)
+		}
+		for _, e := range es {
+			row := escalationView{
+				ID: e.ID, Trigger: e.Trigger, Urgency: e.Urgency, Summary: bot.PlainText(e.Summary), State: e.State,
+				Consultation: e.ConsultationRef, Requester: e.Requester.Display(),
+				Level: e.Level + 1, Prompt: e.Prompt, Open: e.State == bot.EscalationOpen,
+				Created: c.clock(e.CreatedAt), Age: since(now, e.CreatedAt),
+			}
+			if !e.AckAt.IsZero() {
+				row.AckBy, row.ToAck = e.AckBy.Display(), humanSpan(e.AckAt.Sub(e.CreatedAt))
+			}
+			if row.Open {
+				d.OpenEscalations++
+			}
+			d.Escalations = append(d.Escalations, row)
+		}
+		// Open ones first, each group newest first.
+		slices.SortStableFunc(d.Escalations, func(a, b escalationView) int {
+			switch {
+			case a.Open == b.Open:
+				return 0
+			case a.Open:
+				return -1
+			}
+			return 1
+		})
+	}
+	return d, nil
+}
+
+// consultationRow is cn as v's row; the question only for its claimant.
+func (c *Chat) consultationRow(cn bot.Consultation, who bot.Person, now time.Time) consultationView {
+	row := consultationView{
+		Ref: cn.Ref, Urgency: cn.Urgency, Area: cn.Area, State: cn.State,
+		Requester: cn.Requester.Display(), Age: since(now, cn.CreatedAt), Created: c.clock(cn.CreatedAt),
+	}
+	if cn.Claimant.UserID != "" {
+		row.Claimant = cn.Claimant.Display()
+		row.Mine = cn.Claimant.Key() == who.Key()
+	}
+	if row.Mine {
+		row.Question, row.Times, row.Outcome = cn.Question, cn.PreferredTimes, cn.Outcome
+	}
+	if cn.State == bot.StateQueued && !cn.ClaimBy.IsZero() {
+		if now.Before(cn.ClaimBy) {
+			row.Deadline = "claim within " + humanSpan(cn.ClaimBy.Sub(now))
+		} else {
+			row.Deadline, row.Overdue = "overdue by "+humanSpan(now.Sub(cn.ClaimBy)), true
+		}
+	}
+	return row
+}
+
+// clock writes t as the console shows times: 3 Dec 09:05.
+func (c *Chat) clock(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(c.console.Location).Format("2 Jan 15:04")
+}
+
+// since is how long ago t was, in words.
+func since(now, t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return humanSpan(now.Sub(t))
+}
+
+// humanSpan writes d to the minute, in its two largest units: "3 h 5 min".
+func humanSpan(d time.Duration) string {
+	d = max(d, 0).Round(time.Minute)
+	days, hours, mins := int(d/(24*time.Hour)), int(d/time.Hour)%24, int(d/time.Minute)%60
+	switch {
+	case days > 0:
+		return fmt.Sprintf("%d d %d h", days, hours)
+	case hours > 0:
+		return fmt.Sprintf("%d h %d min", hours, mins)
+	}
+	return fmt.Sprintf("%d min", mins)
+}
+
+// headline is s with its first letter in capitals.
+func headline(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
