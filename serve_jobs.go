@@ -61,7 +61,7 @@ func (a *app) countQueues(ctx context.Context, store *redisstore.Store) {
 // ctx ends; replicas share the work through the sweep's lock in Redis.
 func (a *app) sweep(ctx context.Context, store *redisstore.Store) {
 	rc := a.cfg.Retention
-	r := redisstore.Retention{Consultations: rc.Consultations, Escalations: rc.Escalations, Feedback: rc.Feedback, Audit: rc.Audit}
+	r := redisstore.Retention{Consultations: rc.Consultations, Escalations: rc.Escalations, Feedback: rc.Feedback, Audit: rc.Audit, Gaps: rc.Gaps}
 	t := time.NewTicker(rc.Every)
 	defer t.Stop()
 	for {
@@ -70,7 +70,7 @@ func (a *app) sweep(ctx context.Context, store *redisstore.Store) {
 		case err != nil && ctx.Err() == nil:
 			a.log.Warn("retention sweep failed; it runs again later", "err", err)
 		case err == nil && !rep.Skipped:
-			a.log.Info("retention sweep", "consultations", rep.Consultations, "escalations", rep.Escalations, "feedback", rep.Feedback, "audit", rep.Audit)
+			a.log.Info("retention sweep", "consultations", rep.Consultations, "escalations", rep.Escalations, "feedback", rep.Feedback, "audit", rep.Audit, "gaps", rep.Gaps)
 		}
 		select {
 		case <-ctx.Done():

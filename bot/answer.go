@@ -167,6 +167,9 @@ func (e *Engine) ask(ctx context.Context, m Message, question string) (Reply, er
 			}
 		}
 	}
+	if len(res.Hits) == 0 && !s.PersonalData {
+		e.recordGap(ctx, GapUnanswered, area, q, nil)
+	}
 	e.log.InfoContext(ctx, "answered", "platform", m.Platform, "message", m.ID, "ref", reply.Ref,
 		"hits", len(res.Hits), "confidence", fmt.Sprintf("%.2f", res.Confidence), "follow_up", followUp,
 		"escalate", s.Escalate, "personal_data", s.PersonalData, "degraded", storeDown)

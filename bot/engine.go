@@ -16,6 +16,9 @@ type EngineOptions struct {
 	// Desk runs consultations and escalations; without one, consult shows
 	// the bookable specialists' contact details.
 	Desk *Desk
+	// Gaps keeps the questions the corpus did not answer well, for the
+	// console; none are kept when nil.
+	Gaps GapStore
 	// WebLinks makes one-time sign-in links to the web chat ("web");
 	// without it, the command says the web chat has no such links.
 	WebLinks WebLinker
@@ -137,11 +140,15 @@ func (e *Engine) action(ctx context.Context, m Message) (Reply, error) {
 		}
 		f := Feedback{Ref: ref, UserKey: pseudonym(m.UserKey()), Verdict: verdict, At: e.clock.Now()}
 		// The documents shown, when the answer is the conversation's last.
-		if conv, err := e.store.Conversation(ctx, m.ConversationKey()); err == nil && conv.LastRef == ref {
+		conv, err := e.store.Conversation(ctx, m.ConversationKey())
+		if err == nil && conv.LastRef == ref {
 			f.Docs = conv.LastDocs
 		}
 		if err := e.store.SaveFeedback(ctx, f); err != nil {
 			return e.degraded(err, Reply{Text: "Thank you. I could not record your feedback just now.", Ephemeral: true})
+		}
+		if verdict == VerdictNotHelpful && conv.LastRef == ref {
+			e.recordGap(ctx, GapNotHelpful, conv.LastArea, conv.LastQuestion, f.Docs)
 		}
 		e.log.InfoContext(ctx, "feedback", "platform", m.Platform, "message", m.ID, "ref", f.Ref, "verdict", verdict)
 		text := "Thank you: noted."

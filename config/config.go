@@ -244,6 +244,7 @@ var defaults = map[string]any{
 	"retention.escalations":   "2160h",
 	"retention.feedback":      "4320h",
 	"retention.audit":         "17520h",
+	"retention.gaps":          "4320h",
 	"retention.every":         "1h",
 	"limits.questions.max":    60,
 	"limits.questions.per":    "10m",

@@ -26,6 +26,7 @@ type RetentionConfig struct {
 	Escalations   time.Duration `mapstructure:"escalations"`   // after acknowledgement or the ladder's end
 	Feedback      time.Duration `mapstructure:"feedback"`      // feedback entries, after they were given
 	Audit         time.Duration `mapstructure:"audit"`         // audit entries, after they were recorded
+	Gaps          time.Duration `mapstructure:"gaps"`          // knowledge gaps (unanswered questions' known words), after they were recorded
 	Every         time.Duration `mapstructure:"every"`         // how often serve sweeps (replicas share it)
 }
 
@@ -56,7 +57,7 @@ func (c *Config) checkRetentionAndLimits() []string {
 		}
 	}
 	rt := c.Retention
-	if rt.Consultations < 0 || rt.Escalations < 0 || rt.Feedback < 0 || rt.Audit < 0 {
+	if rt.Consultations < 0 || rt.Escalations < 0 || rt.Feedback < 0 || rt.Audit < 0 || rt.Gaps < 0 {
 		p = append(p, "retention periods must be 0 (keep for ever) or positive durations, like 2160h")
 	}
 	if rt.Every < time.Minute {

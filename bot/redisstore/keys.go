@@ -143,3 +143,8 @@ func (k Keys) ConsultationIndex() string {
 func (k Keys) EscalationIndex() string {
 	return k.Prefix + ":{index:escalations}"
 }
+
+// Gaps is the stream of knowledge gaps, for the console: <prefix>:{gaps}.
+func (k Keys) Gaps() string {
+	return k.Prefix + ":{gaps}"
+}

@@ -29,12 +29,13 @@ type Retention struct {
 	Escalations time.Duration
 	Feedback    time.Duration // feedback given longer ago than this
 	Audit       time.Duration // audit entries recorded longer ago than this (by stream id)
+	Gaps        time.Duration // knowledge gaps recorded longer ago than this
 }
 
 // SweepReport says what a sweep removed.
 type SweepReport struct {
 	Consultations, Escalations int
-	Feedback, Audit            int64
+	Feedback, Audit, Gaps      int64
 	Skipped                    bool // another replica holds this interval's lock
 }
 
@@ -61,6 +62,13 @@ func (s *Store) Sweep(ctx context.Context, now time.Time, r Retention, every tim
 	if r.Feedback > 0 {
 		n, err := s.sweepFeedback(ctx, now.Add(-r.Feedback))
 		rep.Feedback = n
+		if err != nil {
+			return rep, err
+		}
+	}
+	if r.Gaps > 0 {
+		n, err := s.sweepGaps(ctx, now.Add(-r.Gaps))
+		rep.Gaps = n
 		if err != nil {
 			return rep, err
 		}

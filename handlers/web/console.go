@@ -30,6 +30,9 @@ import (
 //	GET  /console              what needs doing: counts, and links to the pages
 //	GET  /console/queue        consultations by specialism, with age and claim deadline
 //	GET  /console/escalations  prompts open and answered, level reached, time to acknowledge
+//	GET  /console/gaps         knowledge gaps by theme, by week (leads and corpus owners)
+//	GET  /console/gaps.csv     the same as CSV
+//	GET  /console/health       documents past or near review, contacts without phone or email, broken links
 //	GET  /console/status       the overview's counts as JSON, which the pages poll to notify
 //	POST /console/claim        ref: claim it (a specialist of its specialism)
 //	POST /console/handback     ref: hand it back to the queue (its claimant)
@@ -49,6 +52,10 @@ type ConsoleDesk interface {
 type ConsoleConfig struct {
 	Desk  ConsoleDesk
 	Board bot.Board
+	// Gaps are the knowledge gaps the engine keeps; nil: none.
+	Gaps bot.GapStore
+	// Corpus is the corpus whose health the console shows; nil: none.
+	Corpus Corpus
 	// Now is the clock ages and deadlines are shown by; time.Now if nil.
 	Now func() time.Time
 	// Location is the time zone times are shown in; Europe/London if nil.
@@ -75,6 +82,14 @@ var consoleFiles embed.FS
 
 var consoleTemplates = template.Must(template.New("console").Funcs(template.FuncMap{
 	"lower": strings.ToLower,
+	// rows hands a list of documents to the "docs" table, with a link
+	// column when note is set.
+	"rows": func(rows []docRow, note string) any {
+		return struct {
+			Rows []docRow
+			Note string
+		}{rows, note}
+	},
 }).ParseFS(consoleFiles, "console/*.html"))
 
 // consoleCSP allows a console page its style sheet, its script and forms
@@ -91,6 +106,9 @@ func (c *Chat) consoleRoutes() []handlers.Route {
 		{Pattern: "GET /console", Handler: c.consolePage("overview")},
 		{Pattern: "GET /console/queue", Handler: c.consolePage("queue")},
 		{Pattern: "GET /console/escalations", Handler: c.consolePage("escalations")},
+		{Pattern: "GET /console/gaps", Handler: c.consolePage("gaps")},
+		{Pattern: "GET /console/health", Handler: c.consolePage("health")},
+		{Pattern: "GET /console/gaps.csv", Handler: c.asConsolePage(c.gapsCSV)},
 		{Pattern: "GET /console/status", Handler: c.consoleStatus},
 		{Pattern: "POST /console/claim", Handler: c.consoleAction(actClaim)},
 		{Pattern: "POST /console/handback", Handler: c.consoleAction(actHandBack)},

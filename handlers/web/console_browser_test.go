@@ -105,6 +105,28 @@ func TestBrowserConsole(t *testing.T) {
 		{"acknowledge it", chromedp.Click(chromedp.Search(`//button[starts-with(normalize-space(), "Acknowledge ESC-")]`))},
 		{"see it acknowledged", chromedp.WaitVisible(chromedp.Search(`//td[contains(., "acknowledged by Sam Okafor")]`))},
 	})
+	// The lead, after two questions the corpus cannot answer.
+	for i, q := range []string{"is lunch provided on the course", "who pays for lunch at the course"} {
+		if _, err := s.engine.Handle(t.Context(), bot.Message{Platform: bot.PlatformSlack, TeamID: "T0CON", UserID: consolePrac.UserID, UserName: consolePrac.Name,
+			ConversationID: "D0PRAC", ID: "m-gap-" + string(rune('a'+i)), Text: q}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	leadLink, _, err := s.signin.WebLink(t.Context(), consoleLead)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, leadWithin, leadFail := startBrowser(t, exe)
+	run(leadWithin, leadFail, []step{
+		{"open the one-time link", chromedp.Navigate(leadLink)},
+		{"press sign in", chromedp.Click(chromedp.Search(`//button[normalize-space()="Sign in"]`))},
+		{"land on the chat", chromedp.WaitVisible(chromedp.ID("question"))},
+		{"open the gaps", chromedp.Navigate(s.URL + "/console/gaps")},
+		{"see the theme", chromedp.WaitVisible(chromedp.Search(`//td/strong[text()="lunch"]`))},
+		{"see the chart", chromedp.WaitVisible(chromedp.CSS(`svg.chart`))},
+	})
+	shoot(leadWithin, leadFail, "console-gaps.png")
+
 	body, err := chromedp.Run(within(), chromedp.Text(chromedp.CSS("main")))
 	fail("read the page", err)
 	if strings.Contains(body, "knife") {

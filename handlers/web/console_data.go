@@ -23,6 +23,10 @@ type consoleData struct {
 
 	Queues      []queueView
 	Escalations []escalationView
+	Themes      []themeView
+	Weeks       []weekBar
+	GapsKept    bool
+	Health      healthView
 	// Counts for the overview.
 	Waiting, Overdue, Mine, OpenEscalations int
 }
@@ -158,6 +162,27 @@ func (c *Chat) consoleData(ctx context.Context, v viewer, page string) (consoleD
 			}
 			return 1
 		})
+	}
+	if page == "health" {
+		if !v.roles.Lead && !v.roles.CorpusOwner {
+			return d, bot.Errorf(bot.EForbidden, "Corpus health is for the safeguarding lead and the corpus owners.")
+		}
+		if c.console.Corpus != nil {
+			d.Health = c.health(c.console.Corpus.Documents(), now)
+		}
+	}
+	if page == "gaps" {
+		if !v.roles.Lead && !v.roles.CorpusOwner {
+			return d, bot.Errorf(bot.EForbidden, "Knowledge gaps are for the safeguarding lead and the corpus owners.")
+		}
+		if g := c.console.Gaps; g != nil {
+			gs, err := g.Gaps(ctx)
+			if err != nil {
+				return d, fmt.Errorf("console gaps: %w", err)
+			}
+			d.GapsKept = true
+			d.Themes, d.Weeks = c.gapsData(gs, now)
+		}
 	}
 	return d, nil
 }

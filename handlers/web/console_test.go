@@ -3,11 +3,15 @@ package web_test
 import (
 	"bytes"
 	"crypto/rsa"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
+	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -17,6 +21,7 @@ import (
 	"github.com/waymarkhq/waymark/handlers"
 	"github.com/waymarkhq/waymark/handlers/web"
 	"github.com/waymarkhq/waymark/internal/clocktest"
+	"github.com/waymarkhq/waymark/knowledge"
 )
 
 // The console's people: Slack people sign in with a one-time link and
@@ -38,6 +43,13 @@ type consoleServer struct {
 }
 
 func newConsoleServer(t testing.TB) *consoleServer {
+	t.Helper()
+	return newConsoleServerWith(t, nil)
+}
+
+// newConsoleServerWith is newConsoleServer whose console checks corpus's
+// health (none when nil).
+func newConsoleServerWith(t testing.TB, corpus web.Corpus) *consoleServer {
 	t.Helper()
 	clock := clocktest.At(time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC)) // a Thursday, in working hours
 	idp := startOIDCProvider(t, clock.Now)
@@ -69,17 +81,18 @@ func newConsoleServer(t testing.TB) *consoleServer {
 			bot.UrgencyUrgent:  {Urgency: bot.UrgencyUrgent, ClaimWithin: 30 * time.Minute, Levels: duty},
 			bot.UrgencyRoutine: {Urgency: bot.UrgencyRoutine, ClaimWithinWorkingDays: 2, Levels: duty},
 		},
-		Leads:    []string{"slack:T0CON:U0LEAD001"},
-		Calendar: cal,
-		Clock:    clock,
+		Leads:        []string{"slack:T0CON:U0LEAD001"},
+		CorpusOwners: []string{"slack:T0CON:U0OWN001"},
+		Calendar:     cal,
+		Clock:        clock,
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	log := slog.New(slog.NewTextHandler(&bytes.Buffer{}, nil))
-	engine := bot.NewEngine(kb, store, bot.EngineOptions{Clock: clock, Log: log, DefaultArea: area, Desk: desk})
+	engine := bot.NewEngine(kb, store, bot.EngineOptions{Clock: clock, Log: log, DefaultArea: area, Desk: desk, Gaps: store})
 	s := handlers.NewServer(log, nil)
-	s.Mount(web.New(engine, log).WithInbox(store).WithSignIn(si).WithConsole(web.ConsoleConfig{Desk: desk, Board: store, Now: clock.Now}).Routes()...)
+	s.Mount(web.New(engine, log).WithInbox(store).WithSignIn(si).WithConsole(web.ConsoleConfig{Desk: desk, Board: store, Gaps: store, Corpus: corpus, Now: clock.Now}).Routes()...)
 	srv.Config.Handler = s
 	srv.Start()
 	t.Cleanup(srv.Close)
@@ -252,5 +265,123 @@ func TestConsoleEscalations(t *testing.T) {
 	prac := s.signInAs(t, consolePrac)
 	if r := prac.post("/console/acknowledge", true, "id", id); r.status != http.StatusForbidden {
 		t.Errorf("a practitioner acknowledging: %d", r.status)
+	}
+}
+
+// TestConsoleGaps: questions Waymark cannot answer are kept as gaps
+// without the question (only words the corpus or everyday English knows),
+// a question with personal data not at all; the lead and corpus owners see
+// them grouped by theme with counts by week, and as CSV; a specialist may
+// not.
+func TestConsoleGaps(t *testing.T) {
+	s := newConsoleServer(t)
+	ask := func(id, text string) bot.Reply {
+		t.Helper()
+		r, err := s.engine.Handle(t.Context(), bot.Message{Platform: bot.PlatformSlack, TeamID: "T0CON", UserID: consolePrac.UserID, UserName: consolePrac.Name,
+			ConversationID: "D0PRAC", ID: id, Text: text})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	for i, q := range []string{"is lunch provided at the halal canteen for Zephyrine", "lunch provided for parents at the canteen?"} {
+		if r := ask(fmt.Sprint("m-gap-", i), q); len(r.Answers) > 0 {
+			t.Fatalf("%q was answered (%s); the test needs a question the sample corpus cannot answer", q, r.Answers[0].DocID)
+		}
+	}
+	// An answer marked not helpful: a gap naming the documents shown.
+	answered := ask("m-answered", "how do I make a prevent referral")
+	if len(answered.Answers) == 0 || answered.Ref == "" {
+		t.Fatalf("the sample corpus did not answer a Prevent referral question: %+v", answered)
+	}
+	if _, err := s.engine.Handle(t.Context(), bot.Message{Platform: bot.PlatformSlack, TeamID: "T0CON", UserID: consolePrac.UserID, UserName: consolePrac.Name,
+		ConversationID: "D0PRAC", ID: "m-unhelpful", Action: &bot.Action{ID: bot.ActionNotHelpful, Value: answered.Ref}}); err != nil {
+		t.Fatal(err)
+	}
+	s.clock.Advance(8 * 24 * time.Hour)
+	ask("m-gap-pd", "when is lunch for Tyler Brennan DOB 14/03/2011 at 27 Holloway Road")
+	gs, err := s.store.Gaps(t.Context())
+	if err != nil || len(gs) != 3 {
+		t.Fatalf("gaps kept: %+v, %v; want the two unanswered questions without personal data and the unhelpful answer", gs, err)
+	}
+	for _, g := range gs[:2] {
+		if slices.Contains(g.Terms, "zephyrine") || g.Kind != bot.GapUnanswered {
+			t.Errorf("a gap kept %+v", g)
+		}
+	}
+	if g := gs[2]; g.Kind != bot.GapNotHelpful || !slices.Contains(g.Terms, "referral") || !slices.Contains(g.Docs, answered.Answers[0].DocID) {
+		t.Errorf("the unhelpful answer's gap: %+v", g)
+	}
+
+	psych := s.signInAs(t, consolePsych)
+	if r := psych.do(http.MethodGet, "/console/gaps", "", "", nil); r.status != http.StatusForbidden {
+		t.Errorf("a specialist opening the gaps: %d", r.status)
+	}
+	owner := s.signInAs(t, bot.Person{Platform: bot.PlatformSlack, TeamID: "T0CON", UserID: "U0OWN001", Name: "Kit Author"})
+	page := string(owner.do(http.MethodGet, "/console/gaps", "", "", nil).body)
+	const theme = "lunch" // the word both questions share
+	if !strings.Contains(page, "<strong>"+theme+"</strong></td><td>2</td><td>2</td><td>0</td>") {
+		t.Errorf("the gaps page lacks the theme %q counted twice:\n%s", theme, page)
+	}
+	if strings.Contains(page, "Zephyrine") || strings.Contains(page, "Tyler") {
+		t.Error("the gaps page shows a name")
+	}
+	if !strings.Contains(page, "week of 30 Nov: 3") || !strings.Contains(page, slices.Min(gs[2].Docs)) {
+		t.Errorf("the chart does not count the two gaps in the week of 30 November (3 December's):\n%s", page)
+	}
+	r := owner.do(http.MethodGet, "/console/gaps.csv", "", "", nil)
+	lines := strings.Split(strings.TrimSpace(string(r.body)), "\n")
+	if r.status != http.StatusOK || !strings.HasPrefix(r.header.Get("Content-Type"), "text/csv") || len(lines) < 3 ||
+		lines[0] != "theme,questions,unanswered,not_helpful,other_words,documents_shown,last" || !strings.HasPrefix(lines[1], theme+",2,2,0,") {
+		t.Errorf("CSV: %d %s\n%s", r.status, r.header.Get("Content-Type"), r.body)
+	}
+}
+
+// TestConsoleHealth: the corpus owners see documents past or near their
+// review date with their owners, contacts with no phone or no email, and
+// links to documents that do not exist; a specialist may not.
+func TestConsoleHealth(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) {
+		t.Helper()
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("corpus.yaml", "area: Testshire\n")
+	write("processes/referral.md", "---\nid: ts-referral\ntitle: Making a referral\nkind: process\narea: Testshire\nowner: Referral Team Manager\nreviewed: 2025-01-10\nreview_due: 2026-01-10\n---\n# Making a referral\n\nSee [the pathway](../pathways/channel.md) and [the old form](../forms/gone.md#top), or [the council](https://testshire.example/x).\n")
+	write("pathways/channel.md", "---\nid: ts-channel\ntitle: Channel pathway\nkind: pathway\narea: Testshire\nowner: Prevent Lead\nreviewed: 2026-01-02\nreview_due: 2026-12-20\n---\n# Channel\n\nBack to [referrals](../processes/referral.md).\n")
+	write("contacts/lead.md", "---\nid: ts-contact-lead\ntitle: Prevent lead\nkind: contact\narea: Testshire\nowner: Prevent Lead\nreviewed: 2026-06-01\nreview_due: 2027-06-01\nname: Prevent Lead\nrole: Prevent lead\nphone: \"01632 960500\"\n---\n# Prevent lead\n\nRing them.\n")
+	c, err := knowledge.LoadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kb, err := knowledge.New(c, knowledge.Options{Clock: fixedClock{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { kb.Close() })
+
+	s := newConsoleServerWith(t, kb)
+	if r := s.signInAs(t, consolePsych).do(http.MethodGet, "/console/health", "", "", nil); r.status != http.StatusForbidden {
+		t.Errorf("a specialist opening corpus health: %d", r.status)
+	}
+	page := string(s.signInAs(t, consoleLead).do(http.MethodGet, "/console/health", "", "", nil).body)
+	for _, want := range []string{
+		"3 documents",
+		"Past their review date: 1</h2>", "Making a referral<br><small>ts-referral</small></td><td>Referral Team Manager</td><td>10 Jan 2026</td>",
+		"Due for review within 30 days: 1</h2>", "Channel pathway",
+		"Contacts with no phone number: 0</h2>", "Contacts with no email address: 1</h2>", "ts-contact-lead",
+		"Links to documents that do not exist: 1</h2>", "<code>../forms/gone.md#top</code>",
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the health page lacks %q:\n%s", want, page)
+		}
+	}
+	if strings.Contains(page, "channel.md</code>") || strings.Contains(page, "testshire.example") {
+		t.Errorf("a working link is reported broken:\n%s", page)
 	}
 }

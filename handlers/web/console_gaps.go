@@ -1,0 +1,159 @@
+package web
+
+import (
+	"cmp"
+	"encoding/csv"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/waymarkhq/waymark/bot"
+)
+
+// The knowledge-gaps page: the questions the corpus answered with no
+// confidence, and the answers marked not helpful, grouped by theme (the
+// two most telling words they share), with counts by week and a CSV of
+// the same. Gaps keep only words the corpus or everyday English knows,
+// never a question (bot.Gap).
+
+// gapWeeks is how many weeks the page counts by.
+const gapWeeks = 12
+
+// themeView is one theme's gaps.
+type themeView struct {
+	Theme                 string
+	Unanswered, Unhelpful int
+	Total                 int
+	Words                 string // the other words its questions used, most used first
+	Docs                  string // documents its unhelpful answers showed
+	Last                  string
+	last                  time.Time
+}
+
+// weekBar is one week of the chart.
+type weekBar struct {
+	Label           string
+	Count           int
+	X, Y, H, LabelX int
+}
+
+// gapsData groups gs by theme, most frequent first, and counts them by
+// week up to now.
+func (c *Chat) gapsData(gs []bot.Gap, now time.Time) ([]themeView, []weekBar) {
+	byTheme := map[string]*themeView{}
+	words := map[string]map[string]int{}
+	docs := map[string]map[string]int{}
+	weekStart := now.Truncate(24*time.Hour).AddDate(0, 0, -int(now.Weekday()+6)%7) // this Monday
+	counts := make([]int, gapWeeks)
+	shared := map[string]int{} // how many gaps use each word
+	for _, g := range gs {
+		for _, w := range g.Terms {
+			shared[w]++
+		}
+	}
+	for _, g := range gs {
+		theme := gapTheme(g.Terms, shared)
+		t := byTheme[theme]
+		if t == nil {
+			t = &themeView{Theme: theme}
+			byTheme[theme] = t
+			words[theme], docs[theme] = map[string]int{}, map[string]int{}
+		}
+		t.Total++
+		if g.Kind == bot.GapNotHelpful {
+			t.Unhelpful++
+		} else {
+			t.Unanswered++
+		}
+		if g.At.After(t.last) {
+			t.last = g.At
+		}
+		for _, w := range g.Terms {
+			words[theme][w]++
+		}
+		for _, d := range g.Docs {
+			docs[theme][d]++
+		}
+		ago := 0 // whole weeks before this one
+		if g.At.Before(weekStart) {
+			ago = int(weekStart.Sub(g.At)/(7*24*time.Hour)) + 1
+		}
+		if ago < gapWeeks {
+			counts[gapWeeks-1-ago]++
+		}
+	}
+	var out []themeView
+	for theme, t := range byTheme {
+		t.Words = mostUsed(words[theme], []string{theme}, 6)
+		t.Docs = mostUsed(docs[theme], nil, 3)
+		t.Last = c.clock(t.last)
+		out = append(out, *t)
+	}
+	slices.SortFunc(out, func(a, b themeView) int {
+		return cmp.Or(cmp.Compare(b.Total, a.Total), b.last.Compare(a.last), strings.Compare(a.Theme, b.Theme))
+	})
+	top := max(slices.Max(counts), 1)
+	bars := make([]weekBar, gapWeeks)
+	for i, n := range counts {
+		h := n * 90 / top
+		bars[i] = weekBar{Label: weekStart.AddDate(0, 0, -7*(gapWeeks-1-i)).In(c.console.Location).Format("2 Jan"), Count: n,
+			X: 40 + i*50, Y: 110 - h, H: h, LabelX: 40 + i*50 + 17}
+	}
+	return out, bars
+}
+
+// gapTheme is a gap's theme: of its words, the one most gaps share, so
+// that questions about the same thing group under one word whatever else
+// they say; among equals, the one the corpus uses least.
+func gapTheme(terms []string, shared map[string]int) string {
+	if len(terms) == 0 {
+		return "(no words kept)"
+	}
+	best := terms[0]
+	for _, w := range terms[1:] {
+		if shared[w] > shared[best] {
+			best = w
+		}
+	}
+	return best
+}
+
+// mostUsed lists the n keys of counts used most, leaving out skip.
+func mostUsed(counts map[string]int, skip []string, n int) string {
+	var keys []string
+	for k := range counts {
+		if !slices.Contains(skip, k) {
+			keys = append(keys, k)
+		}
+	}
+	slices.SortFunc(keys, func(a, b string) int { return cmp.Or(cmp.Compare(counts[b], counts[a]), strings.Compare(a, b)) })
+	return strings.Join(keys[:min(n, len(keys))], ", ")
+}
+
+// gapsCSV answers GET /console/gaps.csv: one row a theme.
+func (c *Chat) gapsCSV(w http.ResponseWriter, r *http.Request) error {
+	v, err := c.viewerOf(r)
+	if err != nil {
+		return err
+	}
+	if !v.roles.Lead && !v.roles.CorpusOwner {
+		return bot.Errorf(bot.EForbidden, "Knowledge gaps are for the safeguarding lead and the corpus owners.")
+	}
+	d, err := c.consoleData(r.Context(), v, "gaps")
+	if err != nil {
+		return err
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/csv; charset=utf-8")
+	h.Set("Content-Disposition", `attachment; filename="waymark-knowledge-gaps.csv"`)
+	h.Set("Cache-Control", "no-store")
+	cw := csv.NewWriter(w)
+	cw.Write([]string{"theme", "questions", "unanswered", "not_helpful", "other_words", "documents_shown", "last"})
+	for _, t := range d.Themes {
+		cw.Write([]string{t.Theme, fmt.Sprint(t.Total), fmt.Sprint(t.Unanswered), fmt.Sprint(t.Unhelpful), t.Words, t.Docs, t.last.UTC().Format(time.RFC3339)})
+	}
+	cw.Flush()
+	return cw.Error()
+}
