@@ -84,6 +84,12 @@ var consoleTemplates = template.Must(template.New("console").Funcs(template.Func
 	"lower": strings.ToLower,
 	// rows hands a list of documents to the "docs" table, with a link
 	// column when note is set.
+	"chart": func(title string, bars []weekBar) any {
+		return struct {
+			Title string
+			Bars  []weekBar
+		}{title, bars}
+	},
 	"rows": func(rows []docRow, note string) any {
 		return struct {
 			Rows []docRow

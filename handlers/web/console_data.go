@@ -27,6 +27,9 @@ type consoleData struct {
 	Weeks       []weekBar
 	GapsKept    bool
 	Health      healthView
+	// Charts on the overview: the median time to claim a request and to
+	// acknowledge an escalation, by the week it was made.
+	ClaimWeeks, AckWeeks []weekBar
 	// Counts for the overview.
 	Waiting, Overdue, Mine, OpenEscalations int
 }
@@ -76,6 +79,7 @@ func (c *Chat) consoleData(ctx context.Context, v viewer, page string) (consoleD
 			return d, fmt.Errorf("console queue: %w", err)
 		}
 		byQueue := map[string]*queueView{}
+		claims := make([][]time.Duration, gapWeeks)
 		for _, cn := range cs {
 			if !v.roles.Lead && !v.roles.Specialist(cn.Specialism) {
 				continue
@@ -84,6 +88,9 @@ func (c *Chat) consoleData(ctx context.Context, v viewer, page string) (consoleD
 			if q == nil {
 				q = &queueView{Specialism: cn.Specialism, Name: headline(bot.SpecialismName(cn.Specialism)), CanClaim: v.roles.Specialist(cn.Specialism)}
 				byQueue[cn.Specialism] = q
+			}
+			if i := weekIndex(cn.CreatedAt, mondayOf(now), gapWeeks); i >= 0 && !cn.ClaimedAt.IsZero() && page == "overview" {
+				claims[i] = append(claims[i], cn.ClaimedAt.Sub(cn.CreatedAt))
 			}
 			row := c.consultationRow(cn, v.who, now)
 			switch cn.State {
@@ -106,6 +113,7 @@ func (c *Chat) consoleData(ctx context.Context, v viewer, page string) (consoleD
 				}
 			}
 		}
+		d.ClaimWeeks = c.medianBars(now, claims)
 		for _, q := range byQueue {
 			// Oldest waiting first: the one to pick up next is at the top;
 			// the person's own claims before the rest.
@@ -137,7 +145,11 @@ func (c *Chat) consoleData(ctx context.Context, v viewer, page string) (consoleD
 		if err != nil {
 			return d, fmt.Errorf("console escalations: %w", err)
 		}
+		acks := make([][]time.Duration, gapWeeks)
 		for _, e := range es {
+			if i := weekIndex(e.CreatedAt, mondayOf(now), gapWeeks); i >= 0 && !e.AckAt.IsZero() && page == "overview" {
+				acks[i] = append(acks[i], e.AckAt.Sub(e.CreatedAt))
+			}
 			row := escalationView{
 				ID: e.ID, Trigger: e.Trigger, Urgency: e.Urgency, Summary: bot.PlainText(e.Summary), State: e.State,
 				Consultation: e.ConsultationRef, Requester: e.Requester.Display(),
@@ -152,6 +164,7 @@ func (c *Chat) consoleData(ctx context.Context, v viewer, page string) (consoleD
 			}
 			d.Escalations = append(d.Escalations, row)
 		}
+		d.AckWeeks = c.medianBars(now, acks)
 		// Open ones first, each group newest first.
 		slices.SortStableFunc(d.Escalations, func(a, b escalationView) int {
 			switch {
@@ -185,6 +198,21 @@ func (c *Chat) consoleData(ctx context.Context, v viewer, page string) (consoleD
 		}
 	}
 	return d, nil
+}
+
+// medianBars charts each week's median of spans, written in words.
+func (c *Chat) medianBars(now time.Time, weeks [][]time.Duration) []weekBar {
+	values := make([]float64, len(weeks))
+	labels := make([]string, len(weeks))
+	for i, w := range weeks {
+		if len(w) == 0 {
+			continue
+		}
+		slices.Sort(w)
+		m := w[len(w)/2]
+		values[i], labels[i] = m.Minutes(), humanSpan(m)
+	}
+	return c.weekBars(mondayOf(now), values, labels)
 }
 
 // consultationRow is cn as v's row; the question only for its claimant.

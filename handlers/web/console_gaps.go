@@ -32,11 +32,48 @@ type themeView struct {
 	last                  time.Time
 }
 
-// weekBar is one week of the chart.
+// weekBar is one week of a chart: its Monday, the value written above
+// the bar (empty for none), and where the bar goes.
 type weekBar struct {
-	Label           string
-	Count           int
+	Label, Value    string
 	X, Y, H, LabelX int
+}
+
+// weekBars lays out values, one a week, the last this week's (weekStart
+// its Monday), each bar's height in proportion to the largest.
+func (c *Chat) weekBars(weekStart time.Time, values []float64, labels []string) []weekBar {
+	top := 0.0
+	for _, v := range values {
+		top = max(top, v)
+	}
+	bars := make([]weekBar, len(values))
+	for i, v := range values {
+		h := 0
+		if top > 0 {
+			h = int(v * 90 / top)
+		}
+		bars[i] = weekBar{Label: weekStart.AddDate(0, 0, -7*(len(values)-1-i)).In(c.console.Location).Format("2 Jan"), Value: labels[i],
+			X: 40 + i*50, Y: 110 - h, H: h, LabelX: 40 + i*50 + 17}
+	}
+	return bars
+}
+
+// mondayOf is the start of now's week, Monday 00:00 UTC.
+func mondayOf(now time.Time) time.Time {
+	return now.UTC().Truncate(24*time.Hour).AddDate(0, 0, -int(now.UTC().Weekday()+6)%7)
+}
+
+// weekIndex is the bar of a chart of n weeks ending in weekStart's that t
+// falls in, or -1 before them.
+func weekIndex(t, weekStart time.Time, n int) int {
+	ago := 0
+	if t.Before(weekStart) {
+		ago = int(weekStart.Sub(t)/(7*24*time.Hour)) + 1
+	}
+	if ago >= n {
+		return -1
+	}
+	return n - 1 - ago
 }
 
 // gapsData groups gs by theme, most frequent first, and counts them by
@@ -45,7 +82,7 @@ func (c *Chat) gapsData(gs []bot.Gap, now time.Time) ([]themeView, []weekBar) {
 	byTheme := map[string]*themeView{}
 	words := map[string]map[string]int{}
 	docs := map[string]map[string]int{}
-	weekStart := now.Truncate(24*time.Hour).AddDate(0, 0, -int(now.Weekday()+6)%7) // this Monday
+	weekStart := mondayOf(now)
 	counts := make([]int, gapWeeks)
 	shared := map[string]int{} // how many gaps use each word
 	for _, g := range gs {
@@ -76,12 +113,8 @@ func (c *Chat) gapsData(gs []bot.Gap, now time.Time) ([]themeView, []weekBar) {
 		for _, d := range g.Docs {
 			docs[theme][d]++
 		}
-		ago := 0 // whole weeks before this one
-		if g.At.Before(weekStart) {
-			ago = int(weekStart.Sub(g.At)/(7*24*time.Hour)) + 1
-		}
-		if ago < gapWeeks {
-			counts[gapWeeks-1-ago]++
+		if i := weekIndex(g.At, weekStart, gapWeeks); i >= 0 {
+			counts[i]++
 		}
 	}
 	var out []themeView
@@ -94,13 +127,12 @@ func (c *Chat) gapsData(gs []bot.Gap, now time.Time) ([]themeView, []weekBar) {
 	slices.SortFunc(out, func(a, b themeView) int {
 		return cmp.Or(cmp.Compare(b.Total, a.Total), b.last.Compare(a.last), strings.Compare(a.Theme, b.Theme))
 	})
-	top := max(slices.Max(counts), 1)
-	bars := make([]weekBar, gapWeeks)
+	values := make([]float64, gapWeeks)
+	labels := make([]string, gapWeeks)
 	for i, n := range counts {
-		h := n * 90 / top
-		bars[i] = weekBar{Label: weekStart.AddDate(0, 0, -7*(gapWeeks-1-i)).In(c.console.Location).Format("2 Jan"), Count: n,
-			X: 40 + i*50, Y: 110 - h, H: h, LabelX: 40 + i*50 + 17}
+		values[i], labels[i] = float64(n), fmt.Sprint(n)
 	}
+	bars := c.weekBars(weekStart, values, labels)
 	return out, bars
 }
 

@@ -203,6 +203,9 @@ func TestConsoleQueue(t *testing.T) {
 	}
 
 	lead := s.signInAs(t, consoleLead)
+	if page := string(lead.do(http.MethodGet, "/console", "", "", nil).body); !strings.Contains(page, "<title>week of 30 Nov: 0 min</title>") || !strings.Contains(page, "<title>week of 23 Nov: none</title>") {
+		t.Errorf("the overview does not chart the claim (at once) in the week of 30 November:\n%s", page)
+	}
 	page = string(lead.do(http.MethodGet, "/console/queue", "", "", nil).body)
 	if !strings.Contains(page, ref) || !strings.Contains(page, "claimed by Dr Bethan Rees") || strings.Contains(page, "Claim "+ref) || strings.Contains(page, "14-year-old") {
 		t.Errorf("the lead's queue:\n%s", page)
@@ -260,6 +263,11 @@ func TestConsoleEscalations(t *testing.T) {
 	page = string(duty.do(http.MethodGet, "/console/escalations", "", "", nil).body)
 	if !strings.Contains(page, "acknowledged by Alex Duty") || !strings.Contains(page, "4 min") || strings.Contains(page, "Acknowledge "+id) {
 		t.Errorf("after acknowledging, the page:\n%s", page)
+	}
+	// The lead's overview charts the time to acknowledge, by week.
+	lead := s.signInAs(t, consoleLead)
+	if page := string(lead.do(http.MethodGet, "/console", "", "", nil).body); !strings.Contains(page, "<title>week of 30 Nov: 4 min</title>") {
+		t.Errorf("the overview does not chart 4 minutes to acknowledge in the week of 30 November:\n%s", page)
 	}
 	// The practitioner, signed in, may not acknowledge.
 	prac := s.signInAs(t, consolePrac)
