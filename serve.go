@@ -210,7 +210,7 @@ func (m *Main) Open(ctx context.Context) error {
 			}
 		})
 	}
-	opts := bot.EngineOptions{Log: a.log, Clock: a.clock(), DefaultArea: base.Corpus().Area, Desk: desk, Gaps: store, Counter: store, Metrics: a.metrics, Limits: bot.Limits{
+	opts := bot.EngineOptions{Log: a.log, Clock: a.clock(), DefaultArea: base.Corpus().Area, Desk: desk, Gaps: store, Usage: store, Counter: store, Metrics: a.metrics, Limits: bot.Limits{
 		Questions:   bot.Limit{Max: lim.Questions.Max, Per: lim.Questions.Per},
 		Bookings:    bot.Limit{Max: lim.Bookings.Max, Per: lim.Bookings.Per},
 		Escalations: bot.Limit{Max: lim.Escalations.Max, Per: lim.Escalations.Per},
@@ -243,7 +243,7 @@ func (m *Main) Open(ctx context.Context) error {
 		if signin != nil {
 			chat.WithSignIn(signin)
 			if desk != nil {
-				cc := web.ConsoleConfig{Desk: desk, Board: store, Gaps: store, Corpus: kb}
+				cc := web.ConsoleConfig{Desk: desk, Board: store, Gaps: store, Corpus: kb, Usage: store}
 				if clock := a.clock(); clock != nil {
 					cc.Now = clock.Now
 				}

@@ -170,6 +170,15 @@ func (e *Engine) ask(ctx context.Context, m Message, question string) (Reply, er
 	if len(res.Hits) == 0 && !s.PersonalData {
 		e.recordGap(ctx, GapUnanswered, area, q, nil)
 	}
+	if e.opts.Usage != nil {
+		var shown []string
+		for _, h := range res.Hits {
+			shown = append(shown, h.Document.ID)
+		}
+		if err := e.opts.Usage.RecordAnswer(ctx, e.clock.Now(), shown); err != nil {
+			e.log.WarnContext(ctx, "answer not counted", "message", m.ID, "err", err)
+		}
+	}
 	e.log.InfoContext(ctx, "answered", "platform", m.Platform, "message", m.ID, "ref", reply.Ref,
 		"hits", len(res.Hits), "confidence", fmt.Sprintf("%.2f", res.Confidence), "follow_up", followUp,
 		"escalate", s.Escalate, "personal_data", s.PersonalData, "degraded", storeDown)

@@ -19,6 +19,9 @@ type EngineOptions struct {
 	// Gaps keeps the questions the corpus did not answer well, for the
 	// console; none are kept when nil.
 	Gaps GapStore
+	// Usage counts questions and the documents shown; nothing is counted
+	// when nil.
+	Usage Usage
 	// WebLinks makes one-time sign-in links to the web chat ("web");
 	// without it, the command says the web chat has no such links.
 	WebLinks WebLinker

@@ -58,3 +58,22 @@ func (e *Engine) recordGap(ctx context.Context, kind, area, question string, doc
 		e.log.WarnContext(ctx, "knowledge gap not kept", "kind", kind, "err", err)
 	}
 }
+
+// Usage counts questions and the documents answers showed, for the
+// console's charts and corpus health; it keeps nothing about a person or
+// a question. redisstore.Store is the one implementation; every method
+// returns EUnavailable when the store cannot be reached.
+type Usage interface {
+	// RecordAnswer counts a question answered at at with docs shown (none:
+	// "I don't know").
+	RecordAnswer(ctx context.Context, at time.Time, docs []string) error
+	// QuestionsByDay returns, by UTC day (2026-12-03), how many questions
+	// were answered and how many were not.
+	QuestionsByDay(ctx context.Context) (map[string]DayCount, error)
+	// LastShown returns when each document was last shown in an answer,
+	// and since when answers are counted.
+	LastShown(ctx context.Context) (map[string]time.Time, time.Time, error)
+}
+
+// DayCount is one day's questions.
+type DayCount struct{ Answered, Unanswered int }

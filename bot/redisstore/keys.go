@@ -148,3 +148,16 @@ func (k Keys) EscalationIndex() string {
 func (k Keys) Gaps() string {
 	return k.Prefix + ":{gaps}"
 }
+
+// Usage is the hash of question counts by day (<day>:answered,
+// <day>:unanswered) and the start of counting (since): <prefix>:{usage}.
+// UsageShown, beside it, maps each document shown to when it was last.
+func (k Keys) Usage() string {
+	return k.Prefix + ":{usage}"
+}
+
+// UsageShown is the hash from document id to when an answer last showed
+// it: <prefix>:{usage}:shown.
+func (k Keys) UsageShown() string {
+	return k.Prefix + ":{usage}:shown"
+}

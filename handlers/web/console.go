@@ -56,6 +56,9 @@ type ConsoleConfig struct {
 	Gaps bot.GapStore
 	// Corpus is the corpus whose health the console shows; nil: none.
 	Corpus Corpus
+	// Usage counts questions and the documents answers show; nil: no
+	// question charts, and no "never shown" on the health page.
+	Usage bot.Usage
 	// Now is the clock ages and deadlines are shown by; time.Now if nil.
 	Now func() time.Time
 	// Location is the time zone times are shown in; Europe/London if nil.

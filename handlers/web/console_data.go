@@ -30,6 +30,8 @@ type consoleData struct {
 	// Charts on the overview: the median time to claim a request and to
 	// acknowledge an escalation, by the week it was made.
 	ClaimWeeks, AckWeeks []weekBar
+	// and questions a week, and the share of them not answered.
+	QuestionWeeks, UnansweredWeeks []weekBar
 	// Counts for the overview.
 	Waiting, Overdue, Mine, OpenEscalations int
 }
@@ -176,12 +178,44 @@ func (c *Chat) consoleData(ctx context.Context, v viewer, page string) (consoleD
 			return 1
 		})
 	}
+	if page == "overview" && v.roles.Lead && c.console.Usage != nil {
+		days, err := c.console.Usage.QuestionsByDay(ctx)
+		if err != nil {
+			return d, fmt.Errorf("console charts: %w", err)
+		}
+		asked, missed := make([]float64, gapWeeks), make([]float64, gapWeeks)
+		for day, n := range days {
+			t, err := time.Parse(time.DateOnly, day)
+			if i := weekIndex(t, mondayOf(now), gapWeeks); err == nil && i >= 0 {
+				asked[i] += float64(n.Answered + n.Unanswered)
+				missed[i] += float64(n.Unanswered)
+			}
+		}
+		askedLabels, rate, rateLabels := make([]string, gapWeeks), make([]float64, gapWeeks), make([]string, gapWeeks)
+		for i := range asked {
+			if asked[i] > 0 {
+				askedLabels[i] = fmt.Sprint(asked[i])
+				rate[i] = 100 * missed[i] / asked[i]
+				rateLabels[i] = fmt.Sprintf("%.0f%%", rate[i])
+			}
+		}
+		d.QuestionWeeks = c.weekBars(mondayOf(now), asked, askedLabels)
+		d.UnansweredWeeks = c.weekBars(mondayOf(now), rate, rateLabels)
+	}
 	if page == "health" {
 		if !v.roles.Lead && !v.roles.CorpusOwner {
 			return d, bot.Errorf(bot.EForbidden, "Corpus health is for the safeguarding lead and the corpus owners.")
 		}
 		if c.console.Corpus != nil {
-			d.Health = c.health(c.console.Corpus.Documents(), now)
+			var shown map[string]time.Time
+			var since time.Time
+			if u := c.console.Usage; u != nil {
+				var err error
+				if shown, since, err = u.LastShown(ctx); err != nil {
+					return d, fmt.Errorf("console health: %w", err)
+				}
+			}
+			d.Health = c.health(c.console.Corpus.Documents(), now, shown, since)
 		}
 	}
 	if page == "gaps" {

@@ -36,14 +36,17 @@ type healthView struct {
 	Stale, DueSoon          []docRow
 	NoPhone, NoEmail        []docRow
 	BrokenLinks             []docRow // Note: the link
+	NeverShown              []docRow // Note: when last shown, if ever
+	ShownSince              string   // since when answers are counted; "" when they are not
 	Checked, PastOrNearSoon bool
 }
 
 // mdLinkRE finds a Markdown link's target.
 var mdLinkRE = regexp.MustCompile(`\]\(\s*([^)\s]+)`)
 
-// health checks docs at now.
-func (c *Chat) health(docs []*bot.Document, now time.Time) healthView {
+// health checks docs at now; shown is when each was last shown in an
+// answer, counted since since (nil: not counted).
+func (c *Chat) health(docs []*bot.Document, now time.Time, shown map[string]time.Time, since time.Time) healthView {
 	h := healthView{Documents: len(docs), Checked: true}
 	paths := map[string]bool{}
 	for _, d := range docs {
@@ -68,6 +71,9 @@ func (c *Chat) health(docs []*bot.Document, now time.Time) healthView {
 				h.NoEmail = append(h.NoEmail, row)
 			}
 		}
+		if shown != nil && shown[d.ID].IsZero() {
+			h.NeverShown = append(h.NeverShown, row)
+		}
 		for _, m := range mdLinkRE.FindAllStringSubmatch(d.Body, -1) {
 			target, _, _ := strings.Cut(m[1], "#")
 			if !strings.HasSuffix(strings.ToLower(target), ".md") || strings.Contains(target, "://") {
@@ -82,6 +88,12 @@ func (c *Chat) health(docs []*bot.Document, now time.Time) healthView {
 				broken.Note = m[1]
 				h.BrokenLinks = append(h.BrokenLinks, broken)
 			}
+		}
+	}
+	if shown != nil {
+		h.ShownSince = c.clock(since)
+		if since.IsZero() {
+			h.ShownSince = "no answer yet"
 		}
 	}
 	byDue := func(a, b docRow) int { return cmp.Or(a.due.Compare(b.due), strings.Compare(a.ID, b.ID)) }

@@ -90,9 +90,9 @@ func newConsoleServerWith(t testing.TB, corpus web.Corpus) *consoleServer {
 		t.Fatal(err)
 	}
 	log := slog.New(slog.NewTextHandler(&bytes.Buffer{}, nil))
-	engine := bot.NewEngine(kb, store, bot.EngineOptions{Clock: clock, Log: log, DefaultArea: area, Desk: desk, Gaps: store})
+	engine := bot.NewEngine(kb, store, bot.EngineOptions{Clock: clock, Log: log, DefaultArea: area, Desk: desk, Gaps: store, Usage: store})
 	s := handlers.NewServer(log, nil)
-	s.Mount(web.New(engine, log).WithInbox(store).WithSignIn(si).WithConsole(web.ConsoleConfig{Desk: desk, Board: store, Gaps: store, Corpus: corpus, Now: clock.Now}).Routes()...)
+	s.Mount(web.New(engine, log).WithInbox(store).WithSignIn(si).WithConsole(web.ConsoleConfig{Desk: desk, Board: store, Gaps: store, Corpus: corpus, Usage: store, Now: clock.Now}).Routes()...)
 	srv.Config.Handler = s
 	srv.Start()
 	t.Cleanup(srv.Close)
@@ -337,6 +337,14 @@ func TestConsoleGaps(t *testing.T) {
 	if !strings.Contains(page, "week of 30 Nov: 3") || !strings.Contains(page, slices.Min(gs[2].Docs)) {
 		t.Errorf("the chart does not count the two gaps in the week of 30 November (3 December's):\n%s", page)
 	}
+	// The lead's overview counts the questions of each week, and the share
+	// not answered: two of the first week's three.
+	overview := string(s.signInAs(t, consoleLead).do(http.MethodGet, "/console", "", "", nil).body)
+	for _, want := range []string{"<title>week of 30 Nov: 3</title>", "<title>week of 30 Nov: 67%</title>"} {
+		if !strings.Contains(overview, want) {
+			t.Errorf("the overview lacks %q:\n%s", want, overview)
+		}
+	}
 	r := owner.do(http.MethodGet, "/console/gaps.csv", "", "", nil)
 	lines := strings.Split(strings.TrimSpace(string(r.body)), "\n")
 	if r.status != http.StatusOK || !strings.HasPrefix(r.header.Get("Content-Type"), "text/csv") || len(lines) < 3 ||
@@ -377,6 +385,9 @@ func TestConsoleHealth(t *testing.T) {
 	if r := s.signInAs(t, consolePsych).do(http.MethodGet, "/console/health", "", "", nil); r.status != http.StatusForbidden {
 		t.Errorf("a specialist opening corpus health: %d", r.status)
 	}
+	if err := s.store.RecordAnswer(t.Context(), s.clock.Now(), []string{"ts-referral"}); err != nil {
+		t.Fatal(err)
+	}
 	page := string(s.signInAs(t, consoleLead).do(http.MethodGet, "/console/health", "", "", nil).body)
 	for _, want := range []string{
 		"3 documents",
@@ -384,6 +395,7 @@ func TestConsoleHealth(t *testing.T) {
 		"Due for review within 30 days: 1</h2>", "Channel pathway",
 		"Contacts with no phone number: 0</h2>", "Contacts with no email address: 1</h2>", "ts-contact-lead",
 		"Links to documents that do not exist: 1</h2>", "<code>../forms/gone.md#top</code>",
+		"Never shown in an answer (counted since 3 Dec 10:00): 2</h2>",
 	} {
 		if !strings.Contains(page, want) {
 			t.Errorf("the health page lacks %q:\n%s", want, page)
