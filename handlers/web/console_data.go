@@ -120,15 +120,7 @@ func (c *Chat) consoleData(ctx context.Context, v viewer, page string) (consoleD
 			// Oldest waiting first: the one to pick up next is at the top;
 			// the person's own claims before the rest.
 			slices.Reverse(q.Open)
-			slices.SortStableFunc(q.Open, func(a, b consultationView) int {
-				switch {
-				case a.Mine == b.Mine:
-					return 0
-				case a.Mine:
-					return -1
-				}
-				return 1
-			})
+			firstWhen(q.Open, func(r consultationView) bool { return r.Mine })
 			q.OpenCount = len(q.Open)
 			if len(q.Open) > openShown {
 				q.OpenMore, q.Open = len(q.Open)-openShown, q.Open[:openShown]
@@ -168,15 +160,7 @@ func (c *Chat) consoleData(ctx context.Context, v viewer, page string) (consoleD
 		}
 		d.AckWeeks = c.medianBars(now, acks)
 		// Open ones first, each group newest first.
-		slices.SortStableFunc(d.Escalations, func(a, b escalationView) int {
-			switch {
-			case a.Open == b.Open:
-				return 0
-			case a.Open:
-				return -1
-			}
-			return 1
-		})
+		firstWhen(d.Escalations, func(e escalationView) bool { return e.Open })
 	}
 	if page == "overview" && v.roles.Lead && c.console.Usage != nil {
 		days, err := c.console.Usage.QuestionsByDay(ctx)
@@ -307,4 +291,18 @@ func headline(s string) string {
 		return s
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// firstWhen moves the elements of s for which first is true before the
+// others, keeping the order within each part.
+func firstWhen[T any](s []T, first func(T) bool) {
+	slices.SortStableFunc(s, func(a, b T) int {
+		switch fa, fb := first(a), first(b); {
+		case fa == fb:
+			return 0
+		case fa:
+			return -1
+		}
+		return 1
+	})
 }

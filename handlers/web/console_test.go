@@ -375,13 +375,7 @@ func TestConsoleHealth(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	kb, err := knowledge.New(c, knowledge.Options{Clock: fixedClock{}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { kb.Close() })
-
-	s := newConsoleServerWith(t, kb)
+	s := newConsoleServerWith(t, mustBaseOf(t, c))
 	if r := s.signInAs(t, consolePsych).do(http.MethodGet, "/console/health", "", "", nil); r.status != http.StatusForbidden {
 		t.Errorf("a specialist opening corpus health: %d", r.status)
 	}

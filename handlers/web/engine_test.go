@@ -17,8 +17,6 @@ import (
 	"github.com/waymarkhq/waymark/handlers"
 	"github.com/waymarkhq/waymark/handlers/web"
 	"github.com/waymarkhq/waymark/internal/redistest"
-	"github.com/waymarkhq/waymark/knowledge"
-	"github.com/waymarkhq/waymark/knowledge/sample"
 )
 
 // fixedClock is the tests' "now", so that review dates mean the same thing
@@ -27,29 +25,13 @@ type fixedClock struct{}
 
 func (fixedClock) Now() time.Time { return time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC) }
 
-// mustSampleBase is the embedded sample corpus's knowledge base, on the
-// tests' clock, closed when t ends, and its area.
-func mustSampleBase(t *testing.T) (*knowledge.Base, string) {
-	t.Helper()
-	c, err := knowledge.Load(sample.FS(), "sample")
-	if err != nil {
-		t.Fatal(err)
-	}
-	kb, err := knowledge.New(c, knowledge.Options{Clock: fixedClock{}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { kb.Close() })
-	return kb, c.Area
-}
-
 // mustEngineChat serves the web chat over the real engine, answering from
 // the embedded sample corpus and remembering in the package's redis-server
 // under keys of the test's own. logs receives every log line of the chat
 // and the engine, as `waymark serve` gives them one logger.
 func mustEngineChat(t *testing.T) (srv *httptest.Server, store *redisstore.Store, logs *bytes.Buffer) {
 	t.Helper()
-	kb, area := mustSampleBase(t)
+	kb, area := mustSampleKnowledge(t)
 	store, err := redisstore.New(redisstore.Config{URL: redistest.Shared(t).URL(), Prefix: redistest.Prefix(t)})
 	if err != nil {
 		t.Fatal(err)

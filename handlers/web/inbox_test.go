@@ -442,12 +442,19 @@ func mustSampleKnowledge(t testing.TB) (*knowledge.Base, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return mustBaseOf(t, c), c.Area
+}
+
+// mustBaseOf is c's knowledge base on the tests' clock, closed when t
+// ends.
+func mustBaseOf(t testing.TB, c *knowledge.Corpus) *knowledge.Base {
+	t.Helper()
 	kb, err := knowledge.New(c, knowledge.Options{Clock: fixedClock{}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { kb.Close() })
-	return kb, c.Area
+	return kb
 }
 
 // The page asks for its notes every 10 seconds while it is visible, and

@@ -405,7 +405,7 @@ func TestSignInHostChecked(t *testing.T) {
 // "web" says it is there already.
 func TestWebCommandSendsLink(t *testing.T) {
 	s := newSigninServer(t, true)
-	kb, area := mustSampleBase(t)
+	kb, area := mustSampleKnowledge(t)
 	engine := bot.NewEngine(kb, s.store, bot.EngineOptions{Clock: fixedClock{}, DefaultArea: area, WebLinks: s.signin})
 	dm := bot.Message{Platform: bot.PlatformSlack, ID: "Ev1", TeamID: "T061EG9R6", ConversationID: "D0DM1", UserID: "U0PRAC7", UserName: "Sam Okafor", Text: "web"}
 	reply, err := engine.Handle(t.Context(), dm)
