@@ -5,30 +5,20 @@ import (
 	"context"
 	"image/png"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/waymarkhq/waymark/internal/browsertest"
 )
 
-// chromium is the headless browser the page is tested in: WAYMARK_CHROMIUM,
-// or Debian's chromium on the PATH. The test fails, saying how to get one,
-// when there is none: the page's behaviour is part of the product.
-func chromium(t *testing.T) string {
-	t.Helper()
-	if p := os.Getenv("WAYMARK_CHROMIUM"); p != "" {
-		return p
-	}
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	t.Fatal("the web chat's browser test needs headless Chromium: apt-get install chromium (or set WAYMARK_CHROMIUM to a Chrome binary)")
-	return ""
+// chromium and startBrowser are browsertest's, named as the tests call them.
+func chromium(t *testing.T) string { return browsertest.Chromium(t) }
+
+func startBrowser(t *testing.T, exe string) (context.Context, func() context.Context, func(string, error)) {
+	return browsertest.Start(t, exe)
 }
 
 // TestBrowserOpensTheWholeDocument drives the page in headless Chromium as
@@ -118,45 +108,6 @@ func TestBrowserOpensTheWholeDocument(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("screenshot: %s (%d bytes)", out, len(shot))
-}
-
-// startBrowser starts headless Chromium for t: its context, a bound for
-// each step (only so that a broken page ends the test; nothing waits on
-// the clock), and fail, which ends the test showing the page.
-func startBrowser(t *testing.T, exe string) (context.Context, func() context.Context, func(string, error)) {
-	t.Helper()
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(exe),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.NoSandbox, // as root in CI
-		chromedp.DisableGPU,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.WindowSize(1000, 1400),
-	)
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	t.Cleanup(cancelAlloc)
-	ctx, cancel := chromedp.NewContext(actx)
-	t.Cleanup(cancel)
-	within := func() context.Context {
-		c, cancel := context.WithTimeout(ctx, 20*time.Second)
-		t.Cleanup(cancel)
-		return c
-	}
-	fail := func(what string, err error) {
-		t.Helper()
-		if err != nil {
-			page, _ := chromedp.Run(within(), chromedp.Evaluate[string](`JSON.stringify(window.__errs||[]) + ' | ' + document.body.innerText`))
-			t.Fatalf("in Chromium (%s), %s: %v\nthe page shows: %s", exe, what, err, page)
-		}
-	}
-	// The browser starts on the test's context, not a step's.
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("start Chromium (%s): %v", exe, err)
-	}
-	return ctx, within, fail
 }
 
 // TestBrowserSignsIn drives sign-in in headless Chromium: the page of a
