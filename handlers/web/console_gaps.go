@@ -26,6 +26,8 @@ type themeView struct {
 	Theme                 string
 	Unanswered, Unhelpful int
 	Total                 int
+	Weeks                 string // counts of the last four weeks, oldest first: "0, 2, 1, 3"
+	weeks                 [4]int
 	Words                 string // the other words its questions used, most used first
 	Docs                  string // documents its unhelpful answers showed
 	Last                  string
@@ -115,6 +117,9 @@ func (c *Chat) gapsData(gs []bot.Gap, now time.Time) ([]themeView, []weekBar) {
 		}
 		if i := weekIndex(g.At, weekStart, gapWeeks); i >= 0 {
 			counts[i]++
+			if j := i - (gapWeeks - 4); j >= 0 {
+				t.weeks[j]++
+			}
 		}
 	}
 	var out []themeView
@@ -122,6 +127,7 @@ func (c *Chat) gapsData(gs []bot.Gap, now time.Time) ([]themeView, []weekBar) {
 		t.Words = mostUsed(words[theme], []string{theme}, 6)
 		t.Docs = mostUsed(docs[theme], nil, 3)
 		t.Last = c.clock(t.last)
+		t.Weeks = strings.Trim(strings.Join(strings.Fields(fmt.Sprint(t.weeks)), ", "), "[]")
 		out = append(out, *t)
 	}
 	slices.SortFunc(out, func(a, b themeView) int {
@@ -182,9 +188,9 @@ func (c *Chat) gapsCSV(w http.ResponseWriter, r *http.Request) error {
 	h.Set("Content-Disposition", `attachment; filename="waymark-knowledge-gaps.csv"`)
 	h.Set("Cache-Control", "no-store")
 	cw := csv.NewWriter(w)
-	cw.Write([]string{"theme", "questions", "unanswered", "not_helpful", "other_words", "documents_shown", "last"})
+	cw.Write([]string{"theme", "questions", "unanswered", "not_helpful", "other_words", "documents_shown", "last", "last_4_weeks"})
 	for _, t := range d.Themes {
-		cw.Write([]string{t.Theme, fmt.Sprint(t.Total), fmt.Sprint(t.Unanswered), fmt.Sprint(t.Unhelpful), t.Words, t.Docs, t.last.UTC().Format(time.RFC3339)})
+		cw.Write([]string{t.Theme, fmt.Sprint(t.Total), fmt.Sprint(t.Unanswered), fmt.Sprint(t.Unhelpful), t.Words, t.Docs, t.last.UTC().Format(time.RFC3339), t.Weeks})
 	}
 	cw.Flush()
 	return cw.Error()

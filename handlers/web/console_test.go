@@ -348,7 +348,7 @@ func TestConsoleGaps(t *testing.T) {
 	r := owner.do(http.MethodGet, "/console/gaps.csv", "", "", nil)
 	lines := strings.Split(strings.TrimSpace(string(r.body)), "\n")
 	if r.status != http.StatusOK || !strings.HasPrefix(r.header.Get("Content-Type"), "text/csv") || len(lines) < 3 ||
-		lines[0] != "theme,questions,unanswered,not_helpful,other_words,documents_shown,last" || !strings.HasPrefix(lines[1], theme+",2,2,0,") {
+		lines[0] != "theme,questions,unanswered,not_helpful,other_words,documents_shown,last,last_4_weeks" || !strings.HasSuffix(lines[1], `,"0, 0, 2, 0"`) || !strings.HasPrefix(lines[1], theme+",2,2,0,") {
 		t.Errorf("CSV: %d %s\n%s", r.status, r.header.Get("Content-Type"), r.body)
 	}
 }
