@@ -66,23 +66,8 @@ func TestServeSlack(t *testing.T) {
 		`"event_id":"Ev0SERVE01","event_time":1700000000,"event":{"type":"app_mention","user":"U061F7AUR",` +
 		`"text":"<@U0LAN0Z89> who is the LADO?","ts":"1700000000.000100","channel":"C0LAN2Q65","event_ts":"1700000000.000100"}}`
 	for i := 0; i < 2; i++ { // a retry must not produce a second reply
-		ts := strconv.FormatInt(time.Now().Unix(), 10)
-		mac := hmac.New(sha256.New, []byte(secret))
-		fmt.Fprintf(mac, "v0:%s:%s", ts, body)
-		req, _ := http.NewRequest("POST", base+"/slack/events", strings.NewReader(body))
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("X-Slack-Request-Timestamp", ts)
-		req.Header.Set("X-Slack-Signature", "v0="+hex.EncodeToString(mac.Sum(nil)))
-		if i > 0 {
-			req.Header.Set("X-Slack-Retry-Num", "1")
-		}
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusOK {
-			t.Fatalf("delivery %d: status %d", i, resp.StatusCode)
+		if status := postSlackEvent(t, base, secret, body, i > 0); status != http.StatusOK {
+			t.Fatalf("delivery %d: status %d", i, status)
 		}
 	}
 	deadline := time.Now().Add(15 * time.Second)
@@ -345,4 +330,27 @@ escalation:
 			t.Errorf("%s without a signature: status %d, want 401", path, resp.StatusCode)
 		}
 	}
+}
+
+// postSlackEvent posts body to serve's Events API endpoint at base, signed
+// with secret as Slack signs it (marked a retry when retry), and returns
+// the status.
+func postSlackEvent(t *testing.T, base, secret, body string, retry bool) int {
+	t.Helper()
+	ts := strconv.FormatInt(time.Now().Unix(), 10)
+	mac := hmac.New(sha256.New, []byte(secret))
+	fmt.Fprintf(mac, "v0:%s:%s", ts, body)
+	req, _ := http.NewRequest(http.MethodPost, base+"/slack/events", strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-Slack-Request-Timestamp", ts)
+	req.Header.Set("X-Slack-Signature", "v0="+hex.EncodeToString(mac.Sum(nil)))
+	if retry {
+		req.Header.Set("X-Slack-Retry-Num", "1")
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
 }
