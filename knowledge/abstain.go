@@ -57,7 +57,7 @@ type AbstainModel struct {
 }
 
 // confidence is the probability that candidates with features f answer a
-// question whose units (riskUnits) are units.
+// question whose units (wordUnits) are units.
 func (m *AbstainModel) confidence(f features, units []string) float64 {
 	f[featureDomain] = m.domain(units)
 	return m.prob(f)
@@ -69,7 +69,7 @@ func (m *AbstainModel) InDomain(question string) float64 {
 	if m.Domain == nil {
 		return 0.5
 	}
-	return m.Domain.prob(riskUnits(question))
+	return m.Domain.prob(newReading(question).wordUnits())
 }
 
 // domain is the in_domain feature of units.

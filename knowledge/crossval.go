@@ -102,7 +102,7 @@ func CrossValidate(ctx context.Context, sets []*EvalSet, opts Options, limit int
 	for i, s := range sets {
 		groups[i] = &RiskGroup{Spec: s.Name, Name: s.Name}
 		for _, q := range s.Questions {
-			groups[i].Samples = append(groups[i].Samples, RiskSample{Text: q.Q, Risk: q.Expect != ExpectNone})
+			groups[i].Samples = append(groups[i].Samples, RiskSample{Text: q.Q, Risk: q.Expect != ExpectNone, Words: true})
 		}
 	}
 	domainWithout := func(skip ...int) *textModel {
@@ -269,7 +269,7 @@ func (r *riskRefitter) without(name string) (*RiskModel, error) {
 		}
 	}
 	m := FitRiskGroups(r.groups, name)
-	m.Escalate, m.Veto, m.MinWords = r.model.Escalate, r.model.Veto, r.model.MinWords
+	m.Escalate, m.Veto, m.MinWords, m.Short = r.model.Escalate, r.model.Veto, r.model.MinWords, r.model.Short
 	return m, nil
 }
 

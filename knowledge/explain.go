@@ -41,7 +41,7 @@ func (b *Base) Explain(ctx context.Context, w io.Writer, req bot.SearchRequest) 
 		fmt.Fprintf(w, "%2d. %-40s bm25 %6.2f  score %6.2f  coverage %.2f\n", i+1, r.doc.ID, r.bm25, r.score, r.coverage)
 	}
 	f := b.features(p, rs)
-	f[featureDomain] = b.abstain.domain(riskUnits(req.Query))
+	f[featureDomain] = b.abstain.domain(newReading(req.Query).wordUnits())
 	var fs []string
 	for i, n := range featureNames {
 		fs = append(fs, fmt.Sprintf("%s %.2f", n, f[i]))

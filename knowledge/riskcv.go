@@ -61,7 +61,7 @@ func LoadRiskGroup(spec string) (*RiskGroup, error) {
 // turn of phrase) teaches the model that writer, not risk.
 func FitRiskGroups(groups []*RiskGroup, skip string) *RiskModel {
 	tm, on := fitGroups(groups, func(name string) bool { return name == skip })
-	return &RiskModel{Escalate: DefaultRiskEscalate, Veto: DefaultRiskVeto, MinWords: DefaultRiskMinWords, textModel: tm, FittedOn: on}
+	return &RiskModel{Escalate: DefaultRiskEscalate, Veto: DefaultRiskVeto, MinWords: DefaultRiskMinWords, Short: DefaultRiskShort, textModel: tm, FittedOn: on}
 }
 
 // fitGroups fits a text model on the groups skip does not name, on the
@@ -143,6 +143,7 @@ type judgedSample struct {
 type RiskCutoffs struct {
 	Escalate, Veto float64
 	MinWords       int
+	Short          float64
 }
 
 // CutoffResult is a choice of cut-offs over every group, each judged by a
@@ -172,30 +173,32 @@ func (cv *RiskCV) Cutoffs() []CutoffResult {
 			// words that short overruling a knife in a bag and raising
 			// a toy gun, a trip to see a nan, an end to a relationship.
 			for _, mw := range []int{16, 20, 24} {
-				r := CutoffResult{RiskCutoffs: RiskCutoffs{Escalate: e, Veto: v, MinWords: mw}}
-				alarms := make([]int, len(cv.Groups))
-				for _, x := range cv.judged {
-					esc := r.escalates(x.sigs, x.p, x.words)
-					if x.risk {
-						r.Risks++
-						if !esc {
-							r.Missed++
+				for _, sh := range []float64{0, 0.5, 0.6, 0.7, 0.8, 0.9} {
+					r := CutoffResult{RiskCutoffs: RiskCutoffs{Escalate: e, Veto: v, MinWords: mw, Short: sh}}
+					alarms := make([]int, len(cv.Groups))
+					for _, x := range cv.judged {
+						esc := r.escalates(x.sigs, x.p, x.words)
+						if x.risk {
+							r.Risks++
+							if !esc {
+								r.Missed++
+							}
+							continue
 						}
-						continue
+						r.LookAlikes++
+						if esc {
+							r.Alarms++
+							alarms[x.group]++
+						}
 					}
-					r.LookAlikes++
-					if esc {
-						r.Alarms++
-						alarms[x.group]++
+					for g, n := range alarms {
+						if !cv.Groups[g].probe {
+							r.WorstCouncilAlarms = max(r.WorstCouncilAlarms, n)
+						}
 					}
+					r.Cost = 3*r.Missed + r.Alarms
+					out = append(out, r)
 				}
-				for g, n := range alarms {
-					if !cv.Groups[g].probe {
-						r.WorstCouncilAlarms = max(r.WorstCouncilAlarms, n)
-					}
-				}
-				r.Cost = 3*r.Missed + r.Alarms
-				out = append(out, r)
 			}
 		}
 	}
@@ -205,9 +208,9 @@ func (cv *RiskCV) Cutoffs() []CutoffResult {
 
 // WriteCutoffs prints the cheapest cut-offs and those of m.
 func (cv *RiskCV) WriteCutoffs(w io.Writer, m *RiskModel, n int) {
-	fmt.Fprintf(w, "\n%-8s %-6s %-9s %-7s %-8s %-5s %s\n", "escalate", "veto", "min_words", "missed", "alarms", "cost", "worst council's alarms")
+	fmt.Fprintf(w, "\n%-8s %-6s %-9s %-5s %-7s %-8s %-5s %s\n", "escalate", "veto", "min_words", "short", "missed", "alarms", "cost", "worst council's alarms")
 	row := func(r CutoffResult, note string) {
-		fmt.Fprintf(w, "%-8.2f %-6.3f %-9d %-7s %-8s %-5d %d%s\n", r.Escalate, r.Veto, r.MinWords,
+		fmt.Fprintf(w, "%-8.2f %-6.3f %-9d %-5.2f %-7s %-8s %-5d %d%s\n", r.Escalate, r.Veto, r.MinWords, r.Short,
 			fmt.Sprintf("%d/%d", r.Missed, r.Risks), fmt.Sprintf("%d/%d", r.Alarms, r.LookAlikes), r.Cost, r.WorstCouncilAlarms, note)
 	}
 	all := cv.Cutoffs()

@@ -334,8 +334,7 @@ func (b *Base) search(ctx context.Context, req bot.SearchRequest, m *AbstainMode
 		limit = b.opts.Limit
 	}
 	limit = min(limit, MaxLimit)
-	units, _ := p.read.units()
-	res.Confidence = m.confidence(b.features(p, rs), units)
+	res.Confidence = m.confidence(b.features(p, rs), p.read.wordUnits())
 	// A question about a child at risk always gets the procedures.
 	if res.Confidence < b.opts.MinConfidence && !res.Screening.Escalate {
 		for _, r := range rs {
@@ -438,7 +437,7 @@ func (b *Base) Sample(ctx context.Context, q Question) (s Sample, ok bool, err e
 		return s, false, err
 	}
 	s.f = b.features(p, rs)
-	s.units, _ = p.read.units()
+	s.units = p.read.wordUnits()
 	s.f[featureDomain] = b.abstain.domain(s.units)
 	if q.Expect != ExpectNone {
 		for _, r := range rs[:min(3, len(rs))] {

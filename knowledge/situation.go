@@ -196,6 +196,7 @@ type reading struct {
 	memo      map[*regexp.Regexp]bool
 	read      bool     // units and words are set
 	unitsRead []string // riskUnits of the text, once asked for
+	wordsRead []string // wordUnits of the text, once asked for
 	words     int
 }
 
@@ -218,6 +219,14 @@ var spacesRE = regexp.MustCompile(`[ \t]+`)
 // marriage?"), which says nothing about force here.
 // socialStoryRE is a story posted on social media, which is not fiction.
 var socialStoryRE = regexp.MustCompile(`\b(?:on|in) (?:his|her|their|my|the|a) (?:[\w-]+ )?(?:friends )?stor(?:y|ies)\b`)
+
+// endWithRE is ending a relationship ("going to end it with her
+// partner"), which is not ending a life.
+var endWithRE = regexp.MustCompile(`\bend(?:s|ing|ed)? (?:it|things) with (his|her|their|my|your) (?:partner|boyfriend|girlfriend|husband|wife|fella|bf|gf|ex)\b`)
+
+// siblingRE is a brother or sister described by age ("his older
+// brother"): family, not the older man of a grooming report.
+var siblingRE = regexp.MustCompile(`\b(?:older|elder|big|younger|little|baby|half|step) ?-?(brothers?|sisters?|bro|sis|siblings?|cousins?)\b`)
 
 // negatedRE is a risk denied ("says she's not suicidal").
 var negatedRE = regexp.MustCompile(`\b(?:not|isn'?t|is not|no|denies(?: being| any)?|denied(?: being| any)?|without) (?:suicidal|suicide|thoughts of suicide|suicidal thoughts|intent)\b`)
@@ -255,6 +264,8 @@ func riskText(text string) string {
 	t := quoteRE.ReplaceAllString(dropJoke(normaliseForRisk(unchat(text))), "$1 $2")
 	t = minimiseRE.ReplaceAllString(spacesRE.ReplaceAllString(t, " "), "a small")
 	t = socialStoryRE.ReplaceAllString(t, "on social media")
+	t = endWithRE.ReplaceAllString(t, "leave $1")
+	t = siblingRE.ReplaceAllString(t, "$1")
 	t = unfinishedRE.ReplaceAllString(t, "nearly ready")
 	t = negatedRE.ReplaceAllString(topicFMRE.ReplaceAllString(t, "marriage concern"), " ")
 	return spacesRE.ReplaceAllString(idiomFrame.ReplaceAllString(t, " "), " ")
