@@ -20,12 +20,13 @@ SETS = eval/harrowmere eval/ashdown eval/corrowford eval/wenlow eval/haverleigh 
 SET_FLAGS = $(foreach s,$(SETS),--set $(s)) $(if $(wildcard $(EVAL)/questions.jsonl),--set $(EVAL))
 # The bars are just under the worst blind council's figures. Fenmoor and
 # Brackwater (written blind, added 2026-12-03) are the hardest: Fenmoor
-# leaves only 7 of its 13 unanswerable questions unanswered, Brackwater's
+# leaves only 8 of its 13 unanswerable questions unanswered (10 without
+# ../shared), Brackwater 10 of 14 (9 without), Brackwater's
 # hit@3 is 0.886 and its risk screening raises 7 false alarms (worrying
 # but not immediate situations). All are measured, not met, issue 9 bars.
 # Every council's hit@3 must be at least plain bleve's (haverleigh's
 # equals it without ../shared).
-HELDOUT_BARS = --min-hit3 0.88 --min-mrr5 0.8 --min-none-empty 0.5 \
+HELDOUT_BARS = --min-hit3 0.88 --min-mrr5 0.8 --min-none-empty 0.6 \
        --min-escalate-recall 1 --max-escalate-fp 8 \
        --min-personal-recall 1 --max-personal-fp 0 --not-below-baseline
 

@@ -30,9 +30,10 @@ var featureNames = []string{
 	"concept_share",  // share of the question's concepts the top candidate has
 	"words",          // log(1 + words in the question): long questions cover less
 	"in_domain",      // the domain model's log-odds that a council's corpus answers such a question, over 10
+	"value_missing",  // the question asks for a value (cost, time, date, count) the top candidate does not give
 }
 
-const nFeatures = 12
+const nFeatures = 13
 
 // featureDomain is the index of in_domain, which the model's own domain
 // model gives, not the candidates.

@@ -24,6 +24,12 @@ type docTerms struct {
 	shownOnce sync.Once
 	plain     string
 	sentences []sentence
+
+	// Made the first time the document is a top candidate for a question
+	// asking for a value (answertype.go).
+	valuesOnce sync.Once
+	values     valueKind
+	counted    []string
 }
 
 // termID numbers a term or concept, adding it if new. Only build calls it.

@@ -37,6 +37,9 @@ func (b *Base) Explain(ctx context.Context, w io.Writer, req bot.SearchRequest) 
 	if err != nil {
 		return err
 	}
+	if p.asks.kinds != 0 {
+		fmt.Fprintf(w, "values asked: %v %s\n", p.asks.kinds, strings.Join(p.asks.counted, " "))
+	}
 	for i, r := range rs[:min(10, len(rs))] {
 		fmt.Fprintf(w, "%2d. %-40s bm25 %6.2f  score %6.2f  coverage %.2f\n", i+1, r.doc.ID, r.bm25, r.score, r.coverage)
 	}

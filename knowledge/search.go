@@ -110,6 +110,7 @@ type prepared struct {
 	context  []unit             // earlier conversation, weighted down; not in confidence
 	words    int                // words in the question as asked
 	read     *reading           // the question as read for risk
+	asks     valueAsk           // the values the question asks for
 }
 
 // unit is one thing a question asks about: a lexicon concept or a plain term.
@@ -368,6 +369,7 @@ func (b *Base) candidates(ctx context.Context, req bot.SearchRequest) (bot.Searc
 	res := bot.SearchResult{Screening: s}
 	p := b.understand(q, res.Screening)
 	p.read = read
+	p.asks = b.askedValues(q)
 	p.words = len(surfaceWords(q))
 	if c := strings.TrimSpace(req.Context); c != "" {
 		for _, u := range b.prepare(c).units {
@@ -422,6 +424,9 @@ func (b *Base) features(p prepared, rs []ranked) features {
 		f[9] = float64(top.cov.concepts) / float64(n)
 	}
 	f[10] = math.Log1p(float64(p.words))
+	if b.valueMissing(p.asks, rs) {
+		f[12] = 1
+	}
 	return f
 }
 
