@@ -34,25 +34,32 @@ type valueAsk struct {
 	counted []string
 }
 
-var (
-	askMoneyRE = regexp.MustCompile(`(?i)\bhow much\b|\bcosts?\b|\bprices?\b|\bfees?\b|\bsalar(?:y|ies)\b|\ballowances?\b|\b(?:pay|hourly|daily|mileage|overtime|sessional) rates?\b|\bwhat (?:does|do|will|would) [\w' ]{1,40}\bpay\b`)
-	askClockRE = regexp.MustCompile(`(?i)\bwhat time\b|\b(?:train|bus|ferry|tram|opening|closing|start|finish|departure|arrival|visiting|surgery|session|meeting|service) times\b|\btimetables?\b|\b(?:opening|office|visiting) hours\b|\bwhat hours\b`)
-	askWhenRE  = regexp.MustCompile(`(?i)\bdates?\b|\bdeadlines?\b|\bwhen(?:'s| is| are| does| do| will| was| did| can| should)\b|\bhow soon\b|\bby when\b|\bhow often\b|\bhow long (?:do|does|did|is|are|will|can|should|have|has|until|before|after)\b`)
-	askCountRE = regexp.MustCompile(`(?i)\bhow many\b((?:\s+[\w']+){0,2})`)
-)
+// kindsRE is one pattern a kind of value, for questions (asking for it)
+// or for documents (giving it).
+type kindsRE [3]*regexp.Regexp // money, clock, when
+
+// matches is the kinds whose pattern matches s.
+func (k *kindsRE) matches(s string) valueKind {
+	var v valueKind
+	for i, re := range k {
+		if re.MatchString(s) {
+			v |= 1 << i
+		}
+	}
+	return v
+}
+
+var askRE = kindsRE{
+	regexp.MustCompile(`(?i)\bhow much\b|\bcosts?\b|\bprices?\b|\bfees?\b|\bsalar(?:y|ies)\b|\ballowances?\b|\b(?:pay|hourly|daily|mileage|overtime|sessional) rates?\b|\bwhat (?:does|do|will|would) [\w' ]{1,40}\bpay\b`),
+	regexp.MustCompile(`(?i)\bwhat time\b|\b(?:train|bus|ferry|tram|opening|closing|start|finish|departure|arrival|visiting|surgery|session|meeting|service) times\b|\btimetables?\b|\b(?:opening|office|visiting) hours\b|\bwhat hours\b`),
+	regexp.MustCompile(`(?i)\bdates?\b|\bdeadlines?\b|\bwhen(?:'s| is| are| does| do| will| was| did| can| should)\b|\bhow soon\b|\bby when\b|\bhow often\b|\bhow long (?:do|does|did|is|are|will|can|should|have|has|until|before|after)\b`),
+}
+
+var askCountRE = regexp.MustCompile(`(?i)\bhow many\b((?:\s+[\w']+){0,2})`)
 
 // askedValues reads what values q asks for.
 func (b *Base) askedValues(q string) valueAsk {
-	var a valueAsk
-	if askMoneyRE.MatchString(q) {
-		a.kinds |= valueMoney
-	}
-	if askClockRE.MatchString(q) {
-		a.kinds |= valueClock
-	}
-	if askWhenRE.MatchString(q) {
-		a.kinds |= valueWhen
-	}
+	a := valueAsk{kinds: askRE.matches(q)}
 	if m := askCountRE.FindStringSubmatch(q); m != nil {
 		a.kinds |= valueCount
 		a.counted = b.an.terms(m[1])
@@ -60,10 +67,13 @@ func (b *Base) askedValues(q string) valueAsk {
 	return a
 }
 
+var giveRE = kindsRE{
+	regexp.MustCompile(`(?i)£\s?\d|\b\d+(?:\.\d\d)?p\b|\bpence\b|\bpounds\b|\bfree of charge\b|\bno charge\b|\bat no cost\b|\bis free\b|\bper (?:mile|hour|session|day)\b`),
+	regexp.MustCompile(`(?i)\b\d{1,2}(?:[:.]\d\d)?\s?(?:am|pm)\b|\b\d{1,2}:\d\d\b|\bmidday\b|\bnoon\b|\bmidnight\b|\b24/7\b|\b24 hours\b|\bround the clock\b`),
+	regexp.MustCompile(`(?i)\b(?:january|february|march|april|june|july|august|september|october|november|december|jan|feb|apr|jun|jul|aug|sept|oct|nov|dec)\b|\b\d{1,2}(?:st|nd|rd|th)? may\b|\bmay \d|\b\d{1,2}/\d{1,2}\b|\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekday|weekend)s?\b|\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|a|an|each|every|per|the same|the next)\s+(?:working |calendar |school |clear )?(?:days?|weeks?|fortnights?|months?|hours?|years?|terms?|minutes?)\b|\b(?:daily|weekly|fortnightly|monthly|quarterly|termly|annually|yearly|immediately|straight away|tomorrow|today)\b`),
+}
+
 var (
-	giveMoneyRE = regexp.MustCompile(`(?i)£\s?\d|\b\d+(?:\.\d\d)?p\b|\bpence\b|\bpounds\b|\bfree of charge\b|\bno charge\b|\bat no cost\b|\bis free\b|\bper (?:mile|hour|session|day)\b`)
-	giveClockRE = regexp.MustCompile(`(?i)\b\d{1,2}(?:[:.]\d\d)?\s?(?:am|pm)\b|\b\d{1,2}:\d\d\b|\bmidday\b|\bnoon\b|\bmidnight\b|\b24/7\b|\b24 hours\b|\bround the clock\b`)
-	giveWhenRE  = regexp.MustCompile(`(?i)\b(?:january|february|march|april|june|july|august|september|october|november|december|jan|feb|apr|jun|jul|aug|sept|oct|nov|dec)\b|\b\d{1,2}(?:st|nd|rd|th)? may\b|\bmay \d|\b\d{1,2}/\d{1,2}\b|\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekday|weekend)s?\b|\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|a|an|each|every|per|the same|the next)\s+(?:working |calendar |school |clear )?(?:days?|weeks?|fortnights?|months?|hours?|years?|terms?|minutes?)\b|\b(?:daily|weekly|fortnightly|monthly|quarterly|termly|annually|yearly|immediately|straight away|tomorrow|today)\b`)
 	// Phone numbers and list numbers are not counts.
 	notCountRE = regexp.MustCompile(`(?:\+44\s?|\b0)\d[\d ]{7,12}\d|(?m)^\s*\d+[.)]`)
 	numberRE   = regexp.MustCompile(`(?i)\b(?:\d{1,4}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|dozen)\b`)
@@ -79,15 +89,7 @@ func (b *Base) givenValues(d *bot.Document) (valueKind, []string) {
 		if c := d.Contact; c != nil {
 			text += "\n" + c.Hours + "\n" + c.OutOfHours
 		}
-		if giveMoneyRE.MatchString(text) {
-			dt.values |= valueMoney
-		}
-		if giveClockRE.MatchString(text) {
-			dt.values |= valueClock
-		}
-		if giveWhenRE.MatchString(text) {
-			dt.values |= valueWhen
-		}
+		dt.values = giveRE.matches(text)
 		var counted []string
 		text = notCountRE.ReplaceAllString(text, " ")
 		for _, loc := range numberRE.FindAllStringIndex(text, -1) {
