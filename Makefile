@@ -39,7 +39,7 @@ RISK_GROUPS = eval/riskprobe:dev eval/riskprobe2 eval/riskprobe3 eval/riskprobe4
        eval/riskprobe5 eval/riskprobe6 eval/riskprobe7 eval/riskprobe8 eval/riskprobe9 \
        eval/riskprobe10 eval/riskprobe11 eval/riskprobe12 $(SETS)
 
-.PHONY: build test eval eval-heldout fit fit-risk risk-cv rank-grid bench run
+.PHONY: build test eval eval-heldout fit fit-risk risk-cv rank-grid abstain-grid bench run
 
 build:
 	go build -o bin/waymark .
@@ -71,6 +71,18 @@ fit-risk:
 # choose: how DefaultCoverage was chosen (a few minutes).
 rank-grid:
 	go run . eval $(SET_FLAGS) --rank-grid
+
+# The abstention's ridge penalty and threshold, every pair measured leave
+# one council out (about ten minutes): how DefaultAbstainRidge and
+# DefaultMinConfidence were chosen (README, "Confidence").
+RIDGES = 0.00001 0.00003 0.0001 0.0003 0.001 0.01
+THRESHOLDS = 0.12 0.14 0.15 0.16 0.18 0.21 0.24
+abstain-grid:
+	@go build -o bin/waymark .
+	@for r in $(RIDGES); do for t in $(THRESHOLDS); do \
+		bin/waymark eval $(SET_FLAGS) --abstain-ridge $$r --min-confidence $$t | \
+			awk -v r=$$r -v t=$$t '/^(mean|worst) /{printf "ridge %-8s threshold %s  %s\n", r, t, $$0}'; \
+	done; done
 
 # Refit the shipped abstention model (knowledge/abstain.json) on every set.
 fit:

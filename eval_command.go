@@ -20,6 +20,7 @@ func (a *app) evalCommand() *cobra.Command {
 	var train []string
 	var fitRisk string
 	var rankGrid bool
+	var abstainRidge float64
 	cmd := &cobra.Command{
 		Use:   "eval",
 		Short: "Measure retrieval, escalation and personal-data detection on question sets",
@@ -37,10 +38,10 @@ other sets, with plain bleve measured beside it. Bars apply to every set.`,
 				return a.evalProbe(probe, probePart, showMisses)
 			}
 			if rankGrid {
-				return a.rankGrid(cmd, sets, limit)
+				return a.rankGrid(cmd, sets, limit, abstainRidge)
 			}
 			if len(sets) > 0 {
-				return a.crossValidate(cmd, sets, limit, fitOut, bars, minMeanHit3, notBelowBaseline, showMisses)
+				return a.crossValidate(cmd, sets, limit, abstainRidge, fitOut, bars, minMeanHit3, notBelowBaseline, showMisses)
 			}
 			if questions == "" {
 				return errors.New("eval needs --questions FILE (JSON Lines, see ../shared/spec/search-cli.md), or --set DIR")
@@ -81,6 +82,7 @@ other sets, with plain bleve measured beside it. Bars apply to every set.`,
 	cmd.Flags().Float64Var(&minMeanHit3, "min-mean-hit3", 0, "with --set: fail when the mean hit@3 is below this")
 	cmd.Flags().Int("limit", knowledge.DefaultLimit, "results per question")
 	cmd.Flags().Float64("min-confidence", knowledge.DefaultMinConfidence, "below this confidence (0..1), return no results")
+	cmd.Flags().Float64Var(&abstainRidge, "abstain-ridge", knowledge.DefaultAbstainRidge, "with --set: the ridge penalty when fitting abstention models")
 	cmd.Flags().Float64Var(&bars.MinHit3, "min-hit3", 0, "fail when hit@3 is below this")
 	cmd.Flags().Float64Var(&bars.MinMRR5, "min-mrr5", 0, "fail when MRR@5 is below this")
 	cmd.Flags().Float64Var(&bars.MinNoneEmpty, "min-none-empty", 0, "fail when the share of none questions answered empty is below this")
@@ -187,12 +189,12 @@ func (a *app) loadSets(dirs []string) ([]*knowledge.EvalSet, error) {
 }
 
 // rankGrid runs `waymark eval --rank-grid --set ...`.
-func (a *app) rankGrid(cmd *cobra.Command, dirs []string, limit int) error {
+func (a *app) rankGrid(cmd *cobra.Command, dirs []string, limit int, ridge float64) error {
 	sets, err := a.loadSets(dirs)
 	if err != nil {
 		return err
 	}
-	gr, err := knowledge.CrossValidateCoverage(cmd.Context(), sets, knowledge.Options{MinConfidence: a.cfg.Search.MinConfidence}, limit, knowledge.CoverageGrid())
+	gr, err := knowledge.CrossValidateCoverage(cmd.Context(), sets, knowledge.Options{MinConfidence: a.cfg.Search.MinConfidence, AbstainRidge: ridge}, limit, knowledge.CoverageGrid())
 	if err != nil {
 		return err
 	}
@@ -201,12 +203,12 @@ func (a *app) rankGrid(cmd *cobra.Command, dirs []string, limit int) error {
 	return nil
 }
 
-func (a *app) crossValidate(cmd *cobra.Command, dirs []string, limit int, fitOut string, bars knowledge.Bars, minMeanHit3 float64, notBelowBaseline, showMisses bool) error {
+func (a *app) crossValidate(cmd *cobra.Command, dirs []string, limit int, ridge float64, fitOut string, bars knowledge.Bars, minMeanHit3 float64, notBelowBaseline, showMisses bool) error {
 	sets, err := a.loadSets(dirs)
 	if err != nil {
 		return err
 	}
-	cr, err := knowledge.CrossValidate(cmd.Context(), sets, knowledge.Options{MinConfidence: a.cfg.Search.MinConfidence}, limit)
+	cr, err := knowledge.CrossValidate(cmd.Context(), sets, knowledge.Options{MinConfidence: a.cfg.Search.MinConfidence, AbstainRidge: ridge}, limit)
 	if err != nil {
 		return err
 	}

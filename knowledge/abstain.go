@@ -135,12 +135,18 @@ type Sample struct {
 	units   []string // the question's units, for the in_domain feature
 }
 
+// DefaultAbstainRidge is the ridge penalty on the abstention model's
+// weights, chosen with DefaultMinConfidence on a leave-one-council-out
+// grid (`make abstain-grid`, README "Confidence"). Stronger penalties keep
+// weights small; weaker ones let a rare clear sign (a value asked for and
+// not given) weigh more, and move the threshold that suits them.
+const DefaultAbstainRidge = 1e-3
+
 // FitAbstain fits a model to samples by logistic regression: Newton's
-// method with a small ridge penalty, each class weighing half in all, so a
+// method with a ridge penalty on the weights, each class weighing half in all, so a
 // set with few unanswerable questions still teaches when to say "I don't
 // know". It is deterministic.
-func FitAbstain(samples []Sample, fittedOn []string) *AbstainModel {
-	const ridge = 0.001
+func FitAbstain(samples []Sample, fittedOn []string, ridge float64) *AbstainModel {
 	var pos, neg float64
 	for _, s := range samples {
 		if s.answers {

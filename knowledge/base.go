@@ -52,6 +52,9 @@ type Options struct {
 	// Coverage weighs ranking by the share of the question a document
 	// covers; nil: DefaultCoverage.
 	Coverage *Coverage
+	// AbstainRidge is the ridge penalty when CrossValidate fits
+	// abstention models; 0: DefaultAbstainRidge. A search never reads it.
+	AbstainRidge float64
 	// Progress, if set, is told how many documents are indexed of how
 	// many, after each chunk: for progress lines on a large corpus.
 	Progress func(done, total int)
@@ -398,3 +401,11 @@ func inArea(d *bot.Document, area string) bool {
 
 // Now is the base's clock, for callers that judge staleness.
 func (b *Base) Now() time.Time { return b.opts.Clock.Now() }
+
+// abstainRidge is opts.AbstainRidge or its default.
+func (opts Options) abstainRidge() float64 {
+	if opts.AbstainRidge > 0 {
+		return opts.AbstainRidge
+	}
+	return DefaultAbstainRidge
+}

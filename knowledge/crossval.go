@@ -141,13 +141,13 @@ func CrossValidate(ctx context.Context, sets []*EvalSet, opts Options, limit int
 		return all, on
 	}
 	all, names := train(-1)
-	out.Model = FitAbstain(all, names)
+	out.Model = FitAbstain(all, names, opts.abstainRidge())
 	out.Model.Domain = domainWithout()
 	for i, s := range sets {
 		m := bases[i].abstain
 		if len(sets) > 1 {
 			tr, on := train(i)
-			m = FitAbstain(tr, on)
+			m = FitAbstain(tr, on, opts.abstainRidge())
 			m.Domain = domainWithout(i)
 		}
 		r, err := Evaluate(ctx, bases[i].WithAbstainModel(m), s.Questions, limit)
