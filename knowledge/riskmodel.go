@@ -59,14 +59,17 @@ type textModel struct {
 }
 
 // Cut-offs for a fitted model, chosen leave one group out: the cheapest
-// of `make risk-cv`'s grid on seventeen groups, a missed risk costing
-// three false alarms (BENCHMARKS.md, "Risk cut-offs on a leave-one-group-out
-// grid", says what an eighteenth changed).
+// of `make risk-cv`'s grid, a missed risk costing three false alarms
+// (BENCHMARKS.md, "Risk cut-offs on a leave-one-group-out grid", says what
+// later groups changed). Short is the cheapest of the 22 groups' grid that
+// keeps the screening tests' ordinary short messages quiet: at 0.5, the
+// cheapest, the model fitted with riskprobe13 and 14 escalates "family are
+// flying to Pakistan for a wedding in the summer holidays".
 const (
 	DefaultRiskEscalate = 0.40
 	DefaultRiskVeto     = 0.05
 	DefaultRiskMinWords = 16
-	DefaultRiskShort    = 0.5
+	DefaultRiskShort    = 0.6
 )
 
 // RiskSample is one message and whether it is a risk to escalate.
