@@ -21,6 +21,7 @@ func (a *app) evalCommand() *cobra.Command {
 	var fitRisk string
 	var rankGrid bool
 	var abstainRidge float64
+	var cutoffRows int
 	cmd := &cobra.Command{
 		Use:   "eval",
 		Short: "Measure retrieval, escalation and personal-data detection on question sets",
@@ -32,7 +33,7 @@ other sets, with plain bleve measured beside it. Bars apply to every set.`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			limit := a.cfg.Search.Limit
 			if riskCV {
-				return a.evalRisk(train, fitRisk, showMisses)
+				return a.evalRisk(train, fitRisk, showMisses, cutoffRows)
 			}
 			if probe != "" {
 				return a.evalProbe(probe, probePart, showMisses)
@@ -77,6 +78,7 @@ other sets, with plain bleve measured beside it. Bars apply to every set.`,
 	cmd.Flags().BoolVar(&riskCV, "risk-cv", false, "measure the risk screening leave one group out over the --train groups")
 	cmd.Flags().StringArrayVar(&train, "train", nil, "with --risk-cv: a probe folder (DIR, or DIR:dev for its development part) or an evaluation council; repeat")
 	cmd.Flags().StringVar(&fitRisk, "fit-risk", "", "with --risk-cv: write the risk model fitted on every group to this file")
+	cmd.Flags().IntVar(&cutoffRows, "cutoff-rows", 12, "with --risk-cv: how many of the cheapest cut-offs to print")
 	cmd.Flags().BoolVar(&rankGrid, "rank-grid", false, "with --set: measure every coverage weighting leave one council out, and each set at the weighting the others choose")
 	cmd.Flags().BoolVar(&notBelowBaseline, "not-below-baseline", false, "with --set: fail when a set's hit@3 is below plain bleve's")
 	cmd.Flags().Float64Var(&minMeanHit3, "min-mean-hit3", 0, "with --set: fail when the mean hit@3 is below this")
@@ -128,7 +130,7 @@ func (a *app) evalProbe(dir, part string, showMisses bool) error {
 }
 
 // evalRisk runs `waymark eval --risk-cv --train ...`.
-func (a *app) evalRisk(specs []string, fitOut string, showMisses bool) error {
+func (a *app) evalRisk(specs []string, fitOut string, showMisses bool, rows int) error {
 	if len(specs) < 2 {
 		return errors.New("--risk-cv needs two or more --train groups: each is judged by a model fitted on the others")
 	}
@@ -142,7 +144,7 @@ func (a *app) evalRisk(specs []string, fitOut string, showMisses bool) error {
 	}
 	cv := knowledge.CrossValidateRisk(groups)
 	cv.Write(a.stdout, showMisses)
-	cv.WriteCutoffs(a.stdout, cv.Model, 12)
+	cv.WriteCutoffs(a.stdout, cv.Model, rows)
 	if fitOut == "" {
 		return nil
 	}
