@@ -120,9 +120,9 @@ func (d *Desk) Book(ctx context.Context, m Message) (Reply, error) {
 	sla := Timer{ID: slaTimer(c.Ref), Due: c.ClaimBy, Kind: TimerClaimSLA, Ref: c.Ref}
 	if err := d.scheduleHard(ctx, sla); err != nil {
 		// The request is stored and posted, but nothing will chase it.
-		d.o.Log.ErrorContext(ctx, "desk: claim SLA timer not scheduled: this request will not escalate by itself", "ref", c.Ref, "err", err)
-		notices = append(notices, Notice{Kind: NoticeInfo, Title: "No automatic reminder",
-			Text: "Your request is with the specialists, but I could not set its reminder: if no one has picked it up in time, ask the duty manager."})
+		d.o.Log.ErrorContext(ctx, "desk: claim SLA timer not stored yet; retried at every tick", "ref", c.Ref, "err", err)
+		notices = append(notices, Notice{Kind: NoticeInfo, Title: "Reminder not set yet",
+			Text: "Your request is with the specialists, but I could not set its reminder yet and will keep trying: if no one has picked it up in time, ask the duty manager."})
 	}
 	d.postQueueCard(ctx, c, "new request")
 	d.o.Log.InfoContext(ctx, "desk: booked", "ref", c.Ref, "specialism", specialism, "urgency", urgency, "requester", m.UserID)
@@ -136,20 +136,58 @@ func (d *Desk) Book(ctx context.Context, m Message) (Reply, error) {
 }
 
 // scheduleHard schedules t, trying three times: a request whose timer is
-// lost would never be chased.
+// lost would never be chased. If all three fail, t is kept to be tried
+// again at every Tick until it is stored (saveUnsaved).
 func (d *Desk) scheduleHard(ctx context.Context, t Timer) error {
 	var err error
 	for try := range 3 {
 		if err = d.o.Timers.Schedule(ctx, t); err == nil {
+			d.forgetUnsaved(t.ID)
 			return nil
 		}
 		select {
 		case <-ctx.Done():
+			d.keepUnsaved(t)
 			return err
 		case <-time.After(time.Duration(try+1) * 100 * time.Millisecond):
 		}
 	}
+	d.keepUnsaved(t)
 	return err
+}
+
+func (d *Desk) keepUnsaved(t Timer) {
+	d.unsavedMu.Lock()
+	defer d.unsavedMu.Unlock()
+	if d.unsaved == nil {
+		d.unsaved = map[string]Timer{}
+	}
+	d.unsaved[t.ID] = t
+}
+
+func (d *Desk) forgetUnsaved(id string) {
+	d.unsavedMu.Lock()
+	defer d.unsavedMu.Unlock()
+	delete(d.unsaved, id)
+}
+
+// saveUnsaved stores the timers scheduleHard could not, keeping those that
+// still fail.
+func (d *Desk) saveUnsaved(ctx context.Context) {
+	d.unsavedMu.Lock()
+	ts := make([]Timer, 0, len(d.unsaved))
+	for _, t := range d.unsaved {
+		ts = append(ts, t)
+	}
+	d.unsavedMu.Unlock()
+	for _, t := range ts {
+		if err := d.o.Timers.Schedule(ctx, t); err != nil {
+			d.o.Log.WarnContext(ctx, "desk: timer still not stored; trying again next tick", "timer", t.ID, "err", err)
+			continue
+		}
+		d.o.Log.InfoContext(ctx, "desk: timer stored after an outage", "timer", t.ID, "ref", t.Ref)
+		d.forgetUnsaved(t.ID)
+	}
 }
 
 // queueCard announces a request to its queue. It leaves out the question:

@@ -63,8 +63,8 @@ func (d *Desk) Unclaim(ctx context.Context, m Message, ref string) (Reply, error
 	reply := Reply{Text: ref + " is back in the queue.", Ephemeral: true}
 	toRequester := fmt.Sprintf("%s is back in the queue; another specialist will pick it up.", ref)
 	if err := d.scheduleHard(ctx, Timer{ID: slaTimer(ref), Due: due, Kind: TimerClaimSLA, Ref: ref}); err != nil {
-		d.o.Log.ErrorContext(ctx, "desk: claim SLA timer not scheduled: this request will not escalate by itself", "ref", ref, "err", err)
-		warning := "I could not set its reminder: if no one picks it up in time, ask the duty manager."
+		d.o.Log.ErrorContext(ctx, "desk: claim SLA timer not stored yet; retried at every tick", "ref", ref, "err", err)
+		warning := "I could not set its reminder yet and will keep trying: if no one picks it up in time, ask the duty manager."
 		reply.Text += " " + warning
 		toRequester += " " + warning
 	}

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -57,6 +58,13 @@ type DeskOptions struct {
 type Desk struct {
 	o  DeskOptions
 	kb Knowledge
+
+	// Timers that could not be stored (Redis down): each Tick tries them
+	// again first, so a request booked in an outage is still chased once
+	// Redis is back. Kept in memory: a restart before then loses them, and
+	// the log says which.
+	unsavedMu sync.Mutex
+	unsaved   map[string]Timer
 }
 
 // Timer handling.

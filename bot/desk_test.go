@@ -156,11 +156,26 @@ func newDeskFixture(tb testing.TB, srv *redistest.Server, prefix string, clock *
 // Waymark, when several share cfg, the clock and rec.
 func newDeskFixtureOn(tb testing.TB, cfg redisstore.Config, clock *clocktest.Clock, rec *slackRecorder) *deskFixture {
 	tb.Helper()
+	return newDeskFixtureTimersOn(tb, cfg, nil, clock, rec)
+}
+
+// newDeskFixtureTimersOn is a desk fixture whose timers are kept in the
+// Redis timerCfg names (nil: cfg's) and everything else in cfg's: for an
+// outage of the timers alone.
+func newDeskFixtureTimersOn(tb testing.TB, cfg redisstore.Config, timerCfg *redisstore.Config, clock *clocktest.Clock, rec *slackRecorder) *deskFixture {
+	tb.Helper()
 	store, err := redisstore.New(cfg)
 	if err != nil {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { store.Close() })
+	timers := store
+	if timerCfg != nil {
+		if timers, err = redisstore.New(*timerCfg); err != nil {
+			tb.Fatal(err)
+		}
+		tb.Cleanup(func() { timers.Close() })
+	}
 	notifier, err := wslack.NewNotifier(wslack.Config{BotToken: "xoxb-test", APIURL: rec.srv.GetAPIURL()})
 	if err != nil {
 		tb.Fatal(err)
@@ -180,7 +195,7 @@ func newDeskFixtureOn(tb testing.TB, cfg redisstore.Config, clock *clocktest.Clo
 	}
 	kb := mustKnowledge(tb)
 	desk, err := bot.NewDesk(kb, bot.DeskOptions{
-		Consultations: store, Escalations: store, Timers: store, Notifier: notifier, Directory: directory,
+		Consultations: store, Escalations: store, Timers: timers, Notifier: notifier, Directory: directory,
 		Specialists: map[string][]string{"psychology": {"slack:" + psych1, "slack:T1:" + psych2}, "prevent": {"slack:UPRV1", "slack:group:S0PRV"}},
 		Queues:      map[string]bot.Target{"psychology": slackTarget(bot.TargetChannel, psychQueue), "prevent": slackTarget(bot.TargetChannel, preventQueue)},
 		Policies: map[string]bot.EscalationPolicy{

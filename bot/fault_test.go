@@ -3,11 +3,13 @@ package bot_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/waymarkhq/waymark/bot"
+	"github.com/waymarkhq/waymark/bot/redisstore"
 	"github.com/waymarkhq/waymark/internal/clocktest"
 	"github.com/waymarkhq/waymark/internal/redistest"
 )
@@ -127,5 +129,37 @@ func TestRedisKilledMidLoad(t *testing.T) {
 	}
 	if esc < len(seen) || esc > len(stored) {
 		t.Errorf("%d escalations for %d confirmed (%d stored) bookings past their SLA", esc, len(seen), len(stored))
+	}
+}
+
+// A request booked while its timer cannot be stored is confirmed with a
+// warning, and its timer is stored at the first tick after the outage:
+// the request is still chased.
+func TestTimerStoredAfterOutage(t *testing.T) {
+	srv, timerSrv := redistest.Start(t), redistest.StartPersistent(t)
+	clock := clocktest.At(time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC))
+	prefix := redistest.Prefix(t)
+	f := newDeskFixtureTimersOn(t, redisstore.Config{URL: srv.URL(), Prefix: prefix}, &redisstore.Config{URL: timerSrv.URL(), Prefix: prefix}, clock, newSlackRecorder(t))
+	timerSrv.Stop(t)
+	m := action(practitioner, bot.ActionBook, "")
+	m.Form = map[string]string{"specialism": "psychology", "urgency": bot.UrgencyUrgent, "question": "advice on a boy's new online group", "area": "Wyvern Vale"}
+	r := f.must(t, m)
+	ref := refIn(r.Text)
+	if ref == "" || len(r.Notices) != 1 || !strings.Contains(r.Notices[0].Text, "will keep trying") {
+		t.Fatalf("booking in a timer outage: %q, notices %+v", r.Text, r.Notices)
+	}
+	if _, err := f.desk.Tick(context.Background()); err == nil {
+		t.Error("a tick while the timers' Redis is down reported no error")
+	}
+	timerSrv.Start(t)
+	clock.Advance(31 * time.Minute)
+	for f.tick(t) > 0 {
+	}
+	e, err := f.store.Escalation(context.Background(), "ESC-000001")
+	if err != nil || e.ConsultationRef != ref {
+		t.Fatalf("escalation after the outage: %+v, %v; want one for %s", e, err, ref)
+	}
+	if _, err := f.store.Escalation(context.Background(), "ESC-000002"); err == nil {
+		t.Error("the request escalated twice")
 	}
 }

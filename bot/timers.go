@@ -15,6 +15,7 @@ import (
 // that stops mid-way delays the step instead of losing it; a finished timer
 // is cancelled, a ladder's next step replaces it.
 func (d *Desk) Tick(ctx context.Context) (int, error) {
+	d.saveUnsaved(ctx)
 	now := d.o.Clock.Now()
 	timers, err := d.o.Timers.TakeDue(ctx, now, timerBatch)
 	var errs []error
