@@ -84,7 +84,7 @@ other sets, with plain bleve measured beside it. Bars apply to every set.`,
 	cmd.Flags().Float64Var(&minMeanHit3, "min-mean-hit3", 0, "with --set: fail when the mean hit@3 is below this")
 	cmd.Flags().Int("limit", knowledge.DefaultLimit, "results per question")
 	cmd.Flags().Float64("min-confidence", knowledge.DefaultMinConfidence, "below this confidence (0..1), return no results")
-	cmd.Flags().Float64Var(&abstainRidge, "abstain-ridge", knowledge.DefaultAbstainRidge, "with --set: the ridge penalty when fitting abstention models")
+	cmd.Flags().Float64Var(&abstainRidge, "abstain-ridge", knowledge.DefaultAbstainRidge, "with --set: the ridge penalty when fitting abstention models (0 or less: the default)")
 	cmd.Flags().Float64Var(&bars.MinHit3, "min-hit3", 0, "fail when hit@3 is below this")
 	cmd.Flags().Float64Var(&bars.MinMRR5, "min-mrr5", 0, "fail when MRR@5 is below this")
 	cmd.Flags().Float64Var(&bars.MinNoneEmpty, "min-none-empty", 0, "fail when the share of none questions answered empty is below this")
@@ -131,6 +131,9 @@ func (a *app) evalProbe(dir, part string, showMisses bool) error {
 
 // evalRisk runs `waymark eval --risk-cv --train ...`.
 func (a *app) evalRisk(specs []string, fitOut string, showMisses bool, rows int) error {
+	if rows < 0 {
+		return fmt.Errorf("--cutoff-rows must be 0 or more, not %d", rows)
+	}
 	if len(specs) < 2 {
 		return errors.New("--risk-cv needs two or more --train groups: each is judged by a model fitted on the others")
 	}

@@ -30,7 +30,7 @@ var featureNames = []string{
 	"concept_share",  // share of the question's concepts the top candidate has
 	"words",          // log(1 + words in the question): long questions cover less
 	"in_domain",      // the domain model's log-odds that a council's corpus answers such a question, over 10
-	"value_missing",  // the question asks for a value (cost, time, date, count) the top candidate does not give
+	"value_missing",  // the question asks for a value (cost, time, date, count) neither top-two candidate gives
 }
 
 const nFeatures = 13

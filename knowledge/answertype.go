@@ -14,7 +14,7 @@ import (
 // answer "how much does the course cost" or "how many referrals did we
 // make last year", and those are the questions near a council's topic
 // that its corpus does not cover. The abstention model's value_missing
-// feature says that the top candidate gives none of the values asked for;
+// feature says that neither of the top two candidates gives a value asked for;
 // its weight, like the others', is fitted across councils.
 
 // valueKind is a set of kinds of value.
@@ -50,15 +50,23 @@ func (k *kindsRE) matches(s string) valueKind {
 }
 
 var askRE = kindsRE{
-	regexp.MustCompile(`(?i)\bhow much\b|\bcosts?\b|\bprices?\b|\bfees?\b|\bsalar(?:y|ies)\b|\ballowances?\b|\b(?:pay|hourly|daily|mileage|overtime|sessional) rates?\b|\bwhat (?:does|do|will|would) [\w' ]{1,40}\bpay\b`),
+	regexp.MustCompile(`(?i)\bhow much\b[\w'’ ]{0,40}\b(?:costs?|charged?|pay|paid|earn|fees?|spend|claim|prices?|money|allowances?|salary)\b|\bhow much (?:is|are|does|do) (?:an?|the)\b|\bcosts?\b|\bprices?\b|\bfees?\b|\bsalar(?:y|ies)\b|\ballowances?\b|\b(?:pay|hourly|daily|mileage|overtime|sessional) rates?\b|\bwhat (?:does|do|will|would) [\w'’ ]{1,40}\bpay\b`),
 	regexp.MustCompile(`(?i)\bwhat time\b|\b(?:train|bus|ferry|tram|opening|closing|start|finish|departure|arrival|visiting|surgery|session|meeting|service) times\b|\btimetables?\b|\b(?:opening|office|visiting) hours\b|\bwhat hours\b`),
-	regexp.MustCompile(`(?i)\bdates?\b|\bdeadlines?\b|\bwhen(?:'s| is| are| does| do| will| was| did| can| should)\b|\bhow soon\b|\bby when\b|\bhow often\b|\bhow long (?:do|does|did|is|are|will|can|should|have|has|until|before|after)\b`),
+	regexp.MustCompile(`(?i)\bdates?\b|\bdeadlines?\b|\bwhen(?:['’]s| is| are| does| do| will| was| did)\b|\bhow soon\b|\bby when\b|\bhow often\b|\bhow long (?:do|does|did|is|are|will|can|should|have|has|until|before|after)\b`),
 }
 
-var askCountRE = regexp.MustCompile(`(?i)\bhow many\b((?:\s+[\w']+){0,2})`)
+var askCountRE = regexp.MustCompile(`(?i)\bhow many\b((?:\s+[\w'’]+){0,2})`)
+
+// notAskRE are phrases that look like asking for a value and are not:
+// "pay attention", "up to date", "date of birth". A kind stays asked for
+// only if its pattern still matches without them.
+var notAskRE = regexp.MustCompile(`(?i)\bpay(?:ing)? (?:close |more )?attention\b|\b(?:up|out) to date\b|\bout of date\b|\bdates? of birth\b`)
 
 // askedValues reads what values q asks for.
 func (b *Base) askedValues(q string) valueAsk {
+	if notAskRE.MatchString(q) {
+		q = notAskRE.ReplaceAllString(q, " ")
+	}
 	a := valueAsk{kinds: askRE.matches(q)}
 	if m := askCountRE.FindStringSubmatch(q); m != nil {
 		a.kinds |= valueCount
@@ -80,7 +88,8 @@ var (
 )
 
 // givenValues is what kinds of value document d gives, and the index terms
-// it counts (those within three words after a number). Made the first
+// it counts (the first three index terms in the 40 bytes after a number).
+// Made the first
 // time d is a top candidate for a question asking for a value.
 func (b *Base) givenValues(d *bot.Document) (valueKind, []string) {
 	dt := b.docs[d.ID]

@@ -28,6 +28,14 @@ func TestAskedValues(t *testing.T) {
 		{"who is the duty manager tonight", 0, nil},
 		// Wages in a disclosure are not a question about pay.
 		{"a boss takes their rent out of wages, is this modern slavery", 0, nil},
+		// "How much" of something else, "pay attention", "up to date" and a
+		// date of birth ask for no value; a curly apostrophe is one.
+		{"how much information should i share with parents", 0, nil},
+		{"what do i need to pay attention to on a home visit", 0, nil},
+		{"is the prevent referral form up to date", 0, nil},
+		{"do i put his date of birth on the form", 0, nil},
+		{"when’s the next prevent training", valueWhen, nil},
+		{"how much is a dbs check", valueMoney, nil},
 	} {
 		a := b.askedValues(tc.q)
 		if a.kinds != tc.kinds {
@@ -51,7 +59,7 @@ func TestDocumentGivesValues(t *testing.T) {
 		doc("timed", "Sessions run from 9:30am to 12:30pm."),
 		doc("dated", "Book within 10 working days of starting."),
 		doc("counted", "Last year we trained 240 practitioners across 12 schools."),
-		doc("plain", "1. Ask your manager.\n2. Book the course.\n\nQuestions: ring 01632 960 123."),
+		doc("plain", "1. Ask your manager.\n2. Book the course.\n\nQuestions: ring 01632 960 123 staff."),
 	}
 	b := &Base{an: newAnalyser(), docs: map[string]*docTerms{}}
 	for _, d := range docs {
@@ -66,6 +74,7 @@ func TestDocumentGivesValues(t *testing.T) {
 		{"how soon do i have to book", []string{"priced", "dated"}}, // "termly" is how often
 		{"how many schools took part", []string{"counted"}},
 		{"how many managers approve it", nil},
+		{"how many staff answer the line", nil}, // "123 staff" is a phone number's tail
 	} {
 		a := b.askedValues(tc.q)
 		var got []string
@@ -118,7 +127,11 @@ func TestShippedModelDoubtsMissingValues(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if w := m.Weights[slices.Index(featureNames, "value_missing")]; w >= 0 {
+	i := slices.Index(featureNames, "value_missing")
+	if i < 0 || i >= len(m.Weights) {
+		t.Fatalf("no value_missing feature in %v", m.Features)
+	}
+	if w := m.Weights[i]; w >= 0 {
 		t.Errorf("value_missing weight %.3f, want negative", w)
 	}
 }
