@@ -89,12 +89,12 @@ var (
 
 // givenValues is what kinds of value document d gives, and the index terms
 // it counts (the first three index terms in the 40 bytes after a number).
-// Made the first
-// time d is a top candidate for a question asking for a value.
+// Made the first time d is a top candidate for a question asking for a
+// value.
 func (b *Base) givenValues(d *bot.Document) (valueKind, []string) {
 	dt := b.docs[d.ID]
 	dt.valuesOnce.Do(func() {
-		text := d.Title + "\n" + d.Summary + "\n" + plainText(d.Body)
+		text := d.Title + "\n" + d.Summary + "\n" + dt.plainBody(d)
 		if c := d.Contact; c != nil {
 			text += "\n" + c.Hours + "\n" + c.OutOfHours
 		}

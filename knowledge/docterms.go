@@ -3,6 +3,8 @@ package knowledge
 import (
 	"slices"
 	"sync"
+
+	"github.com/waymarkhq/waymark/bot"
 )
 
 // conceptPrefix starts every concept term, so concepts never collide with
@@ -18,11 +20,13 @@ type docTerms struct {
 	body   []uint32 // in the body
 	title  []uint32 // the title's terms, for telling versions of one document apart
 
-	// Made the first time the document is shown: its body without
-	// Markdown and its sentences, for snippets. Few documents of a large
-	// corpus are ever shown, so the build does not make them.
-	shownOnce sync.Once
+	// Made the first time they are needed: the body without Markdown
+	// (plainBody), for snippets and for the values a document gives, and
+	// its sentences, the first time the document is shown. Few documents
+	// of a large corpus are ever shown, so the build does not make them.
+	plainOnce sync.Once
 	plain     string
+	shownOnce sync.Once
 	sentences []sentence
 
 	// Made the first time the document is a top candidate for a question
@@ -30,6 +34,12 @@ type docTerms struct {
 	valuesOnce sync.Once
 	values     valueKind
 	counted    []string
+}
+
+// plainBody is d's body without Markdown, made once; dt is d's.
+func (dt *docTerms) plainBody(d *bot.Document) string {
+	dt.plainOnce.Do(func() { dt.plain = plainText(d.Body) })
+	return dt.plain
 }
 
 // termID numbers a term or concept, adding it if new. Only build calls it.

@@ -92,8 +92,7 @@ func (b *Base) splitSentences(body string) []sentence {
 func (b *Base) snippet(d *bot.Document, matched map[string]bool, steps bool) string {
 	dt := b.docs[d.ID]
 	dt.shownOnce.Do(func() {
-		dt.plain = plainText(d.Body)
-		dt.sentences = b.splitSentences(dt.plain)
+		dt.sentences = b.splitSentences(dt.plainBody(d))
 		hs := headings(d.Body)
 		hs[normalSpace(d.Title)] = true
 		var items []string
