@@ -166,7 +166,7 @@ type CutoffResult struct {
 func (cv *RiskCV) Cutoffs() []CutoffResult {
 	var out []CutoffResult
 	for _, e := range []float64{0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6, 0.7, 0.8} {
-		for _, v := range []float64{0, 0.005, 0.01, 0.02, 0.05} {
+		for _, v := range []float64{0, 0.005, 0.01, 0.02, 0.05, 0.1, 0.15} {
 			// Shorter messages are not offered to the model: on this
 			// grid alone 10 words would be cheapest (6 risks missed, not
 			// 20), but the screening tests' short messages show a bag of

@@ -61,15 +61,17 @@ type textModel struct {
 // Cut-offs for a fitted model, chosen leave one group out: the cheapest
 // of `make risk-cv`'s grid, a missed risk costing three false alarms
 // (BENCHMARKS.md, "Risk cut-offs on a leave-one-group-out grid", says what
-// later groups changed). Short is the cheapest of the 22 groups' grid that
-// keeps the screening tests' ordinary short messages quiet: at 0.5, the
-// cheapest, the model fitted with riskprobe13 and 14 escalates "family are
-// flying to Pakistan for a wedding in the summer holidays".
+// later groups changed). Short is the cheapest of the 23 groups' grid that
+// keeps the screening tests' ordinary short messages quiet: at 0.5 or 0.6,
+// the cheapest, the model fitted with riskprobe15 gives "family are flying
+// to Pakistan for a wedding in the summer holidays" 0.62 and escalates it.
+// The grid's vetoes of 0.1 and 0.15 were added with riskprobe15: at 0.1
+// the 23 groups lose 10 false alarms (48 to 38) and no risk.
 const (
-	DefaultRiskEscalate = 0.40
-	DefaultRiskVeto     = 0.05
+	DefaultRiskEscalate = 0.50
+	DefaultRiskVeto     = 0.10
 	DefaultRiskMinWords = 16
-	DefaultRiskShort    = 0.6
+	DefaultRiskShort    = 0.7
 )
 
 // RiskSample is one message and whether it is a risk to escalate.
