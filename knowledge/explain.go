@@ -15,8 +15,8 @@ import (
 // BM25 score, reranked score and coverage. It helps corpus authors see why
 // a document is or is not found.
 func (b *Base) Explain(ctx context.Context, w io.Writer, req bot.SearchRequest) error {
-	s := b.Screen(req.Query)
-	p := b.understand(req.Query, s)
+	s, read := b.screen(req.Query)
+	p := b.understand(req.Query, s, read)
 	fmt.Fprintf(w, "screening: escalate %v %v, personal data %v %v\n", s.Escalate, s.Risks, s.PersonalData, s.PersonalKinds)
 	if !s.PersonalData {
 		fmt.Fprintf(w, "question:  %s\n", b.correct(req.Query))

@@ -100,6 +100,21 @@ var riskVocabulary = map[string]string{
 	RiskSerious:  "immediate risk danger",
 }
 
+// riskTopics is what a question looks for when the signals find a
+// situation but the screening does not escalate it (the model judged it
+// a look-alike, or a worry rather than an immediate risk): "her parents
+// are planning her wedding, she doesn't want it" is still about forced
+// marriage, but not about the immediate-risk procedure.
+var riskTopics = map[string]string{
+	RiskWeapon:   "weapon",
+	RiskAttack:   "attack",
+	RiskTravel:   "travel abroad",
+	RiskMissing:  "missing",
+	RiskMarriage: "forced marriage abroad travel",
+	RiskFGM:      "female genital mutilation fgm abroad travel",
+	RiskSuicide:  "suicide self harm crisis mental health",
+}
+
 // prepared is a question after correction and analysis.
 type prepared struct {
 	terms    []string           // distinct index terms, filler removed
@@ -367,8 +382,7 @@ func (b *Base) candidates(ctx context.Context, req bot.SearchRequest) (bot.Searc
 	limit := min(max(req.Limit, b.opts.Limit), MaxLimit)
 	s, read := b.screen(q)
 	res := bot.SearchResult{Screening: s}
-	p := b.understand(q, res.Screening)
-	p.read = read
+	p := b.understand(q, res.Screening, read)
 	p.asks = b.askedValues(q)
 	p.words = len(surfaceWords(q))
 	if c := strings.TrimSpace(req.Context); c != "" {
@@ -473,10 +487,12 @@ func (f searchFunc) Search(ctx context.Context, req bot.SearchRequest) (bot.Sear
 	return f(ctx, req)
 }
 
-// understand prepares a question for searching: identifying details are
-// left out (they must not reach the index, and unknown names would count
-// against confidence), and risks add their vocabulary.
-func (b *Base) understand(q string, s bot.Screening) prepared {
+// understand prepares a question screened as s, read for risk as read,
+// for searching: identifying details are left out (they must not reach
+// the index, and unknown names would count against confidence), risks add
+// their vocabulary, and situations the signals found but the screening
+// did not escalate add their topic's.
+func (b *Base) understand(q string, s bot.Screening, read *reading) prepared {
 	var p prepared
 	if s.PersonalData {
 		_, spans := b.screener.personal(q)
@@ -484,7 +500,11 @@ func (b *Base) understand(q string, s bot.Screening) prepared {
 	} else {
 		p = b.prepare(q)
 	}
-	b.addRisks(&p, s.Risks)
+	p.read = read
+	b.addRisks(&p, riskVocabulary, s.Risks)
+	if !s.Escalate {
+		b.addRisks(&p, riskTopics, read.signalled)
+	}
 	return p
 }
 
@@ -505,10 +525,11 @@ func (b *Base) strangeNames(q string) [][2]int {
 	return out
 }
 
-// addRisks widens p with the vocabulary of each risk found in the question.
-func (b *Base) addRisks(p *prepared, risks []string) {
+// addRisks widens p with the vocabulary of each risk found in the
+// question.
+func (b *Base) addRisks(p *prepared, vocabulary map[string]string, risks []string) {
 	for _, r := range risks {
-		for _, u := range b.prepare(riskVocabulary[r]).units {
+		for _, u := range b.prepare(vocabulary[r]).units {
 			if !slices.ContainsFunc(p.units, u.same) {
 				p.units = append(p.units, u)
 			}

@@ -186,6 +186,7 @@ func (r *reading) screen() []string {
 			old = append(old, k)
 		}
 	}
+	r.signalled = old
 	return old
 }
 
@@ -193,6 +194,7 @@ func (r *reading) screen() []string {
 // matches, each tried once.
 type reading struct {
 	t         string
+	signalled []string // the risks the signals found, before any model judged them
 	memo      map[*regexp.Regexp]bool
 	read      bool     // units and words are set
 	unitsRead []string // riskUnits of the text, once asked for
