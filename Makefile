@@ -17,16 +17,15 @@ BARS = --min-hit3 0.9 --min-mrr5 0.8 --min-none-empty 0.8 \
 # the worst set's figures, so ground lost on any blind council fails CI.
 SETS = eval/harrowmere eval/ashdown eval/corrowford eval/wenlow eval/haverleigh eval/saltbay eval/fenmoor \
        eval/brackwater
-SET_FLAGS = $(foreach s,$(SETS),--set $(s)) $(if $(wildcard $(EVAL)/questions.jsonl),--set $(EVAL))
-# The bars are just under the worst blind council's figures. Fenmoor and
-# Brackwater (written blind, added 2026-12-03) are the hardest: Fenmoor
-# leaves only 8 of its 13 unanswerable questions unanswered (10 without
-# ../shared), Brackwater 10 of 14 (9 without), Brackwater's
-# hit@3 is 0.886 and its risk screening raises 7 false alarms (worrying
-# but not immediate situations). All are measured, not met, issue 9 bars.
-# Every council's hit@3 must be at least plain bleve's (haverleigh's
-# equals it without ../shared).
-HELDOUT_BARS = --min-hit3 0.88 --min-mrr5 0.8 --min-none-empty 0.6 \
+SET_FLAGS = $(foreach s,$(SETS),--set $(s)) --domain eval/domain $(if $(wildcard $(EVAL)/questions.jsonl),--set $(EVAL))
+# eval/domain (400 questions with no corpus, written blind: answer or
+# none) joins every fold's domain model. The bars are just under the
+# worst blind council's figures with ../shared (hit@3 0.911, MRR@5 0.827,
+# none-empty 0.750) and without it (0.899, 0.814, 0.667); Brackwater's
+# risk screening raises 6 false alarms (worrying but not immediate
+# situations). The none-empty bar of 0.80 is measured, not met.
+# Every council's hit@3 must be at least plain bleve's.
+HELDOUT_BARS = --min-hit3 0.89 --min-mrr5 0.8 --min-none-empty 0.65 \
        --min-escalate-recall 1 --max-escalate-fp 8 \
        --min-personal-recall 1 --max-personal-fp 0 --not-below-baseline
 

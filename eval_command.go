@@ -11,7 +11,7 @@ import (
 
 func (a *app) evalCommand() *cobra.Command {
 	var questions, fitOut string
-	var sets []string
+	var sets, domains []string
 	var bars knowledge.Bars
 	var minMeanHit3 float64
 	var notBelowBaseline, showMisses bool
@@ -28,7 +28,9 @@ func (a *app) evalCommand() *cobra.Command {
 		Long: `Measures one question set (--corpus and --questions), or several councils
 (--set DIR, repeated; each DIR holds corpus/ and questions.jsonl) leave one
 council out: each set's figures come from an abstention model fitted on the
-other sets, with plain bleve measured beside it. Bars apply to every set.`,
+other sets, with plain bleve measured beside it; --domain DIR (repeated;
+DIR holds questions.jsonl alone) adds questions with no corpus to every
+fold's domain model. Bars apply to every set.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			limit := a.cfg.Search.Limit
@@ -38,11 +40,22 @@ other sets, with plain bleve measured beside it. Bars apply to every set.`,
 			if probe != "" {
 				return a.evalProbe(probe, probePart, showMisses)
 			}
-			if rankGrid {
-				return a.rankGrid(cmd, sets, limit, abstainRidge)
-			}
 			if len(sets) > 0 {
-				return a.crossValidate(cmd, sets, limit, abstainRidge, fitOut, bars, minMeanHit3, notBelowBaseline, showMisses)
+				opts := knowledge.Options{MinConfidence: a.cfg.Search.MinConfidence, AbstainRidge: abstainRidge}
+				for _, d := range domains {
+					qs, err := knowledge.LoadQuestionSet(d)
+					if err != nil {
+						return err
+					}
+					opts.DomainQuestions = append(opts.DomainQuestions, qs)
+				}
+				if rankGrid {
+					return a.rankGrid(cmd, sets, limit, opts)
+				}
+				return a.crossValidate(cmd, sets, limit, opts, fitOut, bars, minMeanHit3, notBelowBaseline, showMisses)
+			}
+			if rankGrid {
+				return errors.New("--rank-grid needs --set DIR, repeated")
 			}
 			if questions == "" {
 				return errors.New("eval needs --questions FILE (JSON Lines, see ../shared/spec/search-cli.md), or --set DIR")
@@ -71,6 +84,7 @@ other sets, with plain bleve measured beside it. Bars apply to every set.`,
 	}
 	cmd.Flags().StringVar(&questions, "questions", "", "question set, JSON Lines")
 	cmd.Flags().StringArrayVar(&sets, "set", nil, "an evaluation council's folder (corpus/ and questions.jsonl); repeat for leave-one-council-out")
+	cmd.Flags().StringArrayVar(&domains, "domain", nil, "with --set: a folder of questions with no corpus (questions.jsonl: answer or none) that joins every fold's domain model; repeat")
 	cmd.Flags().StringVar(&fitOut, "fit", "", "with --set: write the abstention model fitted on every set to this file")
 	cmd.Flags().BoolVar(&showMisses, "misses", false, "with --set or --probe: print every set's misses")
 	cmd.Flags().StringVar(&probe, "probe", "", "a risk probe folder (part-*.jsonl): measure escalation recall and false alarms")
@@ -194,12 +208,12 @@ func (a *app) loadSets(dirs []string) ([]*knowledge.EvalSet, error) {
 }
 
 // rankGrid runs `waymark eval --rank-grid --set ...`.
-func (a *app) rankGrid(cmd *cobra.Command, dirs []string, limit int, ridge float64) error {
+func (a *app) rankGrid(cmd *cobra.Command, dirs []string, limit int, opts knowledge.Options) error {
 	sets, err := a.loadSets(dirs)
 	if err != nil {
 		return err
 	}
-	gr, err := knowledge.CrossValidateCoverage(cmd.Context(), sets, knowledge.Options{MinConfidence: a.cfg.Search.MinConfidence, AbstainRidge: ridge}, limit, knowledge.CoverageGrid())
+	gr, err := knowledge.CrossValidateCoverage(cmd.Context(), sets, opts, limit, knowledge.CoverageGrid())
 	if err != nil {
 		return err
 	}
@@ -208,12 +222,12 @@ func (a *app) rankGrid(cmd *cobra.Command, dirs []string, limit int, ridge float
 	return nil
 }
 
-func (a *app) crossValidate(cmd *cobra.Command, dirs []string, limit int, ridge float64, fitOut string, bars knowledge.Bars, minMeanHit3 float64, notBelowBaseline, showMisses bool) error {
+func (a *app) crossValidate(cmd *cobra.Command, dirs []string, limit int, opts knowledge.Options, fitOut string, bars knowledge.Bars, minMeanHit3 float64, notBelowBaseline, showMisses bool) error {
 	sets, err := a.loadSets(dirs)
 	if err != nil {
 		return err
 	}
-	cr, err := knowledge.CrossValidate(cmd.Context(), sets, knowledge.Options{MinConfidence: a.cfg.Search.MinConfidence, AbstainRidge: ridge}, limit)
+	cr, err := knowledge.CrossValidate(cmd.Context(), sets, opts, limit)
 	if err != nil {
 		return err
 	}

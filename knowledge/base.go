@@ -33,14 +33,14 @@ import (
 // Defaults for Options.
 const (
 	DefaultLimit         = 5
-	DefaultMinConfidence = 0.21
+	DefaultMinConfidence = 0.22
 	MaxLimit             = 50
 )
 
 // Options tune a Base. The zero value is usable.
 type Options struct {
 	Limit         int     // hits per search when a request names none; default 5
-	MinConfidence float64 // 0..1; below this confidence a search returns no hits; default 0.21
+	MinConfidence float64 // 0..1; below this confidence a search returns no hits; default 0.22
 	Clock         bot.Clock
 	Lexicon       *LexiconData // nil: the built-in lexicon
 	// Abstain judges when the best candidates do not answer; nil: the
@@ -55,6 +55,10 @@ type Options struct {
 	// AbstainRidge is the ridge penalty when CrossValidate fits
 	// abstention models; 0: DefaultAbstainRidge. A search never reads it.
 	AbstainRidge float64
+	// DomainQuestions are question sets with no corpus (LoadQuestionSet)
+	// that CrossValidate adds to every domain model's fitting, left out of
+	// no fold: they are no council's questions. A search never reads it.
+	DomainQuestions []*EvalSet
 	// Progress, if set, is told how many documents are indexed of how
 	// many, after each chunk: for progress lines on a large corpus.
 	Progress func(done, total int)

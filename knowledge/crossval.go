@@ -29,6 +29,17 @@ func LoadEvalSet(dir string) (*EvalSet, error) {
 	return &EvalSet{Name: filepath.Base(filepath.Clean(dir)), Corpus: c, Questions: qs}, nil
 }
 
+// LoadQuestionSet reads dir/questions.jsonl alone: a set of questions
+// with no corpus, that teaches the abstention's domain model which
+// questions a council's corpus answers (Options.DomainQuestions).
+func LoadQuestionSet(dir string) (*EvalSet, error) {
+	qs, err := loadQuestionsFile(filepath.Join(dir, "questions.jsonl"))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", dir, err)
+	}
+	return &EvalSet{Name: filepath.Base(filepath.Clean(dir)), Questions: qs}, nil
+}
+
 // loadQuestionsFile reads a question set from path.
 func loadQuestionsFile(path string) ([]Question, error) {
 	f, err := os.Open(path)
@@ -98,12 +109,22 @@ func CrossValidate(ctx context.Context, sets []*EvalSet, opts Options, limit int
 	// The in_domain feature: each set's questions are judged by a domain
 	// model fitted on other sets only, both when they train an abstention
 	// model and when they are measured.
-	groups := make([]*RiskGroup, len(sets))
-	for i, s := range sets {
-		groups[i] = &RiskGroup{Spec: s.Name, Name: s.Name}
+	var groups []*RiskGroup
+	for _, s := range sets {
+		g := &RiskGroup{Spec: s.Name, Name: s.Name}
 		for _, q := range s.Questions {
-			groups[i].Samples = append(groups[i].Samples, RiskSample{Text: q.Q, Risk: q.Expect != ExpectNone, Words: true})
+			g.Samples = append(g.Samples, RiskSample{Text: q.Q, Risk: q.Expect != ExpectNone, Words: true})
 		}
+		groups = append(groups, g)
+	}
+	// Question sets with no corpus join every fold's domain model, named
+	// apart so that no fold leaves them out.
+	for _, s := range opts.DomainQuestions {
+		g := &RiskGroup{Spec: "domain:" + s.Name, Name: "domain:" + s.Name}
+		for _, q := range s.Questions {
+			g.Samples = append(g.Samples, RiskSample{Text: q.Q, Risk: q.Expect != ExpectNone, Words: true})
+		}
+		groups = append(groups, g)
 	}
 	domainWithout := func(skip ...int) *textModel {
 		if len(sets)-len(skip) < 2 {
