@@ -109,22 +109,14 @@ func CrossValidate(ctx context.Context, sets []*EvalSet, opts Options, limit int
 	// The in_domain feature: each set's questions are judged by a domain
 	// model fitted on other sets only, both when they train an abstention
 	// model and when they are measured.
-	var groups []*RiskGroup
-	for _, s := range sets {
-		g := &RiskGroup{Spec: s.Name, Name: s.Name}
-		for _, q := range s.Questions {
-			g.Samples = append(g.Samples, RiskSample{Text: q.Q, Risk: q.Expect != ExpectNone, Words: true})
-		}
-		groups = append(groups, g)
-	}
 	// Question sets with no corpus join every fold's domain model, named
 	// apart so that no fold leaves them out.
+	var groups []*RiskGroup
+	for _, s := range sets {
+		groups = append(groups, domainGroup(s.Name, s.Questions))
+	}
 	for _, s := range opts.DomainQuestions {
-		g := &RiskGroup{Spec: "domain:" + s.Name, Name: "domain:" + s.Name}
-		for _, q := range s.Questions {
-			g.Samples = append(g.Samples, RiskSample{Text: q.Q, Risk: q.Expect != ExpectNone, Words: true})
-		}
-		groups = append(groups, g)
+		groups = append(groups, domainGroup("domain:"+s.Name, s.Questions))
 	}
 	domainWithout := func(skip ...int) *textModel {
 		if len(sets)-len(skip) < 2 {
@@ -311,4 +303,15 @@ func fromRoot(spec string) string {
 		}
 	}
 	return spec
+}
+
+// domainGroup is questions as the domain model is fitted on them: a
+// question a council's corpus answers (any but none) against one it does
+// not, read as words.
+func domainGroup(name string, qs []Question) *RiskGroup {
+	g := &RiskGroup{Spec: name, Name: name}
+	for _, q := range qs {
+		g.Samples = append(g.Samples, RiskSample{Text: q.Q, Risk: q.Expect != ExpectNone, Words: true})
+	}
+	return g
 }

@@ -86,33 +86,23 @@ var kindCues = map[string]struct {
 	"worked": {bot.KindPractice, kindIntent},
 }
 
-// riskVocabulary is what a question screened as risky also looks for, so
-// the council's immediate-risk procedure is found for "he has a shotgun".
-var riskVocabulary = map[string]string{
-	RiskWeapon:   "weapon immediate risk danger",
-	RiskAttack:   "attack immediate risk danger",
-	RiskTravel:   "travel abroad immediate risk",
-	RiskMissing:  "missing immediate risk",
-	RiskDanger:   "immediate danger risk",
-	RiskMarriage: "forced marriage abroad travel immediate risk",
-	RiskFGM:      "female genital mutilation fgm abroad travel immediate risk",
-	RiskSuicide:  "suicide self harm crisis mental health immediate risk",
-	RiskSerious:  "immediate risk danger",
-}
-
-// riskTopics is what a question looks for when the signals find a
-// situation but the screening does not escalate it (the model judged it
-// a look-alike, or a worry rather than an immediate risk): "her parents
-// are planning her wedding, she doesn't want it" is still about forced
-// marriage, but not about the immediate-risk procedure.
-var riskTopics = map[string]string{
-	RiskWeapon:   "weapon",
-	RiskAttack:   "attack",
-	RiskTravel:   "travel abroad",
-	RiskMissing:  "missing",
-	RiskMarriage: "forced marriage abroad travel",
-	RiskFGM:      "female genital mutilation fgm abroad travel",
-	RiskSuicide:  "suicide self harm crisis mental health",
+// riskVocabulary is what a question screened as risky also looks for:
+// its topic's words, and the urgent words that find the council's
+// immediate-risk procedure for "he has a shotgun". A situation the signals
+// find but the screening does not escalate (the model judged it a
+// look-alike, or a worry rather than an immediate risk) adds its topic
+// alone: "her parents are planning her wedding, she doesn't want it" is
+// still about forced marriage, but not about the immediate-risk procedure.
+var riskVocabulary = map[string]struct{ topic, urgent string }{
+	RiskWeapon:   {"weapon", "immediate risk danger"},
+	RiskAttack:   {"attack", "immediate risk danger"},
+	RiskTravel:   {"travel abroad", "immediate risk"},
+	RiskMissing:  {"missing", "immediate risk"},
+	RiskDanger:   {"", "immediate danger risk"},
+	RiskMarriage: {"forced marriage abroad travel", "immediate risk"},
+	RiskFGM:      {"female genital mutilation fgm abroad travel", "immediate risk"},
+	RiskSuicide:  {"suicide self harm crisis mental health", "immediate risk"},
+	RiskSerious:  {"", "immediate risk danger"},
 }
 
 // prepared is a question after correction and analysis.
@@ -501,9 +491,9 @@ func (b *Base) understand(q string, s bot.Screening, read *reading) prepared {
 		p = b.prepare(q)
 	}
 	p.read = read
-	b.addRisks(&p, riskVocabulary, s.Risks)
+	b.addRisks(&p, s.Risks, true)
 	if !s.Escalate {
-		b.addRisks(&p, riskTopics, read.signalled)
+		b.addRisks(&p, read.signalled, false)
 	}
 	return p
 }
@@ -525,11 +515,16 @@ func (b *Base) strangeNames(q string) [][2]int {
 	return out
 }
 
-// addRisks widens p with the vocabulary of each risk found in the
-// question.
-func (b *Base) addRisks(p *prepared, vocabulary map[string]string, risks []string) {
+// addRisks widens p with the topic's words of each risk found in the
+// question, and with its urgent words when urgent.
+func (b *Base) addRisks(p *prepared, risks []string, urgent bool) {
 	for _, r := range risks {
-		for _, u := range b.prepare(vocabulary[r]).units {
+		v := riskVocabulary[r]
+		words := v.topic
+		if urgent {
+			words += " " + v.urgent
+		}
+		for _, u := range b.prepare(words).units {
 			if !slices.ContainsFunc(p.units, u.same) {
 				p.units = append(p.units, u)
 			}
