@@ -116,6 +116,9 @@ type prepared struct {
 	words    int                // words in the question as asked
 	read     *reading           // the question as read for risk
 	asks     valueAsk           // the values the question asks for
+	// otherCouncil: the question names a council the corpus never names
+	// ("ravensmoor council front door number").
+	otherCouncil bool
 }
 
 // unit is one thing a question asks about: a lexicon concept or a plain term.
@@ -341,8 +344,10 @@ func (b *Base) search(ctx context.Context, req bot.SearchRequest, m *AbstainMode
 	}
 	limit = min(limit, MaxLimit)
 	res.Confidence = m.confidence(b.features(p, rs), p.read.wordUnits())
-	// A question about a child at risk always gets the procedures.
-	if res.Confidence < b.opts.MinConfidence && !res.Screening.Escalate {
+	// A question about a child at risk always gets the procedures; one
+	// about another council's services is not this corpus's to answer,
+	// however well its words match.
+	if (res.Confidence < b.opts.MinConfidence || p.otherCouncil) && !res.Screening.Escalate {
 		for _, r := range rs {
 			if r.doc.Kind == bot.KindContact && len(res.Suggestions) < 3 {
 				res.Suggestions = append(res.Suggestions, bot.Hit{Document: r.doc, Score: r.score, Stale: r.doc.Stale(b.opts.Clock.Now())})
@@ -375,6 +380,7 @@ func (b *Base) candidates(ctx context.Context, req bot.SearchRequest) (bot.Searc
 	p := b.understand(q, res.Screening, read)
 	p.asks = b.askedValues(q)
 	p.words = len(surfaceWords(q))
+	p.otherCouncil = b.namesOtherCouncil(q)
 	if c := strings.TrimSpace(req.Context); c != "" {
 		for _, u := range b.prepare(c).units {
 			if !slices.ContainsFunc(p.units, u.same) {

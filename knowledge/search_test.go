@@ -85,6 +85,36 @@ func TestSearchNone(t *testing.T) {
 	}
 }
 
+// TestSearchOtherCouncil checks that a question about a council the
+// corpus never names is not answered from this council's documents,
+// however well its other words match, while the same question about the
+// corpus's own council, or with a typing error in an English word before
+// "council", is answered.
+func TestSearchOtherCouncil(t *testing.T) {
+	kb := mustSample(t)
+	for _, tc := range []struct {
+		q      string
+		answer bool
+	}{
+		// Wyvern Vale's LADO is not Ravensmoor's.
+		{"who is the LADO at Ravensmoor council", false},
+		{"how do I make a Prevent referral to Ravensmoor council", false},
+		{"how do i contact the Kelderby borough out of hours emergency duty team", false},
+		{"who is the LADO at Wyvern Vale council", true},
+		{"how do I make a Prevent referral to the councl", true},
+		{"how do i contact the council out of hours emergency duty team", true},
+	} {
+		res := mustSearch(t, kb, bot.SearchRequest{Query: tc.q, Area: "Wyvern Vale"})
+		if got := len(res.Hits) > 0; got != tc.answer {
+			t.Errorf("%q: answered %v (hits %v, confidence %.2f), want %v", tc.q, got, ids(res), res.Confidence, tc.answer)
+		}
+	}
+	res := mustSearch(t, kb, bot.SearchRequest{Query: "who is the LADO at Ravensmoor council", Area: "Wyvern Vale"})
+	if len(res.Suggestions) == 0 {
+		t.Error("no contacts suggested: the practitioner should still get their own front door")
+	}
+}
+
 func TestSearchEscalateAlwaysAnswers(t *testing.T) {
 	kb := mustSample(t)
 	res := mustSearch(t, kb, bot.SearchRequest{Query: "he has a machete in his bag and says he will stab them tomorrow", Area: "Wyvern Vale"})
