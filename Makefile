@@ -21,11 +21,11 @@ SET_FLAGS = $(foreach s,$(SETS),--set $(s)) --domain eval/domain $(if $(wildcard
 # eval/domain (400 questions with no corpus, written blind: answer or
 # none) joins every fold's domain model. The bars are just under the
 # worst blind council's figures with ../shared (hit@3 0.911, MRR@5 0.827,
-# none-empty 0.750) and without it (0.899, 0.814, 0.667); Brackwater's
+# none-empty 0.769) and without it (0.899, 0.814, 0.769); Brackwater's
 # risk screening raises 6 false alarms (worrying but not immediate
 # situations). The none-empty bar of 0.80 is measured, not met.
 # Every council's hit@3 must be at least plain bleve's.
-HELDOUT_BARS = --min-hit3 0.89 --min-mrr5 0.8 --min-none-empty 0.65 \
+HELDOUT_BARS = --min-hit3 0.89 --min-mrr5 0.8 --min-none-empty 0.75 \
        --min-escalate-recall 1 --max-escalate-fp 8 \
        --min-personal-recall 1 --max-personal-fp 0 --not-below-baseline
 
