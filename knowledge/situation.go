@@ -261,9 +261,10 @@ func dropJoke(t string) string {
 }
 
 // riskText is text as the screener reads it: chat spelt out, lower case,
-// quotation marks and idioms gone.
+// words of other languages glossed in English, quotation marks and idioms
+// gone.
 func riskText(text string) string {
-	t := quoteRE.ReplaceAllString(dropJoke(normaliseForRisk(unchat(text))), "$1 $2")
+	t := quoteRE.ReplaceAllString(dropJoke(gloss(normaliseForRisk(unchat(text)))), "$1 $2")
 	t = minimiseRE.ReplaceAllString(spacesRE.ReplaceAllString(t, " "), "a small")
 	t = socialStoryRE.ReplaceAllString(t, "on social media")
 	t = endWithRE.ReplaceAllString(t, "leave $1")

@@ -1,0 +1,274 @@
+package knowledge
+
+import (
+	_ "embed"
+	"strings"
+	"sync"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// A gloss puts English beside the words of other languages, so that the
+// screener, which reads English, can see a risk told in Polish, Urdu or
+// Somali, or in English with the words someone said left as they said
+// them. Each form is replaced by its English (a word or two from the
+// screener's vocabulary); everything else is left as it was.
+//
+// gloss.tsv is built from glosssrc/ (see its README): word lists written
+// blind, per language, from a brief alone, with every form that is also an
+// English word left out, so that English questions read as before.
+
+//go:embed gloss.tsv
+var glossTSV string
+
+type glossTable struct {
+	// forms are the exact forms, one or more words joined by a space.
+	forms map[string]string
+	// folded are forms written without their accents ("slub" for
+	// "ślub"), where that spelling is not an English word as well.
+	folded map[string]string
+	// han are forms in Chinese characters, found inside a run of them.
+	han              map[string]string
+	maxWords, maxHan int
+}
+
+// builtinGloss is gloss.tsv, read once when first needed.
+var builtinGloss = sync.OnceValue(func() *glossTable { return parseGloss(glossTSV) })
+
+// parseGloss reads lines "form<TAB>english<TAB>language[<TAB>nofold]"; lines starting
+// with # are comments. The file is built and checked by glosssrc, so a
+// malformed line is skipped rather than fatal.
+func parseGloss(src string) *glossTable {
+	g := &glossTable{forms: map[string]string{}, folded: map[string]string{}, han: map[string]string{}}
+	for line := range strings.SplitSeq(src, "\n") {
+		if line == "" || line[0] == '#' {
+			continue
+		}
+		f := strings.Split(line, "\t")
+		if len(f) < 2 || f[0] == "" || f[1] == "" {
+			continue
+		}
+		form, eng := f[0], f[1]
+		if isHan(form) {
+			g.han[form] = eng
+			g.maxHan = max(g.maxHan, utf8.RuneCountInString(form))
+			continue
+		}
+		g.forms[form] = eng
+		g.maxWords = max(g.maxWords, len(glossWords(form)))
+		if len(f) > 3 && f[3] == "nofold" {
+			continue
+		}
+		if ff := foldLatin(form); ff != form {
+			if _, taken := g.folded[ff]; !taken {
+				g.folded[ff] = eng
+			}
+		}
+	}
+	return g
+}
+
+// gloss is lower-case text t with the forms of other languages it knows
+// replaced by their English.
+func gloss(t string) string {
+	return builtinGloss().apply(t)
+}
+
+type span struct{ start, end int }
+
+// glossWords are the words of t: runs of letters, marks and digits.
+func glossWords(t string) []span {
+	var out []span
+	start := -1
+	for i, r := range t {
+		in := unicode.IsLetter(r) || unicode.IsMark(r) || unicode.IsDigit(r)
+		switch {
+		case in && start < 0:
+			start = i
+		case !in && start >= 0:
+			out = append(out, span{start, i})
+			start = -1
+		}
+	}
+	if start >= 0 {
+		out = append(out, span{start, len(t)})
+	}
+	return out
+}
+
+func (g *glossTable) apply(t string) string {
+	t = asciiDigits(t)
+	words := glossWords(t)
+	var sb strings.Builder
+	last := 0
+	replace := func(s span, eng string) {
+		sb.WriteString(t[last:s.start])
+		sb.WriteString(eng)
+		last = s.end
+	}
+	for i := 0; i < len(words); {
+		n, eng := g.match(t, words[i:])
+		if n > 0 {
+			replace(span{words[i].start, words[i+n-1].end}, eng)
+			i += n
+			continue
+		}
+		w := words[i]
+		if isHan(t[w.start:w.end]) {
+			if h := g.hanGloss(t[w.start:w.end]); h != "" {
+				replace(w, h)
+			}
+		}
+		i++
+	}
+	if last == 0 {
+		return t
+	}
+	sb.WriteString(t[last:])
+	return sb.String()
+}
+
+// match is how many of words, from the first, make the longest form g
+// knows, and its English. Words make a form when joined by spaces, or by
+// a hyphen or an apostrophe where the form has one ("n-a venit").
+func (g *glossTable) match(t string, words []span) (int, string) {
+	var key strings.Builder
+	for n := min(g.maxWords, len(words)); n >= 1; n-- {
+		key.Reset()
+		joined := true
+		for k := range n {
+			if k > 0 {
+				switch sep := t[words[k-1].end:words[k].start]; {
+				case sep == "-" || sep == "'":
+					key.WriteString(sep)
+				case strings.TrimSpace(sep) == "" && len(sep) < 4:
+					key.WriteByte(' ')
+				default:
+					joined = false
+				}
+			}
+			key.WriteString(t[words[k].start:words[k].end])
+		}
+		if !joined {
+			continue
+		}
+		form := key.String()
+		if eng, ok := g.forms[form]; ok {
+			return n, eng
+		}
+		if eng, ok := g.folded[foldLatin(form)]; ok {
+			return n, eng
+		}
+		if n == 1 {
+			if eng, ok := g.arabicStem(form); ok {
+				return 1, eng
+			}
+		}
+	}
+	return 0, ""
+}
+
+// arabicPrefixes are the letters Arabic script joins to the front of a
+// word: and, so, with, for, the, and their pairs.
+var arabicPrefixes = []string{"وال", "بال", "فال", "لل", "ال", "و", "ف", "ب", "ل"}
+
+// arabicStem is the English of w, in Arabic script, once a joined prefix
+// is taken off.
+func (g *glossTable) arabicStem(w string) (string, bool) {
+	r, _ := utf8.DecodeRuneInString(w)
+	if !unicode.Is(unicode.Arabic, r) {
+		return "", false
+	}
+	for _, p := range arabicPrefixes {
+		rest, ok := strings.CutPrefix(w, p)
+		if !ok || utf8.RuneCountInString(rest) < 2 {
+			continue
+		}
+		if eng, ok := g.forms[rest]; ok {
+			return eng, true
+		}
+	}
+	return "", false
+}
+
+// hanGloss is a run of Chinese characters with the longest forms g knows,
+// left to right, as English words; the other characters are dropped. It
+// is "" when no form is found.
+func (g *glossTable) hanGloss(run string) string {
+	rs := []rune(run)
+	var out []string
+	for i := 0; i < len(rs); {
+		n := 0
+		for k := min(g.maxHan, len(rs)-i); k >= 1; k-- {
+			if eng, ok := g.han[string(rs[i:i+k])]; ok {
+				out, n = append(out, eng), k
+				break
+			}
+		}
+		i += max(n, 1)
+	}
+	return strings.Join(out, " ")
+}
+
+func isHan(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return unicode.Is(unicode.Han, r)
+}
+
+// foldLatin is s with the accents of Latin letters taken off ("ślub":
+// "slub"), as people type on an English keyboard. Other scripts are left
+// as they are: their marks are letters' parts.
+func foldLatin(s string) string {
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return s
+	}
+	var sb strings.Builder
+	for _, r := range s {
+		switch {
+		case r < utf8.RuneSelf || !unicode.Is(unicode.Latin, r):
+			sb.WriteRune(r)
+		case latinSpecial[r] != "":
+			sb.WriteString(latinSpecial[r])
+		default:
+			for _, d := range norm.NFD.String(string(r)) {
+				if !unicode.Is(unicode.Mn, d) {
+					sb.WriteRune(d)
+				}
+			}
+		}
+	}
+	return sb.String()
+}
+
+// latinSpecial are Latin letters that do not decompose into a letter and
+// an accent.
+var latinSpecial = map[rune]string{'ł': "l", 'ø': "o", 'đ': "d", 'ß': "ss", 'ı': "i", 'æ': "ae", 'œ': "oe", 'ħ': "h", 'þ': "th", 'ŀ': "l"}
+
+// digitZeros are the zeros of the scripts whose digits people type
+// (Arabic, Persian, Devanagari, Bengali, Gurmukhi, Gujarati, Tamil, full
+// width), so that "١٥" reads as the age 15.
+var digitZeros = []rune{0x0660, 0x06F0, 0x0966, 0x09E6, 0x0A66, 0x0AE6, 0x0BE6, 0xFF10}
+
+// asciiDigits is t with other scripts' digits written as 0-9.
+func asciiDigits(t string) string {
+	if !strings.ContainsFunc(t, func(r rune) bool { return r >= utf8.RuneSelf && unicode.IsDigit(r) }) {
+		return t
+	}
+	return strings.Map(func(r rune) rune {
+		for _, z := range digitZeros {
+			if r >= z && r <= z+9 {
+				return '0' + (r - z)
+			}
+		}
+		return r
+	}, t)
+}
