@@ -87,3 +87,26 @@ func TestEmailsInMatchesPattern(t *testing.T) {
 		}
 	}
 }
+
+func TestStaffConduct(t *testing.T) {
+	for _, c := range []struct {
+		q    string
+		want bool
+	}{
+		{"a teacher has been posting far right stuff on his facebook, who deals with that", true},
+		{"TA has been posting racist stuff on facebook", true},
+		{"foster carer been giving the kids far right leaflets", true},
+		{"our PE teacher grabbed her son by the collar", true},
+		{"who do i tell if a colleague is acting weird with one of the kids", true},
+		// The asker's own role, or staff who are not the ones doing it.
+		{"I'm a teacher and I've been told a pupil is posting far right stuff", false},
+		{"as a youth worker who is worried about a boy, what do I do", false},
+		{"none of the volunteers have had any prevent training", false},
+		{"a foster carer has rung, says her 15yo has been watching isis videos", false},
+		{"told his youth worker his family have found him a wife abroad", false},
+	} {
+		if got := staffConduct(c.q); got != c.want {
+			t.Errorf("staffConduct(%q) = %v, want %v", c.q, got, c.want)
+		}
+	}
+}

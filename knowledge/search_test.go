@@ -115,6 +115,22 @@ func TestSearchOtherCouncil(t *testing.T) {
 	}
 }
 
+// TestSearchStaffConductFindsTheLADO checks that a concern about what
+// someone who works with children did reaches the LADO, though the
+// question names neither an allegation nor the LADO.
+func TestSearchStaffConductFindsTheLADO(t *testing.T) {
+	kb := mustSample(t)
+	for _, q := range []string{
+		"our football coach keeps sharing racist stuff in the team chat",
+		"a teacher has been posting far right memes on his instagram, who do i tell",
+	} {
+		res := mustSearch(t, kb, bot.SearchRequest{Query: q, Area: "Wyvern Vale"})
+		if got := ids(res); len(got) == 0 || got[0] != "wv-contact-lado" {
+			t.Errorf("%q: hits %v (confidence %.2f), want wv-contact-lado first", q, got, res.Confidence)
+		}
+	}
+}
+
 func TestSearchEscalateAlwaysAnswers(t *testing.T) {
 	kb := mustSample(t)
 	res := mustSearch(t, kb, bot.SearchRequest{Query: "he has a machete in his bag and says he will stab them tomorrow", Area: "Wyvern Vale"})
