@@ -101,6 +101,28 @@ func glossWords(t string) []span {
 func (g *glossTable) apply(t string) string {
 	t = asciiDigits(t)
 	words := glossWords(t)
+	// The forms that cover the most words, and of those the fewest (a
+	// phrase over its words), chosen from the end back: reading greedily
+	// from the left, "vrea să" (wants to) would take the "să" of "să se
+	// sinucidă".
+	type choice struct {
+		cover, forms, take int
+		eng                string
+	}
+	best := make([]choice, len(words)+1)
+	for i := len(words) - 1; i >= 0; i-- {
+		best[i] = choice{cover: best[i+1].cover, forms: best[i+1].forms}
+		for n := 1; n <= min(g.maxWords, len(words)-i); n++ {
+			eng, ok := g.lookup(t, words[i:i+n])
+			if !ok {
+				continue
+			}
+			c := choice{cover: n + best[i+n].cover, forms: 1 + best[i+n].forms, take: n, eng: eng}
+			if c.cover > best[i].cover || c.cover == best[i].cover && c.forms < best[i].forms {
+				best[i] = c
+			}
+		}
+	}
 	var sb strings.Builder
 	last := 0
 	replace := func(s span, eng string) {
@@ -109,10 +131,9 @@ func (g *glossTable) apply(t string) string {
 		last = s.end
 	}
 	for i := 0; i < len(words); {
-		n, eng := g.match(t, words[i:])
-		if n > 0 {
-			replace(span{words[i].start, words[i+n-1].end}, eng)
-			i += n
+		if c := best[i]; c.take > 0 {
+			replace(span{words[i].start, words[i+c.take-1].end}, c.eng)
+			i += c.take
 			continue
 		}
 		w := words[i]
@@ -130,44 +151,35 @@ func (g *glossTable) apply(t string) string {
 	return sb.String()
 }
 
-// match is how many of words, from the first, make the longest form g
-// knows, and its English. Words make a form when joined by spaces, or by
-// a hyphen or an apostrophe where the form has one ("n-a venit").
-func (g *glossTable) match(t string, words []span) (int, string) {
+// lookup is the English of the form that words make, if g knows it.
+// Words make a form when joined by spaces, or by a hyphen or an
+// apostrophe where the form has one ("n-a venit").
+func (g *glossTable) lookup(t string, words []span) (string, bool) {
 	var key strings.Builder
-	for n := min(g.maxWords, len(words)); n >= 1; n-- {
-		key.Reset()
-		joined := true
-		for k := range n {
-			if k > 0 {
-				switch sep := t[words[k-1].end:words[k].start]; {
-				case sep == "-" || sep == "'":
-					key.WriteString(sep)
-				case strings.TrimSpace(sep) == "" && len(sep) < 4:
-					key.WriteByte(' ')
-				default:
-					joined = false
-				}
-			}
-			key.WriteString(t[words[k].start:words[k].end])
-		}
-		if !joined {
-			continue
-		}
-		form := key.String()
-		if eng, ok := g.forms[form]; ok {
-			return n, eng
-		}
-		if eng, ok := g.folded[foldLatin(form)]; ok {
-			return n, eng
-		}
-		if n == 1 {
-			if eng, ok := g.arabicStem(form); ok {
-				return 1, eng
+	for k, w := range words {
+		if k > 0 {
+			switch sep := t[words[k-1].end:w.start]; {
+			case sep == "-" || sep == "'":
+				key.WriteString(sep)
+			case strings.TrimSpace(sep) == "" && len(sep) < 4:
+				key.WriteByte(' ')
+			default:
+				return "", false
 			}
 		}
+		key.WriteString(t[w.start:w.end])
 	}
-	return 0, ""
+	form := key.String()
+	if eng, ok := g.forms[form]; ok {
+		return eng, true
+	}
+	if eng, ok := g.folded[foldLatin(form)]; ok {
+		return eng, true
+	}
+	if len(words) == 1 {
+		return g.arabicStem(form)
+	}
+	return "", false
 }
 
 // arabicPrefixes are the letters Arabic script joins to the front of a

@@ -62,7 +62,8 @@ func TestGlossReadsOtherLanguages(t *testing.T) {
 	g := parseGloss("# a table of its own, so the cases do not hang on gloss.tsv\n" +
 		"jutro\ttomorrow\tpl\n" + "ślub\twedding\tpl\n" + "ona\tshe\tpl\n" + "zabić się\tkill myself\tpl\n" +
 		"linę\trope\tpl\tnofold\n" + "سوريا\tsyria\tar\n" + "يسافر\ttravel\tar\n" + "明天\ttomorrow\tzh\n" + "结婚\tmarry\tzh\n" +
-		"ਕੱਲ੍ਹ\ttomorrow\tpa\n" + "n-a venit acasă\tnot come home\tro\n")
+		"ਕੱਲ੍ਹ\ttomorrow\tpa\n" + "n-a venit acasă\tnot come home\tro\n" +
+		"vrea\twants\tro\n" + "vrea să\twants to\tro\n" + "să se sinucidă\tsuicide\tro\n")
 	for _, c := range []struct{ in, want string }{
 		{"ona jutro ma ślub", "she tomorrow ma wedding"},
 		// Typed without accents, as on an English keyboard.
@@ -75,6 +76,9 @@ func TestGlossReadsOtherLanguages(t *testing.T) {
 		{"chce zabić  się", "chce kill myself"},
 		{"chce zabić-się", "chce zabić-się"},
 		{"fata n-a venit acasă", "fata not come home"},
+		// The forms that cover most: "vrea să" would take the "să" of
+		// "să se sinucidă" if read greedily.
+		{"vrea să se sinucidă", "wants suicide"},
 		// A prefix Arabic script joins to the word: "and to Syria".
 		{"وسوريا يسافر", "syria travel"},
 		// Chinese has no spaces: forms are found inside the run.

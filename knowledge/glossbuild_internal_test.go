@@ -61,7 +61,7 @@ func lineDiff(a, b string) []string {
 // glossBuild is what building the gloss kept and dropped.
 type glossBuild struct {
 	kept, english, target, short, long, conflict, unfinished int
-	unfinishedFiles                                         []string
+	unfinishedFiles                                          []string
 }
 
 func (b glossBuild) String() string {
@@ -142,15 +142,56 @@ func allEnglish(form string, english map[string]bool) bool {
 // buildGloss is gloss.tsv built from the word lists LANG.tsv in dir.
 func buildGloss(tb testing.TB, dir string) ([]byte, glossBuild) {
 	tb.Helper()
-	english, targets := englishWords(tb, dir), glossTargets(tb, dir)
+	english := englishWords(tb, dir)
+	var b glossBuild
+	type entry struct{ eng, lang string }
+	kept := map[string]entry{}
+	// The lists of risk words first, then those of framing words
+	// (frames/), each written to its own brief's targets.
+	for _, d := range []string{dir, filepath.Join(dir, "frames")} {
+		b.buildFrom(tb, d, english, func(form, eng, lang string) bool {
+			if e, ok := kept[form]; ok {
+				return e.eng == eng
+			}
+			kept[form] = entry{eng, lang}
+			return true
+		})
+	}
+	forms := make([]string, 0, len(kept))
+	for f := range kept {
+		forms = append(forms, f)
+	}
+	slices.Sort(forms)
+	var out strings.Builder
+	out.WriteString("# Built from glosssrc/ by go test ./knowledge -run TestGlossIsBuiltFromItsSources -update; do not edit.\n")
+	out.WriteString("# form, English, language; nofold: the form without its accents is an English word.\n")
+	for _, f := range forms {
+		e := kept[f]
+		fmt.Fprintf(&out, "%s\t%s\t%s", f, e.eng, e.lang)
+		if ff := foldLatin(f); ff != f && allEnglish(ff, english) {
+			out.WriteString("\tnofold")
+		}
+		out.WriteString("\n")
+	}
+	b.kept = len(forms)
+	return []byte(out.String()), b
+}
+
+func isASCII(s string) bool {
+	return !strings.ContainsFunc(s, func(r rune) bool { return r >= utf8.RuneSelf })
+}
+
+// buildFrom reads the word lists LANG.tsv in dir, written to the targets
+// of dir's BRIEF.md, and offers each form it keeps to keep, which reports
+// false when another list gave the form a different English.
+func (b *glossBuild) buildFrom(tb testing.TB, dir string, english map[string]bool, keep func(form, eng, lang string) bool) {
+	tb.Helper()
+	targets := glossTargets(tb, dir)
 	files, _ := filepath.Glob(filepath.Join(dir, "*.tsv"))
 	slices.Sort(files)
 	if len(files) == 0 {
 		tb.Fatalf("no word lists in %s", dir)
 	}
-	var b glossBuild
-	type entry struct{ eng, lang string }
-	kept := map[string]entry{}
 	for _, f := range files {
 		lang := strings.TrimSuffix(filepath.Base(f), ".tsv")
 		done := false
@@ -177,13 +218,9 @@ func buildGloss(tb testing.TB, dir string) ([]byte, glossBuild) {
 			case allEnglish(form, english):
 				b.english++
 			default:
-				if e, ok := kept[form]; ok && e.eng != eng {
+				if !keep(form, eng, lang) {
 					b.conflict++
-					continue
-				} else if ok {
-					continue
 				}
-				kept[form] = entry{eng, lang}
 			}
 		}
 		if !done {
@@ -191,28 +228,6 @@ func buildGloss(tb testing.TB, dir string) ([]byte, glossBuild) {
 			b.unfinishedFiles = append(b.unfinishedFiles, filepath.Base(f))
 		}
 	}
-	forms := make([]string, 0, len(kept))
-	for f := range kept {
-		forms = append(forms, f)
-	}
-	slices.Sort(forms)
-	var out strings.Builder
-	out.WriteString("# Built from glosssrc/ by go test ./knowledge -run TestGlossIsBuiltFromItsSources -update; do not edit.\n")
-	out.WriteString("# form, English, language; nofold: the form without its accents is an English word.\n")
-	for _, f := range forms {
-		e := kept[f]
-		fmt.Fprintf(&out, "%s\t%s\t%s", f, e.eng, e.lang)
-		if ff := foldLatin(f); ff != f && allEnglish(ff, english) {
-			out.WriteString("\tnofold")
-		}
-		out.WriteString("\n")
-	}
-	b.kept = len(forms)
-	return []byte(out.String()), b
-}
-
-func isASCII(s string) bool {
-	return !strings.ContainsFunc(s, func(r rune) bool { return r >= utf8.RuneSelf })
 }
 
 func readLines(tb testing.TB, path string) []string {
@@ -242,7 +257,8 @@ func refreshEnglish(tb testing.TB, dict string) {
 	tb.Helper()
 	formWords := map[string]bool{}
 	files, _ := filepath.Glob("glosssrc/*.tsv")
-	for _, f := range files {
+	frames, _ := filepath.Glob("glosssrc/frames/*.tsv")
+	for _, f := range append(files, frames...) {
 		for _, line := range readLines(tb, f) {
 			form, _, _ := strings.Cut(line, "\t")
 			for _, s := range glossWords(strings.ToLower(form)) {

@@ -64,7 +64,8 @@ type textModel struct {
 // later groups changed). Short is the cheapest of the 23 groups' grid that
 // keeps the screening tests' ordinary short messages quiet: at 0.5 or 0.6,
 // the cheapest, the model fitted with riskprobe15 gives "family are flying
-// to Pakistan for a wedding in the summer holidays" 0.62 and escalates it.
+// to Pakistan for a wedding in the summer holidays" 0.62 and escalates it
+// (0.68 fitted on 24 groups with the gloss, where 0.5 is again cheapest).
 // The grid's vetoes of 0.1 and 0.15 were added with riskprobe15: at 0.1
 // the 23 groups lose 10 false alarms (48 to 38) and no risk.
 const (
