@@ -37,7 +37,8 @@ type glossTable struct {
 // builtinGloss is gloss.tsv, read once when first needed.
 var builtinGloss = sync.OnceValue(func() *glossTable { return parseGloss(glossTSV) })
 
-// parseGloss reads lines "form<TAB>english<TAB>language[<TAB>nofold]"; lines starting
+// parseGloss reads lines "form<TAB>english<TAB>language[<TAB>nofold]",
+// where english "-" leaves the form out; lines starting
 // with # are comments. The file is built and checked by glosssrc, so a
 // malformed line is skipped rather than fatal.
 func parseGloss(src string) *glossTable {
@@ -78,12 +79,18 @@ func gloss(t string) string {
 
 type span struct{ start, end int }
 
-// glossWords are the words of t: runs of letters, marks and digits.
+// glossWords are the words of t: runs of letters, marks and digits, with
+// an apostrophe inside a word kept ("we've", not "we" and the Turkish
+// "ve").
 func glossWords(t string) []span {
 	var out []span
 	start := -1
 	for i, r := range t {
 		in := unicode.IsLetter(r) || unicode.IsMark(r) || unicode.IsDigit(r)
+		if r == '\'' && start >= 0 {
+			next, _ := utf8.DecodeRuneInString(t[i+1:])
+			in = unicode.IsLetter(next)
+		}
 		switch {
 		case in && start < 0:
 			start = i
@@ -127,7 +134,9 @@ func (g *glossTable) apply(t string) string {
 	last := 0
 	replace := func(s span, eng string) {
 		sb.WriteString(t[last:s.start])
-		sb.WriteString(eng)
+		if eng != "-" { // a common word of another language, left out
+			sb.WriteString(eng)
+		}
 		last = s.end
 	}
 	for i := 0; i < len(words); {
@@ -152,14 +161,14 @@ func (g *glossTable) apply(t string) string {
 }
 
 // lookup is the English of the form that words make, if g knows it.
-// Words make a form when joined by spaces, or by a hyphen or an
-// apostrophe where the form has one ("n-a venit").
+// Words make a form when joined by spaces, or by a hyphen where the form
+// has one ("n-a venit").
 func (g *glossTable) lookup(t string, words []span) (string, bool) {
 	var key strings.Builder
 	for k, w := range words {
 		if k > 0 {
 			switch sep := t[words[k-1].end:w.start]; {
-			case sep == "-" || sep == "'":
+			case sep == "-":
 				key.WriteString(sep)
 			case strings.TrimSpace(sep) == "" && len(sep) < 4:
 				key.WriteByte(' ')

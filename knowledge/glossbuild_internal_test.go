@@ -16,7 +16,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
-var glossDict = flag.String("gloss-dict", "", "with -update, an English word list (one word a line, such as /usr/share/dict/words): its words that are also gloss forms join glosssrc/english.txt")
+var glossDict = flag.String("gloss-dict", "", "with -update, English word lists, comma-separated (one word a line, such as /usr/share/dict/british-english): their words that are also gloss forms or common words join glosssrc/english.txt")
 
 // TestGlossIsBuiltFromItsSources builds gloss.tsv from the word lists in
 // glosssrc and fails when the file has drifted from them (go test
@@ -43,6 +43,30 @@ func TestGlossIsBuiltFromItsSources(t *testing.T) {
 	}
 }
 
+// commonInLanguages are, for each word of the lists LANG.txt in dir (the
+// commonest words of each language), the languages it is common in.
+func commonInLanguages(tb testing.TB, dir string) map[string][]string {
+	tb.Helper()
+	files, _ := filepath.Glob(filepath.Join(dir, "*.txt"))
+	if len(files) == 0 {
+		tb.Fatalf("no lists of common words in %s", dir)
+	}
+	out := map[string][]string{}
+	for _, f := range files {
+		lang := strings.TrimSuffix(filepath.Base(f), ".txt")
+		for _, w := range readLines(tb, f) {
+			w = norm.NFC.String(strings.ToLower(strings.TrimSpace(w)))
+			if w == "#done" || w == "" {
+				continue
+			}
+			if !slices.Contains(out[w], lang) {
+				out[w] = append(out[w], lang)
+			}
+		}
+	}
+	return out
+}
+
 // lineDiff are the lines of a that b lacks.
 func lineDiff(a, b string) []string {
 	in := map[string]bool{}
@@ -60,13 +84,13 @@ func lineDiff(a, b string) []string {
 
 // glossBuild is what building the gloss kept and dropped.
 type glossBuild struct {
-	kept, english, target, short, long, conflict, unfinished int
+	kept, english, target, short, long, conflict, common, dropped, unfinished int
 	unfinishedFiles                                          []string
 }
 
 func (b glossBuild) String() string {
-	return fmt.Sprintf("kept %d; dropped %d English, %d not a target, %d too short, %d over three words, %d given another English elsewhere; unfinished files %v",
-		b.kept, b.english, b.target, b.short, b.long, b.conflict, b.unfinishedFiles)
+	return fmt.Sprintf("kept %d; dropped %d English, %d not a target, %d too short, %d over three words, %d given another English elsewhere, %d common words of another language; %d common words left out of what is read; unfinished files %v",
+		b.kept, b.english, b.target, b.short, b.long, b.conflict, b.common, b.dropped, b.unfinishedFiles)
 }
 
 // englishWords are the words that a gloss form must not be: glosssrc's
@@ -146,10 +170,15 @@ func buildGloss(tb testing.TB, dir string) ([]byte, glossBuild) {
 	var b glossBuild
 	type entry struct{ eng, lang string }
 	kept := map[string]entry{}
+	own := map[string]map[string]string{} // each language's forms and their English
 	// The lists of risk words first, then those of framing words
 	// (frames/), each written to its own brief's targets.
 	for _, d := range []string{dir, filepath.Join(dir, "frames")} {
 		b.buildFrom(tb, d, english, func(form, eng, lang string) bool {
+			if own[lang] == nil {
+				own[lang] = map[string]string{}
+			}
+			own[lang][form] = eng
 			if e, ok := kept[form]; ok {
 				return e.eng == eng
 			}
@@ -157,18 +186,39 @@ func buildGloss(tb testing.TB, dir string) ([]byte, glossBuild) {
 			return true
 		})
 	}
+	// A form that is one of the commonest words of another language
+	// (Pashto "اور", fire, is Urdu's "and"; Tamil "por", war, is Spanish
+	// "for") would gloss that language's every sentence: it is dropped,
+	// unless that language's own lists give it the same English.
+	common := commonInLanguages(tb, filepath.Join(dir, "common"))
 	forms := make([]string, 0, len(kept))
-	for f := range kept {
+	for f, e := range kept {
+		if slices.ContainsFunc(common[f], func(l string) bool { return l != e.lang && own[l][f] != e.eng }) {
+			b.common++
+			continue
+		}
 		forms = append(forms, f)
+	}
+	// The other common words, English in no language, are dropped from
+	// what the screener reads ("de", "la", "hai"): its model, fitted on
+	// English and on risks in other languages, would learn them as signs
+	// of a risk.
+	for w, langs := range common {
+		if _, ok := kept[w]; ok || allEnglish(w, english) || isASCII(w) && len(w) < 2 {
+			continue
+		}
+		kept[w] = entry{"-", langs[0]}
+		forms = append(forms, w)
+		b.dropped++
 	}
 	slices.Sort(forms)
 	var out strings.Builder
 	out.WriteString("# Built from glosssrc/ by go test ./knowledge -run TestGlossIsBuiltFromItsSources -update; do not edit.\n")
-	out.WriteString("# form, English, language; nofold: the form without its accents is an English word.\n")
+	out.WriteString("# form, English (-: a common word, left out), language; nofold: the form without its accents is an English word or a common word of a language.\n")
 	for _, f := range forms {
 		e := kept[f]
 		fmt.Fprintf(&out, "%s\t%s\t%s", f, e.eng, e.lang)
-		if ff := foldLatin(f); ff != f && allEnglish(ff, english) {
+		if ff := foldLatin(f); ff != f && (allEnglish(ff, english) || len(common[ff]) > 0) {
 			out.WriteString("\tnofold")
 		}
 		out.WriteString("\n")
@@ -258,7 +308,8 @@ func refreshEnglish(tb testing.TB, dict string) {
 	formWords := map[string]bool{}
 	files, _ := filepath.Glob("glosssrc/*.tsv")
 	frames, _ := filepath.Glob("glosssrc/frames/*.tsv")
-	for _, f := range append(files, frames...) {
+	common, _ := filepath.Glob("glosssrc/common/*.txt")
+	for _, f := range slices.Concat(files, frames, common) {
 		for _, line := range readLines(tb, f) {
 			form, _, _ := strings.Cut(line, "\t")
 			for _, s := range glossWords(strings.ToLower(form)) {
@@ -272,10 +323,12 @@ func refreshEnglish(tb testing.TB, dict string) {
 	for _, w := range readLines(tb, path) {
 		have[w] = true
 	}
-	for _, w := range readLines(tb, dict) {
-		w = strings.ToLower(strings.TrimSuffix(w, "'s"))
-		if formWords[w] {
-			have[w] = true
+	for d := range strings.SplitSeq(dict, ",") {
+		for _, w := range readLines(tb, d) {
+			w = strings.ToLower(strings.TrimSuffix(w, "'s"))
+			if formWords[w] {
+				have[w] = true
+			}
 		}
 	}
 	words := make([]string, 0, len(have))
