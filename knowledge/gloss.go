@@ -164,6 +164,32 @@ func (g *glossTable) apply(t string) string {
 // Words make a form when joined by spaces, or by a hyphen where the form
 // has one ("n-a venit").
 func (g *glossTable) lookup(t string, words []span) (string, bool) {
+	// Most keys are the text as it stands; only odd spacing is rebuilt.
+	form := t[words[0].start:words[len(words)-1].end]
+	for k := 1; k < len(words); k++ {
+		if sep := t[words[k-1].end:words[k].start]; sep != " " && sep != "-" {
+			var ok bool
+			if form, ok = joinForm(t, words); !ok {
+				return "", false
+			}
+			break
+		}
+	}
+	if eng, ok := g.forms[form]; ok {
+		return eng, true
+	}
+	if eng, ok := g.folded[foldLatin(form)]; ok {
+		return eng, true
+	}
+	if len(words) == 1 {
+		return g.arabicStem(form)
+	}
+	return "", false
+}
+
+// joinForm is words joined by single spaces, or false when something
+// other than spaces or a hyphen separates two of them.
+func joinForm(t string, words []span) (string, bool) {
 	var key strings.Builder
 	for k, w := range words {
 		if k > 0 {
@@ -178,17 +204,7 @@ func (g *glossTable) lookup(t string, words []span) (string, bool) {
 		}
 		key.WriteString(t[w.start:w.end])
 	}
-	form := key.String()
-	if eng, ok := g.forms[form]; ok {
-		return eng, true
-	}
-	if eng, ok := g.folded[foldLatin(form)]; ok {
-		return eng, true
-	}
-	if len(words) == 1 {
-		return g.arabicStem(form)
-	}
-	return "", false
+	return key.String(), true
 }
 
 // arabicPrefixes are the letters Arabic script joins to the front of a

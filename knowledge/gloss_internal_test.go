@@ -125,3 +125,19 @@ func TestBuiltinGlossKnowsItsLanguages(t *testing.T) {
 		t.Errorf("gloss.tsv has languages %v, glosssrc has %v", got, want)
 	}
 }
+
+// BenchmarkGloss is the gloss's cost on a question, in English (every
+// question pays it) and in another language.
+func BenchmarkGloss(b *testing.B) {
+	for _, c := range []struct{ name, q string }{
+		{"english", "a teacher has been posting far right stuff on his facebook and adding students, who do i tell and how fast"},
+		{"polish", "mama mówi że jej syn jutro leci do syrii żeby dołączyć do bojowników, nikt nie wie"},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			builtinGloss()
+			for b.Loop() {
+				gloss(c.q)
+			}
+		})
+	}
+}
