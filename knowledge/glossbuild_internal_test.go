@@ -85,7 +85,7 @@ func lineDiff(a, b string) []string {
 // glossBuild is what building the gloss kept and dropped.
 type glossBuild struct {
 	kept, english, target, short, long, conflict, common, dropped, unfinished int
-	unfinishedFiles                                          []string
+	unfinishedFiles                                                           []string
 }
 
 func (b glossBuild) String() string {
