@@ -10,11 +10,12 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
-// A gloss puts English beside the words of other languages, so that the
-// screener, which reads English, can see a risk told in Polish, Urdu or
-// Somali, or in English with the words someone said left as they said
-// them. Each form is replaced by its English (a word or two from the
-// screener's vocabulary); everything else is left as it was.
+// A gloss puts English in place of the words of other languages that it
+// knows, so that the screener, which reads English, can see a risk told
+// in Polish, Urdu or Somali, or in English with the words someone said
+// left as they said them. Each form is replaced by its English (a word or
+// two from the screener's vocabulary), a language's commonest words are
+// left out, and everything else is left as it was.
 //
 // gloss.tsv is built from glosssrc/ (see its README): word lists written
 // blind, per language, from a brief alone, with every form that is also an
@@ -38,8 +39,8 @@ type glossTable struct {
 var builtinGloss = sync.OnceValue(func() *glossTable { return parseGloss(glossTSV) })
 
 // parseGloss reads lines "form<TAB>english<TAB>language[<TAB>nofold]",
-// where english "-" leaves the form out; lines starting
-// with # are comments. The file is built and checked by glosssrc, so a
+// where english "-" leaves the form out; lines starting with # are
+// comments. The file is built and checked by a test from glosssrc, so a
 // malformed line is skipped rather than fatal.
 func parseGloss(src string) *glossTable {
 	g := &glossTable{forms: map[string]string{}, folded: map[string]string{}, han: map[string]string{}}
@@ -240,7 +241,10 @@ func (g *glossTable) hanGloss(run string) string {
 		n := 0
 		for k := min(g.maxHan, len(rs)-i); k >= 1; k-- {
 			if eng, ok := g.han[string(rs[i:i+k])]; ok {
-				out, n = append(out, eng), k
+				if eng != "-" {
+					out = append(out, eng)
+				}
+				n = k
 				break
 			}
 		}

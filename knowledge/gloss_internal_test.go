@@ -61,7 +61,7 @@ func TestGlossLeavesEnglishAlone(t *testing.T) {
 func TestGlossReadsOtherLanguages(t *testing.T) {
 	g := parseGloss("# a table of its own, so the cases do not hang on gloss.tsv\n" +
 		"jutro\ttomorrow\tpl\n" + "ślub\twedding\tpl\n" + "ona\tshe\tpl\n" + "zabić się\tkill myself\tpl\n" +
-		"linę\trope\tpl\tnofold\n" + "سوريا\tsyria\tar\n" + "يسافر\ttravel\tar\n" + "明天\ttomorrow\tzh\n" + "结婚\tmarry\tzh\n" +
+		"linę\trope\tpl\tnofold\n" + "سوريا\tsyria\tar\n" + "يسافر\ttravel\tar\n" + "明天\ttomorrow\tzh\n" + "结婚\tmarry\tzh\n" + "了\t-\tzh\n" + "de\t-\tes\n" +
 		"ਕੱਲ੍ਹ\ttomorrow\tpa\n" + "n-a venit acasă\tnot come home\tro\n" +
 		"vrea\twants\tro\n" + "vrea să\twants to\tro\n" + "să se sinucidă\tsuicide\tro\n")
 	for _, c := range []struct{ in, want string }{
@@ -87,6 +87,8 @@ func TestGlossReadsOtherLanguages(t *testing.T) {
 		// Digits of other scripts are read as 0-9 (an age).
 		{"ولد ١٥ سنة", "ولد 15 سنة"},
 		{"no foreign words here", "no foreign words here"},
+		// Another language's commonest words are left out.
+		{"la boda de mi prima", "la boda  mi prima"},
 	} {
 		if got := g.apply(c.in); got != c.want {
 			t.Errorf("gloss(%q) = %q, want %q", c.in, got, c.want)
