@@ -130,6 +130,9 @@ func New(c *Corpus, opts Options) (*Base, error) {
 		}
 		opts.Risk = rm
 	}
+	// The gloss the screener reads other languages with is read once a
+	// process (25 ms): here, not on the first question.
+	builtinGloss()
 	m, err := newMapping()
 	if err != nil {
 		return nil, fmt.Errorf("index mapping: %w", err)
