@@ -67,6 +67,25 @@ func commonInLanguages(tb testing.TB, dir string) map[string][]string {
 	return out
 }
 
+// frameReading is how the screener's framing classes (fiction, news,
+// training, general, past, joke) recognise a framing word of the frames
+// brief in English: "film" alone is no frame ("film it on your phone"),
+// "in a film" is. A framing form glosses as that.
+var frameReading = map[string]string{
+	"film": "in a film", "movie": "in a movie", "story": "in a story", "stories": "in a story",
+	"book": "in a book", "play": "a play about", "series": "a tv series", "tv show": "a tv series",
+	"character": "a character", "news": "in the news", "on the news": "in the news", "report": "a news report",
+	"lesson": "a lesson on", "class": "a lesson on", "homework": "coursework", "essay": "coursework",
+	"project": "a history project", "course": "a training course", "training": "a training session",
+	"session": "a training session", "presentation": "a presentation on", "assembly": "an assembly on",
+	"example": "a case study", "policy": "what's the policy on", "law": "what's the law on",
+	"what is the law": "what's the law on", "rules": "what are the rules", "guidance": "what's the guidance on",
+	"procedure": "what's the standard process", "suppose": "hypothetically", "imagine": "hypothetically",
+	"if": "what if", "world war": "the history of", "during the war": "in the past", "back then": "in the past",
+	"history": "the history of", "joke": "only joking", "joking": "only joking", "laughing": "was laughing",
+	"laughed": "was laughing", "kidding": "just kidding",
+}
+
 // lineDiff are the lines of a that b lacks.
 func lineDiff(a, b string) []string {
 	in := map[string]bool{}
@@ -175,6 +194,9 @@ func buildGloss(tb testing.TB, dir string) ([]byte, glossBuild) {
 	// (frames/), each written to its own brief's targets.
 	for _, d := range []string{dir, filepath.Join(dir, "frames")} {
 		b.buildFrom(tb, d, english, func(form, eng, lang string) bool {
+			if r, ok := frameReading[eng]; ok && strings.HasSuffix(d, "frames") {
+				eng = r
+			}
 			if own[lang] == nil {
 				own[lang] = map[string]string{}
 			}
