@@ -31,18 +31,19 @@ HELDOUT_BARS = --min-hit3 0.89 --min-mrr5 0.8 --min-none-empty 0.75 \
 
 # The groups the learned risk model is fitted on (knowledge/riskmodel.go):
 # every probe that has been read or measured, and the councils. Kept out:
-# riskprobe's final third and riskprobe18, the unseen measures (riskprobe9
+# riskprobe's final third, the unseen measure (riskprobe9
 # and riskprobe12, measured unseen once each, joined the fitting on
 # 2026-12-03 when stems and the short-message cut-off were chosen;
 # riskprobe13 and riskprobe14 on 2026-12-06, after each was measured once;
 # riskprobe15 on 2026-12-06 with the cut-offs of 23 groups; riskprobe16 on
-# 2026-12-06, late, with the gloss of other languages). riskprobe17,
-# measured once and read, is not fitted: with it, make risk-cv misses one
-# of Harrowmere's risks and 9 more of the other groups' (its look-alikes
-# in other languages carry glossed risk words and little else).
+# 2026-12-06, late, with the gloss of other languages; riskprobe17 and 18,
+# each measured once unseen, together: alone, riskprobe17 cost Harrowmere
+# a risk; with riskprobe18 each teaches the other's look-alikes in other
+# languages, and every council keeps its risks).
 RISK_GROUPS = eval/riskprobe:dev eval/riskprobe2 eval/riskprobe3 eval/riskprobe4 \
        eval/riskprobe5 eval/riskprobe6 eval/riskprobe7 eval/riskprobe8 eval/riskprobe9 \
-       eval/riskprobe10 eval/riskprobe11 eval/riskprobe12 eval/riskprobe13 eval/riskprobe14 eval/riskprobe15 eval/riskprobe16 $(SETS)
+       eval/riskprobe10 eval/riskprobe11 eval/riskprobe12 eval/riskprobe13 eval/riskprobe14 eval/riskprobe15 eval/riskprobe16 \
+       eval/riskprobe17 eval/riskprobe18 $(SETS)
 
 .PHONY: build test eval eval-heldout fit fit-risk risk-cv rank-grid abstain-grid bench run
 

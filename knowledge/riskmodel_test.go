@@ -280,7 +280,7 @@ func TestBuiltinRiskModelIsRefittable(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if strings.HasSuffix(spec, "riskprobe18") || strings.HasPrefix(spec, "eval/riskprobe:") && !strings.HasSuffix(spec, ":dev") {
+		if strings.HasSuffix(spec, "riskprobe19") || strings.HasPrefix(spec, "eval/riskprobe:") && !strings.HasSuffix(spec, ":dev") {
 			t.Errorf("fitted on %s, which is kept unseen", spec)
 		}
 		groups = append(groups, g)
