@@ -163,23 +163,3 @@ func (k valueKind) String() string {
 	}
 	return strings.Join(ns, "+")
 }
-
-// councilNameRE finds the word that names a council.
-var councilNameRE = regexp.MustCompile(`\b([a-z]+) (?:council|borough)\b`)
-
-// namesOtherCouncil reports whether q names a council by a word that is
-// neither the corpus's, nor English, nor a typing error of either: a
-// question about another council's services, which this corpus cannot
-// answer however well its words match.
-func (b *Base) namesOtherCouncil(q string) bool {
-	for _, m := range councilNameRE.FindAllStringSubmatch(strings.ToLower(q), -1) {
-		w := m[1]
-		if len(w) < 4 || b.spell.known(w) {
-			continue
-		}
-		if _, typo := b.spell.correct(w); !typo {
-			return true
-		}
-	}
-	return false
-}

@@ -253,6 +253,15 @@ func (g *glossTable) hanGloss(run string) string {
 	return strings.Join(out, " ")
 }
 
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
 func isHan(s string) bool {
 	r, _ := utf8.DecodeRuneInString(s)
 	return unicode.Is(unicode.Han, r)
@@ -262,14 +271,7 @@ func isHan(s string) bool {
 // "slub"), as people type on an English keyboard. Other scripts are left
 // as they are: their marks are letters' parts.
 func foldLatin(s string) string {
-	ascii := true
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			ascii = false
-			break
-		}
-	}
-	if ascii {
+	if isASCII(s) {
 		return s
 	}
 	var sb strings.Builder

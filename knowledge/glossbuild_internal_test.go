@@ -118,14 +118,11 @@ func (b glossBuild) String() string {
 func englishWords(tb testing.TB, dir string) map[string]bool {
 	tb.Helper()
 	words := map[string]bool{}
-	for _, f := range []string{filepath.Join(dir, "english.txt"), "everyday.txt"} {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			tb.Fatal(err)
-		}
-		for w := range strings.FieldsSeq(strings.ToLower(string(b))) {
-			words[w] = true
-		}
+	for _, w := range readLines(tb, filepath.Join(dir, "english.txt")) {
+		words[strings.ToLower(strings.TrimSpace(w))] = true
+	}
+	for w := range everydayWords {
+		words[w] = true
 	}
 	for w := range chatSpellings {
 		words[w] = true
@@ -247,10 +244,6 @@ func buildGloss(tb testing.TB, dir string) ([]byte, glossBuild) {
 	}
 	b.kept = len(forms)
 	return []byte(out.String()), b
-}
-
-func isASCII(s string) bool {
-	return !strings.ContainsFunc(s, func(r rune) bool { return r >= utf8.RuneSelf })
 }
 
 // buildFrom reads the word lists LANG.tsv in dir, written to the targets

@@ -507,31 +507,6 @@ func (b *Base) understand(q string, s bot.Screening, read *reading) prepared {
 	return p
 }
 
-// staffConductRE finds someone who works with children as the subject of
-// what they did ("a teacher has been posting far right stuff", "TA told
-// year 10s"): whatever the words, a concern about the conduct of someone
-// in a position of trust is an allegation against staff, for the LADO.
-var staffConductRE = regexp.MustCompile(`(?:^|[.!?;,]\s*|\b(?:a|the|our|my|one of (?:our|the|my)|his|her|their|this|that|an?) )(?:(?:supply|class|form|pe|sports?|football|boxing|dance|music|madrasa|mosque|youth|scout|cadet|church|sunday school|nursery|support|learning support|teaching|cover|agency|school|residential|care home)\s)?(?:teachers?|tas?|teaching assistants?|tutors?|coach(?:es)?|youth workers?|staff members?|members? of staff|colleagues?|volunteers?|dinner lad(?:y|ies)|lunchtime supervisors?|caretakers?|nursery workers?|childminders?|foster carers?|leaders?|support workers?|care workers?|residential workers?|instructors?|governors?|head ?teachers?|heads? of year|senco|dsl|imam|priest|vicar|pastor|youth leaders?|lifeguards?|bus drivers?|taxi drivers?|escorts?)\b(?: \w+)?? (?:(?:has|have|had) been |is |are |was |were |keeps? |kept |been |has |have |had |who (?:is |has been |was )?)?(?:post(?:s|ed|ing)|told|tells?|telling|said|says|saying|shar(?:es|ed|ing)|show(?:s|ed|ing)|sen(?:t|ds|ding)|giv(?:es|en|ing)|gave|hand(?:s|ed|ing)|call(?:s|ed|ing)|wear(?:s|ing)|wore|lik(?:es|ed|ing)|follow(?:s|ed|ing)|join(?:s|ed|ing)|mak(?:es|ing)|made|touch(?:es|ed|ing)|groom(?:s|ed|ing)|messag(?:es|ed|ing)|text(?:s|ed|ing)|contact(?:s|ed|ing)|preach(?:es|ed|ing)|promot(?:es|ed|ing)|play(?:s|ed|ing)|act(?:s|ed|ing)|behav(?:es|ed|ing)|shout(?:s|ed|ing)|hit|hits|hitting|slap(?:s|ped|ping)|push(?:es|ed|ing)|grab(?:s|bed|bing)|spread(?:s|ing)?|recruit(?:s|ed|ing)|encourag(?:es|ed|ing)|bull(?:ies|ied|ying)|threaten(?:s|ed|ing)?|sw(?:ore|ears|earing)|offer(?:s|ed|ing)|invit(?:es|ed|ing)|add(?:s|ed|ing))\b`)
-
-// notStaffRE is the asker naming their own role ("I'm a teacher and a
-// pupil has been posting"), which is not a concern about staff.
-var notStaffRE = regexp.MustCompile(`\b(?:i'?m|i am|as|being|im) $`)
-
-// staffConductWords are what an allegation against staff is called.
-const staffConductWords = "allegation against a member of staff position of trust local authority designated officer"
-
-// staffConduct reports whether q is about the conduct of someone who works
-// with children.
-func staffConduct(q string) bool {
-	t := strings.ToLower(q)
-	for _, m := range staffConductRE.FindAllStringIndex(t, -1) {
-		if !notStaffRE.MatchString(t[:m[0]]) {
-			return true
-		}
-	}
-	return false
-}
-
 // strangeNames are the spans of q that read as a person's full name with a
 // word no document has ("Kayden Marsh-Wilcox", not "Early Help"): in a
 // question that carries someone's details they are that someone, whose
