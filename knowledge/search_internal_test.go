@@ -110,3 +110,19 @@ func TestStaffConduct(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkStaffConduct is the staff-conduct pattern's cost on questions
+// it does not match: one naming no role, as most questions do, and one
+// naming a role that did nothing.
+func BenchmarkStaffConduct(b *testing.B) {
+	for _, c := range []struct{ name, q string }{
+		{"no role", "how do i make a prevent referral out of hours for a 15 year old who has been watching isis videos all evening"},
+		{"a role", "a foster carer has rung, says her 15yo has been watching isis videos all evening. who do i ring tonight and what is the process"},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			for b.Loop() {
+				staffConduct(c.q)
+			}
+		})
+	}
+}
