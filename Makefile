@@ -16,14 +16,14 @@ BARS = --min-hit3 0.9 --min-mrr5 0.8 --min-none-empty 0.8 \
 # Northbridge joins the fitting when ../shared is present. The bars are
 # the worst set's figures, so ground lost on any blind council fails CI.
 SETS = eval/harrowmere eval/ashdown eval/corrowford eval/wenlow eval/haverleigh eval/saltbay eval/fenmoor \
-       eval/brackwater
+       eval/brackwater eval/kestrelford
 SET_FLAGS = $(foreach s,$(SETS),--set $(s)) --domain eval/domain $(if $(wildcard $(EVAL)/questions.jsonl),--set $(EVAL))
 # eval/domain (400 questions with no corpus, written blind: answer or
 # none) joins every fold's domain model. The bars are just under the
-# worst blind council's figures with ../shared (hit@3 0.911, MRR@5 0.827,
-# none-empty 0.769) and without it (0.899, 0.814, 0.769); Brackwater's
-# risk screening raises 6 false alarms (worrying but not immediate
-# situations). The none-empty bar of 0.80 is measured, not met.
+# worst blind council's figures with ../shared (hit@3 0.911, MRR@5 0.823,
+# none-empty 0.769) and without it (0.899, 0.810, 0.769); Brackwater's
+# risk screening raises 6 false alarms and Kestrelford's 5 (worrying but
+# not immediate situations). The none-empty bar of 0.80 is measured, not met.
 # Every council's hit@3 must be at least plain bleve's.
 HELDOUT_BARS = --min-hit3 0.89 --min-mrr5 0.8 --min-none-empty 0.75 \
        --min-escalate-recall 1 --max-escalate-fp 8 \
@@ -39,11 +39,16 @@ HELDOUT_BARS = --min-hit3 0.89 --min-mrr5 0.8 --min-none-empty 0.75 \
 # 2026-12-06, late, with the gloss of other languages; riskprobe17 and 18,
 # each measured once unseen, together: alone, riskprobe17 cost Harrowmere
 # a risk; with riskprobe18 each teaches the other's look-alikes in other
-# languages, and every council keeps its risks).
+# languages, and every council keeps its risks). Kestrelford stays out:
+# fitted on, the model lifts two of the screening tests' short
+# look-alikes ("... beat them in the cup final on saturday", "... we drew
+# the exits on a map of the hall") above every short cut-off that does
+# not miss five more risks, so it is the council the risk model has never
+# seen, measured unseen on every run.
 RISK_GROUPS = eval/riskprobe:dev eval/riskprobe2 eval/riskprobe3 eval/riskprobe4 \
        eval/riskprobe5 eval/riskprobe6 eval/riskprobe7 eval/riskprobe8 eval/riskprobe9 \
        eval/riskprobe10 eval/riskprobe11 eval/riskprobe12 eval/riskprobe13 eval/riskprobe14 eval/riskprobe15 eval/riskprobe16 \
-       eval/riskprobe17 eval/riskprobe18 $(SETS)
+       eval/riskprobe17 eval/riskprobe18 $(filter-out eval/kestrelford,$(SETS))
 
 .PHONY: build test eval eval-heldout fit fit-risk risk-cv rank-grid abstain-grid bench run
 
