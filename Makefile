@@ -20,12 +20,12 @@ SETS = eval/harrowmere eval/ashdown eval/corrowford eval/wenlow eval/haverleigh 
 SET_FLAGS = $(foreach s,$(SETS),--set $(s)) --domain eval/domain $(if $(wildcard $(EVAL)/questions.jsonl),--set $(EVAL))
 # eval/domain (400 questions with no corpus, written blind: answer or
 # none) joins every fold's domain model. The bars are just under the
-# worst blind council's figures with ../shared (hit@3 0.911, MRR@5 0.823,
-# none-empty 0.769) and without it (0.899, 0.810, 0.769); Brackwater's
-# risk screening raises 6 false alarms and Kestrelford's 5 (worrying but
+# worst blind council's figures with ../shared (hit@3 0.914, MRR@5 0.835,
+# none-empty 0.769) and without it (0.911, 0.818, 0.769); Kestrelford's
+# risk screening raises 8 false alarms and Brackwater's 6 (worrying but
 # not immediate situations). The none-empty bar of 0.80 is measured, not met.
 # Every council's hit@3 must be at least plain bleve's.
-HELDOUT_BARS = --min-hit3 0.89 --min-mrr5 0.8 --min-none-empty 0.75 \
+HELDOUT_BARS = --min-hit3 0.9 --min-mrr5 0.81 --min-none-empty 0.75 \
        --min-escalate-recall 1 --max-escalate-fp 8 \
        --min-personal-recall 1 --max-personal-fp 0 --not-below-baseline
 
@@ -44,7 +44,9 @@ HELDOUT_BARS = --min-hit3 0.89 --min-mrr5 0.8 --min-none-empty 0.75 \
 # look-alikes ("... beat them in the cup final on saturday", "... we drew
 # the exits on a map of the hall") above every short cut-off that does
 # not miss five more risks, so it is the council the risk model has never
-# seen, measured unseen on every run.
+# seen, measured unseen on every run. Riskprobe19, measured once unseen
+# on 2026-12-07, stays out too: fitted on, it lifted a screening test's
+# short look-alike ("andrew tate") and gave Brackwater 7 alarms.
 RISK_GROUPS = eval/riskprobe:dev eval/riskprobe2 eval/riskprobe3 eval/riskprobe4 \
        eval/riskprobe5 eval/riskprobe6 eval/riskprobe7 eval/riskprobe8 eval/riskprobe9 \
        eval/riskprobe10 eval/riskprobe11 eval/riskprobe12 eval/riskprobe13 eval/riskprobe14 eval/riskprobe15 eval/riskprobe16 \
