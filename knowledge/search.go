@@ -375,21 +375,48 @@ func (b *Base) candidates(ctx context.Context, req bot.SearchRequest) (bot.Searc
 		return bot.SearchResult{}, prepared{}, nil, bot.Errorf(bot.EInvalid, "Ask a question: the search was empty.")
 	}
 	limit := min(max(req.Limit, b.opts.Limit), MaxLimit)
-	s, read := b.screen(q)
-	res := bot.SearchResult{Screening: s}
-	p := b.understand(q, res.Screening, read)
+	// Screening reads the question alone, and most questions are neither
+	// risky nor personal, so the search for them runs while it does: on
+	// two cores a question costs the longer of the two, not their sum.
+	// When screening finds something that changes the question (a risk's
+	// words, a name left out), the search runs again with it.
+	type screened struct {
+		s    bot.Screening
+		read *reading
+	}
+	done := make(chan screened, 1)
+	go func() {
+		s, read := b.screen(q)
+		done <- screened{s, read}
+	}()
+	p := b.understand(q, bot.Screening{}, &reading{})
+	b.complete(&p, q, req.Context)
+	rs, err := b.rank(ctx, p, req, max(candidates, limit))
+	sc := <-done
+	res := bot.SearchResult{Screening: sc.s}
+	if sc.s.PersonalData || len(sc.s.Risks) > 0 || len(sc.read.signalled) > 0 {
+		p = b.understand(q, sc.s, sc.read)
+		b.complete(&p, q, req.Context)
+		rs, err = b.rank(ctx, p, req, max(candidates, limit))
+	}
+	p.read = sc.read
+	return res, p, rs, err
+}
+
+// complete adds to p what the question asks for beyond its words: the
+// values it asks, its length, another council, and the words of the
+// conversation before it that it does not repeat.
+func (b *Base) complete(p *prepared, q, conversation string) {
 	p.asks = b.askedValues(q)
 	p.words = len(surfaceWords(q))
 	p.otherCouncil = b.namesOtherCouncil(q)
-	if c := strings.TrimSpace(req.Context); c != "" {
+	if c := strings.TrimSpace(conversation); c != "" {
 		for _, u := range b.prepare(c).units {
 			if !slices.ContainsFunc(p.units, u.same) {
 				p.context = append(p.context, u)
 			}
 		}
 	}
-	rs, err := b.rank(ctx, p, req, max(candidates, limit))
-	return res, p, rs, err
 }
 
 // features measure how well the top candidates rs match p.

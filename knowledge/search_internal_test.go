@@ -5,6 +5,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/waymarkhq/waymark/bot"
 	"github.com/waymarkhq/waymark/knowledge/sample"
 )
 
@@ -125,4 +126,68 @@ func BenchmarkStaffConduct(b *testing.B) {
 			}
 		})
 	}
+}
+
+// The search that runs while the question is screened gives what
+// screening first and searching after gives: for plain questions, risky
+// ones, ones naming a child, and ones whose risk signals a model vetoed.
+func TestSearchWhileScreeningMatchesScreeningFirst(t *testing.T) {
+	sc, err := Load(sample.FS(), "sample")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := New(sc, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	ctx := t.Context()
+	changed := 0
+	for _, q := range []string{
+		"how do i make a prevent referral",
+		"who is the duty manager out of hours",
+		"he has a shotgun in the car and says he will use it tonight",
+		"my 14 year old is flying to syria tomorrow to join them",
+		"Kyle Branscombe dob 14/03/2011 is he known to prevent",
+		"her parents are planning her wedding for next summer, she doesn't want it",
+	} {
+		req := bot.SearchRequest{Query: q}
+		res, p, rs, err := b.candidates(ctx, req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, read := b.screen(q)
+		want := b.understand(q, s, read)
+		b.complete(&want, q, "")
+		wantRS, err := b.rank(ctx, want, req, candidates)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Screening.Escalate != s.Escalate || res.Screening.PersonalData != s.PersonalData {
+			t.Errorf("%q: screening %+v, want %+v", q, res.Screening, s)
+		}
+		if p.read == nil || !slices.Equal(p.read.wordUnits(), read.wordUnits()) {
+			t.Errorf("%q: the prepared question lost its reading", q)
+		}
+		if got, want := rankedIDs(rs), rankedIDs(wantRS); !slices.Equal(got, want) {
+			t.Errorf("%q: ranked %v, want %v", q, got, want)
+		}
+		plain := b.understand(q, bot.Screening{}, &reading{})
+		if len(plain.units) != len(want.units) {
+			changed++
+		}
+	}
+	// The cases above must include questions that screening changes, or
+	// the second search is never tested.
+	if changed < 3 {
+		t.Errorf("only %d questions changed by screening; the test needs risky and personal ones", changed)
+	}
+}
+
+func rankedIDs(rs []ranked) []string {
+	ids := make([]string, len(rs))
+	for i, r := range rs {
+		ids[i] = r.doc.ID
+	}
+	return ids
 }
