@@ -33,15 +33,7 @@ func TestAreaFilterLeftOutOnlyWhenItKeepsEverything(t *testing.T) {
 		}
 		b.Close()
 	}
-	sc, err := Load(sample.FS(), "sample")
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := New(sc, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
+	b := sampleBase(t)
 	for area, want := range map[string]bool{"Wyvern Vale": true, "wyvern vale": true, "national": false, "Eastfold": false} {
 		if got := b.allIn(area); got != want {
 			t.Errorf("sample, area %q: allIn = %v, want %v", area, got, want)
@@ -132,15 +124,7 @@ func BenchmarkStaffConduct(b *testing.B) {
 // screening first and searching after gives: for plain questions, risky
 // ones, ones naming a child, and ones whose risk signals a model vetoed.
 func TestSearchWhileScreeningMatchesScreeningFirst(t *testing.T) {
-	sc, err := Load(sample.FS(), "sample")
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := New(sc, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
+	b := sampleBase(t)
 	ctx := t.Context()
 	changed := 0
 	for _, q := range []string{
@@ -190,4 +174,19 @@ func rankedIDs(rs []ranked) []string {
 		ids[i] = r.doc.ID
 	}
 	return ids
+}
+
+// sampleBase is a Base over the embedded sample corpus, closed when t ends.
+func sampleBase(t *testing.T) *Base {
+	t.Helper()
+	sc, err := Load(sample.FS(), "sample")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := New(sc, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { b.Close() })
+	return b
 }
