@@ -375,32 +375,52 @@ func (b *Base) candidates(ctx context.Context, req bot.SearchRequest) (bot.Searc
 		return bot.SearchResult{}, prepared{}, nil, bot.Errorf(bot.EInvalid, "Ask a question: the search was empty.")
 	}
 	limit := min(max(req.Limit, b.opts.Limit), MaxLimit)
-	// Screening reads the question alone, and most questions are neither
-	// risky nor personal, so the search for them runs while it does: on
-	// two cores a question costs the longer of the two, not their sum.
-	// When screening finds something that changes the question (a risk's
-	// words, a name left out), the search runs again with it.
+	// Risk screening reads the question alone, and most questions are
+	// not risky, so the search for them runs while it does: on two cores
+	// a question costs the longer of the two, not their sum. When the
+	// screening finds a risk (its words join the search), the search runs
+	// again with it. A question with personal details is screened first:
+	// its details must never reach the index, so it is never searched
+	// unredacted.
+	kinds, _ := b.screener.personal(q)
+	if len(kinds) > 0 {
+		s, read := b.screen(q)
+		p := b.understand(q, s, read)
+		b.complete(&p, q, req.Context)
+		rs, err := b.rank(ctx, p, req, max(candidates, limit))
+		return bot.SearchResult{Screening: s}, p, rs, err
+	}
 	type screened struct {
-		s    bot.Screening
-		read *reading
+		risks []string
+		read  *reading
+		panic any
 	}
 	done := make(chan screened, 1)
 	go func() {
-		s, read := b.screen(q)
-		done <- screened{s, read}
+		var sc screened
+		defer func() {
+			// A panic is raised again on the caller's goroutine, where
+			// the platform adapters and net/http recover it.
+			sc.panic = recover()
+			done <- sc
+		}()
+		sc.risks, sc.read = b.risk.screen(q)
 	}()
-	p := b.understand(q, bot.Screening{}, &reading{})
+	p := b.understand(q, bot.Screening{}, &reading{memo: map[*regexp.Regexp]bool{}})
 	b.complete(&p, q, req.Context)
 	rs, err := b.rank(ctx, p, req, max(candidates, limit))
 	sc := <-done
-	res := bot.SearchResult{Screening: sc.s}
-	if sc.s.PersonalData || len(sc.s.Risks) > 0 || len(sc.read.signalled) > 0 {
-		p = b.understand(q, sc.s, sc.read)
+	if sc.panic != nil {
+		panic(sc.panic)
+	}
+	s := bot.Screening{Risks: sc.risks, PersonalKinds: kinds, Escalate: len(sc.risks) > 0}
+	if s.Escalate || len(sc.read.signalled) > 0 {
+		p = b.understand(q, s, sc.read)
 		b.complete(&p, q, req.Context)
 		rs, err = b.rank(ctx, p, req, max(candidates, limit))
 	}
 	p.read = sc.read
-	return res, p, rs, err
+	return bot.SearchResult{Screening: s}, p, rs, err
 }
 
 // complete adds to p what the question asks for beyond its words: the

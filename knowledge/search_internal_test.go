@@ -2,6 +2,7 @@ package knowledge
 
 import (
 	"path/filepath"
+	"reflect"
 	"slices"
 	"testing"
 
@@ -122,49 +123,60 @@ func BenchmarkStaffConduct(b *testing.B) {
 
 // The search that runs while the question is screened gives what
 // screening first and searching after gives: for plain questions, risky
-// ones, ones naming a child, and ones whose risk signals a model vetoed.
+// ones, ones naming a child, ones whose risk signals the model vetoed
+// (long enough for the model to judge), and a follow-up in a
+// conversation.
 func TestSearchWhileScreeningMatchesScreeningFirst(t *testing.T) {
 	b := sampleBase(t)
 	ctx := t.Context()
-	changed := 0
-	for _, q := range []string{
-		"how do i make a prevent referral",
-		"who is the duty manager out of hours",
-		"he has a shotgun in the car and says he will use it tonight",
-		"my 14 year old is flying to syria tomorrow to join them",
-		"Kyle Branscombe dob 14/03/2011 is he known to prevent",
-		"her parents are planning her wedding for next summer, she doesn't want it",
+	changed, vetoed := 0, 0
+	for _, tc := range []struct{ q, conversation string }{
+		{"how do i make a prevent referral", ""},
+		{"who is the duty manager out of hours", ""},
+		{"he has a shotgun in the car and says he will use it tonight", ""},
+		{"my 14 year old is flying to syria tomorrow to join them", ""},
+		{"Kyle Branscombe dob 14/03/2011 is he known to prevent", ""},
+		{"A Year 2 boy came in from the playground covered in mud, grinning, saying 'my dad's going to murder me'. Dad collected him laughing. Anything to log?", ""},
+		{"and who do i ring out of hours", "he has a shotgun in the car and says he will use it tonight"},
 	} {
-		req := bot.SearchRequest{Query: q}
+		req := bot.SearchRequest{Query: tc.q, Context: tc.conversation}
 		res, p, rs, err := b.candidates(ctx, req)
 		if err != nil {
 			t.Fatal(err)
 		}
-		s, read := b.screen(q)
-		want := b.understand(q, s, read)
-		b.complete(&want, q, "")
+		s, read := b.screen(tc.q)
+		want := b.understand(tc.q, s, read)
+		b.complete(&want, tc.q, tc.conversation)
 		wantRS, err := b.rank(ctx, want, req, candidates)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if res.Screening.Escalate != s.Escalate || res.Screening.PersonalData != s.PersonalData {
-			t.Errorf("%q: screening %+v, want %+v", q, res.Screening, s)
+		if !reflect.DeepEqual(res.Screening, s) {
+			t.Errorf("%q: screening %+v, want %+v", tc.q, res.Screening, s)
 		}
 		if p.read == nil || !slices.Equal(p.read.wordUnits(), read.wordUnits()) {
-			t.Errorf("%q: the prepared question lost its reading", q)
+			t.Errorf("%q: the prepared question lost its reading", tc.q)
+		}
+		got, wantP := p, want
+		got.read, wantP.read = nil, nil
+		if !reflect.DeepEqual(got, wantP) {
+			t.Errorf("%q: prepared\n%+v\nwant\n%+v", tc.q, got, wantP)
 		}
 		if got, want := rankedIDs(rs), rankedIDs(wantRS); !slices.Equal(got, want) {
-			t.Errorf("%q: ranked %v, want %v", q, got, want)
+			t.Errorf("%q: ranked %v, want %v", tc.q, got, want)
 		}
-		plain := b.understand(q, bot.Screening{}, &reading{})
+		plain := b.understand(tc.q, bot.Screening{}, &reading{})
 		if len(plain.units) != len(want.units) {
 			changed++
 		}
+		if !s.Escalate && len(read.signalled) > 0 {
+			vetoed++
+		}
 	}
-	// The cases above must include questions that screening changes, or
-	// the second search is never tested.
-	if changed < 3 {
-		t.Errorf("only %d questions changed by screening; the test needs risky and personal ones", changed)
+	// The cases must include questions that screening changes, and one
+	// the model vetoed, or the second search is never tested.
+	if changed < 4 || vetoed < 1 {
+		t.Errorf("%d questions changed by screening, %d vetoed; the test needs risky, personal and vetoed ones", changed, vetoed)
 	}
 }
 
@@ -189,4 +201,20 @@ func sampleBase(t *testing.T) *Base {
 	}
 	t.Cleanup(func() { b.Close() })
 	return b
+}
+
+// A panic while screening, on its own goroutine, is raised again on the
+// caller's, where the platform adapters and net/http recover it, rather
+// than ending the process.
+func TestScreeningPanicReachesTheCaller(t *testing.T) {
+	b := sampleBase(t)
+	risk := b.risk
+	b.risk = nil // m.MinWords on a nil model panics
+	defer func() { b.risk = risk }()
+	defer func() {
+		if recover() == nil {
+			t.Error("a panic while screening did not reach the caller")
+		}
+	}()
+	b.candidates(t.Context(), bot.SearchRequest{Query: "how do i make a prevent referral"})
 }
