@@ -272,12 +272,14 @@ func (m *Main) Open(ctx context.Context) error {
 	// Requests stop first, so that nothing new reaches what stops after.
 	m.onClose(m.shutdown)
 	ready.Store(true)
-	fmt.Fprintf(a.stdout, "Waymark is answering on %s (corpus: %d documents, %s)\n", m.url, len(base.Corpus().Docs), corpusName(a.cfg))
 	attrs := []any{"addr", strings.TrimPrefix(m.url, "http://"), "web_chat", a.cfg.HTTP.WebChat, "web_sign_in", signin != nil}
 	for _, p := range a.platforms {
 		attrs = append(attrs, p.Name(), slices.Contains(a.cfg.Enabled(), p.Name()))
 	}
 	a.log.Info("serving", append(attrs, "consultations", desk != nil, "redis_embedded", !a.cfg.Redis.Configured())...)
+	// Said last: whoever waits for it (a person, a script, a test) finds
+	// the log line that says how it is serving already written.
+	fmt.Fprintf(a.stdout, "Waymark is answering on %s (corpus: %d documents, %s)\n", m.url, len(base.Corpus().Docs), corpusName(a.cfg))
 	return nil
 }
 
