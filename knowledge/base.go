@@ -358,10 +358,13 @@ func (b *Base) Screen(text string) bot.Screening {
 func (b *Base) screen(text string) (bot.Screening, *reading) {
 	kinds, _ := b.screener.personal(text)
 	risks, r := b.risk.screen(text)
-	s := bot.Screening{Risks: risks, PersonalKinds: kinds}
-	s.Escalate = len(s.Risks) > 0
-	s.PersonalData = len(s.PersonalKinds) > 0
-	return s, r
+	return screening(kinds, risks), r
+}
+
+// screening is what screening found: personal details of kinds and
+// the risks to escalate.
+func screening(kinds, risks []string) bot.Screening {
+	return bot.Screening{Risks: risks, PersonalKinds: kinds, Escalate: len(risks) > 0, PersonalData: len(kinds) > 0}
 }
 
 // Document returns the document with the given id.

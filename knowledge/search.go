@@ -382,44 +382,51 @@ func (b *Base) candidates(ctx context.Context, req bot.SearchRequest) (bot.Searc
 	// again with it. A question with personal details is screened first:
 	// its details must never reach the index, so it is never searched
 	// unredacted.
-	kinds, _ := b.screener.personal(q)
-	if len(kinds) > 0 {
-		s, read := b.screen(q)
+	search := func(s bot.Screening, read *reading) (prepared, []ranked, error) {
 		p := b.understand(q, s, read)
 		b.complete(&p, q, req.Context)
 		rs, err := b.rank(ctx, p, req, max(candidates, limit))
-		return bot.SearchResult{Screening: s}, p, rs, err
+		return p, rs, err
 	}
-	type screened struct {
+	kinds, _ := b.screener.personal(q)
+	var (
 		risks []string
 		read  *reading
-		panic any
-	}
-	done := make(chan screened, 1)
-	go func() {
-		var sc screened
-		defer func() {
-			// A panic is raised again on the caller's goroutine, where
-			// the platform adapters and net/http recover it.
-			sc.panic = recover()
-			done <- sc
+		p     prepared
+		rs    []ranked
+		err   error
+	)
+	if len(kinds) > 0 {
+		risks, read = b.risk.screen(q)
+	} else {
+		type screened struct {
+			risks []string
+			read  *reading
+			panic any
+		}
+		done := make(chan screened, 1)
+		go func() {
+			var sc screened
+			defer func() {
+				// A panic is raised again on the caller's goroutine,
+				// where the platform adapters and net/http recover it.
+				sc.panic = recover()
+				done <- sc
+			}()
+			sc.risks, sc.read = b.risk.screen(q)
 		}()
-		sc.risks, sc.read = b.risk.screen(q)
-	}()
-	p := b.understand(q, bot.Screening{}, &reading{memo: map[*regexp.Regexp]bool{}})
-	b.complete(&p, q, req.Context)
-	rs, err := b.rank(ctx, p, req, max(candidates, limit))
-	sc := <-done
-	if sc.panic != nil {
-		panic(sc.panic)
+		p, rs, err = search(bot.Screening{}, &reading{})
+		sc := <-done
+		if sc.panic != nil {
+			panic(sc.panic)
+		}
+		risks, read = sc.risks, sc.read
 	}
-	s := bot.Screening{Risks: sc.risks, PersonalKinds: kinds, Escalate: len(sc.risks) > 0}
-	if s.Escalate || len(sc.read.signalled) > 0 {
-		p = b.understand(q, s, sc.read)
-		b.complete(&p, q, req.Context)
-		rs, err = b.rank(ctx, p, req, max(candidates, limit))
+	s := screening(kinds, risks)
+	if s.PersonalData || s.Escalate || len(read.signalled) > 0 {
+		p, rs, err = search(s, read)
 	}
-	p.read = sc.read
+	p.read = read
 	return bot.SearchResult{Screening: s}, p, rs, err
 }
 
