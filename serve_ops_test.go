@@ -227,6 +227,9 @@ func TestServeChecksCredentialsAtStart(t *testing.T) {
 		var status int
 		deadline := time.Now().Add(10 * time.Second)
 		for time.Now().Before(deadline) {
+			// The probe stores its outcome before it logs it, so a
+			// /readyz asked after the log line was seen shows it.
+			logged := strings.Contains(logs.String(), "slack: credentials")
 			resp, err := http.Get("http://" + addr + "/readyz")
 			if err != nil {
 				t.Fatal(err)
@@ -235,7 +238,7 @@ func TestServeChecksCredentialsAtStart(t *testing.T) {
 			json.NewDecoder(resp.Body).Decode(&ready)
 			resp.Body.Close()
 			status = resp.StatusCode
-			if strings.Contains(logs.String(), "slack: credentials") {
+			if logged {
 				break
 			}
 			time.Sleep(20 * time.Millisecond)
