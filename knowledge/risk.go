@@ -72,7 +72,11 @@ var (
 	// A question about policy, or a what-if, about children in general:
 	// a topic only when it names no one (no pronoun, no particular child,
 	// no "someone"), with children in the plural.
-	policyRE  = regexp.MustCompile(`\b(?:policy|policies|guidance|guidelines|procedures?|protocols?|rules?|laws?|legal(?:ly)?|allowed|permitted|what happens if|what (?:do|should|would) (?:we|i|staff|you) do if)\b`)
+	policyRE = regexp.MustCompile(`\b(?:policy|policies|guidance|guidelines|procedures?|protocols?|rules?|laws?|legal(?:ly)?|allowed|permitted|what happens if|what (?:do|should|would) (?:we|i|staff|you) do if)\b`)
+	// A question about the law (a sentence, a penalty, whether something
+	// is an offence) that names no one at all is a topic too: "what is
+	// the max sentence for carrying a knife".
+	lawRE     = regexp.MustCompile(`\b(?:sentences?|sentencing|penalty|penalties|punishments?|illegal|against the law|offences?|offenses?|prosecut\w*|jail|prison)\b`)
 	genericRE = regexp.MustCompile(`\b(?:children|kids|pupils|students|young people|teenagers|adolescents|minors|learners|boys|girls|under[- ]?18s)\b`)
 	namedRE   = regexp.MustCompile(`\b(?:he|she|hes|shes|his|her|him|they|them|their|theyre|someone|somebody|i|me|my|we|our|you|your)\b|\b(?:a|an|the|this|that|one|year \d+|y\d+)\s+(?:\w+\s+)?(?:lad|boy|girl|son|daughter|pupil|student|yp|young person|child|kid|client|teen|teenager|brother|sister|baby|toddler|man|woman|person|parent|mum|dad)\b|\b\d+ ?(?:yo|yr|year)`)
 	// A drawing is not a photo.
@@ -147,7 +151,7 @@ func risks(text string) []string {
 		person := personRE.MatchString(s)
 		// A policy question about children in general, naming no one, is
 		// a topic: "what is the guidance on pupils bringing knives".
-		general := policyRE.MatchString(s) && genericRE.MatchString(s) && !namedRE.MatchString(s)
+		general := (policyRE.MatchString(s) && genericRE.MatchString(s) || lawRE.MatchString(s) && !person) && !namedRE.MatchString(s)
 		sw := notWeaponRE.ReplaceAllString(s, "")
 		// A weapon seen needs someone it is about: "pictures of weapons"
 		// alone is a topic, and a drawing of one is not a photo.

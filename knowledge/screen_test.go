@@ -28,6 +28,13 @@ type riskCase struct {
 }
 
 var riskCases = []riskCase{
+	// A question about the law that names no one is a topic.
+	{"weapon/not a risk: the law", "whats the max sentence for carrying a knife in public", false,
+		nil, "a question about the law, naming no one"},
+	{"weapon/the law, with someone carrying", "whats the max sentence, hes carrying a knife in public", true,
+		[]string{knowledge.RiskWeapon}, "someone is carrying one now: the law question does not hide it"},
+	{"weapon/found on someone, the law asked", "found a knife in his bag, what's the sentence for that", true,
+		[]string{knowledge.RiskWeapon}, "the law asked about a weapon found on someone"},
 	// Violence now, a young child alone, exploitation at hand.
 	{"danger/violence now", "neighbour rang, stepdad is kicking off and punching the older boy right now", true,
 		[]string{knowledge.RiskDanger}, "violence happening now"},
