@@ -20,12 +20,13 @@ SETS = eval/harrowmere eval/ashdown eval/corrowford eval/wenlow eval/haverleigh 
 SET_FLAGS = $(foreach s,$(SETS),--set $(s)) --domain eval/domain $(if $(wildcard $(EVAL)/questions.jsonl),--set $(EVAL))
 # eval/domain (400 questions with no corpus, written blind: answer or
 # none) joins every fold's domain model. The bars are just under the
-# worst blind council's figures with ../shared (hit@3 0.914, MRR@5 0.835,
-# none-empty 0.769) and without it (0.911, 0.818, 0.769); Kestrelford's
-# risk screening raises 8 false alarms and Brackwater's 6 (worrying but
-# not immediate situations). The none-empty bar of 0.80 is measured, not met.
-# Every council's hit@3 must be at least plain bleve's.
-HELDOUT_BARS = --min-hit3 0.9 --min-mrr5 0.81 --min-none-empty 0.75 \
+# worst blind council's figures with ../shared (hit@3 0.914, MRR@5 0.823,
+# none-empty 0.833) and without it (0.911, 0.818, 0.833), at the 0.25
+# threshold chosen leave one council out (README "Confidence"); Brackwater's
+# risk screening raises 6 false alarms and Kestrelford's 7 (worrying but
+# not immediate situations). Every council's hit@3 must be at least plain
+# bleve's.
+HELDOUT_BARS = --min-hit3 0.9 --min-mrr5 0.81 --min-none-empty 0.8 \
        --min-escalate-recall 1 --max-escalate-fp 8 \
        --min-personal-recall 1 --max-personal-fp 0 --not-below-baseline
 

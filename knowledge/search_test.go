@@ -88,8 +88,8 @@ func TestSearchNone(t *testing.T) {
 // TestSearchOtherCouncil checks that a question about a council the
 // corpus never names is not answered from this council's documents,
 // however well its other words match, while the same question about the
-// corpus's own council, or with a typing error in an English word before
-// "council", is answered.
+// corpus's own council, with an English word before "council", or with a
+// typing error in one, is answered.
 func TestSearchOtherCouncil(t *testing.T) {
 	kb := mustSample(t)
 	for _, tc := range []struct {
@@ -103,6 +103,8 @@ func TestSearchOtherCouncil(t *testing.T) {
 		{"who is the LADO at Wyvern Vale council", true},
 		{"how do I make a Prevent referral to the councl", true},
 		{"how do i contact the council out of hours emergency duty team", true},
+		// "parish" is an English word, not a council's name.
+		{"how do I contact the parish council about a Prevent referral", true},
 	} {
 		res := mustSearch(t, kb, bot.SearchRequest{Query: tc.q, Area: "Wyvern Vale"})
 		if got := len(res.Hits) > 0; got != tc.answer {

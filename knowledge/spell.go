@@ -10,7 +10,8 @@ import (
 // fast: a letter left out ("trainng"), one typed twice or extra ("referal" is
 // the reverse), two letters swapped ("pyschologist"), and on long words one
 // letter mistyped. A word the corpus does not know is otherwise left alone:
-// "adoption" must not become "adaption".
+// "adoption" must not become "adaption", and a dictionary word is never an
+// error ("award" is not "ward").
 type speller struct {
 	words   map[string]int      // word -> how many documents use it
 	deletes map[string][]string // word with one letter deleted -> words
@@ -64,7 +65,7 @@ func (s *speller) known(w string) bool { _, ok := s.words[w]; return ok }
 // correct returns the best correction of w and true, or w and false.
 func (s *speller) correct(w string) (string, bool) {
 	r := []rune(w)
-	if len(r) < minCorrectLen || s.known(w) {
+	if len(r) < minCorrectLen || s.known(w) || dictionaryWords[w] {
 		return w, false
 	}
 	best, bestN := "", 0
