@@ -213,7 +213,7 @@ var (
 	nhsRE      = regexp.MustCompile(`\b\d{3}[\s-]?\d{3}[\s-]?\d{4}\b`)
 	streetRE   = regexp.MustCompile(`(?i)\b\d{1,4}[a-z]?,?\s+(?:[a-z'-]+\s+){1,3}(?:road|rd|street|st|avenue|ave|lane|ln|close|drive|dr|way|court|ct|crescent|cres|place|pl|terrace|grove|gardens|gdns|walk|row|mews|square|sq|rise|view|parade|hill|green|estate)\b`)
 	flatRE     = regexp.MustCompile(`(?i)\b(?:flat|apartment|apt)\s+\d+[a-z]?\b`)
-	dateRE     = regexp.MustCompile(`(?i)\b(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})\b|\b(\d{1,2})(?:st|nd|rd|th)?\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?,?\s+(\d{4})\b|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b`)
+	dateRE     = regexp.MustCompile(`(?i)\b(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})\b|\b(\d{1,2})(?:st|nd|rd|th)?\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?,?\s+(\d{4})\b|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b|\b(\d{4})-(\d{1,2})-(\d{1,2})\b`)
 	nhsCueRE   = regexp.MustCompile(`(?i)\bnhs(?:\s*(?:no|num|number|#))?\.?(?:\s*is)?[\s:#\-]*$`)
 	// recordRE is a record's number after what it numbers ("pupil no.
 	// 4471203", "UPN: A123...", "case ref 22/0456"), or a National
@@ -376,6 +376,11 @@ func parseDate(text string, loc []int) (time.Time, bool) {
 		day, _ = strconv.Atoi(group(4))
 		month = months[group(5)]
 		year, _ = strconv.Atoi(group(6))
+	case group(10) != "": // ISO 8601: 2012-11-05
+		year, _ = strconv.Atoi(group(10))
+		m, _ := strconv.Atoi(group(11))
+		month = time.Month(m)
+		day, _ = strconv.Atoi(group(12))
 	default:
 		month = months[group(7)]
 		day, _ = strconv.Atoi(group(8))
