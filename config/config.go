@@ -220,7 +220,7 @@ func ParseTarget(s string) (Target, error) {
 var defaults = map[string]any{
 	"corpus.dir":              "",
 	"search.limit":            5,
-	"search.min_confidence":   0.25, // knowledge.DefaultMinConfidence: the abstention model's probability
+	"search.min_confidence":   0.22, // knowledge.DefaultMinConfidence: the abstention model's probability
 	"log.level":               "info",
 	"log.format":              "text",
 	"http.addr":               "127.0.0.1:8080",

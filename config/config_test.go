@@ -46,7 +46,7 @@ func TestDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Corpus.Dir != "" || c.Search.Limit != 5 || c.Search.MinConfidence != 0.25 || c.Log.Level != "info" || c.File != "" {
+	if c.Corpus.Dir != "" || c.Search.Limit != 5 || c.Search.MinConfidence != 0.22 || c.Log.Level != "info" || c.File != "" {
 		t.Errorf("defaults = %+v", c)
 	}
 }

@@ -18,23 +18,22 @@ import (
 
 // Feature names, in the order of a features vector and a model's weights.
 var featureNames = []string{
-	"coverage",        // the top candidate's coverage
-	"coverage_best2",  // the best coverage among the top two
-	"known_coverage",  // coverage counting only units the corpus has
-	"unknown_share",   // weight share of units no document has
-	"strong_share",    // weight share matched in a title, summary, tags or contact details
-	"score_gap",       // 1 - second score / top score
-	"rarest_matched",  // the rarest matched unit's IDF, over the corpus's highest
-	"kind_match",      // the question asks for a kind and the top candidate is one
-	"units",           // log(1 + units the question asks about)
-	"concept_share",   // share of the question's concepts the top candidate has
-	"words",           // log(1 + words in the question): long questions cover less
-	"in_domain",       // the domain model's log-odds that a council's corpus answers such a question, over 10
-	"value_missing",   // the question asks for a value (cost, time, date, count) neither top-two candidate gives
-	"english_unknown", // weight share of units no document has that are dictionary words
+	"coverage",       // the top candidate's coverage
+	"coverage_best2", // the best coverage among the top two
+	"known_coverage", // coverage counting only units the corpus has
+	"unknown_share",  // weight share of units no document has
+	"strong_share",   // weight share matched in a title, summary, tags or contact details
+	"score_gap",      // 1 - second score / top score
+	"rarest_matched", // the rarest matched unit's IDF, over the corpus's highest
+	"kind_match",     // the question asks for a kind and the top candidate is one
+	"units",          // log(1 + units the question asks about)
+	"concept_share",  // share of the question's concepts the top candidate has
+	"words",          // log(1 + words in the question): long questions cover less
+	"in_domain",      // the domain model's log-odds that a council's corpus answers such a question, over 10
+	"value_missing",  // the question asks for a value (cost, time, date, count) neither top-two candidate gives
 }
 
-const nFeatures = 14
+const nFeatures = 13
 
 // featureDomain is the index of in_domain, which the model's own domain
 // model gives, not the candidates.

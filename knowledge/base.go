@@ -33,14 +33,14 @@ import (
 // Defaults for Options.
 const (
 	DefaultLimit         = 5
-	DefaultMinConfidence = 0.25
+	DefaultMinConfidence = 0.22
 	MaxLimit             = 50
 )
 
 // Options tune a Base. The zero value is usable.
 type Options struct {
 	Limit         int     // hits per search when a request names none; default 5
-	MinConfidence float64 // 0..1; below this confidence a search returns no hits; default 0.25
+	MinConfidence float64 // 0..1; below this confidence a search returns no hits; default 0.22
 	Clock         bot.Clock
 	Lexicon       *LexiconData // nil: the built-in lexicon
 	// Abstain judges when the best candidates do not answer; nil: the

@@ -3,7 +3,6 @@ package knowledge
 import (
 	_ "embed"
 	"strings"
-	"sync"
 )
 
 // commonEnglish are everyday English words that say how a question is asked
@@ -75,11 +74,10 @@ var everydayWords = func() map[string]bool {
 //
 //	python3 -c 'import json,re; s=[]; [s.append(w) for w in (x["word"].lower() for x in json.load(open("index.json"))[:30000]) if re.fullmatch("[a-z]{3,}", w) and w not in s]; print("\n".join(s))'
 //
-// A question word the corpus lacks that is in it ("award", "lunch",
-// "percentage") is a word the corpus does not use, so it is not corrected
-// to a corpus word ("award" is not "ward") and it counts against an answer
-// (english_unknown); one that is not ("safegaurding", "marrowby", "ehcp") is
-// a typing error, a place or a name, which says nothing either way.
+// A question word the corpus lacks that is in it ("award", "parish") is a
+// word the corpus does not use, not a typing error: it is not corrected to
+// a corpus word ("award" is not "ward"), and before "council" it is not
+// another council's name.
 //
 //go:embed dictionary.txt
 var dictionaryList string
@@ -92,16 +90,3 @@ var dictionaryWords = func() map[string]bool {
 	}
 	return m
 }()
-
-// dictionaryTerms are the index terms of dictionaryWords, made the first
-// time a question is judged.
-var dictionaryTerms = sync.OnceValue(func() map[string]bool {
-	an := newAnalyser()
-	m := map[string]bool{}
-	for w := range dictionaryWords {
-		for _, t := range an.terms(w) {
-			m[t] = true
-		}
-	}
-	return m
-})

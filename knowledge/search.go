@@ -464,19 +464,15 @@ func (b *Base) features(p prepared, rs []ranked) features {
 		f[5] = 1
 	}
 	f[2] = top.cov.known
-	var total, unknown, english float64
+	var total, unknown float64
 	for _, u := range p.units {
 		total += u.weight
 		if b.docFreq(u) == 0 {
 			unknown += u.weight
-			if u.concept == "" && dictionaryTerms()[u.terms[0]] {
-				english += u.weight
-			}
 		}
 	}
 	if total > 0 {
 		f[3] = unknown / total
-		f[13] = english / total
 	}
 	f[4] = top.cov.strong
 	if hi := b.idf(0); hi > 0 {
